@@ -1,0 +1,114 @@
+"""Application factory for promoshop.
+
+``flask --app app run`` finds ``create_app`` on its own; tests call it with their own config.
+Settings come from the environment (see README, "Configuration"); the ``config`` argument wins.
+"""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, Response
+
+from shop.errors import register_error_handlers
+from shop.extensions import init_extensions
+
+DEV_SECRET_KEY = "promoshop-dev-secret-not-for-production"
+_TRUE_WORDS = {"1", "true", "yes", "on"}
+_FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver, the one promoshop installs.
+
+    Hosting platforms hand out ``postgres://`` or ``postgresql://``; SQLAlchemy would pick
+    psycopg2 for those (not installed) or reject ``postgres://`` outright.
+    """
+    for scheme in ("postgresql://", "postgres://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    word = raw.strip().lower()
+    if word in _TRUE_WORDS:
+        return True
+    if word in _FALSE_WORDS:
+        return False
+    raise ValueError(f"{name} must be one of true/false, yes/no, on/off or 1/0, got {raw!r}")
+
+
+def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
+    default_db = f"sqlite:///{Path(instance_path) / 'promoshop.db'}"
+    return {
+        "SECRET_KEY": env.get("PROMOSHOP_SECRET_KEY") or DEV_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or default_db,
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "STORE_NAME": env.get("PROMOSHOP_STORE_NAME") or "Arabica & Co.",
+        "STORE_TIMEZONE": env.get("PROMOSHOP_STORE_TIMEZONE") or "America/New_York",
+        "STORE_CURRENCY": env.get("PROMOSHOP_STORE_CURRENCY") or "USD",
+        "STORE_LOCALE": env.get("PROMOSHOP_STORE_LOCALE") or "en_US",
+        "DEMO_MODE": parse_bool("PROMOSHOP_DEMO_MODE", env.get("PROMOSHOP_DEMO_MODE", "true")),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # The CSRF token sits in <body hx-headers> for the page's lifetime; Flask-WTF's default
+        # one-hour expiry would make a tab left open over lunch reject every click. The token
+        # stays bound to the signed session cookie.
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+
+
+def _validate(config: Mapping[str, Any]) -> None:
+    try:
+        ZoneInfo(config["STORE_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"STORE_TIMEZONE {config['STORE_TIMEZONE']!r} is not an IANA time zone "
+            "(e.g. 'America/New_York', 'Europe/Warsaw')"
+        ) from None
+    currency = config["STORE_CURRENCY"]
+    if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
+        raise ValueError(f"STORE_CURRENCY must be a three-letter ISO 4217 code like 'USD', got {currency!r}")
+
+
+def _vary_on_htmx(response: Response) -> Response:
+    # Pages answer htmx requests with fragments and normal requests with full pages, so caches
+    # must key on the HX-Request header or they will serve a fragment as a page.
+    response.vary.add("HX-Request")
+    return response
+
+
+def register_blueprints(app: Flask) -> None:
+    from shop.storefront import bp as storefront_bp
+
+    app.register_blueprint(storefront_bp)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build a promoshop app.
+
+    ``config`` overrides environment settings. The extra key ``INSTANCE_PATH`` (also
+    ``PROMOSHOP_INSTANCE_PATH`` in the environment) moves the instance folder, which holds the
+    default SQLite database.
+    """
+    overrides = dict(config or {})
+    instance_path = overrides.pop("INSTANCE_PATH", None) or os.environ.get("PROMOSHOP_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.config.from_mapping(settings_from_environment(os.environ, app.instance_path))
+    app.config.from_mapping(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    _validate(app.config)
+
+    init_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    app.after_request(_vary_on_htmx)
+    return app
