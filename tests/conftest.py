@@ -1,0 +1,204 @@
+"""Shared test rig: apps, test clients, live servers and a real browser.
+
+Unit tests:   ``app`` / ``client`` (CSRF off, throwaway instance folder and SQLite file).
+              ``make_app(**overrides)`` for a different config.
+E2E tests:    mark with ``@pytest.mark.e2e`` and take ``page`` plus ``live_server``
+              (one app for the whole session, CSRF on as in production) or
+              ``make_live_server(app)`` for a server around an app of your own.
+              ``screenshot("name")`` saves test-artifacts/name.png; a failing test that used
+              ``page`` gets test-artifacts/<test id>.png automatically.
+"""
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from app import create_app
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def isolated_config(instance_path: Path, **overrides: Any) -> dict[str, Any]:
+    """Config for an app isolated in ``instance_path``, whatever DATABASE_URL says."""
+    config: dict[str, Any] = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "INSTANCE_PATH": str(instance_path),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'promoshop.db'}",
+        "WTF_CSRF_ENABLED": False,
+    }
+    config.update(overrides)
+    return config
+
+
+# --- Flask apps ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def make_app(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Flask]:
+    """``make_app(DEMO_MODE=False, WTF_CSRF_ENABLED=True, ...)`` -> a fresh app with its own
+    instance folder and SQLite file. Session-scoped so module/session fixtures can use it too."""
+
+    def build(**overrides: Any) -> Flask:
+        return create_app(isolated_config(tmp_path_factory.mktemp("instance"), **overrides))
+
+    return build
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask):
+    return app.test_client()
+
+
+# --- Live servers --------------------------------------------------------------------------
+
+
+class LiveServer:
+    """``app`` served by werkzeug on 127.0.0.1 at a free port, in a daemon thread."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"live-server {self.url}", daemon=True)
+
+    def start(self) -> "LiveServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+        self._server.server_close()
+
+    def __str__(self) -> str:
+        return self.url
+
+
+@pytest.fixture(scope="session")
+def live_app(make_app: Callable[..., Flask]) -> Flask:
+    # CSRF stays on: the browser must send real tokens, exactly as shoppers' browsers do.
+    return make_app(WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Base URL (no trailing slash) of the session-wide live server, e.g. http://127.0.0.1:40123."""
+    server = LiveServer(live_app).start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def make_live_server() -> Iterator[Callable[[Flask], str]]:
+    """``url = make_live_server(make_app(DEMO_MODE=False))``. Session-scoped so fixtures of any
+    scope can start one; every server started is stopped when the session ends."""
+    servers: list[LiveServer] = []
+
+    def start(app: Flask) -> str:
+        server = LiveServer(app).start()
+        servers.append(server)
+        return server.url
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+# --- Browser -------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    # Keep each phase's report on the item so fixtures can tell, at teardown, whether it failed.
+    report = yield
+    item.stash.setdefault(_phase_reports, {})[report.when] = report
+    return report
+
+
+_phase_reports = pytest.StashKey[dict]()
+
+
+def _test_failed(node: pytest.Item) -> bool:
+    reports = node.stash.get(_phase_reports, {})
+    return any(r.failed for r in reports.values())
+
+
+def _artifact_path(name: str) -> Path:
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_")
+    return ARTIFACTS_DIR / f"{safe}.png"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest):
+    """A fresh browser context and page. Requests that leave this machine are blocked and fail
+    the test: the store must work offline (vendored htmx, no CDNs, no trackers)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    offsite: list[str] = []
+
+    def block_offsite(route) -> None:
+        offsite.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: urlsplit(url).hostname not in LOCAL_HOSTS, block_offsite)
+    page = context.new_page()
+    yield page
+    if _test_failed(request.node):
+        try:
+            page.screenshot(path=_artifact_path(request.node.nodeid), full_page=True)
+        except Exception as exc:  # the page may be gone; the test's own failure matters more
+            print(f"could not save failure screenshot: {exc}")
+    context.close()
+    assert not offsite, f"page tried to load from the network: {offsite}"
+
+
+@pytest.fixture
+def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
+    """``screenshot("home")`` saves the test's ``page`` to test-artifacts/home.png; pass
+    ``page=`` for another page. Returns the file's path."""
+
+    def save(name: str, page=None, full_page: bool = True) -> Path:
+        target = page if page is not None else request.getfixturevalue("page")
+        path = _artifact_path(name)
+        target.screenshot(path=path, full_page=full_page)
+        return path
+
+    return save
