@@ -43,6 +43,9 @@ class ItemSelector:
     collections: frozenset[str] = frozenset()
     exclude_skus: frozenset[str] = frozenset()
     max_unit_price: int | None = None  # e.g. birthday 50% off items up to $50
+    # How shoppers read this selection ("V60 dripper", "filter papers"); the engine only has SKUs
+    # and category slugs, so labels and restrictions fall back to those when it is empty.
+    label: str = field(default="", compare=False)
 
     def matches(self, line: CartLine) -> bool:
         if line.sku in self.exclude_skus:
@@ -242,6 +245,8 @@ class Campaign:
     visibility: Visibility = Visibility()
     limits: Limits = Limits()
     currency: str | None = None              # None: the store's currency
+    # IANA zone the schedule and dates were written in (the store's unless the definition says).
+    timezone: str = "UTC"
     # Kind-specific sections the engine carries for storage and later features
     # (gift card balance, loyalty earning rules, referral rewards).
     options: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
