@@ -1,0 +1,130 @@
+"""Fit text into a box: the largest font size that fits, wrapping at spaces, and an
+ellipsis when even the smallest size allowed cannot hold it all."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PIL import ImageFont
+
+from .fonts import load_font
+
+ELLIPSIS = "\u2026"
+
+
+@dataclass(frozen=True)
+class FittedText:
+    lines: tuple[str, ...]
+    size: int
+    line_height: int
+    truncated: bool  # True when an ellipsis replaced text that did not fit
+    font: ImageFont.FreeTypeFont
+
+    @property
+    def height(self) -> int:
+        ascent, descent = self.font.getmetrics()
+        return (len(self.lines) - 1) * self.line_height + ascent + descent
+
+    def line_width(self, line: str) -> float:
+        return self.font.getlength(line)
+
+
+def _block_height(font: ImageFont.FreeTypeFont, lines: int, line_height: int) -> int:
+    ascent, descent = font.getmetrics()
+    return (lines - 1) * line_height + ascent + descent
+
+
+def _split_long_word(word: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
+    pieces: list[str] = []
+    current = ""
+    for character in word:
+        if current and font.getlength(current + character) > width:
+            pieces.append(current)
+            current = character
+        else:
+            current += character
+    pieces.append(current)
+    return pieces
+
+
+def wrap(
+    text: str, font: ImageFont.FreeTypeFont, width: float, *, break_words: bool
+) -> list[str] | None:
+    """Greedy word wrap. A word wider than the line is split only when break_words is set;
+    otherwise None says this font size is too big."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if font.getlength(candidate) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        if font.getlength(word) <= width:
+            current = word
+        elif break_words:
+            *whole, current = _split_long_word(word, font, width)
+            lines.extend(whole)
+        else:
+            return None
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _ellipsize(line: str, font: ImageFont.FreeTypeFont, width: float) -> str:
+    cut = line
+    while cut and font.getlength(cut.rstrip() + ELLIPSIS) > width:
+        cut = cut[:-1]
+    return cut.rstrip() + ELLIPSIS
+
+
+def fit_text(
+    text: str,
+    font_path: str,
+    width: int,
+    height: int,
+    *,
+    max_size: int,
+    min_size: int,
+    max_lines: int = 1,
+    line_spacing: float = 1.08,
+) -> FittedText:
+    """Largest size in [min_size, max_size] at which `text` wraps into at most max_lines lines
+    within width x height; failing that, min_size with the overflow cut by an ellipsis."""
+    min_size = max(1, min(min_size, max_size))
+
+    def attempt(size: int) -> FittedText | None:
+        font = load_font(font_path, size)
+        line_height = round(size * line_spacing)
+        lines = wrap(text, font, width, break_words=False)
+        if lines is None or len(lines) > max_lines:
+            return None
+        if _block_height(font, len(lines), line_height) > height:
+            return None
+        return FittedText(tuple(lines), size, line_height, False, font)
+
+    # Binary search for the largest fitting size: wrapping is (near enough) monotonic in size.
+    best: FittedText | None = None
+    low, high = min_size, max_size
+    while low <= high:
+        middle = (low + high) // 2
+        fitted = attempt(middle)
+        if fitted is not None:
+            best, low = fitted, middle + 1
+        else:
+            high = middle - 1
+    if best is not None:
+        return best
+
+    font = load_font(font_path, min_size)
+    line_height = round(min_size * line_spacing)
+    lines = wrap(text, font, width, break_words=True) or [""]
+    room = max_lines
+    while room > 1 and _block_height(font, room, line_height) > height:
+        room -= 1
+    kept = lines[:room]
+    truncated = len(lines) > room
+    if truncated:
+        kept[-1] = _ellipsize(" ".join([kept[-1], *lines[room:]]), font, width)
+    return FittedText(tuple(kept), min_size, line_height, truncated, font)
