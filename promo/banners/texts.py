@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_percent, get_currency_precision
+from babel.numbers import format_percent, is_currency
 
 from promo.money import format_money
 
@@ -103,10 +103,8 @@ def discount_label(
     else:
         if currency is None:
             raise InvalidField("an amount discount needs its currency")
-        try:
-            get_currency_precision(currency)
-        except (KeyError, ValueError):
-            raise InvalidField(f"unknown currency {currency!r}") from None
+        if not is_currency(currency):
+            raise InvalidField(f"unknown currency {currency!r}")
         if not isinstance(amount_minor, int) or amount_minor <= 0:
             raise InvalidField(f"amount must be a positive number of minor units, got {amount_minor}")
         amount = format_money(amount_minor, currency, locale_code, trim_zero_minor=True)
