@@ -2,6 +2,7 @@
 ellipsis when even the smallest size allowed cannot hold it all."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from PIL import ImageFont
@@ -79,6 +80,22 @@ def _ellipsize(line: str, font: ImageFont.FreeTypeFont, width: float) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
+def _balanced(text: str, fitted: FittedText, width: int) -> FittedText:
+    """Same size and line count, but the narrowest wrap width that keeps them: lines come out
+    even instead of one long line over a lonely last word."""
+    if len(fitted.lines) < 2:
+        return fitted
+    narrowest, low, high = fitted.lines, 1, width
+    while low <= high:
+        middle = (low + high) // 2
+        lines = wrap(text, fitted.font, middle, break_words=False)
+        if lines is not None and len(lines) <= len(fitted.lines):
+            narrowest, high = tuple(lines), middle - 1
+        else:
+            low = middle + 1
+    return dataclasses.replace(fitted, lines=narrowest)
+
+
 def fit_text(
     text: str,
     font_path: str,
@@ -91,7 +108,8 @@ def fit_text(
     line_spacing: float = 1.08,
 ) -> FittedText:
     """Largest size in [min_size, max_size] at which `text` wraps into at most max_lines lines
-    within width x height; failing that, min_size with the overflow cut by an ellipsis."""
+    within width x height, with lines balanced in length; failing that, min_size with the
+    overflow cut by an ellipsis."""
     min_size = max(1, min(min_size, max_size))
 
     def attempt(size: int) -> FittedText | None:
@@ -115,7 +133,7 @@ def fit_text(
         else:
             high = middle - 1
     if best is not None:
-        return best
+        return _balanced(text, best, width)
 
     font = load_font(font_path, min_size)
     line_height = round(min_size * line_spacing)

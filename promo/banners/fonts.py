@@ -5,6 +5,7 @@ shipped in promo/banners/fonts/ (licence alongside).
 """
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,10 +20,19 @@ _UNMAPPED_CHARACTER = "\U0010fffd"
 _PROBE_SIZE = 48
 
 
-@lru_cache(maxsize=512)
+# One cache per thread: a FreeType face keeps per-glyph state while it renders, so threads
+# (a threaded web server) must not share font objects.
+_thread_fonts = threading.local()
+
+
 def load_font(path: str, size: int) -> ImageFont.FreeTypeFont:
-    # BASIC layout instead of Raqm: output must not depend on which shaping library a host has.
-    return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+    fonts: dict[tuple[str, int], ImageFont.FreeTypeFont] = _thread_fonts.__dict__.setdefault("fonts", {})
+    font = fonts.get((path, size))
+    if font is None:
+        # BASIC layout instead of Raqm: output must not depend on which shaping library a host has.
+        font = ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
+        fonts[(path, size)] = font
+    return font
 
 
 @lru_cache(maxsize=4096)

@@ -160,10 +160,7 @@ def _draw_logo(canvas: _Canvas, element: Logo) -> None:
         max_size=round(mark_side * 0.52),
         min_size=round(mark_side * 0.3),
     )
-    if theme.logo_path:
-        mark = logo_image(theme.logo_path, mark_side, rect.width // 2)
-    else:
-        mark = None
+    mark = logo_image(theme.logo_path, mark_side, rect.width // 2) if theme.logo_path else None
     mark_width = mark.width if mark else mark_side
     text = wordmark.lines[0]
     total = mark_width + gap + wordmark.line_width(text)

@@ -45,9 +45,9 @@ class Palette:
     def __post_init__(self) -> None:
         for role in fields(self):
             value = getattr(self, role.name)
-            if not (len(value) == 7 and value.startswith("#")):
+            hex_digits = value[1:] if isinstance(value, str) and value.startswith("#") else ""
+            if len(hex_digits) != 6 or not all(c in "0123456789abcdefABCDEF" for c in hex_digits):
                 raise ValueError(f"palette colour {role.name}={value!r} is not #rrggbb")
-            int(value[1:], 16)
 
     def rgb(self, role: str) -> tuple[int, int, int]:
         value = getattr(self, role)

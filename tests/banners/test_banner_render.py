@@ -4,6 +4,7 @@ import hashlib
 import io
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,15 @@ def test_bytes_are_identical_in_a_fresh_process(fields):
     )
     in_process = hashlib.sha256(render_banner(TEMPLATES["og"], fields)).hexdigest()
     assert result.stdout.strip() == in_process
+
+
+def test_concurrent_renders_match_sequential_ones(fields):
+    """A threaded web server renders banners in parallel; shared font state must not leak."""
+    variants = [dataclasses.replace(fields, code=f"CODE{i}", first_name=f"Name{i}") for i in range(6)]
+    expected = [render_banner(TEMPLATES["og"], variant) for variant in variants]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        parallel = list(pool.map(lambda variant: render_banner(TEMPLATES["og"], variant), variants))
+    assert parallel == expected
 
 
 def test_different_fields_give_a_different_image(fields):
