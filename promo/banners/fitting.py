@@ -22,8 +22,7 @@ class FittedText:
 
     @property
     def height(self) -> int:
-        ascent, descent = self.font.getmetrics()
-        return (len(self.lines) - 1) * self.line_height + ascent + descent
+        return _block_height(self.font, len(self.lines), self.line_height)
 
     def line_width(self, line: str) -> float:
         return self.font.getlength(line)
@@ -54,7 +53,9 @@ def wrap(
     otherwise None says this font size is too big."""
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    # Split on plain spaces only: Babel joins amount and currency with a no-break space
+    # ("50\u00a0zł") precisely so they stay on one line.
+    for word in filter(None, text.split(" ")):
         candidate = f"{current} {word}" if current else word
         if font.getlength(candidate) <= width:
             current = candidate

@@ -151,3 +151,10 @@ def test_short_box_gets_fewer_lines_rather_than_overflowing():
     text = " ".join(["latte"] * 30)
     fitted = fit_text(text, REGULAR_FONT, 300, 40, max_size=30, min_size=30, max_lines=4)
     assert len(fitted.lines) == 1 and fitted.lines[0].endswith(ELLIPSIS)
+
+
+def test_amount_and_currency_are_never_split_across_lines():
+    font = load_font(BOLD_FONT, 100)
+    narrow = font.getlength("50 zł") - 1
+    assert wrap("50 zł", font, narrow, break_words=False) == ["50", "zł"]
+    assert wrap("50\u00a0zł", font, narrow, break_words=False) is None
