@@ -1,0 +1,241 @@
+"""What shoppers read about an offer before they use it.
+
+effect_label(effect)      -> "20% off, up to $50", "Buy 1 V60 dripper, get 1 filter papers 50% off"
+restrictions(campaign)    -> ["New customers only", "Minimum spend $50", "Ends Nov 30, 2026", ...]
+
+Sentences are English; amounts, dates and times follow the locale (Babel). Item selections
+read by their `label` when the definition gives one, else by their category/collection names
+or SKUs.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+from babel.lists import format_list
+
+from . import campaign as c
+from .facts import Facts
+from .formula import Formula
+from .money import format_money
+from .timing import describe_schedule, describe_timeframe
+
+# Sentences are English, so their lists are joined the English way whatever the money locale.
+_WORDS_LOCALE = "en"
+
+
+# ---- small text helpers other modules reuse ----
+
+def money(amount: int, currency: str, locale: str) -> str:
+    """A headline amount: "$10", "$12.50", "฿200"."""
+    return format_money(amount, currency, locale, trim_zero_minor=True)
+
+
+def humanize(slug: str) -> str:
+    """"single-origin" -> "Single origin"; anything with capitals is kept as written."""
+    if any(ch.isupper() for ch in slug):
+        return slug
+    words = slug.replace("_", " ").replace("-", " ").split()
+    return " ".join(words).capitalize() if words else slug
+
+
+def join_or(words: Iterable[str]) -> str:
+    items = list(words)
+    return format_list(items, style="or", locale=_WORDS_LOCALE) if items else ""
+
+
+def join_and(words: Iterable[str]) -> str:
+    items = list(words)
+    return format_list(items, locale=_WORDS_LOCALE) if items else ""
+
+
+def percent_text(percent: Decimal | int) -> str:
+    value = Decimal(percent)
+    text = format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def items_phrase(items: c.ItemSelector | None) -> str:
+    """The selection as a noun phrase, "" for every item: "Arabica", "V60 dripper", "DRIP-V60"."""
+    if items is None:
+        return ""
+    if items.label:
+        return items.label
+    names = [humanize(x) for x in sorted(items.categories)]
+    names += [humanize(x) for x in sorted(items.collections)]
+    names += sorted(items.skus)
+    return join_or(names)
+
+
+def _scope_suffix(items: c.ItemSelector, currency: str, locale: str) -> str:
+    phrase = items_phrase(items)
+    return f" on {phrase}" if phrase else ""
+
+
+# ---- effect labels ----
+
+def _amount(value: c.Amount | None, currency: str, locale: str, facts: Facts | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Formula):
+        if facts is None:
+            return None
+        value = int(value.evaluate(facts).to_integral_value())
+    return money(value, currency, locale)
+
+
+def _percent(value: c.Percent | None, facts: Facts | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Formula):
+        if facts is None:
+            return None
+        value = value.evaluate(facts)
+    return percent_text(value)
+
+
+def _off(percent: c.Percent, facts: Facts | None) -> str:
+    """ "50% off", or "free" at 100%."""
+    text = _percent(percent, facts)
+    if text is None:
+        return "at a personal discount"
+    return "free" if text == "100%" else f"{text} off"
+
+
+def _count_of(quantity: int, items: c.ItemSelector | None, *, default: str = "") -> str:
+    phrase = items_phrase(items) or default
+    return f"{quantity} {phrase}".strip()
+
+
+def effect_label(
+    effect: c.Effect, currency: str = "USD", locale: str = "en_US", facts: Facts | None = None
+) -> str:
+    """A short headline for the offer. Formulas show their value when `facts` are given,
+    otherwise "Personal discount" (the value depends on who is shopping)."""
+    if isinstance(effect, c.AmountOffOrder):
+        amount = _amount(effect.amount, currency, locale, facts)
+        return f"{amount} off" if amount else "Personal discount"
+    if isinstance(effect, c.PercentOffOrder):
+        percent = _percent(effect.percent, facts)
+        label = f"{percent} off" if percent else "Personal discount"
+        if effect.cap is not None:
+            label += f", up to {money(effect.cap, currency, locale)}"
+        return label
+    if isinstance(effect, (c.AmountOffEachLine, c.AmountOffEachUnit, c.AmountSplit)):
+        amount = _amount(effect.amount, currency, locale, facts) or "A personal discount"
+        phrase = items_phrase(effect.items)
+        if isinstance(effect, c.AmountSplit):
+            return f"{amount} off {phrase}" if phrase else f"{amount} off"
+        noun = "product" if isinstance(effect, c.AmountOffEachLine) else "item"
+        return f"{amount} off each {phrase} {noun}" if phrase else f"{amount} off each {noun}"
+    if isinstance(effect, c.PercentOffItems):
+        percent = _percent(effect.percent, facts)
+        label = f"{percent} off" if percent else "Personal discount"
+        phrase = items_phrase(effect.items)
+        label += f" {phrase}" if phrase else " all items"
+        if effect.cap is not None:
+            label += f", up to {money(effect.cap, currency, locale)}"
+        return label
+    if isinstance(effect, c.UnitPrice):
+        price = _amount(effect.price, currency, locale, facts) or "a personal price"
+        phrase = items_phrase(effect.items) or "Items"
+        return f"{phrase} for {price} each"
+    if isinstance(effect, c.BundlePrice):
+        price = _amount(effect.price, currency, locale, facts) or "a personal price"
+        return f"{effect.quantity} for {price}{_scope_suffix(effect.items, currency, locale)}"
+    if isinstance(effect, c.CheapestItems):
+        which = "cheapest" if effect.pick == "cheapest" else "most expensive"
+        phrase = items_phrase(effect.items)
+        noun = f"{phrase} item" if phrase else "item"
+        subject = f"{which.capitalize()} {noun}" if effect.count == 1 else f"{effect.count} {which} {noun}s"
+        if effect.every:
+            return f"Buy {effect.every} {phrase or 'items'}, get the {which} {effect.count} {_off(effect.percent, facts)}".replace("  ", " ")
+        return f"{subject} {_off(effect.percent, facts)}"
+    if isinstance(effect, c.BuyXGetY):
+        buy = _count_of(effect.buy_quantity, effect.buy_items)
+        if effect.get_items is None:
+            get = str(effect.get_quantity)
+        else:
+            get = _count_of(effect.get_quantity, effect.get_items)
+        return f"Buy {buy}, get {get} {_off(effect.percent, facts)}"
+    if isinstance(effect, c.Volume):
+        return f"Buy {effect.buy}, get {effect.free} free{_scope_suffix(effect.items, currency, locale)}"
+    if isinstance(effect, c.Tiers):
+        steps = []
+        for tier in effect.tiers:
+            value = _percent(tier.percent, facts) if tier.percent is not None else _amount(tier.amount, currency, locale, facts)
+            steps.append(f"spend {money(tier.min_subtotal, currency, locale)}, get {value or 'a personal discount'} off")
+        text = "; ".join(steps)
+        return text[:1].upper() + text[1:] + _scope_suffix(effect.items, currency, locale)
+    if isinstance(effect, c.FreeGift):
+        name = effect.gift.name or effect.gift.sku
+        return f"Free {name}" if effect.quantity == 1 else f"{effect.quantity} free {name}"
+    if isinstance(effect, c.ShippingDiscount):
+        if effect.amount is not None:
+            amount = _amount(effect.amount, currency, locale, facts)
+            return f"{amount} off shipping" if amount else "Shipping discount"
+        percent = _percent(effect.percent, facts)
+        if percent == "100%":
+            return "Free shipping"
+        return f"{percent} off shipping" if percent else "Shipping discount"
+    raise TypeError(f"unknown effect {type(effect).__name__}")
+
+
+# ---- restrictions ----
+
+def _item_restrictions(effect: c.Effect | None, currency: str, locale: str) -> list[str]:
+    selectors: list[c.ItemSelector] = []
+    for name in ("items", "buy_items"):
+        selector = getattr(effect, name, None)
+        if isinstance(selector, c.ItemSelector):
+            selectors.append(selector)
+    lines: list[str] = []
+    for selector in selectors:
+        phrase = items_phrase(selector)
+        if phrase:
+            lines.append(f"{phrase} only")
+        if selector.exclude_skus:
+            lines.append(f"Excludes {join_and(sorted(selector.exclude_skus))}")
+        if selector.max_unit_price is not None:
+            lines.append(f"Items up to {money(selector.max_unit_price, currency, locale)}")
+    return lines
+
+
+_PERIOD_WORDS = {"day": "day", "week": "week", "month": "month"}
+
+
+def _times(count: int) -> str:
+    return {1: "Once", 2: "Twice"}.get(count, f"Up to {count} times")
+
+
+def _limit_restrictions(limits: c.Limits) -> list[str]:
+    lines = []
+    if limits.per_customer is not None:
+        lines.append(f"{_times(limits.per_customer)} per customer")
+    for period in limits.per_customer_periods:
+        lines.append(f"{_times(period.count)} per {_PERIOD_WORDS.get(period.period, period.period)}")
+    if limits.total is not None:
+        lines.append(f"Limited to the first {limits.total:,} orders")
+    return lines
+
+
+def restrictions(campaign: c.Campaign, currency: str | None = None, locale: str = "en_US") -> list[str]:
+    """Everything a shopper should know before trying the offer, most important first:
+    who, what cart, which items, when, how often, combinability."""
+    currency = currency or campaign.currency or "USD"
+    lines: list[str] = []
+    if campaign.eligibility is not None:
+        lines += campaign.eligibility.restrictions(currency, locale)
+    lines += _item_restrictions(campaign.effect, currency, locale)
+    timeframe = describe_timeframe(campaign, locale)
+    if timeframe:
+        lines.append(timeframe)
+    if campaign.schedule:
+        lines.append(describe_schedule(campaign.schedule, locale))
+    lines += _limit_restrictions(campaign.limits)
+    if campaign.stacking is c.Stacking.EXCLUSIVE:
+        lines.append("Can't be combined with other offers")
+    # A rule can appear twice (say, in the eligibility and the effect's items); say it once.
+    return list(dict.fromkeys(lines))
