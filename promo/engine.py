@@ -1,0 +1,1090 @@
+"""The promotion engine's public Python API: one object, one short transaction per call.
+
+    engine = Engine(session_factory, timezone="America/New_York", currency="USD")
+    engine.create_campaign(definition, actor="ana@example.com")
+    evaluation = engine.validate(customer, cart, ["HAPPY10"])
+    result = engine.redeem(customer, cart, ["HAPPY10"], order_ref="A-1001", idempotency_key="...")
+    engine.rollback(result.id, reason="payment failed")
+
+The storefront, the JSON API and the CLI all go through these methods; none of them computes a
+discount or touches a counter itself. Errors are promo.errors exceptions with a stable `code`.
+
+Redemption is atomic: the order, its redemption, every counter and the budget are written in
+one transaction, and every cap sits in the WHERE clause of the UPDATE that takes it (see
+promo.storage.counters), so concurrent checkouts cannot pass a limit, not even by one cent.
+
+Rollback semantics:
+* whole (``item_id=None``): every still-granted offer is withdrawn, its code use, per-customer
+  counts, campaign count and budget are given back, and the order is marked cancelled (the
+  customer's order count and total spent are reduced again);
+* partial (``item_id=<child id>``): only that offer is withdrawn and its counters given back.
+  The order stays placed; its recorded discount and its lines' discounts lose that offer's
+  share, so the order total rises by it (what the shopper owes without that offer). The other
+  offers keep the amounts they were granted at checkout: they are not recomputed, even though
+  stacking computed them on the totals the withdrawn offer left. A free gift line stays on the
+  order at its full price. The redemption becomes ``partially_rolled_back``, or
+  ``rolled_back`` when no granted offer is left.
+Rolling back what is already rolled back changes nothing and returns the same result.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, replace
+from datetime import date, datetime, timezone
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from .applicator import evaluate
+from .campaign import Campaign, Kind
+from .codes import check_capacity, check_pattern, normalise_code
+from .definition import DefinitionError, parse_campaign
+from .domain import Cart, Context, Customer
+from .errors import Conflict, InvalidRequest, LimitExceeded, NotFound, PoolEmpty, PromoError, RedemptionRefused
+from .limits import Usage, blocked_reason
+from .reasons import Reason, message_for
+from .records import (
+    AuditEntry,
+    CampaignInfo,
+    CampaignStatus,
+    Category,
+    CodeInfo,
+    CodePage,
+    CodeStatus,
+    ItemStatus,
+    Offer,
+    OfferSource,
+    OfferStatus,
+    OrderStatus,
+    Product,
+    Publication,
+    RedemptionResult,
+    RedemptionStatus,
+    SetAsideCode,
+)
+from .results import Evaluation, OfferResult, Status
+from .storage import audit, convert, counters, idempotency
+from .storage.bulk import Progress, insert_random_codes
+from .storage.database import READ_ONLY, dialect_of, for_update, insert_ignoring_conflicts
+from .storage.models import (
+    AuditRow,
+    CampaignRow,
+    CategoryRow,
+    CodeRow,
+    CustomerRow,
+    OrderLineRow,
+    OrderRow,
+    ProductRow,
+    PublicationRow,
+    RedemptionItemRow,
+    RedemptionRow,
+)
+from .storage.offers import OfferLoader, Offers, Slot
+from .visibility import is_visible
+
+T = TypeVar("T")
+
+LIMIT_REASONS = frozenset(
+    {Reason.QUANTITY_EXCEEDED, Reason.CUSTOMER_LIMIT_REACHED, Reason.CAMPAIGN_LIMIT_REACHED, Reason.BUDGET_EXHAUSTED}
+)
+# A redemption that loses a race for a counter is evaluated again on fresh counters; after
+# this many rounds the last loss is reported.
+MAX_REDEEM_ATTEMPTS = 6
+MAX_WRITE_ATTEMPTS = 4
+STATUS_ACTIONS = {"pause": CampaignStatus.PAUSED, "resume": CampaignStatus.ACTIVE, "archive": CampaignStatus.ARCHIVED}
+CODE_STATUS_ACTIONS = {"disable": CodeStatus.DISABLED, "enable": CodeStatus.ACTIVE}
+MAX_PAGE = 1000
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _LostRace(Exception):
+    """A conditional UPDATE found its cap taken by a concurrent transaction."""
+
+    def __init__(self, reason: Reason, campaign_id: str, code: str | None):
+        super().__init__(reason.value)
+        self.reason = reason
+        self.campaign_id = campaign_id
+        self.code = code
+
+
+class Engine:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        timezone: str = "UTC",
+        currency: str = "USD",
+        locale: str = "en_US",
+        max_offers: int = 5,
+        clock: Callable[[], datetime] = utc_now,
+    ):
+        try:
+            self.tz = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidRequest(f"{timezone!r} is not an IANA time zone") from None
+        self._sessions = session_factory
+        self.timezone = timezone
+        self.currency = currency
+        self.locale = locale
+        self.max_offers = max_offers
+        self.clock = clock
+        self._parsed: dict[str, tuple[int, Campaign]] = {}
+        self._parsed_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ time and sessions
+
+    def now(self) -> datetime:
+        """The current time in the store's time zone (from the injected clock)."""
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("the engine's clock must return timezone-aware datetimes")
+        return moment.astimezone(self.tz)
+
+    def context(self, **fields: Any) -> Context:
+        """A Context at the store's current time: ``engine.context(page="cart")``."""
+        fields.setdefault("locale", self.locale)
+        return Context(now=self.now(), **fields)
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        # Closing the session ends the transaction without expiring what was read.
+        with self._sessions() as session:
+            session.connection(execution_options=READ_ONLY)
+            yield session
+
+    def _write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one write transaction, again when the database reports a transient
+        conflict (a deadlock, a serialization failure, or a unique key inserted meanwhile)."""
+        for attempt in range(MAX_WRITE_ATTEMPTS):
+            try:
+                with self._sessions() as session, session.begin():
+                    return work(session)
+            except (IntegrityError, OperationalError) as error:
+                if attempt == MAX_WRITE_ATTEMPTS - 1 or not _transient(error):
+                    friendly = _database_error(error)
+                    if friendly is None:
+                        raise
+                    raise friendly from error
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ campaigns
+
+    def parse(self, definition: Mapping[str, Any]) -> Campaign:
+        """Validate a definition without storing it. Raises InvalidRequest listing every problem."""
+        try:
+            return parse_campaign(_json_ready(definition), timezone=self.timezone)
+        except DefinitionError as error:
+            raise InvalidRequest(
+                f"the campaign definition is invalid:\n{error}",
+                code="invalid_definition",
+                details={"errors": [{"path": e.path, "message": e.message} for e in error.errors]},
+            ) from None
+
+    def create_campaign(self, definition: Mapping[str, Any], *, actor: str = "system") -> CampaignInfo:
+        data = _json_ready(definition)
+        campaign = self.parse(data)
+
+        def work(session: Session) -> CampaignInfo:
+            if session.get(CampaignRow, campaign.id) is not None:
+                raise Conflict(f"a campaign with id {campaign.id!r} already exists", code="campaign_exists")
+            now = self.clock()
+            row = CampaignRow(
+                id=campaign.id, name=campaign.name, kind=campaign.kind.value, definition=data, status="active",
+                version=1, redemptions_count=0, budget_used=0, order_value_used=0, created_at=now, updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            if campaign.code:
+                self._add_public_code(session, campaign, now)
+            audit.record(session, at=now, actor=actor, action="campaign.create", object_type="campaign",
+                         object_id=campaign.id, after=convert.campaign_snapshot(row))
+            return convert.campaign_info(row)
+
+        return self._write(work)
+
+    def update_campaign(self, campaign_id: str, definition: Mapping[str, Any], *, actor: str = "system") -> CampaignInfo:
+        """Replace a campaign's definition. Its id cannot change; its counters are kept."""
+        data = _json_ready(definition)
+        data.setdefault("id", campaign_id)
+        campaign = self.parse(data)
+        if campaign.id != campaign_id:
+            raise InvalidRequest(
+                f"the definition's id {campaign.id!r} does not match the campaign {campaign_id!r}; ids cannot change",
+                code="campaign_id_mismatch",
+            )
+
+        def work(session: Session) -> CampaignInfo:
+            row = self._campaign_row(session, campaign_id, lock=True)
+            before = convert.campaign_snapshot(row)
+            old = self._campaign(row)
+            if old.kind is not campaign.kind:
+                raise InvalidRequest(
+                    f"a campaign's kind cannot change ({old.kind.value} -> {campaign.kind.value}); create a new campaign",
+                    code="campaign_kind_change",
+                )
+            now = self.clock()
+            if normalise_code(old.code or "") != normalise_code(campaign.code or ""):
+                if old.code:
+                    session.execute(
+                        update(CodeRow)
+                        .where(CodeRow.code == normalise_code(old.code), CodeRow.campaign_id == campaign_id)
+                        .values(status="disabled")
+                    )
+                if campaign.code:
+                    self._add_public_code(session, campaign, now)
+            row.name = campaign.name
+            row.definition = data
+            row.version += 1
+            row.updated_at = now
+            session.flush()
+            audit.record(session, at=now, actor=actor, action="campaign.update", object_type="campaign",
+                         object_id=campaign_id, before=before, after=convert.campaign_snapshot(row))
+            return convert.campaign_info(row)
+
+        return self._write(work)
+
+    def set_campaign_status(self, campaign_id: str, action: str, *, actor: str = "system") -> CampaignInfo:
+        """``action`` is ``pause``, ``resume`` or ``archive``. Archived campaigns stay archived."""
+        if action not in STATUS_ACTIONS:
+            raise InvalidRequest(
+                f"unknown campaign action {action!r}; expected one of {', '.join(STATUS_ACTIONS)}", code="invalid_action"
+            )
+        target = STATUS_ACTIONS[action]
+
+        def work(session: Session) -> CampaignInfo:
+            row = self._campaign_row(session, campaign_id, lock=True)
+            if row.status == CampaignStatus.ARCHIVED and target is not CampaignStatus.ARCHIVED:
+                raise Conflict(f"campaign {campaign_id!r} is archived and cannot be {action}d", code="campaign_archived")
+            if row.status != target:
+                before = convert.campaign_snapshot(row)
+                row.status = target.value
+                row.updated_at = self.clock()
+                session.flush()
+                audit.record(session, at=row.updated_at, actor=actor, action=f"campaign.{action}",
+                             object_type="campaign", object_id=campaign_id, before=before,
+                             after=convert.campaign_snapshot(row))
+            return convert.campaign_info(row)
+
+        return self._write(work)
+
+    def get_campaign(self, campaign_id: str) -> CampaignInfo:
+        with self._read() as session:
+            return convert.campaign_info(self._campaign_row(session, campaign_id))
+
+    def load_campaign(self, campaign_id: str) -> Campaign:
+        """The parsed campaign (frozen dataclasses), e.g. for describing it in the UI."""
+        with self._read() as session:
+            return self._campaign(self._campaign_row(session, campaign_id))
+
+    def list_campaigns(self, *, status: str | None = None, kind: str | None = None) -> list[CampaignInfo]:
+        statement = select(CampaignRow).order_by(CampaignRow.created_at, CampaignRow.id)
+        if status is not None:
+            statement = statement.where(CampaignRow.status == status)
+        if kind is not None:
+            statement = statement.where(CampaignRow.kind == kind)
+        with self._read() as session:
+            return [convert.campaign_info(row) for row in session.scalars(statement)]
+
+    # ------------------------------------------------------------------ codes
+
+    def generate_codes(
+        self,
+        campaign_id: str,
+        count: int,
+        *,
+        batch_size: int = 10_000,
+        progress: Progress | None = None,
+        gift_balance: int | None = None,
+        actor: str = "system",
+    ) -> int:
+        """Add `count` unique random codes to a campaign with a code pattern; returns the number made.
+
+        Streams in batches of `batch_size`, each its own transaction; `progress(done, total)` is
+        called after each. Refused (InvalidRequest ``keyspace_too_small``) when the campaign's
+        codes would fill more than 1 in 10^6 of the pattern's keyspace.
+        """
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise InvalidRequest(f"count must be a positive integer, got {count!r}", code="invalid_count")
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise InvalidRequest(f"batch_size must be a positive integer, got {batch_size!r}", code="invalid_count")
+        with self._read() as session:
+            row = self._campaign_row(session, campaign_id)
+            campaign = self._campaign(row)
+            existing = session.scalar(select(func.count()).select_from(CodeRow).where(CodeRow.campaign_id == campaign_id))
+        if row.status == CampaignStatus.ARCHIVED:
+            raise Conflict(f"campaign {campaign_id!r} is archived", code="campaign_archived")
+        pattern = campaign.code_pattern
+        if pattern is None:
+            raise InvalidRequest(
+                f"campaign {campaign_id!r} has no code pattern, so it cannot have generated codes", code="no_code_pattern"
+            )
+        check_pattern(pattern)
+        check_capacity(pattern, existing or 0, count)
+        now = self.clock()
+        made = insert_random_codes(
+            self._sessions, campaign_id, pattern, count, now=now, batch_size=batch_size, progress=progress,
+            gift_balance=gift_balance,
+        )
+
+        def log(session: Session) -> None:
+            audit.record(session, at=now, actor=actor, action="codes.generate", object_type="campaign",
+                         object_id=campaign_id, after={"generated": made})
+
+        self._write(log)
+        return made
+
+    def get_code(self, code: str) -> CodeInfo:
+        with self._read() as session:
+            return convert.code_info(self._code_row(session, code))
+
+    def list_codes(
+        self,
+        campaign_id: str,
+        *,
+        status: str | None = None,
+        holder_id: str | None = None,
+        limit: int = 100,
+        after: str | None = None,
+    ) -> CodePage:
+        """A page of a campaign's codes in code order; pass `next_after` back as `after`."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}", code="invalid_limit")
+        conditions = [CodeRow.campaign_id == campaign_id]
+        if status is not None:
+            conditions.append(CodeRow.status == status)
+        if holder_id is not None:
+            conditions.append(CodeRow.holder_id == holder_id)
+        with self._read() as session:
+            self._campaign_row(session, campaign_id)
+            total = session.scalar(select(func.count()).select_from(CodeRow).where(*conditions)) or 0
+            page = select(CodeRow).where(*conditions).order_by(CodeRow.code).limit(limit + 1)
+            if after is not None:
+                page = page.where(CodeRow.code > normalise_code(after))
+            rows = list(session.scalars(page))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return CodePage(tuple(convert.code_info(r) for r in rows), total, rows[-1].code if more and rows else None)
+
+    def customer_codes(self, customer_id: str) -> list[CodeInfo]:
+        """Every code published to the customer (their wallet), oldest first."""
+        with self._read() as session:
+            rows = session.scalars(select(CodeRow).where(CodeRow.holder_id == customer_id).order_by(CodeRow.id))
+            return [convert.code_info(r) for r in rows]
+
+    def set_code_status(self, code: str, status: str, *, actor: str = "system") -> CodeInfo:
+        """``status`` is ``active``/``disabled`` (or the actions ``enable``/``disable``)."""
+        target = CODE_STATUS_ACTIONS.get(status) or _enum_or_none(CodeStatus, status)
+        if target is None:
+            raise InvalidRequest(
+                f"unknown code status {status!r}; expected active or disabled", code="invalid_status"
+            )
+
+        def work(session: Session) -> CodeInfo:
+            row = self._code_row(session, code, lock=True)
+            if row.status != target:
+                before = convert.code_snapshot(row)
+                row.status = target.value
+                session.flush()
+                audit.record(session, at=self.clock(), actor=actor, action=f"code.{target.value}", object_type="code",
+                             object_id=row.code, before=before, after=convert.code_snapshot(row))
+            return convert.code_info(row)
+
+        return self._write(work)
+
+    # ------------------------------------------------------------------ customers and catalogue
+
+    def upsert_customer(self, customer: Customer, *, actor: str = "system") -> Customer:
+        """Create or replace a customer's profile (the password hash, if any, is kept)."""
+        if not customer.id or len(customer.id) > 64:
+            raise InvalidRequest("a customer id must be 1 to 64 characters long", code="invalid_customer")
+
+        def work(session: Session) -> Customer:
+            if customer.email:
+                other = session.scalar(select(CustomerRow.id).where(CustomerRow.email == customer.email))
+                if other is not None and other != customer.id:
+                    raise Conflict(f"email {customer.email!r} belongs to another customer", code="email_taken")
+            row = session.get(CustomerRow, customer.id)
+            now = self.clock()
+            before = convert.customer_snapshot(row) if row is not None else None
+            if row is None:
+                row = CustomerRow(id=customer.id, created_at=now)
+                session.add(row)
+            for name, value in convert.customer_fields(customer).items():
+                setattr(row, name, value)
+            row.updated_at = now
+            session.flush()
+            audit.record(session, at=now, actor=actor, action="customer.upsert", object_type="customer",
+                         object_id=customer.id, before=before, after=convert.customer_snapshot(row))
+            return convert.customer_profile(row)
+
+        return self._write(work)
+
+    def get_customer(self, customer_id: str) -> Customer:
+        with self._read() as session:
+            return convert.customer_profile(self._customer_row(session, customer_id))
+
+    def find_customer_by_email(self, email: str) -> tuple[Customer, str | None]:
+        """(profile, password hash) of the customer with this email, for signing in."""
+        with self._read() as session:
+            row = session.scalar(select(CustomerRow).where(CustomerRow.email == email))
+            if row is None:
+                raise NotFound(f"no customer with email {email!r}", code="customer_not_found")
+            return convert.customer_profile(row), row.password_hash
+
+    def set_password_hash(self, customer_id: str, password_hash: str | None, *, actor: str = "system") -> None:
+        def work(session: Session) -> None:
+            row = self._customer_row(session, customer_id)
+            row.password_hash = password_hash
+            audit.record(session, at=self.clock(), actor=actor, action="customer.password", object_type="customer",
+                         object_id=customer_id)
+
+        self._write(work)
+
+    def upsert_category(self, category: Category) -> Category:
+        def work(session: Session) -> Category:
+            row = session.get(CategoryRow, category.slug) or CategoryRow(slug=category.slug)
+            row.name, row.description, row.position = category.name, category.description, category.position
+            session.add(row)
+            session.flush()
+            return convert.category_record(row)
+
+        return self._write(work)
+
+    def upsert_product(self, product: Product) -> Product:
+        if product.price < 0:
+            raise InvalidRequest(f"product {product.sku}: price cannot be negative", code="invalid_product")
+
+        def work(session: Session) -> Product:
+            row = session.get(ProductRow, product.sku) or ProductRow(sku=product.sku)
+            row.name, row.price, row.description, row.image = product.name, product.price, product.description, product.image
+            row.categories, row.collections = list(product.categories), list(product.collections)
+            row.extra, row.position = dict(product.metadata), product.position
+            session.add(row)
+            session.flush()
+            return convert.product_record(row)
+
+        return self._write(work)
+
+    def list_categories(self) -> list[Category]:
+        with self._read() as session:
+            rows = session.scalars(select(CategoryRow).order_by(CategoryRow.position, CategoryRow.slug))
+            return [convert.category_record(r) for r in rows]
+
+    def list_products(self, *, category: str | None = None) -> list[Product]:
+        with self._read() as session:
+            rows = session.scalars(select(ProductRow).order_by(ProductRow.position, ProductRow.sku))
+            products = [convert.product_record(r) for r in rows]
+        if category is not None:
+            products = [p for p in products if category in p.categories]
+        return products
+
+    def get_product(self, sku: str) -> Product:
+        with self._read() as session:
+            row = session.get(ProductRow, sku)
+            if row is None:
+                raise NotFound(f"no product with SKU {sku!r}", code="product_not_found")
+            return convert.product_record(row)
+
+    # ------------------------------------------------------------------ qualify / validate
+
+    def qualify(
+        self, customer: Customer | str | None, cart: Cart, context: Context | None = None
+    ) -> list[Offer]:
+        """Every offer the customer could use now, each evaluated on this cart alone, best first.
+
+        Auto promotions, listed public codes and the codes in the customer's wallet. Eligible
+        offers come first by discount, then near misses (an unmet minimum, with a hint) by
+        progress, then the rest. Counters are read live, so an exhausted budget shows at once.
+        """
+        context = context or self.context()
+        with self._read() as session:
+            profile = self._profile(session, customer)
+            loader = self._loader(session, profile, context, cart)
+            slots = loader.promotions() + loader.public_codes() + loader.wallet()
+        offers = []
+        seen: set[tuple[str, str | None]] = set()
+        for slot in slots:
+            if slot.key in seen:
+                continue
+            seen.add(slot.key)
+            alone = evaluate([slot.candidate], cart, profile, context, max_offers=self.max_offers)
+            offers.append(self._offer(slot, alone.offers[0], profile, context))
+        return sorted(offers, key=_best_first)
+
+    def validate(
+        self,
+        customer: Customer | str | None,
+        cart: Cart,
+        codes: Iterable[str] = (),
+        context: Context | None = None,
+    ) -> Evaluation:
+        """The evaluation redeem() would make now, with no side effects."""
+        context = context or self.context()
+        entered = _entered_codes(codes)
+        with self._read() as session:
+            profile = self._profile(session, customer)
+            offers = self._offers(session, profile, context, cart, entered)
+        return self._evaluate(offers, cart, profile, context, entered)
+
+    # ------------------------------------------------------------------ redeem
+
+    def redeem(
+        self,
+        customer: Customer | str | None,
+        cart: Cart,
+        codes: Iterable[str] = (),
+        *,
+        order_ref: str | None = None,
+        idempotency_key: str | None = None,
+        context: Context | None = None,
+    ) -> RedemptionResult:
+        """Evaluate again and, in one transaction, record the order and its redemption, take every
+        counter and consume the budgets.
+
+        Raises RedemptionRefused (``code`` = the reason, e.g. ``code_not_found``) when an entered
+        code does not apply, LimitExceeded (``quantity_exceeded``, ``customer_limit_reached``,
+        ``campaign_limit_reached``, ``budget_exhausted``) when a limit is used up, Conflict for a
+        reused order_ref or an idempotency key reused with another payload. The same key with the
+        same payload returns the first result (``replayed=True``) and redeems nothing again.
+        Auto promotions that cannot apply are simply left out of the order.
+        """
+        entered = _entered_codes(codes)
+        request_hash = idempotency.fingerprint(_redeem_payload(customer, cart, entered, order_ref, context))
+        if order_ref is not None and not (isinstance(order_ref, str) and 0 < len(order_ref) <= 128):
+            raise InvalidRequest("order_ref must be 1 to 128 characters long", code="invalid_order_ref")
+        ref = order_ref or f"ord_{secrets.token_hex(8)}"
+        lost: _LostRace | None = None
+        for _ in range(MAX_REDEEM_ATTEMPTS):
+            try:
+                return self._write(
+                    lambda session: self._redeem_once(session, customer, cart, entered, ref, idempotency_key,
+                                                      request_hash, context)
+                )
+            except _LostRace as race:
+                lost = race
+        assert lost is not None
+        raise _refusal_error({lost.code or lost.campaign_id: (lost.reason, message_for(lost.reason))})
+
+    def _redeem_once(
+        self,
+        session: Session,
+        customer: Customer | str | None,
+        cart: Cart,
+        entered: list[str],
+        order_ref: str,
+        idempotency_key: str | None,
+        request_hash: str,
+        context: Context | None,
+    ) -> RedemptionResult:
+        now = self.clock()
+        if idempotency_key is not None:
+            stored = idempotency.claim(session, idempotency_key, "redeem", request_hash, now)
+            if stored is not None:
+                return RedemptionResult.from_dict(stored).as_replay()
+        # The server's clock decides timing and limit periods, never the caller's.
+        local_now = now.astimezone(self.tz)
+        context = replace(context, now=local_now) if context is not None else Context(now=local_now, page="checkout", locale=self.locale)
+        profile = self._profile(session, customer, create=True)
+        if session.scalar(select(OrderRow.id).where(OrderRow.order_ref == order_ref)) is not None:
+            raise Conflict(f"an order with reference {order_ref!r} already exists", code="order_exists")
+
+        offers = self._offers(session, profile, context, cart, entered)
+        evaluation = self._evaluate(offers, cart, profile, context, entered)
+        refused = {
+            code: (result.reason, result.message)
+            for code, result in evaluation.codes.items()
+            if result.status is Status.NOT_APPLICABLE
+        }
+        if refused:
+            raise _refusal_error(refused)
+
+        applied = list(evaluation.applied)
+        slots = [offers.slot(offer.campaign_id, offer.code) for offer in applied]
+        self._take_counters(session, profile, list(zip(applied, slots)), order_value=cart.subtotal)
+
+        order = OrderRow(
+            order_ref=order_ref, customer_id=profile.id, currency=evaluation.currency, status=OrderStatus.PLACED.value,
+            subtotal=evaluation.subtotal, discount=evaluation.discount, shipping=evaluation.shipping,
+            shipping_discount=evaluation.shipping_discount, total=evaluation.total, created_at=now,
+        )
+        order.lines = [
+            OrderLineRow(
+                position=index, sku=priced.line.sku, name=priced.line.name, unit_price=priced.line.unit_price,
+                quantity=priced.line.quantity, categories=sorted(priced.line.categories),
+                collections=sorted(priced.line.collections), discount=priced.discount, added_by=priced.added_by,
+            )
+            for index, priced in enumerate(evaluation.lines)
+        ]
+        session.add(order)
+        session.flush()
+        redemption = RedemptionRow(
+            order_id=order.id, customer_id=profile.id, status=RedemptionStatus.SUCCEEDED.value,
+            idempotency_key=idempotency_key, created_at=now,
+        )
+        redemption.items = [
+            RedemptionItemRow(
+                position=index, campaign_id=offer.campaign_id, code_id=slot.code_id, code=offer.code,
+                discount=offer.discount, shipping_discount=offer.shipping_discount,
+                line_discounts=list(offer.line_discounts), order_value=cart.subtotal,
+                usage_keys=list(slot.usage_keys), status=ItemStatus.SUCCEEDED.value,
+            )
+            for index, (offer, slot) in enumerate(zip(applied, slots))
+        ]
+        session.add(redemption)
+        if profile.id is not None:
+            session.execute(
+                update(CustomerRow)
+                .where(CustomerRow.id == profile.id)
+                .values(orders_count=CustomerRow.orders_count + 1, total_spent=CustomerRow.total_spent + order.total,
+                        last_order_at=now)
+            )
+        session.flush()
+        set_aside = tuple(
+            SetAsideCode(code, result.campaign_id or None, result.reason, result.message)
+            for code, result in evaluation.codes.items()
+            if result.status is Status.SET_ASIDE
+        )
+        result = convert.redemption_result(redemption, order, set_aside)
+        if idempotency_key is not None:
+            idempotency.store(session, idempotency_key, result.to_dict())
+        return result
+
+    def _take_counters(
+        self, session: Session, profile: Customer, taken: list[tuple[OfferResult, Slot]], *, order_value: int
+    ) -> None:
+        """Take every counter of the applied offers, in one global order (codes, campaigns,
+        customer usage; each sorted) so concurrent transactions never deadlock."""
+        taken = sorted(taken, key=lambda pair: (pair[0].campaign_id, pair[0].code or ""))
+        for offer, slot in taken:
+            if slot.code_id is not None and not counters.take_code(session, slot.code_id, slot.campaign.limits.per_code):
+                raise _LostRace(Reason.QUANTITY_EXCEEDED, offer.campaign_id, offer.code)
+        for offer, slot in taken:
+            if not counters.take_campaign(session, offer.campaign_id, slot.campaign.limits,
+                                          discount=offer.total_discount, order_value=order_value):
+                raise _LostRace(self._campaign_block(session, slot, order_value), offer.campaign_id, offer.code)
+        if profile.id is None:
+            return
+        for offer, slot in taken:
+            if not counters.take_customer_usage(session, offer.campaign_id, profile.id, slot.usage_keys, slot.caps):
+                raise _LostRace(Reason.CUSTOMER_LIMIT_REACHED, offer.campaign_id, offer.code)
+
+    def _campaign_block(self, session: Session, slot: Slot, order_value: int) -> Reason:
+        row = session.execute(
+            select(CampaignRow.status, CampaignRow.redemptions_count, CampaignRow.budget_used, CampaignRow.order_value_used)
+            .where(CampaignRow.id == slot.campaign.id)
+        ).one()
+        if row.status != CampaignStatus.ACTIVE:
+            return Reason.CAMPAIGN_PAUSED
+        usage = Usage(row.redemptions_count, row.budget_used, row.order_value_used)
+        reason = blocked_reason(slot.campaign.limits, usage, customer_id="-", local_now=self.now(), order_value=order_value)
+        return reason or Reason.BUDGET_EXHAUSTED
+
+    # ------------------------------------------------------------------ rollback
+
+    def rollback(
+        self, redemption_id: int, *, reason: str, item_id: int | None = None, actor: str = "system"
+    ) -> RedemptionResult:
+        """Withdraw a whole redemption (item_id=None) or one stacked child; see the module doc.
+
+        Idempotent: what is already rolled back stays as it is and the current state is returned.
+        """
+        if not isinstance(reason, str) or not reason.strip():
+            raise InvalidRequest("a rollback needs a reason", code="invalid_reason")
+
+        def work(session: Session) -> RedemptionResult:
+            redemption = session.scalar(for_update(select(RedemptionRow).where(RedemptionRow.id == redemption_id), session))
+            if redemption is None:
+                raise NotFound(f"no redemption {redemption_id}", code="redemption_not_found")
+            items = list(redemption.items)
+            if item_id is not None:
+                items = [item for item in items if item.id == item_id]
+                if not items:
+                    raise NotFound(f"redemption {redemption_id} has no item {item_id}", code="redemption_item_not_found")
+            order = session.get(OrderRow, redemption.order_id)
+            before = convert.redemption_result(redemption, order).to_dict()
+            now = self.clock()
+            withdrawn = [item for item in sorted(items, key=lambda i: (i.campaign_id, i.code or "")) if self._withdraw(session, item, reason, now)]
+            for item in withdrawn:
+                if item.code_id is not None:
+                    counters.restore_code(session, item.code_id)
+            for item in withdrawn:
+                counters.restore_campaign(session, item.campaign_id, discount=item.discount + item.shipping_discount,
+                                          order_value=item.order_value)
+            if redemption.customer_id is not None:
+                for item in withdrawn:
+                    counters.restore_customer_usage(session, item.campaign_id, redemption.customer_id, item.usage_keys)
+            counted_total = order.total   # what the customer's total_spent holds for this order
+            for item in withdrawn:
+                self._remove_from_order(order, item)
+            cancel = item_id is None and order.status == OrderStatus.PLACED
+            if redemption.customer_id is not None and (withdrawn or cancel):
+                # A cancelled order no longer counts; a kept one now costs what was withdrawn more.
+                spent = -counted_total if cancel else order.total - counted_total
+                self._adjust_customer(session, redemption.customer_id, spent=spent, orders=-1 if cancel else 0)
+            if cancel:
+                order.status = OrderStatus.CANCELLED.value
+            remaining = [i for i in redemption.items if i.status == ItemStatus.SUCCEEDED]
+            new_status = RedemptionStatus.SUCCEEDED
+            if not remaining and (redemption.items or cancel):
+                new_status = RedemptionStatus.ROLLED_BACK
+            elif len(remaining) < len(redemption.items):
+                new_status = RedemptionStatus.PARTIALLY_ROLLED_BACK
+            if withdrawn or cancel:
+                redemption.status = new_status.value
+                redemption.rollback_reason = reason
+                redemption.rolled_back_at = now
+                session.flush()
+                result = convert.redemption_result(redemption, order)
+                audit.record(session, at=now, actor=actor, action="redemption.rollback", object_type="redemption",
+                             object_id=str(redemption_id), before=before,
+                             after={**result.to_dict(), "item_id": item_id, "reason": reason})
+                return result
+            return convert.redemption_result(redemption, order)
+
+        return self._write(work)
+
+    @staticmethod
+    def _withdraw(session: Session, item: RedemptionItemRow, reason: str, now: datetime) -> bool:
+        """Mark the item rolled back, unless someone already did (then False)."""
+        changed = session.execute(
+            update(RedemptionItemRow)
+            .where(RedemptionItemRow.id == item.id, RedemptionItemRow.status == ItemStatus.SUCCEEDED.value)
+            .values(status=ItemStatus.ROLLED_BACK.value, rollback_reason=reason, rolled_back_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.refresh(item)
+        return changed == 1
+
+    @staticmethod
+    def _remove_from_order(order: OrderRow, item: RedemptionItemRow) -> None:
+        for line, share in zip(order.lines, item.line_discounts):
+            line.discount = max(0, line.discount - share)
+        order.discount = max(0, order.discount - item.discount)
+        order.shipping_discount = max(0, order.shipping_discount - item.shipping_discount)
+        order.total = order.subtotal - order.discount + order.shipping - order.shipping_discount
+
+    @staticmethod
+    def _adjust_customer(session: Session, customer_id: str, *, spent: int, orders: int) -> None:
+        row = session.get(CustomerRow, customer_id)
+        if row is None:
+            return
+        row.total_spent = max(0, row.total_spent + spent)
+        row.orders_count = max(0, row.orders_count + orders)
+
+    def get_redemption(self, redemption_id: int) -> RedemptionResult:
+        with self._read() as session:
+            redemption = session.get(RedemptionRow, redemption_id)
+            if redemption is None:
+                raise NotFound(f"no redemption {redemption_id}", code="redemption_not_found")
+            return convert.redemption_result(redemption, session.get(OrderRow, redemption.order_id))
+
+    def list_redemptions(self, *, customer_id: str | None = None, limit: int = 50) -> list[RedemptionResult]:
+        """Newest first; `customer_id` narrows to one customer's orders (the wallet's history)."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}", code="invalid_limit")
+        statement = select(RedemptionRow).order_by(RedemptionRow.id.desc()).limit(limit)
+        if customer_id is not None:
+            statement = statement.where(RedemptionRow.customer_id == customer_id)
+        with self._read() as session:
+            rows = list(session.scalars(statement))
+            orders = {o.id: o for o in session.scalars(select(OrderRow).where(OrderRow.id.in_([r.order_id for r in rows])))}
+            return [convert.redemption_result(r, orders[r.order_id]) for r in rows]
+
+    # ------------------------------------------------------------------ publish
+
+    def publish(
+        self, campaign_id: str, customer_id: str, *, source_id: str | None = None, actor: str = "system"
+    ) -> Publication:
+        """Give the customer a code of the campaign: an unassigned code from its pool, or its
+        public code. The same `source_id` returns the same publication (and code) every time.
+        Raises PoolEmpty (409, ``pool_empty``) when no unassigned code is left.
+        """
+        if source_id is not None and not (isinstance(source_id, str) and 0 < len(source_id) <= 255):
+            raise InvalidRequest("source_id must be 1 to 255 characters long", code="invalid_source_id")
+
+        def work(session: Session) -> Publication:
+            row = self._campaign_row(session, campaign_id)
+            if row.status == CampaignStatus.ARCHIVED:
+                raise Conflict(f"campaign {campaign_id!r} is archived", code="campaign_archived")
+            self._customer_row(session, customer_id)
+            if source_id is not None:
+                earlier = session.scalar(
+                    select(PublicationRow).where(PublicationRow.campaign_id == campaign_id, PublicationRow.source_id == source_id)
+                )
+                if earlier is not None:
+                    if earlier.customer_id != customer_id:
+                        raise Conflict(
+                            f"source_id {source_id!r} was already used to publish to another customer",
+                            code="source_id_reused",
+                        )
+                    return _publication(earlier, created=False)
+            campaign = self._campaign(row)
+            now = self.clock()
+            if campaign.code:
+                code_row = self._code_row(session, campaign.code)
+            else:
+                code_row = self._assign_pool_code(session, campaign_id, customer_id)
+            publication = PublicationRow(
+                campaign_id=campaign_id, customer_id=customer_id, code_id=code_row.id, code=code_row.code,
+                source_id=source_id, created_at=now,
+            )
+            session.add(publication)
+            session.flush()
+            audit.record(session, at=now, actor=actor, action="code.publish", object_type="code", object_id=code_row.code,
+                         after={"campaign_id": campaign_id, "customer_id": customer_id, "source_id": source_id})
+            return _publication(publication, created=True)
+
+        return self._write(work)
+
+    def _assign_pool_code(self, session: Session, campaign_id: str, customer_id: str) -> CodeRow:
+        free = (
+            select(CodeRow.id)
+            .where(CodeRow.campaign_id == campaign_id, CodeRow.holder_id.is_(None), CodeRow.status == "active",
+                   CodeRow.redeemed_count == 0)
+            .order_by(CodeRow.id)
+            .limit(1)
+        )
+        if dialect_of(session) == "postgresql":
+            free = free.with_for_update(skip_locked=True)
+        for _ in range(MAX_WRITE_ATTEMPTS):
+            code_id = session.scalar(free)
+            if code_id is None:
+                raise PoolEmpty(
+                    f"campaign {campaign_id!r} has no unassigned codes left; generate more codes first",
+                    details={"campaign_id": campaign_id},
+                )
+            taken = session.execute(
+                update(CodeRow).where(CodeRow.id == code_id, CodeRow.holder_id.is_(None)).values(holder_id=customer_id)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if taken == 1:
+                row = session.get(CodeRow, code_id)
+                session.refresh(row)
+                return row
+        raise Conflict("could not reserve a code; try again", code="busy")
+
+    def list_publications(self, customer_id: str) -> list[Publication]:
+        with self._read() as session:
+            rows = session.scalars(select(PublicationRow).where(PublicationRow.customer_id == customer_id).order_by(PublicationRow.id))
+            return [_publication(r, created=True) for r in rows]
+
+    # ------------------------------------------------------------------ audit
+
+    def audit_log(self, *, object_type: str | None = None, object_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        """Newest first."""
+        statement = select(AuditRow).order_by(AuditRow.id.desc()).limit(min(max(limit, 1), MAX_PAGE))
+        if object_type is not None:
+            statement = statement.where(AuditRow.object_type == object_type)
+        if object_id is not None:
+            statement = statement.where(AuditRow.object_id == object_id)
+        with self._read() as session:
+            return [
+                AuditEntry(r.id, r.at, r.actor, r.action, r.object_type, r.object_id, r.before, r.after)
+                for r in session.scalars(statement)
+            ]
+
+    # ------------------------------------------------------------------ helpers
+
+    def _campaign(self, row: CampaignRow) -> Campaign:
+        """The parsed definition, cached per (id, version)."""
+        with self._parsed_lock:
+            cached = self._parsed.get(row.id)
+        if cached is not None and cached[0] == row.version:
+            return cached[1]
+        campaign = parse_campaign(row.definition, timezone=self.timezone)
+        with self._parsed_lock:
+            self._parsed[row.id] = (row.version, campaign)
+        return campaign
+
+    def _campaign_row(self, session: Session, campaign_id: str, *, lock: bool = False) -> CampaignRow:
+        statement = select(CampaignRow).where(CampaignRow.id == campaign_id)
+        row = session.scalar(for_update(statement, session) if lock else statement)
+        if row is None:
+            raise NotFound(f"no campaign {campaign_id!r}", code="campaign_not_found")
+        return row
+
+    def _code_row(self, session: Session, code: str, *, lock: bool = False) -> CodeRow:
+        statement = select(CodeRow).where(CodeRow.code == normalise_code(code))
+        row = session.scalar(for_update(statement, session) if lock else statement)
+        if row is None:
+            raise NotFound(f"no code {normalise_code(code)!r}", code="code_not_found")
+        return row
+
+    def _customer_row(self, session: Session, customer_id: str) -> CustomerRow:
+        row = session.get(CustomerRow, customer_id)
+        if row is None:
+            raise NotFound(f"no customer {customer_id!r}", code="customer_not_found")
+        return row
+
+    def _add_public_code(self, session: Session, campaign: Campaign, now: datetime) -> None:
+        code = normalise_code(campaign.code or "")
+        existing = session.scalar(select(CodeRow).where(CodeRow.code == code))
+        if existing is not None:
+            if existing.campaign_id != campaign.id:
+                raise Conflict(f"code {code!r} already belongs to campaign {existing.campaign_id!r}", code="code_taken")
+            existing.status = CodeStatus.ACTIVE.value
+            return
+        session.add(CodeRow(code=code, campaign_id=campaign.id, status="active", redeemed_count=0, created_at=now))
+        session.flush()
+
+    def _profile(self, session: Session, customer: Customer | str | None, *, create: bool = False) -> Customer:
+        """The customer to evaluate for: a stored profile by id, the given profile, or a guest.
+
+        With `create`, a given profile whose id is not stored yet is stored, so orders and
+        per-customer counters can refer to it.
+        """
+        if customer is None:
+            return Customer()
+        if isinstance(customer, str):
+            return convert.customer_profile(self._customer_row(session, customer))
+        if not isinstance(customer, Customer):
+            raise InvalidRequest("customer must be a promo.domain.Customer, a customer id or None", code="invalid_customer")
+        if create and customer.id is not None:
+            now = self.clock()
+            session.execute(
+                insert_ignoring_conflicts(CustomerRow.__table__, dialect_of(session)),
+                {**_customer_columns(customer), "id": customer.id, "created_at": now, "updated_at": now},
+            )
+        return customer
+
+    def _loader(self, session: Session, profile: Customer, context: Context, cart: Cart) -> OfferLoader:
+        return OfferLoader(session, self._campaign, customer_id=profile.id,
+                           local_now=context.now.astimezone(self.tz), order_value=cart.subtotal)
+
+    def _offers(self, session: Session, profile: Customer, context: Context, cart: Cart, entered: list[str]) -> Offers:
+        loader = self._loader(session, profile, context, cart)
+        offers = loader.entered(entered)
+        offers.slots[:0] = loader.promotions()
+        return offers
+
+    def _evaluate(self, offers: Offers, cart: Cart, profile: Customer, context: Context, entered: list[str]) -> Evaluation:
+        evaluation = evaluate(offers.candidates, cart, profile, context, unknown_codes=offers.unknown,
+                              max_offers=self.max_offers)
+        # Report codes in the order they were entered.
+        return replace(evaluation, codes={code: evaluation.codes[code] for code in entered if code in evaluation.codes})
+
+    def _offer(self, slot: Slot, result: OfferResult, profile: Customer, context: Context) -> Offer:
+        if result.status is Status.APPLIED:
+            status = OfferStatus.ELIGIBLE
+        elif result.hint is not None and result.reason in (Reason.MINIMUM_NOT_MET, Reason.NO_MATCHING_ITEMS):
+            status = OfferStatus.NEAR_MISS
+        else:
+            status = OfferStatus.NOT_ELIGIBLE
+        return Offer(
+            campaign_id=slot.campaign.id, name=slot.campaign.name, kind=slot.campaign.kind.value, source=slot.source,
+            code=slot.candidate.code, status=status, discount=result.total_discount, reason=result.reason,
+            message=result.message, hint=result.hint, visible=is_visible(slot.campaign, profile, context), result=result,
+        )
+
+
+# ---------------------------------------------------------------------- module helpers
+
+_STATUS_RANK = {OfferStatus.ELIGIBLE: 0, OfferStatus.NEAR_MISS: 1, OfferStatus.NOT_ELIGIBLE: 2}
+
+
+def _best_first(offer: Offer) -> tuple:
+    progress = offer.hint.progress if offer.hint is not None else 0.0
+    return (_STATUS_RANK[offer.status], -offer.discount, -progress)
+
+
+def _entered_codes(codes: Iterable[str]) -> list[str]:
+    if isinstance(codes, str):
+        raise InvalidRequest("codes must be a list of strings, not one string", code="invalid_codes")
+    entered: list[str] = []
+    for raw in codes:
+        if not isinstance(raw, str):
+            raise InvalidRequest(f"codes must be strings, got {raw!r}", code="invalid_codes")
+        code = normalise_code(raw)
+        if code and code not in entered:
+            entered.append(code)
+    return entered
+
+
+def _refusal_error(refused: Mapping[str, tuple[Reason, str]]) -> RedemptionRefused:
+    details = {"codes": {code: {"reason": reason.value, "message": message} for code, (reason, message) in refused.items()}}
+    code, (reason, message) = next(iter(refused.items()))
+    error_class = LimitExceeded if reason in LIMIT_REASONS else RedemptionRefused
+    return error_class(f"{code}: {message or message_for(reason)}", code=reason.value, details=details)
+
+
+def _redeem_payload(
+    customer: Customer | str | None, cart: Cart, codes: Sequence[str], order_ref: str | None, context: Context | None
+) -> dict[str, Any]:
+    # Only the customer's identity: a profile reloaded after the first redemption (one more
+    # order) is still the same request.
+    who = customer.id if isinstance(customer, Customer) else customer
+    return {
+        "operation": "redeem",
+        "customer": who,
+        "cart": {
+            "currency": cart.currency,
+            "shipping": cart.shipping,
+            "lines": [
+                [line.sku, line.name, line.unit_price, line.quantity, sorted(line.categories), sorted(line.collections)]
+                for line in cart.lines
+            ],
+        },
+        "codes": list(codes),
+        "order_ref": order_ref,
+        "context": None if context is None else [context.page, context.category, context.product_sku, context.channel],
+    }
+
+
+def _customer_columns(customer: Customer) -> dict[str, Any]:
+    columns = convert.customer_fields(customer)
+    columns["metadata"] = columns.pop("extra")
+    return columns
+
+
+def _publication(row: PublicationRow, *, created: bool) -> Publication:
+    return Publication(row.id, row.campaign_id, row.customer_id, row.code, row.source_id, row.created_at, created)
+
+
+def _json_ready(definition: Mapping[str, Any]) -> dict[str, Any]:
+    """The definition as JSON stores it (YAML dates become ISO strings)."""
+    if not isinstance(definition, Mapping):
+        raise InvalidRequest("a campaign definition must be a mapping", code="invalid_definition")
+    try:
+        return json.loads(json.dumps(definition, default=_iso))
+    except (TypeError, ValueError) as error:
+        raise InvalidRequest(f"the campaign definition is not JSON-compatible: {error}", code="invalid_definition") from None
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON-compatible")
+
+
+def _enum_or_none(enum: type, value: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        return None
+
+
+def _transient(error: DBAPIError) -> bool:
+    """Deadlocks, serialization failures and unique keys inserted by a concurrent transaction."""
+    code = getattr(getattr(error, "orig", None), "sqlstate", None)
+    if code in {"40001", "40P01", "23505"}:
+        return True
+    return isinstance(error, IntegrityError) and "UNIQUE constraint failed" in str(error.orig)
+
+
+def _database_error(error: DBAPIError) -> PromoError | None:
+    """The PromoError to report for a database error callers can act on, else None."""
+    if isinstance(error, IntegrityError):
+        return Conflict("the change clashes with data stored meanwhile; try again", code="conflict")
+    if "database is locked" in str(error.orig):
+        return Conflict("the database is busy; try again", code="busy")
+    return None

@@ -1,0 +1,310 @@
+"""The engine's tables: SQLAlchemy 2.x declarative models on their own MetaData.
+
+Flask-SQLAlchemy in shop/ is bound to `metadata` (so Flask-Migrate sees these tables), but
+nothing here imports Flask. Money columns are BigInteger minor units. Timestamps are stored in
+UTC and read back timezone-aware on SQLite and PostgreSQL alike.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Deterministic constraint names, so Alembic migrations can alter them on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID_LENGTH = 64        # campaign slugs, customer ids, SKUs
+CODE_LENGTH = 64
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware datetime stored as UTC; naive values are refused, reads come back in UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: promo stores timezone-aware datetimes only")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+metadata = Base.metadata
+
+Money = BigInteger
+
+
+class CampaignRow(Base):
+    __tablename__ = "campaigns"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    # The definition exactly as written (the parsed form is rebuilt from it on load).
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    # Bumped on every definition change; parsed definitions are cached by (id, version).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    redemptions_count: Mapped[int] = mapped_column(Integer, default=0)
+    budget_used: Mapped[int] = mapped_column(Money, default=0)
+    order_value_used: Mapped[int] = mapped_column(Money, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'paused', 'archived')", name="status"),
+        CheckConstraint("redemptions_count >= 0 AND budget_used >= 0 AND order_value_used >= 0", name="counters"),
+    )
+
+
+class CodeRow(Base):
+    __tablename__ = "codes"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    # Normalised (stripped, upper case); the unique index is the lookup path.
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH), unique=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    holder_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    redeemed_count: Mapped[int] = mapped_column(Integer, default=0)
+    gift_balance: Mapped[int | None] = mapped_column(Money)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'disabled')", name="status"),
+        CheckConstraint("redeemed_count >= 0", name="redeemed_count"),
+        # publish() picks an unassigned code of one campaign through this index.
+        Index("ix_codes_campaign_id_holder_id", "campaign_id", "holder_id"),
+    )
+
+
+class CustomerRow(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    segments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    orders_count: Mapped[int] = mapped_column(Integer, default=0)
+    total_spent: Mapped[int] = mapped_column(Money, default=0)
+    last_order_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    birthday: Mapped[date | None] = mapped_column(Date)
+    country: Mapped[str | None] = mapped_column(String(2))
+    city: Mapped[str | None] = mapped_column(String(120))
+    # "metadata" is reserved on declarative classes, hence the attribute name.
+    extra: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CategoryRow(Base):
+    __tablename__ = "categories"
+
+    slug: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProductRow(Base):
+    __tablename__ = "products"
+
+    sku: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    price: Mapped[int] = mapped_column(Money)
+    # Category slugs (see `categories`) and collection names, as the cart line carries them.
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    collections: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    image: Mapped[str | None] = mapped_column(String(500))
+    extra: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (CheckConstraint("price >= 0", name="price"),)
+
+
+class OrderRow(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_ref: Mapped[str] = mapped_column(String(128), unique=True)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20), default="placed")
+    subtotal: Mapped[int] = mapped_column(Money)
+    discount: Mapped[int] = mapped_column(Money)
+    shipping: Mapped[int] = mapped_column(Money, default=0)
+    shipping_discount: Mapped[int] = mapped_column(Money, default=0)
+    total: Mapped[int] = mapped_column(Money)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    lines: Mapped[list[OrderLineRow]] = relationship(order_by="OrderLineRow.position", lazy="selectin")
+
+    __table_args__ = (CheckConstraint("status IN ('placed', 'cancelled')", name="status"),)
+
+
+class OrderLineRow(Base):
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    sku: Mapped[str] = mapped_column(String(ID_LENGTH))
+    name: Mapped[str] = mapped_column(String(200))
+    unit_price: Mapped[int] = mapped_column(Money)
+    quantity: Mapped[int] = mapped_column(Integer)
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    collections: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The sum of every still-granted offer's share on this line.
+    discount: Mapped[int] = mapped_column(Money, default=0)
+    added_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))  # campaign of a free gift
+
+
+class RedemptionRow(Base):
+    __tablename__ = "redemptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    # succeeded / partially_rolled_back / rolled_back
+    status: Mapped[str] = mapped_column(String(30), default="succeeded")
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    rollback_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rolled_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    items: Mapped[list[RedemptionItemRow]] = relationship(order_by="RedemptionItemRow.position", lazy="selectin")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('succeeded', 'partially_rolled_back', 'rolled_back')", name="status"),
+    )
+
+
+class RedemptionItemRow(Base):
+    """One applied offer of a redemption: what it granted and which counters it took."""
+
+    __tablename__ = "redemption_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    redemption_id: Mapped[int] = mapped_column(ForeignKey("redemptions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id"), index=True)
+    code: Mapped[str | None] = mapped_column(String(CODE_LENGTH))
+    discount: Mapped[int] = mapped_column(Money)
+    shipping_discount: Mapped[int] = mapped_column(Money, default=0)
+    line_discounts: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # The order value this item counted against the campaign's order-value budget.
+    order_value: Mapped[int] = mapped_column(Money, default=0)
+    # The customer_usage period keys this item incremented, so a rollback restores exactly those.
+    usage_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="succeeded")
+    rollback_reason: Mapped[str | None] = mapped_column(Text)
+    rolled_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint("status IN ('succeeded', 'rolled_back')", name="status"),)
+
+
+class CustomerUsageRow(Base):
+    """Redemptions of one campaign by one customer in one period (see promo.limits)."""
+
+    __tablename__ = "customer_usage"
+
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), primary_key=True, index=True)
+    period_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (CheckConstraint("count >= 0", name="count"),)
+
+
+class PublicationRow(Base):
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
+    code: Mapped[str] = mapped_column(String(CODE_LENGTH))
+    source_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # NULL source_ids never collide, so publications without one are all kept.
+    __table_args__ = (UniqueConstraint("campaign_id", "source_id"),)
+
+
+class IdempotencyKeyRow(Base):
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(40))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(255))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
+
+
+class ApiKeyRow(Base):
+    """Server-to-server API keys; only a hash of the secret is kept."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    prefix: Mapped[str] = mapped_column(String(16), index=True)   # shown in lists to tell keys apart
+    key_hash: Mapped[str] = mapped_column(String(128), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

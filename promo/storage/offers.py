@@ -1,0 +1,180 @@
+"""From stored campaigns, codes and counters to the applicator's candidates.
+
+Everything storage knows that the pure evaluation cannot (campaign paused, code disabled or
+held by someone else, a limit or budget used up) becomes `Candidate.blocked`, and the budget
+left becomes `Candidate.remaining_budget`. Counters are read live on every call.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..applicator import Candidate
+from ..campaign import Campaign, Kind
+from ..codes import normalise_code
+from ..limits import Usage, blocked_reason, customer_caps, remaining_budget, usage_keys
+from ..reasons import Reason
+from ..records import OfferSource
+from .models import CampaignRow, CodeRow, CustomerUsageRow
+
+ParseCampaign = Callable[[CampaignRow], Campaign]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One candidate plus the storage facts a redemption needs to take its counters."""
+
+    candidate: Candidate
+    source: OfferSource
+    code_id: int | None
+    usage_keys: tuple[str, ...]      # customer_usage keys a redemption increments ([] for guests)
+    caps: dict[str, int]             # usage key -> cap
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.candidate.campaign
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.campaign.id, self.candidate.code)
+
+
+@dataclass
+class Offers:
+    slots: list[Slot] = field(default_factory=list)
+    unknown: dict[str, Reason] = field(default_factory=dict)
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        return [slot.candidate for slot in self.slots]
+
+    def slot(self, campaign_id: str, code: str | None) -> Slot:
+        for slot in self.slots:
+            if slot.key == (campaign_id, code):
+                return slot
+        raise KeyError((campaign_id, code))
+
+
+class OfferLoader:
+    def __init__(
+        self,
+        session: Session,
+        parse: ParseCampaign,
+        *,
+        customer_id: str | None,
+        local_now: datetime,
+        order_value: int = 0,
+    ):
+        self.session = session
+        self.parse = parse
+        self.customer_id = customer_id
+        self.local_now = local_now
+        self.order_value = order_value
+
+    # ---- what to consider ----
+
+    def promotions(self) -> list[Slot]:
+        rows = self.session.scalars(
+            select(CampaignRow)
+            .where(CampaignRow.kind == Kind.PROMOTION.value, CampaignRow.status == "active")
+            .order_by(CampaignRow.created_at, CampaignRow.id)
+        )
+        return [self._slot(row, None, OfferSource.PROMOTION) for row in rows]
+
+    def entered(self, codes: Iterable[str]) -> Offers:
+        """Slots for the codes a shopper entered (normalised, in entry order, repeats dropped)."""
+        offers = Offers()
+        for code in codes:
+            found = self.session.execute(
+                select(CodeRow, CampaignRow).join(CampaignRow, CodeRow.campaign_id == CampaignRow.id).where(CodeRow.code == code)
+            ).first()
+            if found is None:
+                offers.unknown[code] = Reason.CODE_NOT_FOUND
+                continue
+            code_row, campaign_row = found
+            if code_row.holder_id is not None and code_row.holder_id != self.customer_id:
+                # Someone else's code must not be distinguishable from a mistyped one.
+                offers.unknown[code] = Reason.CODE_NOT_FOUND
+                continue
+            source = OfferSource.WALLET if code_row.holder_id is not None else OfferSource.PUBLIC_CODE
+            offers.slots.append(self._slot(campaign_row, code_row, source))
+        return offers
+
+    def public_codes(self) -> list[Slot]:
+        """Listed coupon campaigns that are active, each with its public code."""
+        rows = self.session.execute(
+            select(CampaignRow, CodeRow)
+            .join(CodeRow, CodeRow.campaign_id == CampaignRow.id)
+            .where(CampaignRow.kind == Kind.COUPON.value, CampaignRow.status == "active", CodeRow.holder_id.is_(None))
+            .order_by(CampaignRow.created_at, CampaignRow.id)
+        )
+        slots = []
+        for campaign_row, code_row in rows:
+            campaign = self.parse(campaign_row)
+            if campaign.code is None or normalise_code(campaign.code) != code_row.code:
+                continue
+            if campaign.visibility.listed:
+                slots.append(self._slot(campaign_row, code_row, OfferSource.PUBLIC_CODE))
+        return slots
+
+    def wallet(self) -> list[Slot]:
+        """Codes published to the customer (active ones, of campaigns that are not archived)."""
+        if self.customer_id is None:
+            return []
+        rows = self.session.execute(
+            select(CodeRow, CampaignRow)
+            .join(CampaignRow, CodeRow.campaign_id == CampaignRow.id)
+            .where(CodeRow.holder_id == self.customer_id, CodeRow.status == "active", CampaignRow.status != "archived")
+            .order_by(CodeRow.created_at, CodeRow.id)
+        )
+        return [self._slot(campaign_row, code_row, OfferSource.WALLET) for code_row, campaign_row in rows]
+
+    # ---- one candidate ----
+
+    def _slot(self, row: CampaignRow, code_row: CodeRow | None, source: OfferSource) -> Slot:
+        campaign = self.parse(row)
+        limits = campaign.limits
+        keys: tuple[str, ...] = ()
+        caps: dict[str, int] = {}
+        if self.customer_id is not None:
+            keys = usage_keys(limits, self.local_now)
+            caps = customer_caps(limits, self.local_now)
+        usage = Usage(
+            campaign_redemptions=row.redemptions_count,
+            budget_used=row.budget_used,
+            order_value_used=row.order_value_used,
+            code_redemptions=code_row.redeemed_count if code_row is not None else None,
+            customer=self._customer_usage(row.id, keys) if caps else {},
+        )
+        blocked = self._status_block(row, code_row)
+        if blocked is None:
+            blocked = blocked_reason(
+                limits, usage, customer_id=self.customer_id, local_now=self.local_now, order_value=self.order_value
+            )
+        code = code_row.code if code_row is not None else None
+        candidate = Candidate(campaign, code, blocked=blocked, remaining_budget=remaining_budget(limits, usage))
+        return Slot(candidate, source, code_row.id if code_row is not None else None, keys, caps)
+
+    @staticmethod
+    def _status_block(row: CampaignRow, code_row: CodeRow | None) -> Reason | None:
+        if row.status == "archived":
+            return Reason.CODE_DISABLED if code_row is not None else Reason.EXPIRED
+        if row.status == "paused":
+            return Reason.CAMPAIGN_PAUSED
+        if code_row is not None and code_row.status != "active":
+            return Reason.CODE_DISABLED
+        return None
+
+    def _customer_usage(self, campaign_id: str, keys: tuple[str, ...]) -> dict[str, int]:
+        rows = self.session.execute(
+            select(CustomerUsageRow.period_key, CustomerUsageRow.count).where(
+                CustomerUsageRow.campaign_id == campaign_id,
+                CustomerUsageRow.customer_id == self.customer_id,
+                CustomerUsageRow.period_key.in_(keys),
+            )
+        )
+        return {key: count for key, count in rows}
