@@ -213,7 +213,7 @@ def _quantity_hint(missing: int, have: int, need: int) -> Hint:
 
 
 def _amount_hint(facts: Facts, missing: int, have: int, need: int) -> Hint:
-    text = format_money(missing, facts.currency, facts.context.locale)
+    text = format_money(missing, facts.currency, facts.context.locale, trim_zero_minor=True)
     return Hint(message=f"Add {text} more", missing_amount=missing,
                 progress=min(1.0, have / need) if need else 0.0)
 

@@ -29,7 +29,7 @@ def test_below_the_first_tier_hints_at_it():
     assert offer.status is Status.NOT_APPLICABLE
     assert offer.reason is Reason.MINIMUM_NOT_MET
     assert offer.hint.missing_amount == 1000
-    assert offer.hint.message == "Add $10.00 more to get 10% off"
+    assert offer.hint.message == "Add $10 more to get 10% off"
     assert offer.hint.progress == 0.9
 
 
@@ -37,7 +37,7 @@ def test_an_applied_tier_hints_at_the_next_one():
     evaluation = apply([promo("tiers", TEN_AT_100_FIFTEEN_AT_200)], line("a", 15_000))
     offer = by_id(evaluation)["tiers"]
     assert offer.status is Status.APPLIED
-    assert offer.hint.message == "Add $50.00 more to get 15% off"
+    assert offer.hint.message == "Add $50 more to get 15% off"
 
 
 def test_basis_running_or_initial():
