@@ -4,20 +4,47 @@ Blueprints import extensions from here, never from ``app.py``, so nothing import
 and every test can build a fresh app with its own config.
 """
 
-from flask import Flask
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_migrate import Migrate, upgrade
+from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+
+import promo.storage
+from promo.engine import Engine
 
 csrf = CSRFProtect()
 
 # --- Storage -------------------------------------------------------------------------------
-# The storage layer adds its singletons here, e.g.
-#     db = SQLAlchemy(model_class=Base)
-#     migrate = Migrate()
-# and binds them in init_extensions() below. Models live in their own modules, not here.
+# `db` is bound to the engine's own MetaData (promo/storage/models.py), so Flask-Migrate sees
+# every table; the models stay Flask-free. Views call `promo_engine()`, never the tables.
+db = SQLAlchemy(metadata=promo.storage.metadata)
+migrate = Migrate(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+ENGINE_KEY = "promo.engine"
 # -------------------------------------------------------------------------------------------
 
 
 def init_extensions(app: Flask) -> None:
     """Bind every extension to ``app``. Called once per app by ``create_app``."""
     csrf.init_app(app)
-    # Storage: db.init_app(app); migrate.init_app(app, db)
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    with app.app_context():
+        # WAL, busy timeout and BEGIN IMMEDIATE on SQLite (before the first connection).
+        promo.storage.configure_engine(db.engine)
+        if app.config.get("DATABASE_AUTO_UPGRADE", True):
+            # Zero configuration: a fresh instance/ SQLite file (or an empty PostgreSQL) gets
+            # the schema at start-up; `flask db upgrade` does the same by hand.
+            upgrade()
+        app.extensions[ENGINE_KEY] = Engine(
+            promo.storage.make_session_factory(db.engine),
+            timezone=app.config["STORE_TIMEZONE"],
+            currency=app.config["STORE_CURRENCY"],
+            locale=app.config["STORE_LOCALE"],
+        )
+
+
+def promo_engine(app: Flask | None = None) -> Engine:
+    """The app's promotion engine (one per app): ``promo_engine().validate(...)``."""
+    return (app or current_app).extensions[ENGINE_KEY]
