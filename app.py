@@ -81,9 +81,11 @@ def _vary_on_htmx(response: Response) -> Response:
 
 
 def register_blueprints(app: Flask) -> None:
+    from shop.banners import bp as banners_bp
     from shop.storefront import bp as storefront_bp
 
     app.register_blueprint(storefront_bp)
+    app.register_blueprint(banners_bp)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
