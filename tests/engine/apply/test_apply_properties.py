@@ -1,0 +1,169 @@
+"""Properties that hold for any cart and any offers (hypothesis).
+
+- every split sums exactly to the offer's discount, and the lines sum to the evaluation;
+- no line goes below zero, shipping neither;
+- the discount never exceeds the items subtotal;
+- shuffling the cart's lines changes nothing but the documented tie-break: an offer's total
+  is the same, and an order-level split moves at most the leftover cent of each line.
+"""
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from applykit import CONTEXT, GUEST, benefit, facts_of, promo
+
+from promo.applicator import Candidate, evaluate
+from promo.campaign import (
+    AmountOffEachLine, AmountOffEachUnit, AmountOffOrder, AmountSplit, BundlePrice, BuyXGetY,
+    CheapestItems, FreeGift, ItemSelector, PercentOffItems, PercentOffOrder, ShippingDiscount,
+    Stacking, Tier, Tiers, UnitPrice, Volume,
+)
+from promo.domain import Cart, CartLine
+from promo.effects import compute
+
+SETTINGS = settings(max_examples=150, deadline=None)
+
+CATEGORIES = ("coffee", "gear")
+selectors = st.sampled_from([
+    ItemSelector(),
+    ItemSelector(categories=frozenset({"coffee"})),
+    ItemSelector(categories=frozenset({"gear"})),
+    ItemSelector(skus=frozenset({"s1", "s2"})),
+])
+amounts = st.integers(min_value=0, max_value=6000)
+percents = st.one_of(st.integers(min_value=0, max_value=100).map(Decimal),
+                     st.sampled_from([Decimal("12.5"), Decimal("33.3"), Decimal("66.7")]))
+caps = st.one_of(st.none(), st.integers(min_value=0, max_value=3000))
+counts = st.integers(min_value=1, max_value=4)
+
+cart_lines = st.lists(
+    st.builds(
+        CartLine,
+        sku=st.sampled_from(["s1", "s2", "s3", "s4", "s5"]),
+        name=st.just("item"),
+        unit_price=st.integers(min_value=0, max_value=5000),
+        quantity=st.integers(min_value=1, max_value=6),
+        categories=st.frozensets(st.sampled_from(CATEGORIES), max_size=2),
+    ),
+    min_size=1, max_size=7,
+)
+
+ORDER_LEVEL = (
+    st.builds(AmountOffOrder, amounts),
+    st.builds(PercentOffOrder, percents, caps),
+    st.builds(PercentOffItems, percents, selectors, caps),
+    st.builds(AmountSplit, amounts, selectors, st.just("amount")),
+    st.builds(Tiers, st.lists(st.builds(Tier, amounts, percents), min_size=1, max_size=3).map(tuple),
+              selectors, st.sampled_from(["running", "initial"])),
+)
+UNIT_LEVEL = (
+    st.builds(AmountOffEachLine, amounts, selectors),
+    st.builds(AmountOffEachUnit, amounts, selectors),
+    st.builds(AmountSplit, amounts, selectors, st.just("quantity")),
+    st.builds(UnitPrice, amounts, selectors),
+    st.builds(BundlePrice, counts, amounts, selectors, st.booleans()),
+    st.builds(CheapestItems, percents, counts, selectors,
+              st.sampled_from(["cheapest", "most_expensive"]), st.one_of(st.none(), counts)),
+    st.builds(BuyXGetY, counts, counts, selectors, st.one_of(st.none(), selectors), percents,
+              st.booleans(), st.one_of(st.none(), counts)),
+    st.builds(Volume, counts, counts, selectors, st.booleans()),
+    st.builds(FreeGift, st.just(CartLine("gift", "Gift", 700, 1)), counts),
+    st.builds(ShippingDiscount, st.one_of(st.none(), percents), st.one_of(st.none(), amounts)),
+)
+order_level_effects = st.one_of(*ORDER_LEVEL)
+effects = st.one_of(*ORDER_LEVEL, *UNIT_LEVEL)
+
+
+@st.composite
+def running_totals(draw, lines):
+    """What earlier offers could have left on each line: anything from 0 to its subtotal."""
+    return tuple(draw(st.integers(min_value=0, max_value=line.subtotal)) for line in lines)
+
+
+@st.composite
+def stacks(draw):
+    count = draw(st.integers(min_value=1, max_value=5))
+    return [
+        promo(f"o{i}", draw(effects), priority=draw(st.integers(0, 2)),
+              stacking=draw(st.sampled_from(list(Stacking))))
+        for i in range(count)
+    ]
+
+
+def _evaluate(campaigns, lines, shipping=800, max_offers=5):
+    return evaluate([Candidate(c) for c in campaigns], Cart(tuple(lines), shipping=shipping),
+                    GUEST, CONTEXT, max_offers=max_offers)
+
+
+@SETTINGS
+@given(effect=effects, lines=cart_lines, data=st.data(), shipping=st.integers(0, 2000))
+def test_one_effect_never_takes_a_line_below_zero(effect, lines, data, shipping):
+    totals = data.draw(running_totals(lines))
+    got = benefit(effect, *lines, totals=totals, shipping=shipping)
+    assert len(got.line_discounts) == len(lines)
+    for discount, total in zip(got.line_discounts, totals):
+        assert 0 <= discount <= total
+    assert 0 <= got.shipping_discount <= shipping
+    assert sum(got.line_discounts) <= sum(totals)
+
+
+@SETTINGS
+@given(campaigns=stacks(), lines=cart_lines, max_offers=st.integers(1, 5))
+def test_evaluation_splits_sum_exactly_and_stay_within_the_cart(campaigns, lines, max_offers):
+    evaluation = _evaluate(campaigns, lines, max_offers=max_offers)
+    applied = evaluation.applied
+    assert len(applied) <= max_offers
+    for offer in applied:
+        assert len(offer.line_discounts) == len(evaluation.lines)
+        assert sum(offer.line_discounts) == offer.discount
+    for index, priced in enumerate(evaluation.lines):
+        assert priced.discount == sum(o.line_discounts[index] for o in applied)
+        assert 0 <= priced.total <= priced.subtotal
+    assert 0 <= evaluation.discount <= evaluation.subtotal
+    assert 0 <= evaluation.shipping_discount <= evaluation.shipping
+    assert evaluation.total >= 0
+    assert len(evaluation.offers) == len(campaigns)
+
+
+@SETTINGS
+@given(campaigns=stacks(), lines=cart_lines)
+def test_exclusive_offers_never_apply_with_common_ones(campaigns, lines):
+    stacking = {c.id: c.stacking for c in campaigns}
+    kinds = {stacking[o.campaign_id] for o in _evaluate(campaigns, lines).applied}
+    assert not (Stacking.EXCLUSIVE in kinds and Stacking.COMMON in kinds)
+    exclusive_applied = [o for o in _evaluate(campaigns, lines).applied
+                         if stacking[o.campaign_id] is Stacking.EXCLUSIVE]
+    assert len(exclusive_applied) <= 1
+
+
+@SETTINGS
+@given(effect=effects, lines=cart_lines, data=st.data())
+def test_shuffling_lines_keeps_every_offer_total(effect, lines, data):
+    shuffled = data.draw(st.permutations(lines))
+    original = compute(effect, facts_of(*lines), 800)
+    again = compute(effect, facts_of(*shuffled), 800)
+    assert again.total == original.total
+
+
+@SETTINGS
+@given(effect=order_level_effects, lines=cart_lines, data=st.data())
+def test_shuffling_lines_moves_at_most_the_leftover_cent_of_a_split(effect, lines, data):
+    order = data.draw(st.permutations(range(len(lines))))
+    original = compute(effect, facts_of(*lines), 0).line_discounts
+    shuffled = compute(effect, facts_of(*(lines[i] for i in order)), 0).line_discounts
+    for position, index in enumerate(order):
+        assert abs(shuffled[position] - original[index]) <= 1
+
+
+@SETTINGS
+@given(amount_offers=st.lists(st.one_of(st.builds(AmountOffOrder, amounts),
+                                        st.builds(PercentOffOrder, percents, caps)),
+                              min_size=1, max_size=4),
+       lines=cart_lines, data=st.data())
+def test_shuffling_lines_keeps_a_stack_of_order_offers(amount_offers, lines, data):
+    campaigns = [promo(f"o{i}", effect) for i, effect in enumerate(amount_offers)]
+    shuffled = data.draw(st.permutations(lines))
+    before = {o.campaign_id: o.total_discount for o in _evaluate(campaigns, lines).offers}
+    after = {o.campaign_id: o.total_discount for o in _evaluate(campaigns, shuffled).offers}
+    assert before == after
