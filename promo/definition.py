@@ -365,10 +365,10 @@ def _build_volume(f: dict, path: str, p: _Problems) -> Any:
 
 
 def _tier(raw: Any, path: str, p: _Problems) -> c.Tier | None:
+    before = len(p)
     fields = _fields(raw, path, p, ("min_subtotal", "percent", "amount"), ("min_subtotal",))
     if fields is None:
         return None
-    before = len(p)
     minimum = _money(fields["min_subtotal"], _join(path, "min_subtotal"), p) if "min_subtotal" in fields else None
     has_percent, has_amount = "percent" in fields, "amount" in fields
     if has_percent == has_amount:
