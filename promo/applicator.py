@@ -79,47 +79,52 @@ class _Step:
     entry: _Entry
     status: Status
     reason: Reason
-    message: str
-    hint: Hint | None = None
+    message: str = ""                # "" for applied offers: worded once the run is chosen
+    hint: Hint | None = None         # as the condition or effect gave it
+    hint_effect: Effect | None = None  # what the hint unlocks
     benefit: Benefit | None = None   # set when the offer applied, or would have (set aside)
+    facts: Facts | None = None       # the cart as this offer saw it
 
 
 def _label(effect: Effect, facts: Facts) -> str:
     return effect_label(effect, facts.currency, facts.context.locale, facts)
 
 
-def _finish_hint(hint: Hint | None, effect: Effect, facts: Facts) -> Hint | None:
+def _finish_hint(hint: Hint, effect: Effect, facts: Facts) -> Hint:
     """"Add $12.50 more" becomes "Add $12.50 more to get 10% off"."""
-    if hint is None:
-        return None
     return Hint(message=f"{hint.message} to get {_label(effect, facts)}",
                 missing_amount=hint.missing_amount, missing_quantity=hint.missing_quantity,
                 progress=hint.progress)
 
 
-def _refusal(entry: _Entry, reason: Reason, message: str = "", hint: Hint | None = None) -> _Step:
-    return _Step(entry, Status.NOT_APPLICABLE, reason, message or message_for(reason), hint)
+def _refusal(entry: _Entry, reason: Reason, message: str = "", hint: Hint | None = None,
+             hint_effect: Effect | None = None, facts: Facts | None = None) -> _Step:
+    return _Step(entry, Status.NOT_APPLICABLE, reason, message or message_for(reason), hint,
+                 hint_effect or entry.campaign.effect, facts=facts)
 
 
 def _assess(entry: _Entry, state: _State) -> _Step:
-    """Would this offer apply on the cart as it stands? Conditions, effect, budget."""
+    """Would this offer apply on the cart as it stands? Conditions, effect, budget.
+
+    Texts (hint endings, "you save ...") are left to the final results: an offer is assessed
+    in several combinations but reported once.
+    """
     campaign = entry.campaign
     facts = state.facts
     if campaign.eligibility is not None:
         check = campaign.eligibility.evaluate(facts)
         if not check.ok:
-            reason = check.reason or Reason.CART_NOT_ELIGIBLE
-            return _refusal(entry, reason, check.message,
-                            _finish_hint(check.hint, campaign.effect, facts))
+            return _refusal(entry, check.reason or Reason.CART_NOT_ELIGIBLE, check.message,
+                            check.hint, facts=facts)
     benefit = compute(campaign.effect, facts, state.shipping)
-    hint = _finish_hint(benefit.hint, benefit.hint_effect or campaign.effect, facts)
     if not benefit.gives_something:
-        return _refusal(entry, benefit.reason_if_zero or Reason.NO_DISCOUNT, hint=hint)
+        return _refusal(entry, benefit.reason_if_zero or Reason.NO_DISCOUNT,
+                        hint=benefit.hint, hint_effect=benefit.hint_effect, facts=facts)
     budget = entry.candidate.remaining_budget
     if budget is not None and benefit.total > budget:
         return _refusal(entry, Reason.BUDGET_EXHAUSTED)
-    saved = format_money(benefit.total, facts.currency, facts.context.locale)
-    return _Step(entry, Status.APPLIED, Reason.APPLIED, f"Applied: you save {saved}.", hint, benefit)
+    return _Step(entry, Status.APPLIED, Reason.APPLIED, hint=benefit.hint,
+                 hint_effect=benefit.hint_effect or campaign.effect, benefit=benefit, facts=facts)
 
 
 def _advance(state: _State, benefit: Benefit) -> _State:
@@ -265,23 +270,29 @@ def _precheck(candidate: Candidate, cart: Cart, context: Context,
 
 # ---- assembling the evaluation ----
 
-def _result(step: _Step, line_count: int, added_at: Mapping[int, int], order: int | None) -> OfferResult:
+def _result(step: _Step, facts: Facts, line_count: int, added_at: Mapping[int, int],
+            order: int | None) -> OfferResult:
     candidate = step.entry.candidate
     campaign = candidate.campaign
     code = normalise_code(candidate.code) if candidate.code is not None else None
+    hint = None
+    if step.hint is not None and step.hint_effect is not None:
+        hint = _finish_hint(step.hint, step.hint_effect, step.facts or facts)
     if step.status is not Status.APPLIED:
         return OfferResult(campaign.id, campaign.name, step.status, step.reason, step.message,
-                           code=code, hint=step.hint)
+                           code=code, hint=hint if step.status is Status.NOT_APPLICABLE else None)
     benefit = step.benefit
     line_discounts = [0] * line_count
     line_discounts[:len(benefit.line_discounts)] = benefit.line_discounts
     first_added = added_at.get(step.entry.position)
     for offset, line in enumerate(benefit.added_lines):
         line_discounts[first_added + offset] = line.subtotal
+    saved = format_money(benefit.total, facts.currency, facts.context.locale)
     return OfferResult(
-        campaign.id, campaign.name, Status.APPLIED, Reason.APPLIED, step.message, code=code,
-        hint=step.hint, discount=benefit.discount, shipping_discount=benefit.shipping_discount,
-        line_discounts=tuple(line_discounts), added_lines=benefit.added_lines, order=order,
+        campaign.id, campaign.name, Status.APPLIED, Reason.APPLIED, f"Applied: you save {saved}.",
+        code=code, hint=hint, discount=benefit.discount,
+        shipping_discount=benefit.shipping_discount, line_discounts=tuple(line_discounts),
+        added_lines=benefit.added_lines, order=order,
     )
 
 
@@ -338,8 +349,8 @@ def evaluate(
             for line in step.benefit.added_lines:
                 lines.append(PricedLine(line, line.subtotal, added_by=step.entry.campaign.id))
 
-    results = [_result(s, len(lines), added_at, order) for order, s in enumerate(applied, 1)]
-    results += [_result(s, len(lines), added_at, None) for s in others]
+    results = [_result(s, facts, len(lines), added_at, order) for order, s in enumerate(applied, 1)]
+    results += [_result(s, facts, len(lines), added_at, None) for s in others]
     for index in range(len(cart.lines)):
         discount = sum(r.line_discounts[index] for r in results if r.status is Status.APPLIED)
         lines[index] = PricedLine(cart.lines[index], discount)
