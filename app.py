@@ -81,11 +81,15 @@ def _vary_on_htmx(response: Response) -> Response:
 
 
 def register_blueprints(app: Flask) -> None:
+    from shop.api import bp as api_bp
     from shop.banners import bp as banners_bp
+    from shop.cli import register_cli
     from shop.storefront import bp as storefront_bp
 
     app.register_blueprint(storefront_bp)
     app.register_blueprint(banners_bp)
+    app.register_blueprint(api_bp)
+    register_cli(app)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

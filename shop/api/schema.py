@@ -48,6 +48,7 @@ class Schema:
     """Base class. Subclasses implement ``check`` and ``describe``."""
 
     description: str = ""
+    json_type: str = ""   # the JSON type this schema accepts (for Either)
 
     def check(self, value: Any, path: str, errors: list[FieldError]) -> Any:
         raise NotImplementedError
@@ -56,8 +57,12 @@ class Schema:
         raise NotImplementedError
 
     def validate(self, value: Any) -> Any:
+        return self.validate_as(value, "")
+
+    def validate_as(self, value: Any, path: str) -> Any:
+        """Validate a value that is not a request body (a path argument, say) under ``path``."""
         errors: list[FieldError] = []
-        cleaned = self.check(value, "", errors)
+        cleaned = self.check(value, path, errors)
         if errors:
             raise SchemaViolation(errors)
         return cleaned
@@ -93,6 +98,7 @@ def _has_control_characters(text: str) -> bool:
 
 @dataclass
 class Str(Schema):
+    json_type = "string"
     min_length: int = 1
     max_length: int = 200
     pattern: str | None = None          # full match, after NFKC normalisation
@@ -144,6 +150,7 @@ class Str(Schema):
 
 @dataclass
 class Int(Schema):
+    json_type = "integer"
     minimum: int = 0
     maximum: int = 10**12
     description: str = ""
@@ -167,6 +174,7 @@ class Int(Schema):
 
 @dataclass
 class Bool(Schema):
+    json_type = "boolean"
     description: str = ""
 
     def check(self, value: Any, path: str, errors: list[FieldError]) -> Any:
@@ -182,6 +190,8 @@ class Bool(Schema):
 @dataclass
 class DateValue(Schema):
     """``YYYY-MM-DD`` -> ``datetime.date``."""
+
+    json_type = "string"
 
     description: str = ""
 
@@ -201,6 +211,8 @@ class DateValue(Schema):
 @dataclass
 class DateTimeValue(Schema):
     """ISO 8601 with a UTC offset -> an aware ``datetime``. Naive times are ambiguous, so refused."""
+
+    json_type = "string"
 
     description: str = ""
 
@@ -224,6 +236,7 @@ class DateTimeValue(Schema):
 
 @dataclass
 class Arr(Schema):
+    json_type = "array"
     items: Schema
     max_items: int = 100
     min_items: int = 0
@@ -275,6 +288,8 @@ class Field:
 @dataclass
 class Obj(Schema):
     """A JSON object with known fields only. ``name`` makes it a reusable OpenAPI component."""
+
+    json_type = "object"
 
     fields: Mapping[str, Field]
     name: str | None = None
@@ -342,6 +357,8 @@ class FreeObject(Schema):
 
     Bounded in size and depth so it cannot be used to smuggle a huge or deeply nested payload.
     """
+
+    json_type = "object"
 
     max_properties: int = 50
     max_depth: int = 4
@@ -419,6 +436,33 @@ class Described(Schema):
             components.setdefault(self.name, self.schema)
             return {"$ref": f"#/components/schemas/{self.name}"}
         return self.schema
+
+
+_JSON_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number", list: "array", dict: "object"}
+
+
+@dataclass
+class Either(Schema):
+    """One of a few schemas, chosen by the value's JSON type (e.g. a customer id or a profile)."""
+
+    choices: tuple[Schema, ...]
+    description: str = ""
+
+    def check(self, value: Any, path: str, errors: list[FieldError]) -> Any:
+        kind = _JSON_TYPES.get(type(value))
+        for schema in self.choices:
+            if schema.json_type == kind:
+                return schema.check(value, path, errors)
+        wanted = " or ".join(_article(schema.json_type) for schema in self.choices)
+        errors.append(FieldError(path, f"must be {wanted}, not {_type_name(value)}"))
+        return _INVALID
+
+    def describe(self, components: Components) -> dict[str, Any]:
+        return {"anyOf": [schema.json_schema(components) for schema in self.choices]}
+
+
+def _article(json_type: str) -> str:
+    return f"an {json_type}" if json_type[0] in "aeiou" else f"a {json_type}"
 
 
 # --- Query strings ---------------------------------------------------------------------------
