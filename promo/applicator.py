@@ -21,8 +21,8 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
 from .campaign import Campaign, Effect, Kind, Stacking
-from .describe import effect_label
-from .domain import Cart, CartLine, Context, Customer
+from .describe import effect_label, join_and
+from .domain import Cart, Context, Customer
 from .effects import Benefit, compute
 from .facts import Facts
 from .money import format_money
@@ -203,20 +203,13 @@ class _AlwaysTrack:
 
 # ---- choosing the combination ----
 
-def _names(steps: Iterable[_Step]) -> str:
-    names = [s.entry.campaign.name for s in steps]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def _conflict_message(kept: _Run) -> str:
     applied = kept.applied
     named = [s for s in applied if s.entry.campaign.stacking is not Stacking.ALWAYS] or applied
     if not named:
         return message_for(Reason.EXCLUSIVE_CONFLICT)
     verb = "saves" if len(named) == 1 else "save"
-    return f"Can't be combined with {_names(named)}, which {verb} you more."
+    return f"Can't be combined with {join_and(s.entry.campaign.name for s in named)}, which {verb} you more."
 
 
 def _resolve(entries: Sequence[_Entry], start: _State, max_offers: int) -> list[_Step]:

@@ -1,5 +1,4 @@
 """Volume: "buy 10, get 1 free" needs 11 units (10 paid + 1 free), counted per SKU by default."""
-from decimal import Decimal
 
 from applykit import apply, benefit, by_id, category, line, promo
 
