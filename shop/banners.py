@@ -1,32 +1,49 @@
-"""Promo banner images over HTTP, and the ``banner_url`` helper templates use to link them.
+"""Promo banner images over HTTP, the helpers templates use to link them, and share pages.
 
     GET /banners/<template>.png?<params>&sig=<hmac>   a PNG drawn by promo.banners
+    GET /share/<code>                                 a public or referral code, ready to share
 
 Links are made only by ``banner_url(...)``, which signs the parameters with a key derived from
 SECRET_KEY, so nobody can print their own text on the brand. A URL names its content exactly
 (same parameters, same pixels), so responses are cached for a year and marked immutable; the
 ETag is the renderer's content key, so a revalidation is answered with 304 before anything is
 drawn or read from disk.
+
+Templates that hold a campaign rather than loose fields call
+``offer_banner_url(campaign, code, template="square")``: it takes the discount, expiry and
+headline from the campaign, and gives None for an offer a banner cannot state.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, request, session, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 
+from promo import campaign as c
 from promo.banners import (
+    MAX_HEADLINE,
     BadSignature,
     BannerCache,
     BannerError,
     banner_params,
     banner_request_from_query,
+    get_template,
     signed_banner_query,
 )
+from promo.codes import MAX_CODE_LENGTH, normalise_code
+from promo.describe import effect_label, restrictions
+from promo.errors import NotFound
+from promo.records import CampaignStatus, CodeStatus
+from promo.timing import local
+from shop import cart_state
+from shop.extensions import promo_engine
 
 bp = Blueprint("banners", __name__)
 
@@ -122,3 +139,163 @@ def banner_image(template: str) -> Response:
     response.headers["Cache-Control"] = IMMUTABLE
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Banners for campaigns ------------------------------------------------------------------
+
+# Effects one number states fairly as "20% OFF" / "$10 OFF". The rest (free gifts, tiers,
+# bundles, buy-x-get-y, shipping) would be misread as a plain discount, so they get no banner.
+_PERCENT_EFFECTS = (c.PercentOffOrder, c.PercentOffItems)
+_AMOUNT_EFFECTS = (c.AmountOffOrder, c.AmountOffEachLine, c.AmountOffEachUnit, c.AmountSplit)
+
+
+def banner_discount(effect: c.Effect | None, currency: str) -> dict[str, Any] | None:
+    """``banner_url`` keywords for the effect's discount, or None when no single fixed number
+    states it (including formulas, whose value depends on who is shopping)."""
+    if isinstance(effect, _PERCENT_EFFECTS) and isinstance(effect.percent, Decimal):
+        percent = effect.percent
+        return {"percent": int(percent) if percent == percent.to_integral_value() else percent}
+    if isinstance(effect, _AMOUNT_EFFECTS) and isinstance(effect.amount, int):
+        return {"amount_minor": effect.amount, "currency": currency}
+    return None
+
+
+def last_valid_day(campaign: c.Campaign) -> date | None:
+    """The last day the offer can be used, in its own time zone (an end at midnight belongs to
+    the day before); None when it never ends."""
+    if campaign.ends_at is None:
+        return None
+    return (local(campaign, campaign.ends_at) - timedelta(microseconds=1)).date()
+
+
+def _headline(name: str) -> str:
+    return name if len(name) <= MAX_HEADLINE else name[: MAX_HEADLINE - 1].rstrip() + "\u2026"
+
+
+def _is_shared_kind(campaign: c.Campaign) -> bool:
+    """Public coupons and referral codes have share pages; other codes are someone's own."""
+    return campaign.kind is c.Kind.REFERRAL or (campaign.kind is c.Kind.COUPON and campaign.visibility.listed)
+
+
+@bp.app_template_global()
+def offer_banner_url(
+    campaign: c.Campaign,
+    code: str,
+    *,
+    template: str = "square",
+    first_name: str | None = None,
+    share_url: str | None = None,
+    _external: bool = False,
+) -> str | None:
+    """A signed banner URL for ``code`` of ``campaign``, or None when a banner cannot state this
+    offer: no end date, a discount that is not one fixed number, or text the banner refuses
+    (too long, characters the font lacks). The QR code links to the code's share page for
+    public and referral codes, otherwise to the store's home page."""
+    get_template(template)  # an unknown template name is a bug in the caller: let it raise
+    discount = banner_discount(campaign.effect, campaign.currency or current_app.config["STORE_CURRENCY"])
+    expires_on = last_valid_day(campaign)
+    if discount is None or expires_on is None:
+        return None
+    if share_url is None:
+        share_url = (
+            url_for("banners.share", code=code, _external=True)
+            if _is_shared_kind(campaign)
+            else url_for("storefront.home", _external=True)
+        )
+    try:
+        return banner_url(
+            template, headline=_headline(campaign.name), code=code, expires_on=expires_on,
+            share_url=share_url, first_name=first_name, _external=_external, **discount,
+        )
+    except BannerError as error:
+        current_app.logger.info("no %s banner for %s of %s: %s", template, code, campaign.id, error)
+        return None
+
+
+# --- Share pages ----------------------------------------------------------------------------
+
+SHARE_DOWNLOADS = (("square", "Square post"), ("story", "Story"), ("og", "Wide"))
+
+
+@dataclass(frozen=True)
+class SharedCode:
+    code: str
+    campaign: c.Campaign
+
+
+def shareable_code(raw_code: str) -> SharedCode | None:
+    """The code and its campaign if the share page may show them, else None.
+
+    Only live codes of live campaigns, and only public listed coupons or referral codes that
+    were given to an advocate. Bulk and personal codes never get a page, so the page cannot
+    confirm that someone else's code exists (nor serve as a way to test guessed codes).
+    """
+    if not raw_code or len(raw_code) > MAX_CODE_LENGTH:
+        return None
+    engine = promo_engine()
+    try:
+        info = engine.get_code(raw_code)
+        campaign_status = engine.get_campaign(info.campaign_id).status
+        campaign = engine.load_campaign(info.campaign_id)
+    except NotFound:
+        return None
+    if info.status != CodeStatus.ACTIVE or campaign_status != CampaignStatus.ACTIVE:
+        return None
+    if campaign.ends_at is not None and engine.now() >= campaign.ends_at:
+        return None
+    if campaign.kind is c.Kind.REFERRAL:
+        shareable = info.holder_id is not None
+    else:
+        is_public_code = info.holder_id is None and info.code == normalise_code(campaign.code or "")
+        shareable = _is_shared_kind(campaign) and is_public_code
+    return SharedCode(info.code, campaign) if shareable else None
+
+
+def remember_referral(code: str) -> bool:
+    """Put a referral code in the visitor's cart, so checkout applies it without typing.
+    False when the cart has no room for another code."""
+    cart = cart_state.load(session)
+    if code in cart.codes:
+        return True
+    try:
+        cart_state.save(session, cart_state.with_code(cart, code))
+    except cart_state.CartInputError:
+        return False
+    return True
+
+
+def _not_shareable() -> tuple[str, int]:
+    # One answer for unknown, disabled, ended and private codes alike.
+    page = render_template(
+        "error.html", status=404, title="This offer isn't available",
+        message="The offer may have ended, or the link may be mistyped.",
+    )
+    return page, 404
+
+
+@bp.get("/share/<code>")
+def share(code: str) -> Any:
+    shared = shareable_code(code)
+    if shared is None:
+        return _not_shareable()
+    campaign = shared.campaign
+    currency = campaign.currency or current_app.config["STORE_CURRENCY"]
+    locale = current_app.config["STORE_LOCALE"]
+    share_url = url_for("banners.share", code=shared.code, _external=True)
+    banners = {
+        template: offer_banner_url(campaign, shared.code, template=template, share_url=share_url, _external=True)
+        for template, _ in SHARE_DOWNLOADS
+    }
+    referral_saved = remember_referral(shared.code) if campaign.kind is c.Kind.REFERRAL else None
+    return render_template(
+        "share.html",
+        code=shared.code,
+        campaign=campaign,
+        label=effect_label(campaign.effect, currency, locale) if campaign.effect else campaign.name,
+        restrictions=restrictions(campaign, currency, locale),
+        share_url=share_url,
+        og_image=banners["og"],
+        downloads=[(template, name, banners[template]) for template, name in SHARE_DOWNLOADS if banners[template]],
+        is_referral=campaign.kind is c.Kind.REFERRAL,
+        referral_saved=referral_saved,
+    )
