@@ -297,7 +297,7 @@ class FactCondition:
             text = f"Add {amount} more" + (f" of {phrase}" if phrase else "")
             return Hint(message=text, missing_amount=missing, progress=progress)
         noun = "item" if missing == 1 else "items"
-        text = f"Add {missing} more {phrase} {noun}" if phrase else f"Add {missing} more {noun}"
+        text = f"Add {missing} more {noun}" + (f" from {phrase}" if phrase else "")
         return Hint(message=text, missing_quantity=missing, progress=progress)
 
     def describe(self, currency: str = "USD", locale: str = "en_US") -> str:
@@ -566,7 +566,8 @@ def _describe_fact(condition: FactCondition, currency: str, locale: str) -> str:
         comparison = _comparison(condition, currency, locale)
         noun = "item" if values[-1] == "1" and op in (Op.GTE, Op.EQ, Op.LTE) else "items"
         comparison = comparison.removeprefix("is ")
-        return f"{comparison.capitalize()} {phrase + ' ' if phrase else ''}{noun} in the cart"
+        where = f" from {phrase}" if phrase else ""
+        return f"{comparison.capitalize()} {noun}{where} in the cart"
     if name == "customer.orders_count":
         return f"Customers with {_comparison(condition, currency, locale).removeprefix('is ')} orders"
     if name == "customer.total_spent":

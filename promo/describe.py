@@ -69,6 +69,11 @@ def items_phrase(items: c.ItemSelector | None) -> str:
     return join_or(names)
 
 
+def _from(phrase: str) -> str:
+    """ " from Arabica", or "" for every item."""
+    return f" from {phrase}" if phrase else ""
+
+
 def _scope_suffix(items: c.ItemSelector, currency: str, locale: str) -> str:
     phrase = items_phrase(items)
     return f" on {phrase}" if phrase else ""
@@ -129,7 +134,7 @@ def effect_label(
         if isinstance(effect, c.AmountSplit):
             return f"{amount} off {phrase}" if phrase else f"{amount} off"
         noun = "product" if isinstance(effect, c.AmountOffEachLine) else "item"
-        return f"{amount} off each {phrase} {noun}" if phrase else f"{amount} off each {noun}"
+        return f"{amount} off each {noun}{_from(phrase)}"
     if isinstance(effect, c.PercentOffItems):
         percent = _percent(effect.percent, facts)
         label = f"{percent} off" if percent else "Personal discount"
@@ -148,11 +153,13 @@ def effect_label(
     if isinstance(effect, c.CheapestItems):
         which = "cheapest" if effect.pick == "cheapest" else "most expensive"
         phrase = items_phrase(effect.items)
-        noun = f"{phrase} item" if phrase else "item"
-        subject = f"{which.capitalize()} {noun}" if effect.count == 1 else f"{effect.count} {which} {noun}s"
+        off = _off(effect.percent, facts)
         if effect.every:
-            return f"Buy {effect.every} {phrase or 'items'}, get the {which} {effect.count} {_off(effect.percent, facts)}".replace("  ", " ")
-        return f"{subject} {_off(effect.percent, facts)}"
+            scope = f" {phrase}" if phrase else ""
+            picked = f"the {which} one" if effect.count == 1 else f"the {effect.count} {which}"
+            return f"Buy {effect.every}{scope}, get {picked} {off}"
+        subject = f"{which.capitalize()} item" if effect.count == 1 else f"{effect.count} {which} items"
+        return f"{subject}{_from(phrase)} {off}"
     if isinstance(effect, c.BuyXGetY):
         buy = _count_of(effect.buy_quantity, effect.buy_items)
         if effect.get_items is None:

@@ -21,6 +21,7 @@ from simpleeval import EvalWithCompoundTypes
 from .facts import Facts
 
 MAX_EXPRESSION_LENGTH = 500
+MAX_RESULT = Decimal(10**12)  # no amount (minor units) or percent is this big: a runaway formula
 
 # name -> what it means; the docs list these, the parser accepts nothing else.
 FORMULA_NAMES: dict[str, str] = {
@@ -36,7 +37,8 @@ FORMULA_NAMES: dict[str, str] = {
     "customer.dormant_days": "days since the last order (None if never ordered)",
     "customer.days_since_last_order": "same as customer.dormant_days",
     "customer.birthday_today": "True on the customer's birthday",
-    "customer.metadata.<key>": "a free-form customer attribute",
+    "customer.metadata.<key>": "a free-form customer attribute (None when absent)",
+    "customer.metadata": "the attributes, for 'key' in customer.metadata",
     "cart.subtotal": "items subtotal after earlier offers, minor units",
     "cart.initial_subtotal": "items subtotal before any offer, minor units",
     "cart.items_count": "number of units in the cart",
@@ -55,7 +57,7 @@ _ALLOWED_NODES = (
     ast.BoolOp, ast.Compare, ast.IfExp, ast.Call, ast.Tuple, ast.List,
     ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow,
     ast.USub, ast.UAdd, ast.Not, ast.And, ast.Or,
-    ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn,
+    ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot,
 )
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -128,6 +130,22 @@ def compile_expression(expression: str) -> ast.Expression:
     return tree
 
 
+class _Metadata:
+    """customer.metadata as a formula reads it: `customer.metadata.tier`, None when absent,
+    and `'tier' in customer.metadata`. Keys never collide with dict methods (items, get ...)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Any) -> None:
+        self._values = dict(values)
+
+    def __getattr__(self, name: str) -> Any:
+        return self._values.get(name)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+
 def formula_names(facts: Facts) -> dict[str, Any]:
     """The values a formula sees for these facts."""
     customer = facts.customer
@@ -147,7 +165,7 @@ def formula_names(facts: Facts) -> dict[str, Any]:
             "dormant_days": dormant,
             "days_since_last_order": dormant,
             "birthday_today": customer.is_birthday(now.date()),
-            "metadata": dict(customer.metadata),
+            "metadata": _Metadata(customer.metadata),
         },
         "cart": {
             "subtotal": facts.subtotal,
@@ -195,6 +213,7 @@ class Formula:
             value = _to_decimal(evaluator.eval(self.expression, previously_parsed=self._tree.body))
         except Exception:  # noqa: BLE001 - by contract any run-time failure means the fallback
             return self.fallback
-        if value is None or value < 0 or (self.maximum is not None and value > self.maximum):
+        limit = self.maximum if self.maximum is not None else MAX_RESULT
+        if value is None or value < 0 or value > limit:
             return self.fallback
         return value

@@ -92,7 +92,7 @@ def _parses_or_explains(data: Any) -> None:
         assert isinstance(result, Campaign)
 
 
-FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FUZZ
@@ -108,7 +108,7 @@ def test_random_mappings_of_known_keys_never_crash_the_parser(data):
     _parses_or_explains(data)
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_definitions())
 def test_damaged_valid_definitions_never_crash_the_parser(data):
     _parses_or_explains(data)

@@ -1,0 +1,144 @@
+"""The texts the storefront shows up front: offer headlines and restrictions."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from promo.describe import effect_label, restrictions
+
+from formatkit import campaign_with, facts, yaml
+from promo.domain import Customer
+
+LABELS = [
+    ("{type: amount_off_order, amount: 1000}", "$10 off"),
+    ("{type: amount_off_order, amount: 1250}", "$12.50 off"),
+    ("{type: percent_off_order, percent: 20, cap: 5000}", "20% off, up to $50"),
+    ("{type: percent_off_order, percent: 12.5}", "12.5% off"),
+    ("{type: amount_off_each_line, amount: 200, items: {categories: [arabica]}}", "$2 off each product from Arabica"),
+    ("{type: amount_off_each_unit, amount: 150}", "$1.50 off each item"),
+    ("{type: amount_split, amount: 1000, items: {collections: [holiday-gifts]}}", "$10 off Holiday gifts"),
+    ("{type: percent_off_items, percent: 15, items: {categories: [arabica, robusta]}}", "15% off Arabica or Robusta"),
+    ("{type: percent_off_items, percent: 15}", "15% off all items"),
+    ("{type: unit_price, price: 999, items: {skus: [ARABICA-1KG], label: Arabica 1 kg}}", "Arabica 1 kg for $9.99 each"),
+    ("{type: bundle_price, quantity: 3, price: 2000, items: {categories: [mugs]}}", "3 for $20 on Mugs"),
+    ("{type: cheapest_items, percent: 100}", "Cheapest item free"),
+    ("{type: cheapest_items, percent: 50, count: 2, pick: most_expensive, items: {categories: [mugs]}}",
+     "2 most expensive items from Mugs 50% off"),
+    ("{type: cheapest_items, percent: 100, every: 3}", "Buy 3, get the cheapest one free"),
+    ("{type: buy_x_get_y, buy: {quantity: 1, items: {skus: [DRIP-V60], label: V60 dripper}},"
+     " get: {quantity: 1, items: {categories: [filters], label: filter papers}}, percent: 50}",
+     "Buy 1 V60 dripper, get 1 filter papers 50% off"),
+    ("{type: buy_x_get_y, buy: {quantity: 2}, get: {quantity: 1}}", "Buy 2, get 1 free"),
+    ("{type: volume, buy: 10, free: 1}", "Buy 10, get 1 free"),
+    ("{type: tiers, tiers: [{min_subtotal: 10000, percent: 10}, {min_subtotal: 20000, percent: 15}]}",
+     "Spend $100, get 10% off; spend $200, get 15% off"),
+    ("{type: free_gift, gift: {sku: FILTER-100, name: filter papers, price: 450}}", "Free filter papers"),
+    ("{type: shipping}", "Free shipping"),
+    ("{type: shipping, percent: 50}", "50% off shipping"),
+    ("{type: shipping, amount: 500}", "$5 off shipping"),
+]
+
+
+@pytest.mark.parametrize("written, expected", LABELS)
+def test_effect_labels(written, expected):
+    assert effect_label(campaign_with(effect=yaml(written)).effect) == expected
+
+
+def test_labels_follow_the_currency_and_locale():
+    effect = campaign_with(effect=yaml("{type: percent_off_order, percent: 10, cap: 20000}")).effect
+    assert effect_label(effect, "THB", "th_TH") == "10% off, up to ฿200"
+    assert effect_label(effect, "PLN", "pl_PL") == "10% off, up to 200\xa0zł"
+
+
+def test_a_dynamic_value_is_named_for_the_shopper_when_facts_are_given():
+    effect = campaign_with(effect={"type": "amount_off_order",
+                                   "amount": {"formula": "1000 if customer.new else 500", "fallback": 500}}).effect
+    assert effect_label(effect) == "Personal discount"
+    assert effect_label(effect, facts=facts(customer=Customer(orders_count=0))) == "$10 off"
+    assert effect_label(effect, facts=facts(customer=Customer(orders_count=3))) == "$5 off"
+
+
+def test_restrictions_state_who_what_when_and_how_often():
+    campaign = campaign_with(
+        eligibility=yaml("""
+            all:
+              - {fact: customer.new, is: true}
+              - {fact: cart.subtotal, gte: 10000}
+              - {fact: customer.country, in: [TH, PL]}
+        """),
+        effect=yaml("{type: percent_off_items, percent: 50, items: {categories: [arabica], max_unit_price: 5000}}"),
+        active={"until": "2026-11-30"},
+        schedule=[{"days": "weekdays", "from": "16:00", "until": "18:00"}],
+        limits={"per_customer": 1, "per_customer_per": {"day": 2}, "total": 1000},
+        stacking="exclusive",
+    )
+    assert restrictions(campaign) == [
+        "New customers only",
+        "Minimum spend $100",
+        "Customers in Poland or Thailand only",
+        "Arabica only",
+        "Items up to $50",
+        "Ends Nov 30, 2026",
+        "Weekdays 4:00\u202fPM–6:00\u202fPM",
+        "Once per customer",
+        "Twice per day",
+        "Limited to the first 1,000 orders",
+        "Can't be combined with other offers",
+    ]
+
+
+def test_an_offer_without_rules_has_no_restrictions():
+    assert restrictions(campaign_with()) == []
+
+
+def test_shopper_messages_replace_generated_texts():
+    campaign = campaign_with(eligibility=yaml("""
+        all:
+          - {fact: customer.segment, in: [vip, gold], message: "For VIP and Gold members"}
+          - any: [{fact: customer.birthday_today, is: true}, {fact: customer.dormant_days, gte: 90}]
+            message: "Birthday or welcome-back treat"
+    """))
+    assert restrictions(campaign) == ["For VIP and Gold members", "Birthday or welcome-back treat"]
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("{fact: cart.subtotal, gte: 5000}", "Minimum spend $50"),
+    ("{fact: cart.initial_subtotal, gte: 5000}", "Minimum spend $50 before discounts"),
+    ("{fact: cart.subtotal, items: {categories: [arabica]}, gt: 2000}", "Spend more than $20 on Arabica"),
+    ("{fact: cart.subtotal, lte: 20000}", "Cart subtotal at most $200"),
+    ("{fact: cart.quantity, items: {categories: [arabica]}, gte: 3}", "At least 3 items from Arabica in the cart"),
+    ("{fact: cart.items_count, gte: 1}", "At least 1 item in the cart"),
+    ("{fact: cart.items_count, between: [2, 5]}", "Between 2 and 5 items in the cart"),
+    ("{fact: cart.lines, items: {skus: [DRIP-V60], label: a V60 dripper}}", "Cart must include a V60 dripper"),
+    ("{fact: cart.lines, items: {categories: [sale]}, match: none}", "Not with Sale in the cart"),
+    ("{fact: cart.lines, items: {categories: [arabica]}, match: every}", "Only Arabica in the cart"),
+    ("{fact: customer.new, is: false}", "Returning customers only"),
+    ("{fact: customer.guest, is: false}", "Signed-in customers only"),
+    ("{fact: customer.birthday_today, is: true}", "On your birthday only"),
+    ("{fact: customer.segment, is: vip}", "Vip customers only"),
+    ("{fact: customer.segment, not_in: [staff, wholesale]}", "Not for Staff or Wholesale customers"),
+    ("{fact: customer.orders_count, gte: 5}", "Customers with at least 5 orders"),
+    ("{fact: customer.total_spent, gte: 50000}", "Customers who have spent at least $500"),
+    ("{fact: customer.dormant_days, gte: 90}", "Customers who haven't ordered for 90 days"),
+    ("{fact: customer.dormant_days, lt: 30}", "Customers who ordered in the last 30 days"),
+    ("{fact: customer.country, is: TH}", "Customers in Thailand only"),
+    ("{fact: customer.city, ne: bangkok}", "Not available in Bangkok"),
+    ("{fact: customer.id, in: [c-1, c-2]}", "Selected customers only"),
+    ("{fact: customer.metadata.tier, is: gold}", "Customer tier is gold"),
+    ("{fact: context.page, in: [category, product]}", "On category or product pages only"),
+    ("{fact: context.category, is: arabica}", "On Arabica pages only"),
+    ("{fact: context.channel, is: app}", "Only through app"),
+    ("{fact: context.weekday, is: weekends}", "Weekends only"),
+    ("{fact: context.weekday, not_in: [sat, sun]}", "Weekdays only"),
+    ("{fact: context.weekday, in: [mon, wed]}", "Mon and Wed only"),
+    ("{fact: context.time, between: ['16:00', '18:00']}", "Between 4:00\u202fPM and 6:00\u202fPM"),
+    ("{fact: context.time, lt: '12:00'}", "Before 12:00\u202fPM"),
+    ("{not: {fact: customer.segment, is: staff}}", "Not for Staff customers"),
+    ("{not: {fact: cart.subtotal, gte: 100000}}", "Cart subtotal less than $1,000"),
+    ("{not: {fact: cart.subtotal, between: [100, 200]}}", "Not valid when: cart subtotal between $1 and $2"),
+    ("{not: {any: [{fact: customer.segment, is: staff}, {fact: customer.new, is: true}]}}",
+     "Not for Staff customers; Returning customers only"),
+])
+def test_condition_wording(written, expected):
+    assert campaign_with(eligibility=yaml(written)).eligibility.describe("USD", "en_US") == expected

@@ -1,0 +1,101 @@
+"""Active periods and weekly schedules, checked in the campaign's own time zone."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from promo.reasons import Reason
+from promo.timing import check_timing, describe_timeframe, in_schedule, next_opening
+
+from formatkit import BANGKOK, campaign_with
+
+UTC = timezone.utc
+BLACK_FRIDAY = campaign_with(active={"from": "2026-11-20", "until": "2026-11-30"})
+HAPPY_HOUR = campaign_with(schedule=[{"days": "weekdays", "from": "16:00", "until": "18:00"}])
+
+
+@pytest.mark.parametrize("now, reason", [
+    (datetime(2026, 11, 19, 23, 59, tzinfo=BANGKOK), Reason.NOT_STARTED),
+    (datetime(2026, 11, 19, 17, 0, tzinfo=UTC), None),        # = Nov 20, 00:00 in Bangkok
+    (datetime(2026, 11, 30, 23, 59, 59, tzinfo=BANGKOK), None),  # the whole last day counts
+    (datetime(2026, 12, 1, 0, 0, tzinfo=BANGKOK), Reason.EXPIRED),
+    (datetime(2026, 11, 30, 17, 0, tzinfo=UTC), Reason.EXPIRED),  # = Dec 1, 00:00 in Bangkok
+])
+def test_active_period_bounds_are_store_days(now, reason):
+    result = check_timing(BLACK_FRIDAY, now)
+    assert result.ok is (reason is None) and result.reason is reason
+
+
+def test_timing_messages_state_the_dates():
+    assert check_timing(BLACK_FRIDAY, datetime(2026, 11, 1, tzinfo=BANGKOK)).message == "This offer starts Nov 20, 2026."
+    assert check_timing(BLACK_FRIDAY, datetime(2026, 12, 5, tzinfo=BANGKOK)).message == "This offer ended Nov 30, 2026."
+    evening = campaign_with(active={"from": "2026-11-20 18:00", "until": "2026-11-30 18:00"})
+    assert check_timing(evening, datetime(2026, 11, 1, tzinfo=BANGKOK)).message == "This offer starts Nov 20, 2026, 6:00\u202fPM."
+
+
+@pytest.mark.parametrize("local, ok", [
+    (datetime(2026, 11, 25, 15, 59), False),   # Wednesday, before the slot
+    (datetime(2026, 11, 25, 16, 0), True),
+    (datetime(2026, 11, 25, 17, 59), True),
+    (datetime(2026, 11, 25, 18, 0), False),    # until is exclusive
+    (datetime(2026, 11, 28, 16, 30), False),   # Saturday
+])
+def test_a_weekday_happy_hour(local, ok):
+    assert in_schedule(HAPPY_HOUR, local.replace(tzinfo=BANGKOK)) is ok
+
+
+def test_the_schedule_uses_the_campaign_zone_not_the_callers():
+    # 09:30 UTC on a Wednesday is 16:30 in Bangkok
+    assert check_timing(HAPPY_HOUR, datetime(2026, 11, 25, 9, 30, tzinfo=UTC)).ok
+    warsaw = campaign_with(timezone="Europe/Warsaw", schedule=[{"days": "weekdays", "from": "16:00", "until": "18:00"}])
+    assert not check_timing(warsaw, datetime(2026, 11, 25, 9, 30, tzinfo=UTC)).ok   # 10:30 in Warsaw
+
+
+def test_outside_the_schedule_says_when_it_opens_next():
+    friday_evening = datetime(2026, 11, 27, 19, 0, tzinfo=BANGKOK)
+    result = check_timing(HAPPY_HOUR, friday_evening)
+    assert result.reason is Reason.OUTSIDE_SCHEDULE
+    assert result.message == "This offer is valid weekdays 4:00\u202fPM–6:00\u202fPM. Next: Mon 4:00\u202fPM."
+    assert next_opening(HAPPY_HOUR, friday_evening) == datetime(2026, 11, 30, 16, 0, tzinfo=BANGKOK)
+
+
+def test_an_overnight_slot_belongs_to_the_day_it_starts():
+    late = campaign_with(schedule=[{"days": "fri", "from": "22:00", "until": "02:00"}])
+    friday_night = datetime(2026, 11, 27, 23, 0, tzinfo=BANGKOK)
+    saturday_small_hours = datetime(2026, 11, 28, 1, 30, tzinfo=BANGKOK)
+    saturday_night = datetime(2026, 11, 28, 23, 0, tzinfo=BANGKOK)
+    thursday_small_hours = datetime(2026, 11, 26, 1, 30, tzinfo=BANGKOK)
+    assert [in_schedule(late, t) for t in (friday_night, saturday_small_hours, saturday_night, thursday_small_hours)] \
+        == [True, True, False, False]
+
+
+def test_until_midnight_and_whole_days():
+    evenings = campaign_with(schedule=[{"days": "sun", "from": "20:00", "until": "24:00"}])
+    assert in_schedule(evenings, datetime(2026, 11, 29, 23, 59, tzinfo=BANGKOK))
+    assert not in_schedule(evenings, datetime(2026, 11, 30, 0, 0, tzinfo=BANGKOK))
+    weekends = campaign_with(schedule=[{"days": "weekends"}])
+    assert in_schedule(weekends, datetime(2026, 11, 28, 0, 0, tzinfo=BANGKOK))
+    assert not in_schedule(weekends, datetime(2026, 11, 30, 0, 0, tzinfo=BANGKOK))
+
+
+def test_no_dates_and_no_schedule_means_always_valid():
+    assert check_timing(campaign_with(), datetime(1999, 1, 1, tzinfo=UTC)).ok
+
+
+def test_next_opening_stops_at_the_end_of_the_campaign():
+    ending = campaign_with(active={"until": "2026-11-27"}, schedule=[{"days": "weekdays", "from": "16:00", "until": "18:00"}])
+    assert next_opening(ending, datetime(2026, 11, 27, 19, 0, tzinfo=BANGKOK)) is None
+
+
+@pytest.mark.parametrize("active, locale, expected", [
+    ({"from": "2026-11-20", "until": "2026-11-30"}, "en_US", "Valid Nov 20\u2009–\u200930, 2026"),
+    ({"until": "2026-11-30"}, "en_US", "Ends Nov 30, 2026"),
+    ({"until": "2026-11-30 18:00"}, "en_US", "Ends Nov 30, 2026, 6:00\u202fPM"),
+    ({"from": "2026-12-01"}, "en_US", "Starts Dec 1, 2026"),
+    ({"until": "2026-11-30"}, "pl_PL", "Ends 30 lis 2026"),
+    ({"from": "2026-11-20 09:00", "until": "2026-11-30"}, "en_US", "Valid Nov 20, 2026, 9:00\u202fAM – Nov 30, 2026"),
+])
+def test_timeframe_wording(active, locale, expected):
+    assert describe_timeframe(campaign_with(active=active), locale) == expected
