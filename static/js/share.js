@@ -10,6 +10,9 @@
     status._clearTimer = window.setTimeout(function () { status.textContent = ""; }, 4000);
   }
 
+  // The buttons ship hidden, so a page without JavaScript never shows one that does nothing.
+  document.querySelectorAll("[data-copy-link]").forEach(function (button) { button.hidden = false; });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-link]");
     if (!button) return;
