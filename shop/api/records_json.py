@@ -3,7 +3,7 @@ the response schemas the OpenAPI document shows for them. Datetimes are ISO 8601
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from promo.domain import Customer
@@ -24,7 +24,7 @@ _NULLABLE_INT = {"type": ["integer", "null"]}
 
 
 def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    return value.astimezone(UTC).isoformat() if value is not None else None
 
 
 def _object(name: str, properties: dict[str, Any], *, refers_to: tuple = (), description: str = "") -> Described:
