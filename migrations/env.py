@@ -12,8 +12,11 @@ from flask import current_app
 from sqlalchemy import TypeDecorator, text
 
 config = context.config
-# Keep the loggers the app (or pytest) already configured.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# alembic.ini's logging setup suits `flask db ...` on a terminal. When the app upgrades itself
+# at start-up inside a process that already configured logging (gunicorn, pytest), fileConfig
+# would replace the root logger's handlers, so leave them alone.
+if config.config_file_name is not None and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 # Several app workers may upgrade at start-up at once; on PostgreSQL they queue on this lock

@@ -33,7 +33,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -60,7 +60,6 @@ from .records import (
     CodeStatus,
     ItemStatus,
     Offer,
-    OfferSource,
     OfferStatus,
     OrderStatus,
     Product,
@@ -330,6 +329,9 @@ class Engine:
             )
         check_pattern(pattern)
         check_capacity(pattern, existing or 0, count)
+        if gift_balance is None and campaign.kind is Kind.GIFT_CARD:
+            # Gift cards start with the balance their definition names.
+            gift_balance = (campaign.options.get("gift_card") or {}).get("balance")
         now = self.clock()
         made = insert_random_codes(
             self._sessions, campaign_id, pattern, count, now=now, batch_size=batch_size, progress=progress,

@@ -127,3 +127,10 @@ def test_no_per_campaign_cap_at_100k(tmp_path, clock):
     engine.create_campaign(bulk("many", pattern="M-##########"))
     assert engine.generate_codes("many", 100_001, batch_size=50_000) == 100_001
     assert engine.list_codes("many", limit=1).total == 100_001
+
+
+def test_gift_card_codes_start_with_the_defined_balance(engine):
+    engine.create_campaign({"id": "gift", "name": "Gift card", "kind": "gift_card",
+                            "codes": {"pattern": "GIFT-########"}, "gift_card": {"balance": 5000}})
+    engine.generate_codes("gift", 2)
+    assert {c.gift_balance for c in engine.list_codes("gift").codes} == {5000}
