@@ -179,19 +179,24 @@ def _is_shared_kind(campaign: c.Campaign) -> bool:
 
 @bp.app_template_global()
 def offer_banner_url(
-    campaign: c.Campaign,
-    code: str,
+    campaign: c.Campaign | str,
+    code: str | None,
     *,
     template: str = "square",
     first_name: str | None = None,
     share_url: str | None = None,
     _external: bool = False,
 ) -> str | None:
-    """A signed banner URL for ``code`` of ``campaign``, or None when a banner cannot state this
-    offer: no end date, a discount that is not one fixed number, or text the banner refuses
-    (too long, characters the font lacks). The QR code links to the code's share page for
-    public and referral codes, otherwise to the store's home page."""
+    """A signed banner URL for ``code`` of ``campaign`` (a Campaign, or its id as views carry
+    it), or None when a banner cannot state this offer: no code (automatic promotions), no end
+    date, a discount that is not one fixed number, or text the banner refuses (too long,
+    characters the font lacks). The QR code links to the code's share page for public and
+    referral codes, otherwise to the store's home page."""
     get_template(template)  # an unknown template name is a bug in the caller: let it raise
+    if not code:
+        return None
+    if isinstance(campaign, str):
+        campaign = promo_engine().load_campaign(campaign)
     discount = banner_discount(campaign.effect, campaign.currency or current_app.config["STORE_CURRENCY"])
     expires_on = last_valid_day(campaign)
     if discount is None or expires_on is None:

@@ -261,6 +261,23 @@ def test_personal_code_banner_links_its_qr_code_to_the_store_not_a_share_page(ap
     assert banner_query(app, "sorry", code, share_url="https://example.com/x")["url"] == "https://example.com/x"
 
 
+def test_offer_banner_accepts_a_campaign_id_as_views_carry_it(app, store):
+    store.coupon()
+
+    with app.test_request_context():
+        by_id = offer_banner_url("happy10", "HAPPY10")
+        by_campaign = offer_banner_url(store.engine.load_campaign("happy10"), "HAPPY10")
+
+    assert by_id == by_campaign and by_id.startswith("/banners/square.png?")
+
+
+def test_offer_without_a_code_gets_no_banner(app, store):
+    store.coupon()
+
+    with app.test_request_context():
+        assert offer_banner_url("happy10", None) is None
+
+
 def test_long_campaign_name_is_cut_to_fit_the_headline(app, store):
     store.coupon(name="A very long campaign name " * 5)
 
