@@ -407,8 +407,10 @@ class Engine:
 
     def upsert_customer(self, customer: Customer, *, actor: str = "system") -> Customer:
         """Create or replace a customer's profile (the password hash, if any, is kept)."""
-        if not customer.id or len(customer.id) > 64:
-            raise InvalidRequest("a customer id must be 1 to 64 characters long", code="invalid_customer")
+        _check_lengths("customer", customer.id, id=(customer.id, 64), email=(customer.email, 320),
+                       name=(customer.name, 200), city=(customer.city, 120), country=(customer.country, 2))
+        if not customer.id:
+            raise InvalidRequest("a customer needs an id", code="invalid_customer")
 
         def work(session: Session) -> Customer:
             if customer.email:
@@ -463,6 +465,7 @@ class Engine:
         return self._write(work)
 
     def upsert_product(self, product: Product) -> Product:
+        _check_lengths("product", product.sku, sku=(product.sku, 64), name=(product.name, 200), image=(product.image, 500))
         if product.price < 0:
             raise InvalidRequest(f"product {product.sku}: price cannot be negative", code="invalid_product")
 
@@ -564,6 +567,10 @@ class Engine:
         request_hash = idempotency.fingerprint(_redeem_payload(customer, cart, entered, order_ref, context))
         if order_ref is not None and not (isinstance(order_ref, str) and 0 < len(order_ref) <= 128):
             raise InvalidRequest("order_ref must be 1 to 128 characters long", code="invalid_order_ref")
+        if idempotency_key is not None and not isinstance(idempotency_key, str):
+            raise InvalidRequest("an idempotency key must be a string", code="invalid_idempotency_key")
+        for line in cart.lines:
+            _check_lengths("cart line", line.sku, sku=(line.sku, 64), name=(line.name, 200))
         ref = order_ref or f"ord_{secrets.token_hex(8)}"
         lost: _LostRace | None = None
         for _ in range(MAX_REDEEM_ATTEMPTS):
@@ -702,6 +709,9 @@ class Engine:
         """
         if not isinstance(reason, str) or not reason.strip():
             raise InvalidRequest("a rollback needs a reason", code="invalid_reason")
+        _check_id("redemption id", redemption_id)
+        if item_id is not None:
+            _check_id("item id", item_id)
 
         def work(session: Session) -> RedemptionResult:
             redemption = session.scalar(for_update(select(RedemptionRow).where(RedemptionRow.id == redemption_id), session))
@@ -784,6 +794,7 @@ class Engine:
         row.orders_count = max(0, row.orders_count + orders)
 
     def get_redemption(self, redemption_id: int) -> RedemptionResult:
+        _check_id("redemption id", redemption_id)
         with self._read() as session:
             redemption = session.get(RedemptionRow, redemption_id)
             if redemption is None:
@@ -1066,6 +1077,20 @@ def _iso(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON-compatible")
+
+
+def _check_id(name: str, value: Any) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
+        raise InvalidRequest(f"{name} must be a positive integer, got {value!r}", code="invalid_id")
+
+
+def _check_lengths(what: str, label: str | None, **fields: tuple[str | None, int]) -> None:
+    """Refuse text longer than its column, with a message naming the field."""
+    for name, (value, limit) in fields.items():
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise InvalidRequest(
+                f"{what} {label!r}: {name} must be text of at most {limit} characters", code=f"invalid_{what.replace(' ', '_')}"
+            )
 
 
 def _enum_or_none(enum: type, value: str) -> Any:

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
+from promo.domain import Cart, CartLine
 from promo.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, RedemptionRefused
 from promo.records import ItemStatus, OrderStatus, RedemptionStatus
 from promo.reasons import Reason
@@ -254,3 +255,19 @@ def test_a_code_published_to_someone_else_looks_unknown(engine):
         engine.redeem(customer("ben"), CART_40, [code], order_ref="B-1")
     assert theirs.value.code == "code_not_found"
     assert engine.redeem(customer("ana"), CART_40, [code], order_ref="A-1").discount == 1000
+
+
+def test_malformed_input_is_an_invalid_request_not_a_database_error(engine):
+    engine.create_campaign(coupon("happy", "HAPPY10"))
+    long_name = Cart((CartLine("beans", "x" * 201, 2000, 1),))
+    with pytest.raises(InvalidRequest):
+        engine.redeem(customer("ana"), long_name, ["HAPPY10"], order_ref="A-1")
+    with pytest.raises(InvalidRequest):
+        engine.redeem(customer("ana"), CART_40, ["HAPPY10"], order_ref="x" * 129)
+    with pytest.raises(InvalidRequest):
+        engine.redeem(customer("ana"), CART_40, "HAPPY10", order_ref="A-1")
+    with pytest.raises(InvalidRequest):
+        engine.get_redemption("1")
+    with pytest.raises(InvalidRequest):
+        engine.upsert_customer(customer("ana", country="USA"))
+    assert engine.list_redemptions() == []
