@@ -1,0 +1,223 @@
+"""Checkout: contact details, the code field again, and placing the order.
+
+"Place order" calls ``Engine.redeem`` once, atomically, with an idempotency key made when the
+checkout form was shown (kept in the session until an order succeeds). A double click, a retry
+or a reload of the POST sends the same key and the same cart, so the engine returns the first
+result and nothing is redeemed twice. A refusal (say the single-use code was used up meanwhile)
+brings the shopper back to checkout with the reason, and nothing is recorded.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, session, url_for
+
+from promo.domain import Customer
+from promo.errors import Conflict, RedemptionRefused
+from promo.records import RedemptionResult
+from shop import cart_state
+from shop.account import current_customer
+from shop.cart import FormError, UNKEPT_REASONS, is_htmx, toast_header
+from shop.cart_state import CartInputError, SessionCart
+from shop.extensions import promo_engine
+from shop.orders import order_view, owns_order, remember_guest_order
+from shop.priced_cart import PricedCart, load_session_cart, price_cart, save_session_cart
+
+bp = Blueprint("checkout", __name__)
+
+TOKEN_KEY = "checkout_token"
+LAST_ORDER_KEY = "last_order"
+MAX_NAME_LENGTH = 120
+MAX_EMAIL_LENGTH = 320
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class ContactForm:
+    name: str = ""
+    email: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_customer(cls, customer: Customer | None) -> ContactForm:
+        if customer is None:
+            return cls()
+        return cls(name=customer.name or "", email=customer.email or "")
+
+    @classmethod
+    def from_request(cls) -> ContactForm:
+        return cls(name=request.form.get("name", "").strip()[:MAX_NAME_LENGTH + 1],
+                   email=request.form.get("email", "").strip()[:MAX_EMAIL_LENGTH + 1])
+
+    def validate(self) -> bool:
+        self.errors = {}
+        if not self.name:
+            self.errors["name"] = "Enter your name."
+        elif len(self.name) > MAX_NAME_LENGTH:
+            self.errors["name"] = f"Use at most {MAX_NAME_LENGTH} characters."
+        if not self.email:
+            self.errors["email"] = "Enter your email address."
+        elif not _EMAIL.match(self.email) or len(self.email) > MAX_EMAIL_LENGTH:
+            self.errors["email"] = "Enter an email address like name@example.com."
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why placing the order failed, per code when the engine said which."""
+
+    message: str
+    codes: tuple[tuple[str, str], ...] = ()
+
+
+def checkout_token() -> str:
+    token = session.get(TOKEN_KEY)
+    if not isinstance(token, str) or not re.fullmatch(r"[0-9a-f]{32}", token):
+        token = secrets.token_hex(16)
+        session[TOKEN_KEY] = token
+    return token
+
+
+def order_reference(token: str) -> str:
+    # Derived from the token, so a replayed request carries the same reference as the first.
+    return f"AC-{token[:10].upper()}"
+
+
+def usable_codes(priced: PricedCart) -> list[str]:
+    """The entered codes that apply or were set aside for a better deal; codes that don't apply
+    right now are shown with their reason and left out of the order rather than blocking it."""
+    return [code.code for code in priced.codes if code.status in ("applied", "set_aside")]
+
+
+def _page(priced: PricedCart, form: ContactForm, *, status: int = 200, error: FormError | None = None,
+          refusal: Refusal | None = None) -> Response:
+    html = render_template("checkout.html", priced=priced, form=form, error=error, refusal=refusal,
+                           token=checkout_token(), active_section="checkout")
+    return make_response(html, status)
+
+
+def _priced() -> PricedCart:
+    return price_cart(load_session_cart(), current_customer(), page="checkout")
+
+
+@bp.get("/checkout")
+def view() -> Response:
+    priced = _priced()
+    if priced.is_empty:
+        flash("Your cart is empty. Add something before checking out.", "error")
+        return redirect(url_for("cart.view"), 303)
+    return _page(priced, ContactForm.for_customer(priced.customer))
+
+
+# ---- codes, again (checklist: a code field in both the cart and the checkout) ---------------
+
+
+def _code_response(priced: PricedCart, *, error: FormError | None = None, message: str | None = None) -> Response:
+    status = 422 if error is not None else 200
+    if is_htmx():
+        response = make_response(render_template("partials/checkout_update.html", priced=priced, error=error), status)
+        toast = error.message if error is not None else message
+        if toast:
+            response.headers.update(toast_header(toast, "error" if error is not None else "success"))
+        return response
+    if error is not None:
+        return _page(priced, ContactForm.for_customer(priced.customer), status=status, error=error)
+    if message:
+        flash(message, "success")
+    return redirect(url_for("checkout.view"), 303)
+
+
+@bp.post("/checkout/codes")
+def apply_code() -> Response:
+    raw_code = request.form.get("code", "")[: cart_state.MAX_CODE_LENGTH + 20]
+    state = load_session_cart()
+    try:
+        new_state = cart_state.with_code(state, raw_code)
+    except CartInputError as problem:
+        return _code_response(_priced(), error=FormError("code", str(problem), raw_code.strip()))
+    save_session_cart(new_state)
+    priced = _priced()
+    code = cart_state.normalise_code(raw_code)
+    result = next((c for c in priced.codes if c.code == code), None)
+    if result is not None and result.reason in UNKEPT_REASONS:
+        save_session_cart(state)
+        return _code_response(_priced(), error=FormError("code", result.message, raw_code.strip()))
+    if result is not None and not result.ok:
+        return _code_response(priced, message=f"{code}: {result.message}")
+    return _code_response(priced, message=f"Code {code} applied.")
+
+
+@bp.post("/checkout/codes/remove")
+def remove_code() -> Response:
+    code = cart_state.normalise_code(request.form.get("code", "")[: cart_state.MAX_CODE_LENGTH + 20])
+    save_session_cart(cart_state.without_code(load_session_cart(), code))
+    return _code_response(_priced(), message=f"Removed code {code}.")
+
+
+# ---- placing the order ----------------------------------------------------------------------
+
+
+def _refusal(error: RedemptionRefused) -> Refusal:
+    codes = tuple((code, info.get("message", "")) for code, info in error.details.get("codes", {}).items())
+    return Refusal("We couldn't place your order with these offers, and nothing was charged.", codes)
+
+
+def _done(result: RedemptionResult) -> Response:
+    url = url_for("checkout.confirmation", redemption_id=result.id)
+    if is_htmx():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, 303)
+
+
+@bp.post("/checkout")
+def place_order() -> Response:
+    token = checkout_token()
+    form = ContactForm.from_request()
+    submitted = request.form.get("checkout_token", "")
+    last = session.get(LAST_ORDER_KEY)
+    if isinstance(last, dict) and last.get("token") == submitted and isinstance(last.get("id"), int):
+        # This exact form already placed an order (a second click after the cart was cleared).
+        return redirect(url_for("checkout.confirmation", redemption_id=last["id"]), 303)
+    state = load_session_cart()
+    priced = price_cart(state, current_customer(), page="checkout", with_nudges=False)
+    if priced.is_empty:
+        flash("Your cart is empty. Add something before checking out.", "error")
+        return redirect(url_for("cart.view"), 303)
+    if submitted != token:
+        flash("Your checkout was out of date. Please check your order and place it again.", "error")
+        return _page(price_cart(state, priced.customer, page="checkout"), form, status=409)
+    if not form.validate():
+        return _page(price_cart(state, priced.customer, page="checkout"), form, status=422)
+
+    engine = promo_engine()
+    customer = priced.customer or Customer(name=form.name, email=form.email)
+    try:
+        result = engine.redeem(
+            customer, priced.cart, usable_codes(priced), order_ref=order_reference(token),
+            idempotency_key=f"checkout:{token}", context=engine.context(page="checkout"),
+        )
+    except RedemptionRefused as error:
+        again = price_cart(state, priced.customer, page="checkout")
+        return _page(again, form, status=error.http_status, refusal=_refusal(error))
+    except Conflict:
+        flash("That order was already placed. Here is your order history.", "error")
+        return redirect(url_for("orders.history"), 303)
+
+    if priced.customer is None:
+        remember_guest_order(result.id, name=form.name, email=form.email)
+    session[LAST_ORDER_KEY] = {"token": token, "id": result.id}
+    session.pop(TOKEN_KEY, None)
+    save_session_cart(SessionCart())
+    return _done(result)
+
+
+@bp.get("/checkout/confirmation/<int:redemption_id>")
+def confirmation(redemption_id: int) -> str:
+    view = order_view(redemption_id)
+    if view is None or not owns_order(view.result):
+        abort(404)
+    return render_template("confirmation.html", order=view, active_section="checkout")

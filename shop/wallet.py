@@ -1,0 +1,170 @@
+"""The customer's wallet: every incentive they hold, what it does for the cart they have now,
+what runs out soon, and what they already saved.
+
+Shown only to the customer it belongs to (the signed-in customer or the demo persona); a guest
+is asked to sign in or pick a persona. Offers come from ``Engine.qualify`` on the current cart,
+described by shop.offers (the same labels and restrictions as the rest of the store).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from babel.dates import format_date
+from flask import Blueprint, current_app, render_template
+
+from promo import campaign as c
+from promo.domain import Customer
+from promo.engine import Engine
+from promo.errors import NotFound
+from promo.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
+from promo.results import Hint
+from promo.timing import local
+from shop.account import current_customer
+from shop.extensions import promo_engine
+from shop.offers import OfferView, banner_offers, offer_view
+from shop.priced_cart import PricedCart, load_session_cart, price_cart
+
+bp = Blueprint("wallet", __name__)
+
+EXPIRING_WITHIN = timedelta(days=14)
+KIND_BY_SOURCE = {OfferSource.PROMOTION: "auto", OfferSource.PUBLIC_CODE: "code", OfferSource.WALLET: "personal"}
+
+
+@dataclass(frozen=True)
+class WalletOffer:
+    """One incentive with its state on the current cart."""
+
+    view: OfferView
+    campaign: c.Campaign
+    source: OfferSource
+    code: str | None
+    status: OfferStatus
+    savings: int                  # on the current cart, when usable now
+    message: str                  # the engine's reason when it is not usable
+    hint: Hint | None
+    ends_at: datetime | None
+    ends_text: str                # "Nov 30, 2026" (the last valid day, store time)
+    used_up: bool = False
+
+    @property
+    def campaign_id(self) -> str:
+        return self.campaign.id
+
+    @property
+    def usable_now(self) -> bool:
+        return self.status is OfferStatus.ELIGIBLE
+
+    @property
+    def progress_percent(self) -> int:
+        return max(0, min(100, round((self.hint.progress if self.hint else 0) * 100)))
+
+
+@dataclass(frozen=True)
+class SavedEntry:
+    at: datetime
+    order_ref: str
+    name: str
+    code: str | None
+    amount: int
+
+
+@dataclass(frozen=True)
+class Wallet:
+    customer: Customer
+    priced: PricedCart
+    codes: tuple[WalletOffer, ...]         # assigned to this customer
+    usable: tuple[WalletOffer, ...]        # apply to the current cart now
+    near: tuple[WalletOffer, ...]          # an unmet minimum, with the hint
+    expiring: tuple[WalletOffer, ...]      # end within EXPIRING_WITHIN
+    history: tuple[SavedEntry, ...]
+    saved_this_year: int
+    year: int
+
+
+def _last_day(campaign: c.Campaign) -> datetime | None:
+    if campaign.ends_at is None:
+        return None
+    end = local(campaign, campaign.ends_at)
+    # An end at midnight means "through the day before", as promo.timing states it.
+    return end - timedelta(microseconds=1) if (end.hour, end.minute, end.second) == (0, 0, 0) else end
+
+
+def _wallet_offer(engine: Engine, offer: Offer, campaign: c.Campaign, customer: Customer, used_up: bool) -> WalletOffer:
+    context = engine.context(page="wallet")
+    view = offer_view(campaign, kind=KIND_BY_SOURCE[offer.source], code=offer.code, customer=customer,
+                      context=context, currency=engine.currency)
+    last = _last_day(campaign)
+    return WalletOffer(
+        view=view, campaign=campaign, source=offer.source, code=offer.code, status=offer.status,
+        savings=offer.discount, message=offer.message, hint=offer.hint, ends_at=campaign.ends_at,
+        ends_text=format_date(last.date(), format="medium", locale=engine.locale) if last else "",
+        used_up=used_up,
+    )
+
+
+def _history(results: list[RedemptionResult], names: dict[str, str]) -> list[SavedEntry]:
+    entries = []
+    for result in results:
+        if result.order.status is OrderStatus.CANCELLED:
+            continue
+        for item in result.items:
+            if item.status is ItemStatus.SUCCEEDED and item.discount + item.shipping_discount > 0:
+                entries.append(SavedEntry(result.created_at, result.order.order_ref,
+                                          names.get(item.campaign_id, item.campaign_id), item.code,
+                                          item.discount + item.shipping_discount))
+    return entries
+
+
+def build_wallet(customer: Customer) -> Wallet:
+    engine = promo_engine()
+    priced = price_cart(load_session_cart(), customer, page="wallet", with_nudges=False)
+    context = engine.context(page="wallet")
+    offers = engine.qualify(customer, priced.cart, context)
+    held: dict[str, CodeInfo] = {info.code: info for info in engine.customer_codes(customer.id)}
+    campaigns: dict[str, c.Campaign] = {}
+
+    def campaign_of(campaign_id: str) -> c.Campaign | None:
+        if campaign_id not in campaigns:
+            try:
+                campaigns[campaign_id] = engine.load_campaign(campaign_id)
+            except NotFound:
+                return None
+        return campaigns[campaign_id]
+
+    def wrap(offer: Offer) -> WalletOffer | None:
+        campaign = campaign_of(offer.campaign_id)
+        if campaign is None or campaign.effect is None:
+            return None
+        info = held.get(offer.code or "")
+        used_up = info is not None and campaign.limits.per_code is not None and info.redeemed_count >= campaign.limits.per_code
+        return _wallet_offer(engine, offer, campaign, customer, used_up)
+
+    mine = [w for w in (wrap(o) for o in offers if o.source is OfferSource.WALLET) if w is not None]
+    shown = [w for w in (wrap(o) for o in banner_offers(offers)) if w is not None]
+    now = engine.now()
+    usable = [w for w in shown if w.usable_now]
+    # With an empty cart every minimum is a near miss at 0%: not worth a section.
+    near = [w for w in shown if w.status is OfferStatus.NEAR_MISS] if not priced.is_empty else []
+    expiring = sorted(
+        (w for w in shown if w.ends_at is not None and now <= w.ends_at <= now + EXPIRING_WITHIN),
+        key=lambda w: w.ends_at,
+    )
+
+    names = {info.id: info.name for info in engine.list_campaigns()}
+    results = engine.list_redemptions(customer_id=customer.id, limit=200)
+    history = _history(results, names)
+    year = now.year
+    saved = sum(e.amount for e in history if e.at.astimezone(engine.tz).year == year)
+    return Wallet(customer, priced, tuple(mine), tuple(usable), tuple(near), tuple(expiring),
+                  tuple(history), saved, year)
+
+
+@bp.get("/wallet")
+def wallet() -> str:
+    customer = current_customer()
+    if customer is None:
+        return render_template("wallet.html", wallet=None, active_section="wallet",
+                               demo_mode=current_app.config.get("DEMO_MODE", False))
+    return render_template("wallet.html", wallet=build_wallet(customer), active_section="wallet",
+                           demo_mode=current_app.config.get("DEMO_MODE", False))
