@@ -106,11 +106,12 @@ class ScenarioPack:
 # ---- reading --------------------------------------------------------------------------------
 
 
-def read_pack(path: str | Path, *, today: date | None = None) -> ScenarioPack:
+def read_pack(path: str | Path, *, today: date | None = None, default_timezone: str = "UTC") -> ScenarioPack:
     """Read and validate a pack file (.yaml, .yml or .json). Raises ScenarioError.
 
     ``today`` anchors relative dates (``birthday: today``, ``last_order_days_ago: 120``); it
-    defaults to today in the pack's store time zone.
+    defaults to today in the pack's store time zone. ``default_timezone`` stands in for the
+    store's zone when the pack has no ``store`` section (pass the running store's).
     """
     file = Path(path)
     source = str(path)
@@ -122,7 +123,8 @@ def read_pack(path: str | Path, *, today: date | None = None) -> ScenarioPack:
         raise ScenarioError(source, [FieldError("", "no such file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, [FieldError("", f"cannot be read: {exc}")]) from None
-    return parse_pack(_decode(text, source, json_only=file.suffix.lower() == ".json"), source=source, today=today)
+    data = _decode(text, source, json_only=file.suffix.lower() == ".json")
+    return parse_pack(data, source=source, today=today, default_timezone=default_timezone)
 
 
 def _decode(text: str, source: str, *, json_only: bool) -> Any:
@@ -140,14 +142,15 @@ def _decode(text: str, source: str, *, json_only: bool) -> Any:
         raise ScenarioError(source, [FieldError("", e.message) for e in exc.errors]) from None
 
 
-def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None) -> ScenarioPack:
+def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None,
+               default_timezone: str = "UTC") -> ScenarioPack:
     """Validate decoded pack data. Every problem is collected before ScenarioError is raised."""
     r = _Reader()
     top = r.mapping(data, "", SECTIONS)
     if top is None:
         raise ScenarioError(source, r.errors)
     store = _store(top["store"], r) if "store" in top else None
-    timezone = store.timezone if store else "UTC"
+    timezone = store.timezone if store else default_timezone
     if today is None:
         today = datetime.now(ZoneInfo(timezone)).date()
     categories = _each(top, "categories", r, _category)
@@ -553,11 +556,8 @@ def load_pack(engine: Engine, pack: ScenarioPack, *, actor: str = "scenario",
     another campaign already owns). Entries before it stay loaded; fix the file and load again.
     """
     report = LoadReport()
-    steps: list[tuple[str, Callable[[Engine, ScenarioPack, LoadReport, str, LoadProgress | None], None]]] = [
-        ("categories", _load_categories), ("products", _load_products), ("customers", _load_customers),
-        ("campaigns", _load_campaigns), ("codes", _load_codes), ("publications", _load_publications),
-    ]
-    for _, step in steps:
+    # Order matters: products name categories, codes need their campaign, publications their codes.
+    for step in (_load_categories, _load_products, _load_customers, _load_campaigns, _load_codes, _load_publications):
         step(engine, pack, report, actor, progress)
     return report
 

@@ -93,7 +93,7 @@ def load_command(path: Path, today: object) -> None:
     """
     anchor: date | None = today.date() if today is not None else None  # type: ignore[attr-defined]
     try:
-        pack = read_pack(path, today=anchor)
+        pack = read_pack(path, today=anchor, default_timezone=current_app.config["STORE_TIMEZONE"])
     except ScenarioError as error:
         raise click.ClickException(f"{path} is not a valid scenario pack:\n{error}") from None
     if pack.store is not None:
