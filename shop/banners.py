@@ -43,6 +43,7 @@ from promo.errors import NotFound
 from promo.records import CampaignStatus, CodeStatus
 from promo.timing import local
 from shop import cart_state
+from shop.account import current_customer_id
 from shop.extensions import promo_engine
 
 bp = Blueprint("banners", __name__)
@@ -226,6 +227,7 @@ SHARE_DOWNLOADS = (("square", "Square post"), ("story", "Story"), ("og", "Wide")
 class SharedCode:
     code: str
     campaign: c.Campaign
+    holder_id: str | None   # the advocate, for a referral code
 
 
 def shareable_code(raw_code: str) -> SharedCode | None:
@@ -253,20 +255,25 @@ def shareable_code(raw_code: str) -> SharedCode | None:
     else:
         is_public_code = info.holder_id is None and info.code == normalise_code(campaign.code or "")
         shareable = _is_shared_kind(campaign) and is_public_code
-    return SharedCode(info.code, campaign) if shareable else None
+    return SharedCode(info.code, campaign, info.holder_id) if shareable else None
 
 
-def remember_referral(code: str) -> bool:
+def remember_referral(shared: SharedCode) -> str:
     """Put a referral code in the visitor's cart, so checkout applies it without typing.
-    False when the cart has no room for another code."""
+
+    Returns what happened: "saved", "full" (the cart has no room for another code) or "own"
+    (the advocate opened their own link; it is theirs to share, not to use).
+    """
+    if shared.holder_id is not None and shared.holder_id == current_customer_id():
+        return "own"
     cart = cart_state.load(session)
-    if code in cart.codes:
-        return True
+    if shared.code in cart.codes:
+        return "saved"
     try:
-        cart_state.save(session, cart_state.with_code(cart, code))
+        cart_state.save(session, cart_state.with_code(cart, shared.code))
     except cart_state.CartInputError:
-        return False
-    return True
+        return "full"
+    return "saved"
 
 
 def _not_shareable() -> tuple[str, int]:
@@ -291,7 +298,7 @@ def share(code: str) -> Any:
         template: offer_banner_url(campaign, shared.code, template=template, share_url=share_url, _external=True)
         for template, _ in SHARE_DOWNLOADS
     }
-    referral_saved = remember_referral(shared.code) if campaign.kind is c.Kind.REFERRAL else None
+    referral = remember_referral(shared) if campaign.kind is c.Kind.REFERRAL else None
     return render_template(
         "share.html",
         code=shared.code,
@@ -301,6 +308,6 @@ def share(code: str) -> Any:
         share_url=share_url,
         og_image=banners["og"],
         downloads=[(template, name, banners[template]) for template, name in SHARE_DOWNLOADS if banners[template]],
-        is_referral=campaign.kind is c.Kind.REFERRAL,
-        referral_saved=referral_saved,
+        is_referral=referral is not None,
+        referral=referral,
     )

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from promo.banners import MAX_HEADLINE
-from shop import cart_state
+from shop import account, cart_state
 from shop.banners import last_valid_day, offer_banner_url
 
 
@@ -222,6 +222,17 @@ def test_full_cart_keeps_its_codes_and_asks_for_the_referral_code_at_checkout(st
 
     assert f"Enter {code} at checkout" in text
     assert cart_codes(client) == entered
+
+
+def test_advocate_opening_their_own_link_is_told_to_share_it_not_given_it(store, client):
+    code = store.published_code(store.referral(), "ana")
+    with client.session_transaction() as session:
+        session[account.CUSTOMER_KEY] = "ana"  # signed in as the advocate
+
+    text = main_text(client.get(f"/share/{code}").get_data(as_text=True))
+
+    assert "This is your own referral link" in text
+    assert cart_codes(client) == ()
 
 
 def test_coupon_page_leaves_the_cart_alone(store, client):
