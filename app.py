@@ -52,6 +52,8 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
         "STORE_CURRENCY": env.get("PROMOSHOP_STORE_CURRENCY") or "USD",
         "STORE_LOCALE": env.get("PROMOSHOP_STORE_LOCALE") or "en_US",
         "DEMO_MODE": parse_bool("PROMOSHOP_DEMO_MODE", env.get("PROMOSHOP_DEMO_MODE", "true")),
+        # The scenario pack the demo store is seeded from; its personas fill the header switcher.
+        "DEMO_SCENARIO": env.get("PROMOSHOP_SCENARIO") or "scenarios/arabica.yaml",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The CSRF token sits in <body hx-headers> for the page's lifetime; Flask-WTF's default
         # one-hour expiry would make a tab left open over lunch reject every click. The token
@@ -81,14 +83,25 @@ def _vary_on_htmx(response: Response) -> Response:
 
 
 def register_blueprints(app: Flask) -> None:
+    from shop.account import bp as account_bp
     from shop.api import bp as api_bp
     from shop.banners import bp as banners_bp
+    from shop.cart import bp as cart_bp
+    from shop.checkout import bp as checkout_bp
+    from shop.catalog import bp as catalog_bp
     from shop.cli import register_cli
+    from shop.console import bp as console_bp
+    from shop.orders import bp as orders_bp
     from shop.storefront import bp as storefront_bp
+    from shop.wallet import bp as wallet_bp
 
     app.register_blueprint(storefront_bp)
+    app.register_blueprint(catalog_bp)
     app.register_blueprint(banners_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(console_bp)
+    for shopper_bp in (cart_bp, checkout_bp, orders_bp, wallet_bp, account_bp):
+        app.register_blueprint(shopper_bp)
     register_cli(app)
 
 

@@ -42,7 +42,7 @@ def test_home_page_names_the_store(client):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<h1>Arabica &amp; Co.</h1>" in html
-    assert "Promotions engine: ready" in html
+    assert "See today's deals" in html
     assert '/static/vendor/htmx-2.0.11.min.js' in html
 
 
