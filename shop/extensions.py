@@ -33,9 +33,7 @@ def init_extensions(app: Flask) -> None:
     with app.app_context():
         # WAL, busy timeout and BEGIN IMMEDIATE on SQLite (before the first connection).
         promo.storage.configure_engine(db.engine)
-        if app.config.get("DATABASE_AUTO_UPGRADE", True):
-            # Zero configuration: a fresh instance/ SQLite file (or an empty PostgreSQL) gets
-            # the schema at start-up; `flask db upgrade` does the same by hand.
+        if _auto_upgrade(app):
             upgrade()
         app.extensions[ENGINE_KEY] = Engine(
             promo.storage.make_session_factory(db.engine),
@@ -43,6 +41,16 @@ def init_extensions(app: Flask) -> None:
             currency=app.config["STORE_CURRENCY"],
             locale=app.config["STORE_LOCALE"],
         )
+
+
+def _auto_upgrade(app: Flask) -> bool:
+    """Upgrade the schema at start-up? DATABASE_AUTO_UPGRADE decides; unset, only the embedded
+    SQLite is upgraded (zero configuration). A PostgreSQL deployment runs `flask db upgrade`
+    once, before starting its workers, like any other release step."""
+    setting = app.config.get("DATABASE_AUTO_UPGRADE")
+    if setting is None:
+        return db.engine.dialect.name == "sqlite"
+    return bool(setting)
 
 
 def promo_engine(app: Flask | None = None) -> Engine:

@@ -45,8 +45,13 @@ class IsolatedDatabase:
         return make_engine(self.url, **{**self.engine_options, **options})
 
     def app_config(self) -> dict[str, Any]:
-        """Config keys that point a promoshop app (Flask-SQLAlchemy) at this database."""
-        return {"SQLALCHEMY_DATABASE_URI": self.url, "SQLALCHEMY_ENGINE_OPTIONS": dict(self.engine_options)}
+        """Config keys that point a promoshop app (Flask-SQLAlchemy) at this database and have
+        it create the schema at start-up, on PostgreSQL too."""
+        return {
+            "SQLALCHEMY_DATABASE_URI": self.url,
+            "SQLALCHEMY_ENGINE_OPTIONS": dict(self.engine_options),
+            "DATABASE_AUTO_UPGRADE": True,
+        }
 
 
 def postgres_url() -> str:

@@ -40,8 +40,15 @@ def test_flask_db_upgrade_creates_exactly_the_models(database, tmp_path):
         assert set(inspect(db.engine).get_table_names()) == set(metadata.tables) | {"alembic_version"}
 
 
+def test_embedded_sqlite_is_upgraded_at_start_postgresql_only_when_asked(database, tmp_path):
+    default = make_app(database, tmp_path, DATABASE_AUTO_UPGRADE=None)
+    with default.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+    assert tables == (set(metadata.tables) | {"alembic_version"} if database.kind == "sqlite" else set())
+
+
 def test_app_upgrades_an_empty_database_at_start_and_serves_its_engine(database, tmp_path):
-    app = make_app(database, tmp_path)
+    app = make_app(database, tmp_path, DATABASE_AUTO_UPGRADE=True)
     assert schema_differences(app) == []
     # Starting again on an up-to-date database changes nothing.
     again = make_app(database, tmp_path)
