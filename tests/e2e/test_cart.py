@@ -1,0 +1,241 @@
+"""The cart as a shopper uses it: every change recalculates lines, offers and totals in place.
+
+Seeded Arabica & Co. store on its frozen clock (Wednesday Nov 25, 2026, 10:30 New York): Black
+Friday runs, happy hour does not. Shipping is a flat $5.95, free from $50 (after discounts).
+"""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cartkit import add_to_cart, cart_line, code_result, enter_code, open_cart, total
+
+pytestmark = pytest.mark.e2e
+
+
+def test_happy10_takes_ten_percent_off_and_removing_it_puts_the_total_back(page, store):
+    add_to_cart(page, store, "ARA-COL-HUILA", 2)          # 2 x $17.50
+    open_cart(page, store)
+    expect(page.get_by_test_id("subtotal")).to_have_text("$35.00")
+    expect(page.get_by_test_id("shipping")).to_have_text("$5.95")
+    expect(total(page)).to_have_text("$40.95")
+
+    enter_code(page, "happy10")
+
+    expect(code_result(page, "HAPPY10")).to_contain_text("Applied: you save $3.50.")
+    expect(page.get_by_test_id("discount")).to_have_text("−$3.50")
+    expect(total(page)).to_have_text("$37.45")
+    line = cart_line(page, "ARA-COL-HUILA")
+    expect(line.get_by_test_id("line-was")).to_have_text("$35.00")
+    expect(line.get_by_test_id("line-now")).to_have_text("$31.50")
+    expect(line.get_by_test_id("line-discount")).to_have_text("−$3.50 Happy 10")
+    expect(page.locator("[data-testid=applied-offer][data-campaign=happy10]")).to_contain_text("−$3.50")
+    expect(page.get_by_test_id("savings")).to_have_text("You save $3.50")
+
+    code_result(page, "HAPPY10").get_by_role("button", name="Remove code HAPPY10").click()
+
+    expect(code_result(page, "HAPPY10")).to_have_count(0)
+    expect(total(page)).to_have_text("$40.95")
+    expect(page.get_by_test_id("discount")).to_have_count(0)
+
+
+def test_an_unknown_code_says_why_inline_and_is_not_kept(page, store):
+    add_to_cart(page, store, "ARA-COL-HUILA")
+    open_cart(page, store)
+
+    with page.expect_response(re.compile(r"/cart/codes$")) as answer:
+        enter_code(page, "NOSUCHCODE")
+
+    assert answer.value.status == 422
+    expect(page.get_by_test_id("code-error")).to_have_text("We couldn't find that code. Check the spelling and try again.")
+    expect(page.get_by_label("Have a code?")).to_have_value("NOSUCHCODE")
+    expect(page.get_by_label("Have a code?")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("code-result")).to_have_count(0)
+    expect(total(page)).to_have_text("$23.45")
+
+
+def test_each_rejected_code_keeps_its_own_reason(page, store, switch_persona):
+    switch_persona(page, "new")
+    add_to_cart(page, store, "MERCH-MUG")
+    open_cart(page, store)
+
+    enter_code(page, "WELCOMEBACK")      # win-back: only for customers away 90 days
+    enter_code(page, "ARABICA-LVRS")     # only for some single-origin bags
+    enter_code(page, "HAPPY10")
+
+    expect(code_result(page, "WELCOMEBACK")).to_have_attribute("data-status", "rejected")
+    expect(code_result(page, "WELCOMEBACK")).to_contain_text("This code is for customers who haven't ordered in the last 90 days.")
+    expect(code_result(page, "ARABICA-LVRS")).to_contain_text("Your cart has no items this offer applies to.")
+    expect(code_result(page, "HAPPY10")).to_contain_text("Applied: you save $1.60.")
+    expect(total(page)).to_have_text("$20.35")   # 16.00 - 1.60 + 5.95
+
+
+def test_a_guest_is_told_to_sign_in_for_a_once_per_customer_code(page, store):
+    add_to_cart(page, store, "MERCH-MUG")
+    open_cart(page, store)
+
+    enter_code(page, "BLCKFRDY")
+
+    expect(code_result(page, "BLCKFRDY")).to_contain_text("Sign in to use this offer.")
+    expect(total(page)).to_have_text("$21.95")
+
+
+def test_changing_a_quantity_recalculates_everything(page, store):
+    add_to_cart(page, store, "ARA-COL-HUILA")
+    open_cart(page, store)
+    expect(total(page)).to_have_text("$23.45")
+
+    cart_line(page, "ARA-COL-HUILA").get_by_role("button", name="One more Colombia Huila").click()
+
+    expect(cart_line(page, "ARA-COL-HUILA").get_by_test_id("line-quantity")).to_have_value("2")
+    expect(total(page)).to_have_text("$40.95")
+    expect(page.get_by_test_id("cart-count")).to_have_text("2")
+
+    quantity = cart_line(page, "ARA-COL-HUILA").get_by_label("Quantity of Colombia Huila")
+    quantity.fill("4")
+    quantity.press("Enter")
+
+    # Four bags: the cheapest of every three is free, and $52.50 ships free.
+    expect(total(page)).to_have_text("$52.50")
+    expect(page.locator("[data-testid=applied-offer][data-campaign=three-bags]")).to_contain_text("−$17.50")
+    expect(page.get_by_test_id("shipping")).to_contain_text("Free")
+    expect(page.get_by_test_id("cart-count")).to_have_text("4")
+
+    cart_line(page, "ARA-COL-HUILA").get_by_role("button", name="Remove Colombia Huila").click()
+
+    expect(page.get_by_test_id("cart-empty")).to_be_visible()
+    expect(page.get_by_test_id("cart-count")).to_have_text("0")
+    expect(total(page)).to_have_text("$0.00")
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("-3", "Quantity can't be negative."),
+    ("500", "You can order at most 99 of one item."),
+    ("", "Enter a quantity."),
+])
+def test_a_bad_quantity_gets_an_inline_error_and_leaves_the_cart_alone(page, store, typed, message):
+    add_to_cart(page, store, "ARA-COL-HUILA", 2)
+    open_cart(page, store)
+    quantity = cart_line(page, "ARA-COL-HUILA").get_by_label("Quantity of Colombia Huila")
+
+    with page.expect_response(re.compile(r"/cart/update$")) as answer:
+        quantity.fill(typed)
+        quantity.press("Enter")
+
+    assert answer.value.status == 422
+    expect(cart_line(page, "ARA-COL-HUILA").get_by_test_id("line-error")).to_have_text(message)
+    expect(total(page)).to_have_text("$40.95")
+    page.reload()
+    expect(cart_line(page, "ARA-COL-HUILA").get_by_test_id("line-quantity")).to_have_value("2")
+
+
+def test_spend_tier_nudge_does_the_math_with_a_progress_bar(page, store):
+    add_to_cart(page, store, "GEAR-GRINDER")       # $89.00; tiers start at $100
+    open_cart(page, store)
+
+    nudge = page.locator("[data-testid=nudge][data-campaign=spend-tiers]")
+    expect(nudge).to_contain_text("Add $11 more to get 10% off")
+    expect(nudge.get_by_test_id("nudge-progress")).to_have_attribute("value", "89")
+
+    add_to_cart(page, store, "MERCH-MUG")          # $105.00: 10% off, and 15% is $95 away
+    open_cart(page, store)
+
+    expect(page.locator("[data-testid=applied-offer][data-campaign=spend-tiers]")).to_contain_text("−$10.50")
+    expect(nudge).to_contain_text("Add $95 more to get 15% off")
+    expect(total(page)).to_have_text("$94.50")
+
+
+def test_spend_tiers_apply_by_themselves_without_a_code(page, store):
+    add_to_cart(page, store, "GIFT-L", 2)          # $200.00
+    open_cart(page, store)
+
+    offer = page.locator("[data-testid=applied-offer][data-campaign=spend-tiers]")
+    expect(offer).to_contain_text("Automatic")
+    expect(offer).to_contain_text("Spend more, save more")
+    expect(offer.get_by_test_id("offer-savings")).to_have_text("−$30.00")
+    expect(page.get_by_test_id("code-result")).to_have_count(0)
+    expect(total(page)).to_have_text("$170.00")
+
+
+def test_black_friday_is_capped_at_fifty_dollars_and_beats_the_tiers(page, store, switch_persona):
+    switch_persona(page, "vip")
+    add_to_cart(page, store, "GIFT-L", 3)          # $300.00: 20% would be $60
+    open_cart(page, store)
+    expect(total(page)).to_have_text("$255.00")    # 15% spend tier on its own
+
+    enter_code(page, "BLCKFRDY")
+
+    expect(code_result(page, "BLCKFRDY")).to_contain_text("Applied: you save $50.00.")
+    expect(page.get_by_test_id("discount")).to_have_text("−$50.00")
+    expect(total(page)).to_have_text("$250.00")
+    expect(page.locator("[data-testid=applied-offer][data-campaign=spend-tiers]")).to_have_count(0)
+
+
+def test_a_code_that_loses_to_a_better_deal_says_which_deal_was_kept(page, store, switch_persona):
+    switch_persona(page, "vip")
+    add_to_cart(page, store, "GEAR-GRINDER", 3)    # $267 of gear: tiers and the free tote beat Black Friday
+    open_cart(page, store)
+
+    enter_code(page, "BLCKFRDY")
+
+    result = code_result(page, "BLCKFRDY")
+    expect(result).to_have_attribute("data-status", "set_aside")
+    expect(result).to_contain_text("Can't be combined with Free tote with brewing gear and Spend more, save more, which save you more.")
+    expect(total(page)).to_have_text("$226.95")
+
+
+def test_gear_adds_a_free_tote_as_its_own_line(page, store):
+    add_to_cart(page, store, "GEAR-DRIPPER")
+    open_cart(page, store)
+
+    tote = cart_line(page, "MERCH-TOTE")
+    expect(tote.get_by_test_id("gift-note")).to_have_text("Free gift · Free tote with brewing gear")
+    expect(tote.get_by_test_id("line-was")).to_have_text("$18.00")
+    expect(tote.get_by_test_id("line-now")).to_have_text("Free")
+    expect(page.get_by_test_id("cart-count")).to_have_text("1")
+    expect(total(page)).to_have_text("$33.95")     # 28.00 + 5.95 shipping (the tote doesn't count to $50)
+
+
+def test_switching_persona_recalculates_the_cart(page, store, switch_persona):
+    switch_persona(page, "new")
+    add_to_cart(page, store, "ARA-ETH-YIRG")
+    open_cart(page, store)
+    enter_code(page, "ARABICA-LVRS")
+    expect(code_result(page, "ARABICA-LVRS")).to_contain_text("Applied: you save $10.00.")
+    expect(total(page)).to_have_text("$15.45")
+
+    page.get_by_test_id("persona-vip").click()
+
+    expect(page).to_have_url(store + "/cart")
+    expect(code_result(page, "ARABICA-LVRS")).to_contain_text("Applied: you save $5.00.")
+    expect(total(page)).to_have_text("$20.45")
+
+
+def test_the_cart_works_from_the_keyboard(page, store):
+    add_to_cart(page, store, "ARA-COL-HUILA")
+    open_cart(page, store)
+
+    page.get_by_label("Have a code?").focus()
+    page.keyboard.type("HAPPY10")
+    page.keyboard.press("Enter")
+    expect(total(page)).to_have_text("$21.70")     # 17.50 - 1.75 + 5.95
+
+    increase = cart_line(page, "ARA-COL-HUILA").get_by_role("button", name="One more Colombia Huila")
+    increase.focus()
+    page.keyboard.press("Enter")
+    expect(total(page)).to_have_text("$37.45")
+    # The swapped-in button keeps the focus, so pressing again keeps counting.
+    expect(cart_line(page, "ARA-COL-HUILA").get_by_role("button", name="One more Colombia Huila")).to_be_focused()
+
+
+def test_totals_sit_in_a_live_region_and_the_response_varies_on_htmx(page, store):
+    add_to_cart(page, store, "ARA-COL-HUILA")
+    open_cart(page, store)
+    expect(page.locator("#cart-totals")).to_have_attribute("aria-live", "polite")
+
+    with page.expect_response(re.compile(r"/cart/codes$")) as answer:
+        enter_code(page, "HAPPY10")
+
+    assert "HX-Request" in answer.value.headers.get("vary", "")
+    assert "toast" in answer.value.headers.get("hx-trigger", "")
+    expect(page.locator("#toasts")).to_contain_text("Code HAPPY10 applied.")
