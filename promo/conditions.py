@@ -115,7 +115,7 @@ def _cart_quantity(facts: Facts, items: ItemSelector | None) -> int:
 
 
 _SPECS = [
-    FactSpec("customer.id", Scope.CUSTOMER, ValueType.TEXT, lambda f, _: f.customer.id,
+    FactSpec("customer.id", Scope.CUSTOMER, ValueType.TEXT, lambda f, _: _casefold(f.customer.id),
              "the customer's id (none for guests)"),
     FactSpec("customer.new", Scope.CUSTOMER, ValueType.BOOL, lambda f, _: f.customer.is_new,
              "true when the customer has not ordered yet"),
@@ -263,12 +263,18 @@ class FactCondition:
     items: ItemSelector | None = None
     message: str = ""
 
-    @property
-    def spec(self) -> FactSpec:
+    def __post_init__(self) -> None:
+        # Conditions built in code (tests, storage) fail here, not in the middle of a checkout.
         spec = fact_spec(self.fact)
         if spec is None:
             raise ValueError(f"unknown fact {self.fact!r}")
-        return spec
+        object.__setattr__(self, "op", Op(self.op))
+        if self.op not in OPERATORS_FOR[spec.type]:
+            raise ValueError(f"{self.op.value} does not apply to {self.fact}")
+
+    @property
+    def spec(self) -> FactSpec:
+        return t.cast(FactSpec, fact_spec(self.fact))
 
     def evaluate(self, facts: Facts) -> Check:
         spec = self.spec

@@ -116,7 +116,7 @@ def _fields(raw: Any, path: str, p: _Problems, allowed: Iterable[str], required:
         else:
             result[key] = value
     for key in required:
-        if key not in result and not any(isinstance(k, str) and k == key for k in raw):
+        if key not in result:
             p.add(_join(path, key), "is required")
     return result
 
@@ -616,7 +616,8 @@ def _comparison_value(raw: Any, op: Op, path: str, p: _Problems, kind: ValueType
         try:
             ordered = low <= high
         except TypeError:
-            ordered = False
+            p.add(path, f"must be two values of the same kind, got {_show(raw)}")
+            return None
         if not ordered:
             p.add(path, f"low must not be above high, got {_show(raw)}")
             return None

@@ -155,9 +155,7 @@ def effect_label(
         phrase = items_phrase(effect.items)
         off = _off(effect.percent, facts)
         if effect.every:
-            scope = f" {phrase}" if phrase else ""
-            picked = f"the {which} one" if effect.count == 1 else f"the {effect.count} {which}"
-            return f"Buy {effect.every}{scope}, get {picked} {off}"
+            return f"Buy {effect.every} {phrase or 'items'}, get the {which} {effect.count} {off}"
         subject = f"{which.capitalize()} item" if effect.count == 1 else f"{effect.count} {which} items"
         return f"{subject}{_from(phrase)} {off}"
     if isinstance(effect, c.BuyXGetY):

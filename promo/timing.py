@@ -7,7 +7,7 @@ day (22:00-02:00), and 00:00-00:00 is the whole day.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
 from zoneinfo import ZoneInfo
@@ -168,8 +168,3 @@ def describe_schedule(slots: Iterable[ScheduleSlot], locale: str = "en_US") -> s
     """ "Weekdays 4:00 PM–6:00 PM", several slots joined with "and"."""
     return format_list([describe_slot(slot, locale) for slot in slots], locale="en")
 
-
-def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
-    """[start of `day`, start of the next day) in zone `tz`."""
-    start = datetime.combine(day, time(0), tzinfo=zone(tz))
-    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone(tz))

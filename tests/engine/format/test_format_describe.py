@@ -25,7 +25,9 @@ LABELS = [
     ("{type: cheapest_items, percent: 100}", "Cheapest item free"),
     ("{type: cheapest_items, percent: 50, count: 2, pick: most_expensive, items: {categories: [mugs]}}",
      "2 most expensive items from Mugs 50% off"),
-    ("{type: cheapest_items, percent: 100, every: 3}", "Buy 3, get the cheapest one free"),
+    ("{type: cheapest_items, percent: 100, every: 3}", "Buy 3 items, get the cheapest 1 free"),
+    ("{type: cheapest_items, percent: 50, every: 4, count: 2, items: {label: coffee bags}}",
+     "Buy 4 coffee bags, get the cheapest 2 50% off"),
     ("{type: buy_x_get_y, buy: {quantity: 1, items: {skus: [DRIP-V60], label: V60 dripper}},"
      " get: {quantity: 1, items: {categories: [filters], label: filter papers}}, percent: 50}",
      "Buy 1 V60 dripper, get 1 filter papers 50% off"),

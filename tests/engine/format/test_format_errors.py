@@ -110,6 +110,7 @@ def test_formula_problems_are_found_at_load_time(amount, expected):
     ("{fact: customer.segment, is: [vip, gold]}", "eligibility.is: takes one value; to compare with several use in"),
     ("{fact: cart.subtotal, between: [9000, 1000]}", "eligibility.between: low must not be above high"),
     ("{fact: cart.subtotal, between: [1000]}", "eligibility.between: must be a list of two values [low, high]"),
+    ("{fact: customer.metadata.tier, between: [1, gold]}", "eligibility.between: must be two values of the same kind, got [1, 'gold']"),
     ("{fact: context.page, is: categroy}", "eligibility.is: unknown page 'categroy' (did you mean 'category'?)"),
     ("{fact: context.weekday, is: funday}", "eligibility.is: must be a day (mon ... sun), weekdays, weekends or everyday"),
     ("{fact: context.time, gte: 960}", 'eligibility.gte: must be a time like "16:00" in quotes, got 960'),

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from promo.campaign import Campaign
 from promo.definition import DefinitionError, parse_campaign, parse_campaigns, read_definitions
+from promo.describe import effect_label, restrictions
 
 from formatkit import yaml
 from test_format_parse import BLACK_FRIDAY, EFFECTS
@@ -90,6 +91,10 @@ def _parses_or_explains(data: Any) -> None:
         assert all(error.message for error in exc.errors)
     else:
         assert isinstance(result, Campaign)
+        # Whatever loads can be described to shoppers.
+        assert all(isinstance(text, str) and text for text in restrictions(result))
+        if result.effect is not None:
+            assert effect_label(result.effect)
 
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
