@@ -1,6 +1,10 @@
 """Caps hold under real concurrent threads, on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
+import time
+
+from sqlalchemy import text
+
 from promo.errors import LimitExceeded
 from promo.records import RedemptionResult
 from storagekit import CART_40, bulk, cart, coupon, customer, run_together
@@ -62,3 +66,18 @@ def test_same_request_replayed_20_times_at_once_redeems_once(engine):
     assert len(engine.list_redemptions(limit=100)) == 1
     assert engine.get_campaign("happy").redemptions_count == 1
     assert engine.get_customer("ana").orders_count == 1
+
+
+def test_reads_do_not_wait_for_a_writer(engine, db_engine):
+    engine.create_campaign(coupon("happy", "HAPPY10", amount=1000))
+    with db_engine.connect() as writer:
+        # A checkout holding the write lock (SQLite) / the campaign's row lock (PostgreSQL).
+        writer.execute(text("UPDATE campaigns SET redemptions_count = redemptions_count + 1 WHERE id = 'happy'"))
+        started = time.monotonic()
+        evaluation = engine.validate(customer("ana"), CART_40, ["HAPPY10"])
+        offers = engine.qualify(None, CART_40)
+        waited = time.monotonic() - started
+        writer.rollback()
+
+    assert evaluation.discount == 1000 and [o.campaign_id for o in offers] == ["happy"]
+    assert waited < 2, f"reads waited {waited:.1f}s for an open write transaction"
