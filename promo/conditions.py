@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass
-from datetime import time
 from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache

@@ -74,7 +74,7 @@ def _from(phrase: str) -> str:
     return f" from {phrase}" if phrase else ""
 
 
-def _scope_suffix(items: c.ItemSelector, currency: str, locale: str) -> str:
+def _scope_suffix(items: c.ItemSelector) -> str:
     phrase = items_phrase(items)
     return f" on {phrase}" if phrase else ""
 
@@ -129,8 +129,10 @@ def effect_label(
             label += f", up to {money(effect.cap, currency, locale)}"
         return label
     if isinstance(effect, (c.AmountOffEachLine, c.AmountOffEachUnit, c.AmountSplit)):
-        amount = _amount(effect.amount, currency, locale, facts) or "A personal discount"
+        amount = _amount(effect.amount, currency, locale, facts)
         phrase = items_phrase(effect.items)
+        if amount is None:
+            return f"Personal discount on {phrase}" if phrase else "Personal discount"
         if isinstance(effect, c.AmountSplit):
             return f"{amount} off {phrase}" if phrase else f"{amount} off"
         noun = "product" if isinstance(effect, c.AmountOffEachLine) else "item"
@@ -149,7 +151,7 @@ def effect_label(
         return f"{phrase} for {price} each"
     if isinstance(effect, c.BundlePrice):
         price = _amount(effect.price, currency, locale, facts) or "a personal price"
-        return f"{effect.quantity} for {price}{_scope_suffix(effect.items, currency, locale)}"
+        return f"{effect.quantity} for {price}{_scope_suffix(effect.items)}"
     if isinstance(effect, c.CheapestItems):
         which = "cheapest" if effect.pick == "cheapest" else "most expensive"
         phrase = items_phrase(effect.items)
@@ -166,14 +168,14 @@ def effect_label(
             get = _count_of(effect.get_quantity, effect.get_items)
         return f"Buy {buy}, get {get} {_off(effect.percent, facts)}"
     if isinstance(effect, c.Volume):
-        return f"Buy {effect.buy}, get {effect.free} free{_scope_suffix(effect.items, currency, locale)}"
+        return f"Buy {effect.buy}, get {effect.free} free{_scope_suffix(effect.items)}"
     if isinstance(effect, c.Tiers):
         steps = []
         for tier in effect.tiers:
             value = _percent(tier.percent, facts) if tier.percent is not None else _amount(tier.amount, currency, locale, facts)
             steps.append(f"spend {money(tier.min_subtotal, currency, locale)}, get {value or 'a personal discount'} off")
         text = "; ".join(steps)
-        return text[:1].upper() + text[1:] + _scope_suffix(effect.items, currency, locale)
+        return text[:1].upper() + text[1:] + _scope_suffix(effect.items)
     if isinstance(effect, c.FreeGift):
         name = effect.gift.name or effect.gift.sku
         return f"Free {name}" if effect.quantity == 1 else f"{effect.quantity} free {name}"
@@ -191,20 +193,18 @@ def effect_label(
 # ---- restrictions ----
 
 def _item_restrictions(effect: c.Effect | None, currency: str, locale: str) -> list[str]:
-    selectors: list[c.ItemSelector] = []
-    for name in ("items", "buy_items"):
-        selector = getattr(effect, name, None)
-        if isinstance(selector, c.ItemSelector):
-            selectors.append(selector)
+    # Buy X get Y names both selections in its label; "dripper only" would mislead.
+    selector = getattr(effect, "items", None)
+    if not isinstance(selector, c.ItemSelector):
+        return []
     lines: list[str] = []
-    for selector in selectors:
-        phrase = items_phrase(selector)
-        if phrase:
-            lines.append(f"{phrase} only")
-        if selector.exclude_skus:
-            lines.append(f"Excludes {join_and(sorted(selector.exclude_skus))}")
-        if selector.max_unit_price is not None:
-            lines.append(f"Items up to {money(selector.max_unit_price, currency, locale)}")
+    phrase = items_phrase(selector)
+    if phrase:
+        lines.append(f"{phrase[:1].upper()}{phrase[1:]} only")
+    if selector.exclude_skus:
+        lines.append(f"Excludes {join_and(sorted(selector.exclude_skus))}")
+    if selector.max_unit_price is not None:
+        lines.append(f"Items up to {money(selector.max_unit_price, currency, locale)}")
     return lines
 
 

@@ -2,7 +2,7 @@
 context without raising: conditions run inside every checkout."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings, strategies as st

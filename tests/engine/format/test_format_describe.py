@@ -1,7 +1,6 @@
 """The texts the storefront shows up front: offer headlines and restrictions."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 import pytest
 
@@ -144,3 +143,19 @@ def test_shopper_messages_replace_generated_texts():
 ])
 def test_condition_wording(written, expected):
     assert campaign_with(eligibility=yaml(written)).eligibility.describe("USD", "en_US") == expected
+
+
+def test_item_restrictions_start_with_a_capital_and_skip_buy_x_get_y():
+    selected = campaign_with(effect=yaml("{type: percent_off_items, percent: 20, items: {skus: [A], label: selected items}}"))
+    assert restrictions(selected) == ["Selected items only"]
+    pair = campaign_with(effect=yaml("{type: buy_x_get_y, buy: {quantity: 1, items: {skus: [D], label: dripper}},"
+                                     " get: {quantity: 1, items: {skus: [F]}}}"))
+    assert restrictions(pair) == []
+    excluded = campaign_with(effect=yaml("{type: percent_off_items, percent: 20, items: {exclude_skus: [GIFT-CARD, TOTE]}}"))
+    assert restrictions(excluded) == ["Excludes GIFT-CARD and TOTE"]
+
+
+def test_a_dynamic_amount_on_some_items_reads_as_a_personal_discount_on_them():
+    effect = campaign_with(effect={"type": "amount_split", "items": {"categories": ["arabica"]},
+                                   "amount": {"formula": "1000 if customer.new else 500", "fallback": 500}}).effect
+    assert effect_label(effect) == "Personal discount on Arabica"

@@ -3,7 +3,6 @@ DefinitionError listing problems, never another exception."""
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
