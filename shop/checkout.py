@@ -1,10 +1,12 @@
 """Checkout: contact details, the code field again, and placing the order.
 
-"Place order" calls ``Engine.redeem`` once, atomically, with an idempotency key made when the
-checkout form was shown (kept in the session until an order succeeds). A double click, a retry
-or a reload of the POST sends the same key and the same cart, so the engine returns the first
-result and nothing is redeemed twice. A refusal (say the single-use code was used up meanwhile)
-brings the shopper back to checkout with the reason, and nothing is recorded.
+"Place order" calls ``Engine.redeem`` once, atomically, with every code in the cart (a code that
+no longer applies is refused with its reason, never dropped, so the price cannot change behind
+the shopper's back) and an idempotency key made when the checkout form was shown (kept in the
+session until an order succeeds). A double click, a retry or a reload of the POST sends the same
+key and the same cart, so the engine returns the first result and nothing is redeemed twice. A
+refusal (say the single-use code was used up meanwhile) brings the shopper back to checkout with
+the reason, and nothing is recorded.
 """
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from flask import Blueprint, Response, abort, flash, make_response, redirect, re
 
 from promo.domain import Customer
 from promo.errors import Conflict, RedemptionRefused
-from promo.records import RedemptionResult
 from shop import cart_state
 from shop.account import current_customer
 from shop.cart import FormError, UNKEPT_REASONS, is_htmx, toast_header
@@ -83,12 +84,6 @@ def checkout_token() -> str:
 def order_reference(token: str) -> str:
     # Derived from the token, so a replayed request carries the same reference as the first.
     return f"AC-{token[:10].upper()}"
-
-
-def usable_codes(priced: PricedCart) -> list[str]:
-    """The entered codes that apply or were set aside for a better deal; codes that don't apply
-    right now are shown with their reason and left out of the order rather than blocking it."""
-    return [code.code for code in priced.codes if code.status in ("applied", "set_aside")]
 
 
 def _page(priced: PricedCart, form: ContactForm, *, status: int = 200, error: FormError | None = None,
@@ -164,8 +159,8 @@ def _refusal(error: RedemptionRefused) -> Refusal:
     return Refusal("We couldn't place your order with these offers, and nothing was charged.", codes)
 
 
-def _done(result: RedemptionResult) -> Response:
-    url = url_for("checkout.confirmation", redemption_id=result.id)
+def _go(url: str) -> Response:
+    """Leave checkout: a redirect, or for htmx a full navigation (HX-Redirect)."""
     if is_htmx():
         response = make_response("", 200)
         response.headers["HX-Redirect"] = url
@@ -181,38 +176,37 @@ def place_order() -> Response:
     last = session.get(LAST_ORDER_KEY)
     if isinstance(last, dict) and last.get("token") == submitted and isinstance(last.get("id"), int):
         # This exact form already placed an order (a second click after the cart was cleared).
-        return redirect(url_for("checkout.confirmation", redemption_id=last["id"]), 303)
+        return _go(url_for("checkout.confirmation", redemption_id=last["id"]))
     state = load_session_cart()
-    priced = price_cart(state, current_customer(), page="checkout", with_nudges=False)
+    priced = price_cart(state, current_customer(), page="checkout")
     if priced.is_empty:
         flash("Your cart is empty. Add something before checking out.", "error")
-        return redirect(url_for("cart.view"), 303)
+        return _go(url_for("cart.view"))
     if submitted != token:
-        flash("Your checkout was out of date. Please check your order and place it again.", "error")
-        return _page(price_cart(state, priced.customer, page="checkout"), form, status=409)
+        stale = Refusal("Your checkout was out of date, so we didn't place the order. Check it and place it again.")
+        return _page(priced, form, status=409, refusal=stale)
     if not form.validate():
-        return _page(price_cart(state, priced.customer, page="checkout"), form, status=422)
+        return _page(priced, form, status=422)
 
     engine = promo_engine()
     customer = priced.customer or Customer(name=form.name, email=form.email)
     try:
         result = engine.redeem(
-            customer, priced.cart, usable_codes(priced), order_ref=order_reference(token),
+            customer, priced.cart, priced.state.codes, order_ref=order_reference(token),
             idempotency_key=f"checkout:{token}", context=engine.context(page="checkout"),
         )
     except RedemptionRefused as error:
-        again = price_cart(state, priced.customer, page="checkout")
-        return _page(again, form, status=error.http_status, refusal=_refusal(error))
+        return _page(_priced(), form, status=error.http_status, refusal=_refusal(error))
     except Conflict:
         flash("That order was already placed. Here is your order history.", "error")
-        return redirect(url_for("orders.history"), 303)
+        return _go(url_for("orders.history"))
 
     if priced.customer is None:
         remember_guest_order(result.id, name=form.name, email=form.email)
     session[LAST_ORDER_KEY] = {"token": token, "id": result.id}
     session.pop(TOKEN_KEY, None)
     save_session_cart(SessionCart())
-    return _done(result)
+    return _go(url_for("checkout.confirmation", redemption_id=result.id))
 
 
 @bp.get("/checkout/confirmation/<int:redemption_id>")
