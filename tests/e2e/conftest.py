@@ -25,10 +25,18 @@ SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"
 MOBILE = {"width": 375, "height": 812}
 
 
-def seed(app: Flask, now: datetime = STORE_NOW, scenario=SCENARIO) -> None:
+def seed(app: Flask, now: datetime = STORE_NOW, scenario: Path = SCENARIO) -> None:
+    """Load `scenario` into the app's database as of `now` (in the store's zone) and freeze
+    the app's clock there."""
     engine = promo_engine(app)
     engine.clock = lambda: now
-    load_pack(engine, read_pack(scenario, today=now.astimezone(STORE_ZONE).date()))
+    load_pack(engine, read_pack(scenario, today=now.date()))
+
+
+@pytest.fixture(scope="session")
+def seed_store() -> Callable[..., None]:
+    """``seed_store(app, now, scenario_path)`` for tests that need a store of their own."""
+    return seed
 
 
 @pytest.fixture(scope="session")
