@@ -1,0 +1,39 @@
+"""The marketer console at /console: campaigns, codes, redemptions, stats and the audit log.
+
+Every change goes through promo.engine.Engine (which writes the audit log); the console reads
+with a few read-only queries of its own (shop/console/queries.py) where the engine has no
+listing. Access rules are in shop/console/access.py.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from shop.console.access import guard_request
+from shop.console.formatting import register_filters
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+bp.before_request(guard_request)
+register_filters(bp)
+
+
+@bp.after_request
+def _never_cache(response):
+    # Console pages show live state and are per-user: no shared or back-button caching.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+from shop.console import (  # noqa: E402,F401  (routes register themselves on `bp`)
+    audit_views,
+    campaign_views,
+    code_views,
+    login_views,
+    redemption_views,
+    try_views,
+    user_views,
+)
+from shop.console.cli import create_admin_command  # noqa: E402,F401
+
+
+def register_console(app: Flask) -> None:
+    app.register_blueprint(bp)

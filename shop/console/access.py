@@ -1,0 +1,99 @@
+"""Who is using the console, and what they may do.
+
+The signed session cookie holds the user id and the time of their last request. A console
+session ends after CONSOLE_IDLE_TIMEOUT without a request (8 hours by default), whatever
+PERMANENT_SESSION_LIFETIME says for shoppers. Every non-GET request needs at least the
+marketer role, so a viewer cannot change anything even through a hand-made request.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
+
+from shop.console.models import Role
+from shop.console.users import ConsoleUser, get_user
+
+DEFAULT_IDLE_TIMEOUT = timedelta(hours=8)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+USER_KEY = "console_user"
+SEEN_KEY = "console_seen"
+_RANK = {Role.VIEWER: 0, Role.MARKETER: 1, Role.ADMIN: 2}
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def idle_timeout() -> timedelta:
+    value = current_app.config.get("CONSOLE_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT)
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
+def sign_in(user: ConsoleUser) -> None:
+    session.pop(USER_KEY, None)
+    session[USER_KEY] = user.id
+    session[SEEN_KEY] = int(time.time())
+    session.permanent = True
+
+
+def sign_out() -> None:
+    session.pop(USER_KEY, None)
+    session.pop(SEEN_KEY, None)
+
+
+def load_user() -> ConsoleUser | None:
+    """Called before every console request: the signed-in user, or None (expired or signed out)."""
+    user_id = session.get(USER_KEY)
+    if user_id is None:
+        return None
+    seen = session.get(SEEN_KEY, 0)
+    if time.time() - seen > idle_timeout().total_seconds():
+        sign_out()
+        flash("Your console session expired after a period of inactivity. Please sign in again.", "info")
+        return None
+    user = get_user(user_id)
+    if user is None or not user.active:
+        sign_out()
+        return None
+    session[SEEN_KEY] = int(time.time())
+    return user
+
+
+def current_user() -> ConsoleUser:
+    return g.console_user
+
+
+def may(role: Role) -> bool:
+    user: ConsoleUser | None = g.get("console_user")
+    return user is not None and _RANK[user.role] >= _RANK[role]
+
+
+def guard_request() -> Any:
+    """before_request: sign-in required everywhere but the login page; viewers only read."""
+    g.console_user = load_user()
+    if request.endpoint in ("console.login", "console.static"):
+        return None
+    if g.console_user is None:
+        if request.headers.get("HX-Request"):
+            return "", 401, {"HX-Redirect": url_for("console.login", next=request.full_path)}
+        return redirect(url_for("console.login", next=request.full_path))
+    # Signing out is the one change a viewer may make.
+    if request.method not in SAFE_METHODS and request.endpoint != "console.logout" and not may(Role.MARKETER):
+        abort(403, "Your role can view the console but not change anything.")
+    return None
+
+
+def requires(role: Role) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not may(role):
+                abort(403, f"This needs the {role.value} role.")
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

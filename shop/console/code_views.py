@@ -1,0 +1,89 @@
+"""Codes: search by code, prefix or holder; disable or enable a selection; bulk generation
+jobs with a live progress bar; streamed CSV export."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from promo.errors import NotFound, PromoError
+from shop.console import bp
+from shop.console.access import current_user, requires
+from shop.console.csv_stream import csv_response
+from shop.console.jobs import get_job, start_job
+from shop.console.models import Role
+from shop.console.queries import search_codes, stream_codes
+from shop.extensions import promo_engine
+
+MAX_SELECTION = 500
+
+
+@bp.get("/codes")
+def codes():
+    query = request.args.get("q", "")
+    campaign_id = request.args.get("campaign") or None
+    status = request.args.get("status") if request.args.get("status") in ("active", "disabled") else None
+    found = search_codes(query, campaign_id=campaign_id, status=status, after=request.args.get("after") or None)
+    return render_template("console/codes.html", found=found, q=query, campaign_id=campaign_id, status=status,
+                           campaigns=promo_engine().list_campaigns())
+
+
+@bp.post("/codes/status")
+@requires(Role.MARKETER)
+def change_code_status():
+    action = request.form.get("action")
+    selected = request.form.getlist("code")
+    if action not in ("disable", "enable"):
+        abort(400, "Choose disable or enable.")
+    if not selected:
+        flash("Tick at least one code first.", "error")
+    elif len(selected) > MAX_SELECTION:
+        flash(f"Change at most {MAX_SELECTION} codes at once.", "error")
+    else:
+        engine, actor, failed = promo_engine(), current_user().actor, []
+        for code in selected:
+            try:
+                engine.set_code_status(code, action, actor=actor)
+            except PromoError as error:
+                failed.append(f"{code}: {error.message}")
+        changed = len(selected) - len(failed)
+        flash(f"{action.capitalize()}d {changed} code{'s' if changed != 1 else ''}.", "success" if changed else "error")
+        for failure in failed:
+            flash(failure, "error")
+    return redirect(request.form.get("back") or url_for("console.codes"))
+
+
+@bp.get("/campaigns/<campaign_id>/codes.csv")
+def export_codes(campaign_id: str):
+    try:
+        promo_engine().get_campaign(campaign_id)
+    except NotFound:
+        abort(404)
+    rows = ((c.code, c.status.value, c.holder_id, c.redeemed_count, c.gift_balance, c.created_at.isoformat())
+            for c in stream_codes(campaign_id))
+    return csv_response(f"{campaign_id}-codes.csv",
+                        ("code", "status", "holder_id", "redeemed_count", "gift_balance", "created_at"), rows)
+
+
+@bp.post("/campaigns/<campaign_id>/jobs")
+@requires(Role.MARKETER)
+def generate(campaign_id: str):
+    raw = request.form.get("count", "").replace(",", "").replace("_", "").strip()
+    if not raw.isdigit():
+        flash("Enter how many codes to generate, e.g. 10000.", "error")
+        return redirect(url_for("console.campaign", campaign_id=campaign_id, _anchor="codes"))
+    try:
+        job = start_job(campaign_id, int(raw), actor=current_user().actor)
+    except NotFound:
+        abort(404)
+    except PromoError as error:
+        flash(error.message, "error")
+        return redirect(url_for("console.campaign", campaign_id=campaign_id, _anchor="codes"))
+    flash(f"Generating {job.requested:,} codes in the background; you can leave this page.", "success")
+    return redirect(url_for("console.campaign", campaign_id=campaign_id, _anchor="codes"))
+
+
+@bp.get("/jobs/<int:job_id>")
+def job(job_id: int):
+    found = get_job(job_id)
+    if found is None:
+        abort(404)
+    return render_template("console/_job.html", job=found)

@@ -1,0 +1,206 @@
+"""Guided campaign forms: a few plain fields for the common kinds, turned into the definition
+format (docs/campaigns.md). The engine validates the result; its errors are mapped back onto
+the form field they concern, so a marketer sees each message next to what they typed.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from promo.money import MoneyError, to_minor
+
+KINDS = {
+    "public_code": "Public code",
+    "bulk_codes": "Bulk unique codes",
+    "auto": "Automatic promotion",
+    "tiers": "Spend tiers",
+    "bxgy": "Buy X, get Y",
+}
+KIND_HELP = {
+    "public_code": "One code anyone can type at checkout, like HAPPY10.",
+    "bulk_codes": "Many single-use codes made from a pattern, to hand out one per customer.",
+    "auto": "Applies by itself to every cart that qualifies; no code needed.",
+    "tiers": "The more the cart is worth, the bigger the percentage off.",
+    "bxgy": "Buying some items discounts others, e.g. a dripper makes filters half price.",
+}
+TIER_ROWS = 3
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+# Engine error paths -> the form field they are about (first matching prefix wins).
+_FIELD_OF_PATH = (
+    ("id", "id"), ("name", "name"), ("description", "description"), ("code", "code"),
+    ("codes", "pattern"), ("active.from", "starts"), ("active.until", "ends"), ("active", "ends"),
+    ("eligibility", "min_subtotal"), ("limits.per_customer", "per_customer"), ("limits.total", "total"),
+    ("limits.budget", "budget"), ("effect.buy.quantity", "buy_quantity"), ("effect.buy", "buy_skus"),
+    ("effect.get.quantity", "get_quantity"), ("effect.get", "get_skus"),
+)
+
+
+@dataclass
+class GuidedForm:
+    kind: str
+    values: dict[str, str]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+
+    def add(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def value(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.general
+
+
+def slugify(name: str) -> str:
+    return _SLUG.sub("-", name.lower()).strip("-")[:64]
+
+
+def empty_form(kind: str) -> GuidedForm:
+    defaults = {"discount_type": "percent", "get_percent": "100", "buy_quantity": "1", "get_quantity": "1"}
+    if kind == "bulk_codes":
+        defaults["pattern"] = "PROMO-####-####"
+        defaults["per_code"] = "1"
+    return GuidedForm(kind, defaults)
+
+
+def read_form(kind: str, form: Mapping[str, str]) -> tuple[GuidedForm, dict[str, Any] | None]:
+    """The form as typed and, when every field could be read, the definition it describes."""
+    guided = GuidedForm(kind, {k: v.strip() for k, v in form.items() if isinstance(v, str)})
+    if kind not in KINDS:
+        guided.general.append(f"Choose a campaign type: {', '.join(KINDS.values())}.")
+        return guided, None
+    name = guided.value("name")
+    definition: dict[str, Any] = {
+        "id": guided.value("id") or slugify(name),
+        "name": name,
+        "kind": {"public_code": "coupon", "bulk_codes": "bulk"}.get(kind, "promotion"),
+    }
+    if guided.value("description"):
+        definition["description"] = guided.value("description")
+    if kind == "public_code":
+        definition["code"] = guided.value("code").upper()
+    if kind == "bulk_codes":
+        definition["codes"] = {"pattern": guided.value("pattern")}
+    effect = _effect(guided)
+    if effect is not None:
+        definition["effect"] = effect
+    minimum = _money(guided, "min_subtotal")
+    if minimum:
+        definition["eligibility"] = {"fact": "cart.subtotal", "gte": minimum}
+    active = {key: guided.value(name) for key, name in (("from", "starts"), ("until", "ends")) if guided.value(name)}
+    if active:
+        definition["active"] = active
+    limits: dict[str, Any] = {}
+    for name in ("per_code", "per_customer", "total"):
+        number = _count(guided, name)
+        if number is not None:
+            limits[name] = number
+    budget = _money(guided, "budget")
+    if budget is not None:
+        limits["budget"] = budget
+    if limits:
+        definition["limits"] = limits
+    return guided, (definition if guided.ok else None)
+
+
+def _effect(guided: GuidedForm) -> dict[str, Any] | None:
+    if guided.kind == "tiers":
+        tiers = []
+        for row in range(1, TIER_ROWS + 1):
+            minimum, percent = guided.value(f"tier_min_{row}"), guided.value(f"tier_percent_{row}")
+            if not minimum and not percent:
+                continue
+            tier = {"min_subtotal": _money(guided, f"tier_min_{row}", required=True),
+                    "percent": _number(guided, f"tier_percent_{row}", required=True)}
+            tiers.append(tier)
+        if not tiers:
+            guided.add("tier_min_1", "Give at least one tier: a minimum spend and its percentage.")
+        return {"type": "tiers", "tiers": tiers}
+    if guided.kind == "bxgy":
+        return {
+            "type": "buy_x_get_y",
+            "buy": {"quantity": _count(guided, "buy_quantity", required=True), "items": _skus(guided, "buy_skus")},
+            "get": {"quantity": _count(guided, "get_quantity", required=True), "items": _skus(guided, "get_skus")},
+            "percent": _number(guided, "get_percent", required=True),
+        }
+    if guided.value("discount_type", "percent") == "amount":
+        return {"type": "amount_off_order", "amount": _money(guided, "discount_value", required=True)}
+    return {"type": "percent_off_order", "percent": _number(guided, "discount_value", required=True)}
+
+
+def _skus(guided: GuidedForm, name: str) -> dict[str, Any]:
+    skus = [s.strip().upper() for s in guided.value(name).split(",") if s.strip()]
+    if not skus:
+        guided.add(name, "List at least one SKU, separated by commas.")
+    return {"skus": skus}
+
+
+def _number(guided: GuidedForm, name: str, *, required: bool = False) -> int | float | None:
+    raw = guided.value(name)
+    if not raw:
+        if required:
+            guided.add(name, "Required.")
+        return None
+    try:
+        number = Decimal(raw.rstrip("%").strip())
+    except InvalidOperation:
+        guided.add(name, f"Enter a number, not {raw!r}.")
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _count(guided: GuidedForm, name: str, *, required: bool = False) -> int | None:
+    raw = guided.value(name)
+    if not raw:
+        if required:
+            guided.add(name, "Required.")
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        guided.add(name, f"Enter a whole number of at least 1, not {raw!r}.")
+        return None
+    return int(raw)
+
+
+def _money(guided: GuidedForm, name: str, *, required: bool = False) -> int | None:
+    """Dollars as typed ("49.99", "$50") -> cents."""
+    raw = guided.value(name).replace(",", "").lstrip("$").strip()
+    if not raw:
+        if required:
+            guided.add(name, "Required.")
+        return None
+    try:
+        return to_minor(raw, "USD")
+    except MoneyError as error:
+        guided.add(name, f"Enter an amount like 25 or 25.50 ({error}).")
+        return None
+
+
+def place_engine_errors(guided: GuidedForm, errors: list[dict[str, str]]) -> None:
+    """Put each engine error ({path, message}) on the field it is about."""
+    for error in errors:
+        path, message = error.get("path", ""), error["message"]
+        target = _field_for(guided.kind, path)
+        if target is None:
+            guided.general.append(f"{path}: {message}" if path else message)
+        else:
+            guided.add(target, message)
+
+
+def _field_for(kind: str, path: str) -> str | None:
+    tier = re.match(r"effect\.tiers\[(\d+)\]\.(min_subtotal|percent)", path)
+    if tier and int(tier.group(1)) < TIER_ROWS:
+        return f"tier_{'min' if tier.group(2) == 'min_subtotal' else 'percent'}_{int(tier.group(1)) + 1}"
+    if path.startswith("effect.tiers"):
+        return "tier_min_1"
+    if path in ("effect.percent", "effect.amount"):
+        return "get_percent" if kind == "bxgy" else "discount_value"
+    for prefix, name in _FIELD_OF_PATH:
+        if path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "["):
+            return name
+    return None

@@ -1,0 +1,42 @@
+"""Sign in and out of the console."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from shop.console import bp
+from shop.console.access import sign_in, sign_out
+from shop.console.users import authenticate
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths inside the console: never an open redirect to another site.
+    if target and target.startswith("/console") and not urlsplit(target).netloc:
+        return target
+    return url_for("console.campaigns")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "GET" and g.console_user is not None:
+        return redirect(_safe_next(request.args.get("next")))
+    error = None
+    email = request.form.get("email", "")
+    if request.method == "POST":
+        user = authenticate(email, request.form.get("password", ""))
+        if user is None:
+            error = "That email and password don't match an active console account."
+        else:
+            sign_in(user)
+            return redirect(_safe_next(request.form.get("next")))
+    status = 401 if error else 200
+    return render_template("console/login.html", error=error, email=email,
+                           next=request.values.get("next", "")), status
+
+
+@bp.post("/logout")
+def logout():
+    sign_out()
+    flash("You are signed out.", "info")
+    return redirect(url_for("console.login"))

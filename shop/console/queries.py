@@ -1,0 +1,249 @@
+"""Read-only queries the console needs and the Engine has no listing for: code search across
+holders and prefixes, redemption filters, per-campaign statistics and the filtered audit log.
+
+Everything here reads; every change goes through promo.engine.Engine so it is audited.
+Large results are paged by key (never OFFSET) or streamed in chunks.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from promo.codes import normalise_code
+from promo.records import AuditEntry, CodeInfo, RedemptionResult
+from promo.storage import AuditRow, CodeRow, CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow
+from promo.storage.convert import code_info, redemption_result
+from promo.storage.database import READ_ONLY
+from shop.extensions import db, promo_engine
+
+STREAM_CHUNK = 2000
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    with Session(db.engine) as session:
+        session.connection(execution_options=READ_ONLY)
+        yield session
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def local_day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """[start 00:00, end+1 00:00) in the store's time zone, for filters on stored UTC times."""
+    tz = promo_engine().tz
+    low = datetime.combine(start, time.min, tzinfo=tz) if start else None
+    high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz) if end else None
+    return low, high
+
+
+# ---- codes ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodeSearch:
+    codes: tuple[CodeInfo, ...]
+    next_after: str | None
+
+
+def search_codes(query: str = "", *, campaign_id: str | None = None, status: str | None = None,
+                 after: str | None = None, limit: int = 50) -> CodeSearch:
+    """Codes whose text starts with `query`, or held by the customer whose id or email is `query`."""
+    conditions = []
+    if campaign_id:
+        conditions.append(CodeRow.campaign_id == campaign_id)
+    if status:
+        conditions.append(CodeRow.status == status)
+    query = query.strip()
+    with reading() as session:
+        if query:
+            holders = select(CustomerRow.id).where(or_(CustomerRow.id == query, CustomerRow.email == query.lower()))
+            conditions.append(or_(CodeRow.code.like(_like_prefix(normalise_code(query)), escape="\\"),
+                                  CodeRow.holder_id.in_(holders)))
+        statement = select(CodeRow).where(*conditions).order_by(CodeRow.code).limit(limit + 1)
+        if after:
+            statement = statement.where(CodeRow.code > after)
+        rows = list(session.scalars(statement))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return CodeSearch(tuple(code_info(r) for r in rows), rows[-1].code if more and rows else None)
+
+
+def count_codes(campaign_id: str) -> dict[str, int]:
+    with reading() as session:
+        rows = session.execute(select(CodeRow.status, func.count()).where(CodeRow.campaign_id == campaign_id)
+                               .group_by(CodeRow.status)).all()
+    return {status: count for status, count in rows}
+
+
+def stream_codes(campaign_id: str) -> Iterator[CodeInfo]:
+    """Every code of a campaign in code order, STREAM_CHUNK rows in memory at a time."""
+    after: str | None = None
+    while True:
+        with reading() as session:
+            statement = select(CodeRow).where(CodeRow.campaign_id == campaign_id).order_by(CodeRow.code).limit(STREAM_CHUNK)
+            if after is not None:
+                statement = statement.where(CodeRow.code > after)
+            chunk = [code_info(r) for r in session.scalars(statement)]
+        yield from chunk
+        if len(chunk) < STREAM_CHUNK:
+            return
+        after = chunk[-1].code
+
+
+# ---- redemptions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RedemptionFilter:
+    campaign_id: str | None = None
+    customer_id: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+    def conditions(self) -> list[Any]:
+        conditions: list[Any] = []
+        if self.campaign_id:
+            conditions.append(RedemptionRow.id.in_(
+                select(RedemptionItemRow.redemption_id).where(RedemptionItemRow.campaign_id == self.campaign_id)))
+        if self.customer_id:
+            conditions.append(RedemptionRow.customer_id == self.customer_id)
+        low, high = local_day_bounds(self.start, self.end)
+        if low is not None:
+            conditions.append(RedemptionRow.created_at >= low)
+        if high is not None:
+            conditions.append(RedemptionRow.created_at < high)
+        return conditions
+
+
+def _results(session: Session, rows: list[RedemptionRow]) -> list[RedemptionResult]:
+    orders = {o.id: o for o in session.scalars(select(OrderRow).where(OrderRow.id.in_([r.order_id for r in rows])))}
+    return [redemption_result(r, orders[r.order_id]) for r in rows]
+
+
+def find_redemptions(where: RedemptionFilter, *, before_id: int | None = None, limit: int = 50) -> tuple[list[RedemptionResult], int | None]:
+    """Newest first; the second value is the `before_id` of the next page (None on the last)."""
+    statement = select(RedemptionRow).where(*where.conditions()).order_by(RedemptionRow.id.desc()).limit(limit + 1)
+    if before_id is not None:
+        statement = statement.where(RedemptionRow.id < before_id)
+    with reading() as session:
+        rows = list(session.scalars(statement))
+        more = len(rows) > limit
+        results = _results(session, rows[:limit])
+    return results, (results[-1].id if more and results else None)
+
+
+def stream_redemptions(where: RedemptionFilter) -> Iterator[RedemptionResult]:
+    before: int | None = None
+    while True:
+        page, before = find_redemptions(where, before_id=before, limit=STREAM_CHUNK)
+        yield from page
+        if before is None:
+            return
+
+
+# ---- statistics -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignStats:
+    per_day: list[tuple[date, int, int]]      # (store-local day, redemptions, discount)
+    top_codes: list[tuple[str, int, int]]     # (code, redemptions, discount)
+    redemptions: int
+    discount: int
+
+
+def campaign_stats(campaign_id: str, *, days: int = 30, today: date | None = None) -> CampaignStats:
+    engine = promo_engine()
+    today = today or engine.now().date()
+    first = today - timedelta(days=days - 1)
+    low, _ = local_day_bounds(first, None)
+    granted = (RedemptionItemRow.campaign_id == campaign_id, RedemptionItemRow.status == "succeeded")
+    with reading() as session:
+        # Grouping by local day happens here: databases disagree on time-zone arithmetic, and a
+        # campaign's last 30 days of items are few enough to read (one small row each).
+        recent = session.execute(
+            select(RedemptionRow.created_at, RedemptionItemRow.discount + RedemptionItemRow.shipping_discount)
+            .join(RedemptionRow, RedemptionRow.id == RedemptionItemRow.redemption_id)
+            .where(*granted, RedemptionRow.created_at >= low)
+        ).all()
+        top = session.execute(
+            select(RedemptionItemRow.code, func.count(),
+                   func.sum(RedemptionItemRow.discount + RedemptionItemRow.shipping_discount))
+            .where(*granted, RedemptionItemRow.code.is_not(None))
+            .group_by(RedemptionItemRow.code).order_by(func.count().desc(), RedemptionItemRow.code).limit(10)
+        ).all()
+        totals = session.execute(
+            select(func.count(), func.coalesce(func.sum(RedemptionItemRow.discount + RedemptionItemRow.shipping_discount), 0))
+            .where(*granted)
+        ).one()
+    buckets = {first + timedelta(days=i): [0, 0] for i in range(days)}
+    for created_at, discount in recent:
+        bucket = buckets.get(created_at.astimezone(engine.tz).date())
+        if bucket is not None:
+            bucket[0] += 1
+            bucket[1] += int(discount or 0)
+    return CampaignStats(
+        per_day=[(d, n, amount) for d, (n, amount) in sorted(buckets.items())],
+        top_codes=[(code, int(n), int(amount or 0)) for code, n, amount in top],
+        redemptions=int(totals[0]),
+        discount=int(totals[1]),
+    )
+
+
+# ---- audit log ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+def audit_entries(where: AuditFilter, *, before_id: int | None = None, limit: int = 50) -> tuple[list[AuditEntry], int | None]:
+    conditions: list[Any] = []
+    if where.actor:
+        conditions.append(AuditRow.actor.like(_like_prefix(where.actor), escape="\\"))
+    if where.action:
+        conditions.append(AuditRow.action.like(_like_prefix(where.action), escape="\\"))
+    if where.object_type:
+        conditions.append(AuditRow.object_type == where.object_type)
+    if where.object_id:
+        conditions.append(AuditRow.object_id == where.object_id)
+    low, high = local_day_bounds(where.start, where.end)
+    if low is not None:
+        conditions.append(AuditRow.at >= low)
+    if high is not None:
+        conditions.append(AuditRow.at < high)
+    statement = select(AuditRow).where(*conditions).order_by(AuditRow.id.desc()).limit(limit + 1)
+    if before_id is not None:
+        statement = statement.where(AuditRow.id < before_id)
+    with reading() as session:
+        rows = list(session.scalars(statement))
+    more = len(rows) > limit
+    entries = [AuditEntry(r.id, r.at, r.actor, r.action, r.object_type, r.object_id, r.before, r.after)
+               for r in rows[:limit]]
+    return entries, (entries[-1].id if more and entries else None)
+
+
+def audit_object_types() -> list[str]:
+    with reading() as session:
+        return list(session.scalars(select(AuditRow.object_type).distinct().order_by(AuditRow.object_type)))
+
+
+def customers() -> list[tuple[str, str | None, str | None]]:
+    """(id, name, email) of every customer, for pickers."""
+    with reading() as session:
+        return [tuple(r) for r in session.execute(
+            select(CustomerRow.id, CustomerRow.name, CustomerRow.email).order_by(CustomerRow.id).limit(500))]

@@ -1,0 +1,45 @@
+"""Console test kit: campaigns, one console user per role, and signing in. Shared with tests/e2e."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from promo.domain import Cart, CartLine
+from shop.console.models import Role
+from shop.console.users import create_user
+from shop.extensions import promo_engine
+
+PASSWORD = "correct horse battery"
+# Production hashes with scrypt (~0.3 s each); tests only need *a* salted hash.
+FAST_HASH = "pbkdf2:sha256:1000"
+EMAILS = {Role.ADMIN: "admin@example.com", Role.MARKETER: "mia@example.com", Role.VIEWER: "vic@example.com"}
+
+HAPPY10 = {"id": "happy10", "name": "Happy 10", "kind": "coupon", "code": "HAPPY10",
+           "effect": {"type": "percent_off_order", "percent": 10}, "limits": {"budget": 100000, "total": 50}}
+AUTO5 = {"id": "auto5", "name": "Five off fifty", "kind": "promotion",
+         "eligibility": {"fact": "cart.subtotal", "gte": 5000}, "effect": {"type": "amount_off_order", "amount": 500}}
+SORRY = {"id": "sorry", "name": "Sorry about that", "kind": "bulk", "codes": {"pattern": "SORRY-######"},
+         "effect": {"type": "amount_off_order", "amount": 1000}, "limits": {"per_code": 1}}
+
+
+def sample_cart(quantity: int = 2) -> Cart:
+    return Cart((CartLine("BEAN", "House beans", 3000, quantity), CartLine("MUG", "Mug", 1500, 1)))
+
+
+def seed(app: Flask) -> None:
+    with app.app_context():
+        engine = promo_engine()
+        for definition in (HAPPY10, AUTO5, SORRY):
+            engine.create_campaign(definition, actor="test")
+        for role, email in EMAILS.items():
+            create_user(email, PASSWORD, role, actor="test")
+
+
+def sign_in(client: FlaskClient, role: Role) -> FlaskClient:
+    response = client.post("/console/login", data={"email": EMAILS[role], "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
