@@ -50,3 +50,10 @@ def checkout(page: Page, *, name: str = "Ada Shopper", email: str = "ada@example
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_test_id("place-order").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your order is placed")
+
+
+def choose_persona(page: Page, store: str, key: str) -> None:
+    """One click on the demo bar of `store` (any store, not only the shared one)."""
+    page.goto(store + "/")
+    page.get_by_test_id(f"persona-{key}").click()
+    expect(page.get_by_test_id(f"persona-{key}")).to_have_attribute("aria-pressed", "true")

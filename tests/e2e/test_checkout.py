@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, checkout, code_result, enter_code, open_cart, total
+from cartkit import add_to_cart, checkout, choose_persona, code_result, enter_code, open_cart, total
 
 pytestmark = pytest.mark.e2e
 
@@ -71,8 +71,8 @@ def test_missing_details_are_asked_for_next_to_their_fields(page, shop):
     expect(page.get_by_test_id("cart-count")).to_have_text("1")
 
 
-def test_a_double_click_on_place_order_places_one_order(page, shop, switch_persona):
-    switch_persona(page, "referred")
+def test_a_double_click_on_place_order_places_one_order(page, shop):
+    choose_persona(page, shop, "referred")
     add_to_cart(page, shop, "BLD-HOUSE", 2)
     page.goto(shop + "/checkout")
     page.get_by_label("Name", exact=True).fill("Felix Friend")
@@ -85,8 +85,8 @@ def test_a_double_click_on_place_order_places_one_order(page, shop, switch_perso
     expect(page.get_by_test_id("order")).to_have_count(1)
 
 
-def test_a_single_use_code_cannot_be_used_twice(page, shop, switch_persona):
-    switch_persona(page, "birthday")
+def test_a_single_use_code_cannot_be_used_twice(page, shop):
+    choose_persona(page, shop, "birthday")
     code = birthday_code(page, shop)
     add_to_cart(page, shop, "GEAR-SCALE")              # $45.00: half price on the birthday
     open_cart(page, shop)
@@ -103,11 +103,11 @@ def test_a_single_use_code_cannot_be_used_twice(page, shop, switch_persona):
     expect(code_result(page, code)).to_contain_text("This code has already been used.")
 
 
-def test_a_code_used_up_meanwhile_sends_the_shopper_back_with_the_reason(browser, shop, switch_persona):
+def test_a_code_used_up_meanwhile_sends_the_shopper_back_with_the_reason(browser, shop):
     # Two tabs of two browsers as the same customer: both carts hold the sorry code.
     tabs = [browser.new_context().new_page() for _ in range(2)]
     for tab in tabs:
-        switch_persona(tab, "vip")
+        choose_persona(tab, shop, "vip")
     tabs[0].goto(shop + "/wallet")
     code = tabs[0].locator("[data-testid=wallet-offer][data-campaign=sorry]").get_attribute("data-code")
     for tab in tabs:

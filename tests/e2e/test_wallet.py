@@ -1,0 +1,104 @@
+"""The wallet: a customer's own codes, what applies to the cart now, near misses, and savings."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cartkit import add_to_cart, checkout, choose_persona, code_result, open_cart
+
+pytestmark = pytest.mark.e2e
+
+
+def wallet_offer(page, section: str, campaign: str):
+    return page.get_by_test_id(section).locator(f"[data-testid=wallet-offer][data-campaign={campaign}]")
+
+
+def test_a_guest_is_asked_to_sign_in_or_pick_a_persona(page, store):
+    page.goto(store + "/wallet")
+
+    guest = page.get_by_test_id("wallet-guest")
+    expect(guest).to_contain_text("Sign in to see your wallet")
+    expect(guest).to_contain_text("pick a persona in the bar at the top")
+    expect(guest.get_by_role("link", name="Sign in")).to_have_attribute("href", "/signin?next=/wallet")
+    expect(page.get_by_test_id("wallet-codes")).to_have_count(0)
+
+
+def test_the_birthday_code_is_in_the_wallet_and_usable_with_the_cart(page, store, switch_persona):
+    switch_persona(page, "birthday")
+    add_to_cart(page, store, "GEAR-SCALE")            # $45.00
+    page.goto(store + "/wallet")
+
+    mine = wallet_offer(page, "wallet-codes", "birthday")
+    expect(mine.get_by_test_id("wallet-code")).to_have_text(re.compile(r"^BDAY-[A-Z0-9]{6}$"))
+    expect(mine).to_contain_text("50% off")
+    expect(mine.get_by_role("list", name="Restrictions")).to_contain_text("Items up to $50")
+    expect(mine.get_by_test_id("wallet-state")).to_have_text("Saves $22.50 on your cart now.")
+    expect(mine.get_by_role("button", name=re.compile(r"^Copy code BDAY-"))).to_be_visible()
+
+    # Public offers this cart can use now, and the ones it is close to, with the math done.
+    expect(wallet_offer(page, "wallet-usable", "happy10").get_by_test_id("wallet-state")).to_have_text("Saves $4.50 on your cart now.")
+    tiers = wallet_offer(page, "wallet-near", "spend-tiers")
+    expect(tiers.get_by_test_id("wallet-state")).to_have_text("Add $55 more to get 10% off")
+    expect(tiers.locator("progress")).to_have_attribute("value", "45")
+    # Timeframes are stated, and a dated public code can be downloaded as a banner.
+    black_friday = wallet_offer(page, "wallet-usable", "blckfrdy")
+    expect(black_friday.get_by_test_id("wallet-timeframe")).to_have_text("Valid Nov 1, 2026 – Nov 30, 2027")
+    expect(black_friday.get_by_test_id("banner-download")).to_have_attribute("href", re.compile(r"^/banners/square\.png\?"))
+
+
+def test_apply_to_cart_puts_the_code_in_the_cart(page, store, switch_persona):
+    switch_persona(page, "birthday")
+    add_to_cart(page, store, "GEAR-SCALE")
+    page.goto(store + "/wallet")
+    mine = wallet_offer(page, "wallet-codes", "birthday")
+    code = mine.get_attribute("data-code")
+
+    mine.get_by_role("button", name="Apply to cart").click()
+
+    expect(page.get_by_text(f"Code {code} applied.")).to_be_visible()
+    open_cart(page, store)
+    expect(code_result(page, code)).to_contain_text("Applied: you save $22.50.")
+
+
+def test_copy_code_copies_and_says_so(page, store, switch_persona):
+    switch_persona(page, "vip")
+    page.goto(store + "/wallet")
+    sorry = wallet_offer(page, "wallet-codes", "sorry")
+    code = sorry.get_attribute("data-code")
+
+    sorry.get_by_role("button", name=f"Copy code {code}").click()
+
+    expect(page.locator("#toasts")).to_contain_text(f"Code {code} copied")
+
+
+def test_the_vip_holds_a_sorry_code_and_a_referral_code(page, store, switch_persona):
+    switch_persona(page, "vip")
+    page.goto(store + "/wallet")
+
+    expect(wallet_offer(page, "wallet-codes", "sorry").get_by_test_id("wallet-code")).to_have_text(re.compile(r"^SORRY-"))
+    expect(wallet_offer(page, "wallet-codes", "sorry")).to_contain_text("$10 off")
+    expect(wallet_offer(page, "wallet-codes", "referral").get_by_test_id("wallet-code")).to_have_text(re.compile(r"^FRIEND-"))
+
+
+def test_redeemed_offers_add_up_to_what_was_saved_this_year(page, make_store):
+    shop = make_store()
+    choose_persona(page, shop, "birthday")
+    page.goto(shop + "/wallet")
+    expect(page.get_by_test_id("saved-this-year")).to_have_text("You saved $0.00 in 2026")
+    code = wallet_offer(page, "wallet-codes", "birthday").get_attribute("data-code")
+    add_to_cart(page, shop, "GEAR-SCALE")
+    open_cart(page, shop)
+    page.get_by_label("Have a code?").fill(code)
+    page.get_by_test_id("apply-code").click()
+    expect(code_result(page, code)).to_contain_text("Applied: you save $22.50.")
+    checkout(page, name="Bea Bergström", email="bea@example.com")
+
+    page.goto(shop + "/wallet")
+
+    expect(page.get_by_test_id("saved-this-year")).to_have_text("You saved $40.50 in 2026")
+    history = page.get_by_test_id("history-entry")
+    expect(history).to_have_count(2)
+    expect(history.filter(has_text="Happy birthday")).to_contain_text("$22.50")
+    expect(history.filter(has_text="Free tote with brewing gear")).to_contain_text("$18.00")
+    used = wallet_offer(page, "wallet-codes", "birthday")
+    expect(used.get_by_test_id("wallet-state")).to_have_text("This code has already been used.")
