@@ -19,8 +19,10 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -562,9 +564,11 @@ def load_pack(engine: Engine, pack: ScenarioPack, *, actor: str = "scenario",
     return report
 
 
-def _guarded(pack: ScenarioPack, path: str, work: Callable[[], Any]) -> Any:
+@contextmanager
+def _entry(pack: ScenarioPack, path: str) -> Iterator[None]:
+    """Report an engine refusal as a problem of the pack entry at `path`."""
     try:
-        return work()
+        yield
     except PromoError as error:
         raise ScenarioError(pack.source, [FieldError(path, error.message)]) from None
 
@@ -575,7 +579,8 @@ def _load_categories(engine: Engine, pack: ScenarioPack, report: LoadReport, act
         if stored.get(category.slug) == category:
             report.count("unchanged", "categories")
             continue
-        _guarded(pack, f"categories[{index}]", lambda: engine.upsert_category(category))
+        with _entry(pack, f"categories[{index}]"):
+            engine.upsert_category(category)
         report.count("updated" if category.slug in stored else "created", "categories")
 
 
@@ -585,7 +590,8 @@ def _load_products(engine: Engine, pack: ScenarioPack, report: LoadReport, actor
         if stored.get(product.sku) == product:
             report.count("unchanged", "products")
             continue
-        _guarded(pack, f"products[{index}]", lambda: engine.upsert_product(product))
+        with _entry(pack, f"products[{index}]"):
+            engine.upsert_product(product)
         report.count("updated" if product.sku in stored else "created", "products")
 
 
@@ -603,7 +609,8 @@ def _load_customers(engine: Engine, pack: ScenarioPack, report: LoadReport, acto
         if stored is not None and _same_customer(stored, customer):
             report.count("unchanged", "customers")
             continue
-        _guarded(pack, f"customers[{index}]", lambda: engine.upsert_customer(customer, actor=actor))
+        with _entry(pack, f"customers[{index}]"):
+            engine.upsert_customer(customer, actor=actor)
         report.count("created" if stored is None else "updated", "customers")
 
 
@@ -613,13 +620,15 @@ def _load_campaigns(engine: Engine, pack: ScenarioPack, report: LoadReport, acto
         try:
             stored = engine.get_campaign(campaign.id)
         except NotFound:
-            _guarded(pack, path, lambda: engine.create_campaign(definition, actor=actor))
+            with _entry(pack, path):
+                engine.create_campaign(definition, actor=actor)
             report.count("created", "campaigns")
             continue
         if stored.definition == _as_stored(definition):
             report.count("unchanged", "campaigns")
             continue
-        _guarded(pack, path, lambda: engine.update_campaign(campaign.id, definition, actor=actor))
+        with _entry(pack, path):
+            engine.update_campaign(campaign.id, definition, actor=actor)
         report.count("updated", "campaigns")
 
 
@@ -635,10 +644,9 @@ def _load_codes(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: s
         if missing <= 0:
             report.count("unchanged", "codes", request.count)
             continue
-        step = f"codes for {request.campaign_id}"
-        on_batch = (lambda done, total: progress(step, done, total)) if progress else None
-        made = _guarded(pack, f"codes[{index}]",
-                        lambda: engine.generate_codes(request.campaign_id, missing, progress=on_batch, actor=actor))
+        on_batch = partial(progress, f"codes for {request.campaign_id}") if progress else None
+        with _entry(pack, f"codes[{index}]"):
+            made = engine.generate_codes(request.campaign_id, missing, progress=on_batch, actor=actor)
         report.count("created", "codes", made)
         if existing:
             report.count("unchanged", "codes", existing)
@@ -646,6 +654,7 @@ def _load_codes(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: s
 
 def _load_publications(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:
     for index, request in enumerate(pack.publications):
-        publication = _guarded(pack, f"publications[{index}]", lambda: engine.publish(
-            request.campaign_id, request.customer_id, source_id=request.source_id, actor=actor))
+        with _entry(pack, f"publications[{index}]"):
+            publication = engine.publish(request.campaign_id, request.customer_id, source_id=request.source_id,
+                                         actor=actor)
         report.count("created" if publication.created else "unchanged", "publications")

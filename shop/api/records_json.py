@@ -12,7 +12,7 @@ from promo.records import (
     OrderStatus, Publication, RedemptionResult, RedemptionStatus,
 )
 from promo.reasons import Reason
-from shop.api.results_json import HINT, CartLineSchema, OfferSchema, hint_json, offer_json
+from shop.api.results_json import HINT, OfferSchema, hint_json, offer_json
 from shop.api.schema import Described
 
 _INT = {"type": "integer"}
@@ -242,7 +242,7 @@ RedemptionSchema = _object("Redemption", {
     "created_at": _TIME,
     "rollback_reason": _NULLABLE_STR,
     "rolled_back_at": _NULLABLE_TIME,
-}, refers_to=(CartLineSchema,))
+})
 
 
 # --- publications ------------------------------------------------------------------------------

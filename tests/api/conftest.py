@@ -50,3 +50,10 @@ def pg_app(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[Flask]:
 @pytest.fixture
 def pg_api(pg_app: Flask) -> ApiClient:
     return ApiClient(pg_app, make_keys(pg_app))
+
+
+@pytest.fixture(scope="module")
+def shared_api(make_app: Callable[..., Flask]) -> ApiClient:
+    """One app for a whole module, for tests that only read or are refused (fast)."""
+    app = make_app()
+    return ApiClient(app, make_keys(app))
