@@ -20,7 +20,7 @@ HAPPY10 = {"id": "happy10", "name": "Happy 10", "kind": "coupon", "code": "HAPPY
            "effect": {"type": "percent_off_order", "percent": 10}, "limits": {"budget": 100000, "total": 50}}
 AUTO5 = {"id": "auto5", "name": "Five off fifty", "kind": "promotion",
          "eligibility": {"fact": "cart.subtotal", "gte": 5000}, "effect": {"type": "amount_off_order", "amount": 500}}
-SORRY = {"id": "sorry", "name": "Sorry about that", "kind": "bulk", "codes": {"pattern": "SORRY-######"},
+SORRY = {"id": "sorry", "name": "Sorry about that", "kind": "bulk", "codes": {"pattern": "SORRY-#####-#####"},
          "effect": {"type": "amount_off_order", "amount": 1000}, "limits": {"per_code": 1}}
 
 

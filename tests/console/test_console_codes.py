@@ -1,0 +1,122 @@
+"""Codes: background generation with progress kept in the database, search, disable/enable,
+streamed CSV export."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from consolekit import sample_cart
+from shop.console.jobs import get_job, wait_for
+from shop.console.queries import STREAM_CHUNK
+
+
+def _start(client, campaign: str, count: str):
+    return client.post(f"/console/campaigns/{campaign}/jobs", data={"count": count})
+
+
+def _last_job_id(client, campaign: str) -> int:
+    page = client.get(f"/console/campaigns/{campaign}").get_data(as_text=True)
+    return int(re.search(r'id="job-(\d+)"', page).group(1))
+
+
+def test_generation_runs_in_the_background_and_its_progress_survives_a_reload(marketer, engine, console_app):
+    assert _start(marketer, "sorry", "2,500").status_code == 302
+    job_id = _last_job_id(marketer, "sorry")
+    wait_for(job_id)
+
+    with console_app.app_context():
+        job = get_job(job_id)
+    assert job.status == "done" and job.done == 2500 and job.percent == 100
+    assert engine.list_codes("sorry", limit=1).total == 2500
+    fragment = marketer.get(f"/console/jobs/{job_id}").get_data(as_text=True)
+    assert "100%" in fragment and "2,500 of 2,500" in fragment
+    assert "hx-trigger" not in fragment              # a finished job stops polling
+    assert engine.audit_log(object_id="sorry")[0].action == "codes.generate"
+
+
+def test_a_running_job_polls_every_half_second_with_rate_and_time_left(marketer, console_app):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy.orm import Session
+
+    from shop.console.models import CodeJobRow
+    from shop.extensions import db
+
+    now = datetime.now(UTC)
+    with console_app.app_context(), Session(db.engine) as session, session.begin():
+        row = CodeJobRow(campaign_id="sorry", requested=10000, done=4000, status="running", actor="test",
+                         started_at=now - timedelta(seconds=2), updated_at=now)
+        session.add(row)
+        session.flush()
+        job_id = row.id
+    fragment = marketer.get(f"/console/jobs/{job_id}").get_data(as_text=True)
+    assert 'hx-trigger="load delay:500ms"' in fragment
+    assert "40%" in fragment and "2,000 codes/s" in fragment and "about 3 s left" in fragment
+
+
+def test_campaigns_without_a_pattern_cannot_generate(marketer):
+    response = _start(marketer, "happy10", "10")
+    assert "has no code pattern" in marketer.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_bad_counts_are_refused_with_a_message(marketer):
+    for count in ("", "ten", "0", "99999999999"):
+        page = marketer.get(_start(marketer, "sorry", count).headers["Location"]).get_data(as_text=True)
+        assert "field-error" in page or "flash--error" in page, count
+
+
+def test_search_by_prefix_exact_code_and_holder(marketer, engine):
+    engine.generate_codes("sorry", 30)
+    from promo.domain import Customer
+
+    engine.upsert_customer(Customer(id="ana", email="ana@example.com"))
+    held = engine.publish("sorry", "ana").code
+
+    by_prefix = marketer.get("/console/codes?q=sorry-").get_data(as_text=True)
+    assert len(re.findall(r'name="code" value="SORRY-[A-Z0-9]{5}-[A-Z0-9]{5}"', by_prefix)) == 30
+    exact = marketer.get(f"/console/codes?q={held}").get_data(as_text=True)
+    assert re.findall(r'name="code" value="([^"]+)"', exact) == [held]
+    for holder in ("ana", "ana@example.com"):
+        page = marketer.get(f"/console/codes?q={holder}").get_data(as_text=True)
+        assert re.findall(r'name="code" value="([^"]+)"', page) == [held]
+
+
+def test_search_pages_by_key(marketer, engine):
+    engine.generate_codes("sorry", 60)
+    first = marketer.get("/console/codes?campaign=sorry").get_data(as_text=True)
+    codes_1 = re.findall(r'name="code" value="([^"]+)"', first)
+    after = re.search(r'after=([A-Z0-9-]+)', first).group(1)
+    second = marketer.get(f"/console/codes?campaign=sorry&after={after}").get_data(as_text=True)
+    codes_2 = re.findall(r'name="code" value="([^"]+)"', second)
+    assert len(codes_1) == 50 and len(codes_2) == 10 and not set(codes_1) & set(codes_2)
+
+
+def test_disable_a_selection_then_enable_one(marketer, engine):
+    engine.generate_codes("sorry", 3)
+    codes = [c.code for c in engine.list_codes("sorry").codes]
+    marketer.post("/console/codes/status", data={"action": "disable", "code": codes})
+    assert [engine.get_code(c).status for c in codes] == ["disabled"] * 3
+
+    refused = engine.validate(None, sample_cart(), [codes[0]])
+    assert refused.codes[codes[0]].status.value == "not_applicable"
+
+    marketer.post("/console/codes/status", data={"action": "enable", "code": codes[:1]})
+    assert [engine.get_code(c).status for c in codes] == ["active", "disabled", "disabled"]
+    assert len([e for e in engine.audit_log(object_type="code") if e.actor == "console:mia@example.com"]) == 4
+
+
+def test_disabling_the_public_code_stops_it(marketer, engine):
+    marketer.post("/console/codes/status", data={"action": "disable", "code": "HAPPY10"})
+    assert engine.validate(None, sample_cart(), ["HAPPY10"]).codes["HAPPY10"].status.value == "not_applicable"
+
+
+def test_codes_export_streams_every_code(marketer, engine):
+    engine.generate_codes("sorry", STREAM_CHUNK + 5)
+    response = marketer.get("/console/campaigns/sorry/codes.csv")
+    assert response.is_streamed
+    assert response.headers["Content-Disposition"] == 'attachment; filename="sorry-codes.csv"'
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == STREAM_CHUNK + 5
+    assert len({r["code"] for r in rows}) == STREAM_CHUNK + 5
+    assert rows[0].keys() >= {"code", "status", "holder_id", "redeemed_count"}
