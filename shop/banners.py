@@ -80,7 +80,7 @@ def banner_url(
     *,
     headline: str,
     code: str,
-    expires_on: date,
+    expires_on: date | None,
     share_url: str,
     percent: int | Decimal | None = None,
     amount_minor: int | None = None,
@@ -200,7 +200,7 @@ def offer_banner_url(
         campaign = promo_engine().load_campaign(campaign)
     discount = banner_discount(campaign.effect, campaign.currency or current_app.config["STORE_CURRENCY"])
     expires_on = last_valid_day(campaign)
-    if discount is None or expires_on is None:
+    if discount is None:
         return None
     if share_url is None:
         share_url = (

@@ -42,7 +42,7 @@ class BannerFields:
     headline: str
     discount: str  # a label from texts.discount_label(), e.g. "20% OFF"
     code: str
-    expires_on: date
+    expires_on: date | None  # None: the offer never ends, and the banner says nothing about it
     share_url: str
     locale: str = "en_US"
     first_name: str | None = None
@@ -54,7 +54,7 @@ class BannerFields:
             raise InvalidField("code is letters, digits, '.', '_' and '-', starting with a letter or digit")
         if len(self.code) > MAX_CODE:
             raise InvalidField(f"code is {len(self.code)} characters; the limit is {MAX_CODE}")
-        if not isinstance(self.expires_on, date):
+        if self.expires_on is not None and not isinstance(self.expires_on, date):
             raise InvalidField("expiry must be a date")
         if not isinstance(self.share_url, str) or not _URL_PATTERN.fullmatch(self.share_url):
             raise InvalidField("share URL must be an http(s) URL without spaces")
@@ -72,10 +72,11 @@ class BannerFields:
         texts = {
             "headline": self.headline,
             "discount": self.discount,
-            "expiry": phrases.valid_until.format(date=expiry_date_text(self.expires_on, self.locale)),
             "code_caption": phrases.code_caption,
             "scan_hint": phrases.scan_hint,
         }
+        if self.expires_on is not None:
+            texts["expiry"] = phrases.valid_until.format(date=expiry_date_text(self.expires_on, self.locale))
         if self.first_name is not None:
             texts["name"] = phrases.for_name.format(name=self.first_name.strip())
         return texts

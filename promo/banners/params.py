@@ -19,8 +19,8 @@ from .templates import Template, get_template
 from .texts import discount_label
 
 SIGNATURE_PARAM = "sig"
-REQUIRED_PARAMS = frozenset({"template", "headline", "code", "expires", "url"})
-OPTIONAL_PARAMS = frozenset({"locale", "name", "percent", "amount", "currency"})
+REQUIRED_PARAMS = frozenset({"template", "headline", "code", "url"})
+OPTIONAL_PARAMS = frozenset({"expires", "locale", "name", "percent", "amount", "currency"})
 # A cap before any parsing, so a huge value costs nothing; field limits are stricter.
 MAX_PARAM_LENGTH = 256
 MAX_AMOUNT_MINOR = 10**9
@@ -93,7 +93,7 @@ def parse_banner_params(params: Mapping[str, str]) -> BannerRequest:
         headline=params["headline"],
         discount=_discount(params, locale),
         code=params["code"],
-        expires_on=_expiry(params["expires"]),
+        expires_on=_expiry(params["expires"]) if "expires" in params else None,
         share_url=params["url"],
         locale=locale,
         first_name=params.get("name"),
@@ -119,7 +119,7 @@ def banner_params(
     *,
     headline: str,
     code: str,
-    expires_on: date,
+    expires_on: date | None,
     share_url: str,
     locale: str = "en_US",
     percent: int | Decimal | None = None,
@@ -133,10 +133,11 @@ def banner_params(
         "template": template,
         "headline": headline,
         "code": code,
-        "expires": expires_on.isoformat(),
         "url": share_url,
         "locale": locale,
     }
+    if expires_on is not None:
+        params["expires"] = expires_on.isoformat()
     if percent is not None:
         params["percent"] = str(percent)
     if amount_minor is not None:

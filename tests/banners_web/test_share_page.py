@@ -111,14 +111,17 @@ def test_code_in_the_link_is_matched_ignoring_case(store, client):
     assert meta(html, "og:url") == "http://localhost/share/HAPPY10"
 
 
-def test_offer_without_an_end_date_is_shared_without_an_image(store, client):
+def test_offer_without_an_end_date_is_shared_with_an_image_that_names_no_expiry(store, client):
     store.coupon(active=None)
 
     html = client.get("/share/HAPPY10").get_data(as_text=True)
 
-    assert meta(html, "og:image") is None
-    assert meta(html, "twitter:card") == "summary"
+    image_url = meta(html, "og:image")
+    assert image_url is not None
+    assert "expires=" not in image_url
+    assert meta(html, "twitter:card") == "summary_large_image"
     assert "10% off" in main_text(html)
+    assert client.get(image_url.removeprefix("http://localhost")).status_code == 200
 
 
 # --- codes without a share page -------------------------------------------------------------
