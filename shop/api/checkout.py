@@ -19,7 +19,7 @@ from shop.api.records_json import (
 )
 from shop.api.registry import HeaderParam, Reply
 from shop.api.results_json import EvaluationSchema, evaluation_json
-from shop.api.schema import Field, Int, Obj, Str
+from shop.api.schema import Field, FieldError, Int, Obj, Str
 from shop.extensions import promo_engine
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -39,12 +39,17 @@ ValidateBody = Obj({
     "context": Field(ContextBody),
 }, name="ValidationRequest")
 
+def _has_items(body: dict[str, Any], path: str, errors: list[FieldError]) -> None:
+    if not body["order"]["items"]:
+        errors.append(FieldError("order.items", "a redeemed order needs at least one item"))
+
+
 RedeemBody = Obj({
     "customer": Field(CustomerRef, nullable=True),
     "order": Field(Order, required=True),
     "codes": Field(Codes, default=[]),
     "context": Field(ContextBody),
-}, name="RedemptionRequest")
+}, name="RedemptionRequest", refine=_has_items)
 
 RollbackBody = Obj({
     "reason": Field(Str(max_length=500), required=True),

@@ -7,15 +7,20 @@ can be evaluated without a catalogue. Customers are referred to by id (a profile
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import list_currencies
 
 from promo.domain import Cart, CartLine, Context, Customer
 from promo.engine import Engine
 from shop.api.schema import (
-    Arr, DateTimeValue, DateValue, Either, Field, FreeObject, Int, Obj, Str,
+    Arr, DateTimeValue, DateValue, Either, Field, FieldError, FreeObject, Int, Obj, Str, child_path,
 )
 
 MAX_MONEY = 10**12                      # minor units: 10 billion dollars is surely a typo
+MAX_ORDER_VALUE = 10**13
 MAX_QUANTITY = 100_000
 MAX_ITEMS = 500
 MAX_CODES = 20
@@ -24,6 +29,26 @@ ID_HINT = "must be 1-64 letters, digits or . _ : @ - (starting with a letter or 
 SLUG_PATTERN = r"[a-z0-9][a-z0-9_-]{0,63}"
 SLUG_HINT = "must be a lower-case slug (letters, digits, - and _)"
 PAGES = ("home", "category", "product", "cart", "checkout", "deals", "wallet")
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def is_known_currency(code: str) -> bool:
+    return code in _currencies()
+
+
+@lru_cache(maxsize=256)
+def is_known_locale(name: str) -> bool:
+    """Whether Babel can format money and dates for this locale (an unknown one would fail deep
+    inside the engine's message formatting)."""
+    try:
+        Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def customer_id_schema(description: str = "") -> Str:
@@ -71,22 +96,34 @@ Item = Obj({
     "metadata": Field(FreeObject(scalars_only=True, max_properties=20)),
 }, name="OrderItem")
 
+def _bounded_total(order: dict[str, Any], path: str, errors: list[FieldError]) -> None:
+    """Each amount is bounded, but 500 lines of huge prices could still add up past what a
+    64-bit database column holds; the order as a whole gets a bound too."""
+    total = sum(item["unit_price"] * item["quantity"] for item in order["items"]) + order.get("shipping", 0)
+    if total > MAX_ORDER_VALUE:
+        errors.append(FieldError(child_path(path, "items"),
+                                 f"the order's value (unit_price × quantity of every item, plus shipping) must be at "
+                                 f"most {MAX_ORDER_VALUE}, got {total}"))
+
+
 Order = Obj({
     "id": Field(Str(max_length=128, pattern=r"[A-Za-z0-9][A-Za-z0-9._:/#-]{0,127}",
                     pattern_hint="must be 1-128 letters, digits or . _ : / # -"),
                 description="Your order reference. Required for redemptions; one redemption per order."),
-    "currency": Field(Str(min_length=3, max_length=3, pattern="[A-Z]{3}", pattern_hint="must be an ISO 4217 code like USD"),
+    "currency": Field(Str(min_length=3, max_length=3, pattern="[A-Z]{3}", pattern_hint="must be an ISO 4217 code like USD",
+                          accept=is_known_currency, accept_hint="must be an ISO 4217 currency code like USD"),
                       description="Defaults to the store's currency."),
     "items": Field(Arr(Item, max_items=MAX_ITEMS), required=True),
     "shipping": Field(money("Shipping fee, minor units. Only shipping offers reduce it.")),
-}, name="Order")
+}, name="Order", refine=_bounded_total)
 
 ContextBody = Obj({
     "page": Field(Str(enum=PAGES)),
     "category": Field(Str(max_length=64, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)),
     "product_sku": Field(Str(max_length=64)),
     "channel": Field(Str(max_length=32, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT)),
-    "locale": Field(Str(max_length=20, pattern=r"[a-z]{2,3}(_[A-Z]{2})?", pattern_hint="must be a locale like en_US")),
+    "locale": Field(Str(max_length=20, pattern=r"[a-z]{2,3}(_[A-Z]{2})?", pattern_hint="must be a locale like en_US",
+                        accept=is_known_locale, accept_hint="must be a locale the store can format, like en_US")),
 }, name="Context", description="Where the shopper is. The time is always the server's.")
 
 Codes = Arr(Str(max_length=64), max_items=MAX_CODES,

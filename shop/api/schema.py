@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -107,6 +107,8 @@ class Str(Schema):
     pattern_hint: str = ""              # human words for the pattern, for error messages
     allow_newlines: bool = False
     upper: bool = False                 # codes are case-insensitive: store them upper-cased
+    accept: Callable[[str], bool] | None = None   # a last check a pattern cannot express
+    accept_hint: str = ""
     _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -136,6 +138,9 @@ class Str(Schema):
             return _INVALID
         if self._compiled is not None and not self._compiled.fullmatch(text):
             errors.append(FieldError(path, self.pattern_hint or f"must match {self.pattern}"))
+            return _INVALID
+        if self.accept is not None and not self.accept(text):
+            errors.append(FieldError(path, f"{self.accept_hint}, got {text!r}"))
             return _INVALID
         return text
 
@@ -294,6 +299,8 @@ class Obj(Schema):
     fields: Mapping[str, Field]
     name: str | None = None
     description: str = ""
+    # Checks across fields, run once every field is valid: refine(cleaned, path, errors).
+    refine: Callable[[dict[str, Any], str, list[FieldError]], None] | None = None
 
     def check(self, value: Any, path: str, errors: list[FieldError]) -> Any:
         if not isinstance(value, dict):
@@ -322,6 +329,8 @@ class Obj(Schema):
                     errors.append(FieldError(where, "must not be null"))
                 continue
             cleaned[key] = spec.schema.check(item, where, errors)
+        if len(errors) == before and self.refine is not None:
+            self.refine(cleaned, path, errors)
         return _INVALID if len(errors) > before else cleaned
 
     def describe(self, components: Components) -> dict[str, Any]:

@@ -8,10 +8,23 @@ from hypothesis import strategies as st
 
 from apikit import BEANS_40, coupon
 
-@pytest.fixture
-def api(shared_api):
-    # Every request here is refused or changes nothing, so one app serves the whole module.
+@pytest.fixture(scope="module")
+def seeded(shared_api):
+    """Offers whose messages and hints are formatted for every evaluation (money, locales)."""
+    shared_api.ok("POST", "/campaigns", 201, json=coupon())
+    shared_api.ok("POST", "/campaigns", 201, json={
+        "id": "free-shipping", "name": "Free shipping", "kind": "promotion",
+        "eligibility": {"fact": "cart.subtotal", "gte": 5000}, "effect": {"type": "shipping", "percent": 100}})
+    shared_api.ok("POST", "/campaigns", 201, json={
+        "id": "tiers", "name": "Tiers", "kind": "promotion",
+        "effect": {"type": "tiers", "tiers": [{"min_subtotal": 10000, "percent": 10}]}})
     return shared_api
+
+
+@pytest.fixture
+def api(seeded):
+    # Requests here are refused or change nothing that matters, so one app serves the module.
+    return seeded
 
 
 WRITE_ENDPOINTS = [
@@ -108,7 +121,7 @@ def test_deeply_nested_definitions_are_refused(api):
     for _ in range(60):
         nested = {"all": [nested]}
 
-    error = error_of(api.post("/campaigns", json=coupon(eligibility=nested)), 400)
+    error = error_of(api.post("/campaigns", json=coupon(campaign_id="deep", code="DEEP", eligibility=nested)), 400)
 
     assert error["code"] == "invalid_request"
 
@@ -154,3 +167,42 @@ def test_random_items_never_cause_a_server_error(api, item):
     response = api.post("/validations", json={"order": {"items": [item, *BEANS_40["items"]]}, "codes": ["HAPPY10"]})
 
     assert response.status_code in (200, 400), response.get_data(as_text=True)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(context=st.fixed_dictionaries({}, optional={
+    "locale": st.sampled_from(["en_US", "th_TH", "pl_PL", "xx_XX", "en", "zz_ZZ"]) | st.text(max_size=8),
+    "page": st.sampled_from(["home", "product", "nowhere"]) | st.text(max_size=5),
+    "category": st.text(max_size=10),
+    "channel": st.text(max_size=10),
+    "product_sku": st.text(max_size=10),
+}), currency=st.sampled_from(["USD", "THB", "PLN", "ZZZ", "usd"]) | st.text(max_size=4))
+def test_random_contexts_never_cause_a_server_error(api, context, currency):
+    response = api.post("/qualifications", json={"order": {**BEANS_40, "currency": currency}, "context": context})
+
+    assert response.status_code in (200, 400), response.get_data(as_text=True)
+
+
+def test_an_order_worth_more_than_the_database_can_count_is_refused(api):
+    items = [{"sku": "GOLD", "unit_price": 10**12, "quantity": 100_000}] * 500
+
+    for path in ("/validations", "/qualifications"):
+        error = error_of(api.post(path, json={"order": {"items": items}}), 400)
+        assert error["details"]["errors"][0]["path"] == "order.items"
+        assert "must be at most 10000000000000" in error["details"]["errors"][0]["message"]
+
+
+def test_a_context_the_store_cannot_format_is_refused(api):
+    bad_locale = api.post("/validations", json={"order": BEANS_40, "context": {"locale": "xx_XX"}})
+    bad_currency = api.post("/validations", json={"order": {**BEANS_40, "currency": "ZZZ"}})
+
+    assert error_of(bad_locale, 400)["details"]["errors"][0]["path"] == "context.locale"
+    assert error_of(bad_currency, 400)["details"]["errors"][0]["path"] == "order.currency"
+
+
+def test_a_redeemed_order_needs_items(api):
+    response = api.post("/redemptions", headers={"Idempotency-Key": "empty"}, json={"order": {"items": []}})
+
+    assert error_of(response, 400)["details"]["errors"] == [
+        {"path": "order.items", "message": "a redeemed order needs at least one item"}
+    ]
