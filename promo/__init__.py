@@ -1,1 +1,45 @@
-"""promo: an embedded promotion engine. Flask-free; the web layer, JSON API and CLI are its clients."""
+"""promo: an embedded promotion engine.
+
+Flask-free. The storefront, the JSON API and the CLI are thin clients of this API:
+
+    from promo import Engine, parse_campaign, evaluate_campaigns
+
+- `Engine(session_factory, timezone=..., currency=...)` keeps state in a SQL database and
+  offers the operations: qualify, validate, redeem, rollback, publish, generate_codes
+  (generate), and track once events land.
+- `evaluate` / `evaluate_campaigns` are the pure calculation, with no storage at all.
+- `parse_campaign` reads the campaign definition format (docs/campaigns.md).
+
+The pure modules import neither Flask nor SQLAlchemy, so `Engine` (which needs SQLAlchemy) is
+imported lazily: `import promo.applicator` never pulls in a database driver.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .applicator import Candidate, evaluate, evaluate_campaigns
+from .campaign import Campaign, Kind, Stacking
+from .codes import normalise_code
+from .definition import DefinitionError, parse_campaign, parse_campaigns
+from .domain import Cart, CartLine, Context, Customer
+from .money import Money, allocate, format_money
+from .reasons import Reason
+from .results import Evaluation, OfferResult, Status
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+__all__ = [
+    "Campaign", "Candidate", "Cart", "CartLine", "Context", "Customer", "DefinitionError",
+    "Engine", "Evaluation", "Kind", "Money", "OfferResult", "Reason", "Stacking", "Status",
+    "allocate", "evaluate", "evaluate_campaigns", "format_money", "normalise_code",
+    "parse_campaign", "parse_campaigns",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Engine":
+        from .engine import Engine
+
+        return Engine
+    raise AttributeError(f"module 'promo' has no attribute {name!r}")
