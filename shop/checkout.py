@@ -94,7 +94,7 @@ def _page(priced: PricedCart, form: ContactForm, *, status: int = 200, error: Fo
 
 
 def _priced() -> PricedCart:
-    return price_cart(load_session_cart(), current_customer(), page="checkout")
+    return price_cart(load_session_cart(), current_customer(), page="checkout", max_nudges=1)
 
 
 @bp.get("/checkout")
@@ -178,7 +178,7 @@ def place_order() -> Response:
         # This exact form already placed an order (a second click after the cart was cleared).
         return _go(url_for("checkout.confirmation", redemption_id=last["id"]))
     state = load_session_cart()
-    priced = price_cart(state, current_customer(), page="checkout")
+    priced = price_cart(state, current_customer(), page="checkout", max_nudges=1)
     if priced.is_empty:
         flash("Your cart is empty. Add something before checking out.", "error")
         return _go(url_for("cart.view"))

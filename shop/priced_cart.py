@@ -23,7 +23,7 @@ from shop.extensions import promo_engine
 from shop.showcase import product_image_url
 
 DEFAULT_SHIPPING_FEE = 595     # minor units; PROMOSHOP_SHIPPING_FEE / SHIPPING_FEE overrides it
-MAX_NUDGES = 3
+MAX_NUDGES = 3              # in the cart; checkout shows only the closest one
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def price_cart(
     customer: Customer | None,
     *,
     page: str = "cart",
-    with_nudges: bool = True,
+    max_nudges: int = MAX_NUDGES,
     engine: Engine | None = None,
 ) -> PricedCart:
     """Price `state` for `customer` with the engine, as the pages show it."""
@@ -166,8 +166,8 @@ def price_cart(
     context = engine.context(page=page)
     evaluation = engine.validate(customer, cart, state.codes, context)
     nudges: tuple[Nudge, ...] = ()
-    if with_nudges and cart.lines:
-        nudges = _nudges(evaluation, engine.qualify(customer, cart, context))
+    if max_nudges and cart.lines:
+        nudges = _nudges(evaluation, engine.qualify(customer, cart, context))[:max_nudges]
     return PricedCart(
         state=state,
         customer=customer,
@@ -261,6 +261,5 @@ def _nudges(evaluation: Evaluation, qualified: Sequence) -> tuple[Nudge, ...]:
         nudge = _nudge(offer.campaign_id, offer.name, offer.hint, offer.code)
         if nudge is not None:
             found[offer.campaign_id] = nudge
-    ranked = sorted(found.values(), key=lambda n: -n.progress)
-    return tuple(ranked[:MAX_NUDGES])
+    return tuple(sorted(found.values(), key=lambda n: -n.progress))
 

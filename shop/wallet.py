@@ -46,6 +46,7 @@ class WalletOffer:
     ends_at: datetime | None
     ends_text: str                # "Nov 30, 2026" (the last valid day, store time)
     used_up: bool = False
+    in_cart: bool = False         # the code is already entered in the shopper's cart
 
     @property
     def campaign_id(self) -> str:
@@ -90,7 +91,9 @@ def _last_day(campaign: c.Campaign) -> datetime | None:
     return end - timedelta(microseconds=1) if (end.hour, end.minute, end.second) == (0, 0, 0) else end
 
 
-def _wallet_offer(engine: Engine, offer: Offer, campaign: c.Campaign, customer: Customer, used_up: bool) -> WalletOffer:
+def _wallet_offer(
+    engine: Engine, offer: Offer, campaign: c.Campaign, customer: Customer, *, used_up: bool, in_cart: bool
+) -> WalletOffer:
     context = engine.context(page="wallet")
     view = offer_view(campaign, kind=KIND_BY_SOURCE[offer.source], code=offer.code, customer=customer,
                       context=context, currency=engine.currency)
@@ -99,7 +102,7 @@ def _wallet_offer(engine: Engine, offer: Offer, campaign: c.Campaign, customer: 
         view=view, campaign=campaign, source=offer.source, code=offer.code, status=offer.status,
         savings=offer.discount, message=offer.message, hint=offer.hint, ends_at=campaign.ends_at,
         ends_text=format_date(last.date(), format="medium", locale=engine.locale) if last else "",
-        used_up=used_up,
+        used_up=used_up, in_cart=in_cart,
     )
 
 
@@ -118,7 +121,7 @@ def _history(results: list[RedemptionResult], names: dict[str, str]) -> list[Sav
 
 def build_wallet(customer: Customer) -> Wallet:
     engine = promo_engine()
-    priced = price_cart(load_session_cart(), customer, page="wallet", with_nudges=False)
+    priced = price_cart(load_session_cart(), customer, page="wallet", max_nudges=0)
     context = engine.context(page="wallet")
     offers = engine.qualify(customer, priced.cart, context)
     held: dict[str, CodeInfo] = {info.code: info for info in engine.customer_codes(customer.id)}
@@ -138,7 +141,8 @@ def build_wallet(customer: Customer) -> Wallet:
             return None
         info = held.get(offer.code or "")
         used_up = info is not None and campaign.limits.per_code is not None and info.redeemed_count >= campaign.limits.per_code
-        return _wallet_offer(engine, offer, campaign, customer, used_up)
+        in_cart = offer.code is not None and offer.code in priced.state.codes
+        return _wallet_offer(engine, offer, campaign, customer, used_up=used_up, in_cart=in_cart)
 
     mine = [w for w in (wrap(o) for o in offers if o.source is OfferSource.WALLET) if w is not None]
     shown = [w for w in (wrap(o) for o in banner_offers(offers)) if w is not None]

@@ -56,6 +56,7 @@ def test_apply_to_cart_puts_the_code_in_the_cart(page, store, switch_persona):
     mine.get_by_role("button", name="Apply to cart").click()
 
     expect(page.get_by_text(f"Code {code} applied.")).to_be_visible()
+    expect(wallet_offer(page, "wallet-codes", "birthday").get_by_test_id("in-cart")).to_have_text("In your cart")
     open_cart(page, store)
     expect(code_result(page, code)).to_contain_text("Applied: you save $22.50.")
 
