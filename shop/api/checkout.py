@@ -52,7 +52,7 @@ RedeemBody = Obj({
 }, name="RedemptionRequest", refine=_has_items)
 
 RollbackBody = Obj({
-    "reason": Field(Str(max_length=500), required=True),
+    "reason": Field(Str(max_length=500, allow_newlines=True), required=True),
     "item_id": Field(Int(minimum=1, maximum=2**62),
                      description="Roll back one applied offer (an `items[].id`) instead of the whole order."),
 }, name="RollbackRequest")

@@ -10,6 +10,7 @@ integers, ``12.0`` is not an integer, and every number and string has an upper b
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -106,7 +107,6 @@ class Str(Schema):
     description: str = ""
     pattern_hint: str = ""              # human words for the pattern, for error messages
     allow_newlines: bool = False
-    upper: bool = False                 # codes are case-insensitive: store them upper-cased
     accept: Callable[[str], bool] | None = None   # a last check a pattern cannot express
     accept_hint: str = ""
     _compiled: re.Pattern[str] | None = field(default=None, init=False, repr=False)
@@ -124,8 +124,6 @@ class Str(Schema):
         if any(unicodedata.category(ch) == "Cc" and ch not in control_ok for ch in text):
             errors.append(FieldError(path, "must not contain control characters"))
             return _INVALID
-        if self.upper:
-            text = text.upper()
         if self.enum is not None and text not in self.enum:
             errors.append(FieldError(path, f"must be one of {', '.join(self.enum)}"))
             return _INVALID
@@ -319,7 +317,7 @@ class Obj(Schema):
                 if spec.required:
                     errors.append(FieldError(where, "is required"))
                 elif spec.default is not None:
-                    cleaned[key] = spec.default
+                    cleaned[key] = copy.deepcopy(spec.default)  # never share a mutable default
                 continue
             item = value[key]
             if item is None:
