@@ -90,7 +90,6 @@ class Api:
         self.description = description
         self.operations: list[Operation] = []
         self._authenticate = authenticate
-        self.unauthenticated_rules: set[tuple[str, str]] = set()
 
     def operation(
         self,

@@ -81,6 +81,7 @@ def test_oversized_bodies_get_413(api):
 
     error = error_of(api.post("/validations", data=big, content_type="application/json"), 413)
 
+    assert error["code"] == "request_entity_too_large"
     assert error["details"] == {"max_bytes": limit}
 
 
@@ -134,6 +135,7 @@ def test_non_integer_path_ids_are_404_not_500(api):
 def test_wrong_method_gets_405_in_the_envelope(api):
     error = error_of(api.request("DELETE", "/campaigns"), 405)
 
+    assert error["code"] == "method_not_allowed"
     assert error["details"]["allowed_methods"] == ["GET", "HEAD", "OPTIONS", "POST"]
 
 
