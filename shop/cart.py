@@ -182,11 +182,8 @@ def apply_code() -> Response:
         return respond(_current_priced(state), error=FormError("code", result.message, raw_code.strip()))
     if result is None or result.ok:
         return respond(priced, message=f"Code {code} applied.")
-    if result.status == "set_aside":
-        return respond(priced, message=f"{code}: {result.message}", level="info")
-    if result.hint:
-        return respond(priced, message=f"{code} isn't active yet: {result.hint}.", level="info")
-    return respond(priced, message=f"{code} can't be used: {result.message}", level="info")
+    # Kept in the cart (a bigger cart or another customer may make it work), with the reason.
+    return respond(priced, message=f"{code}: {result.explanation}", level="info")
 
 
 @bp.post("/cart/codes/remove")

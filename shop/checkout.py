@@ -140,7 +140,7 @@ def apply_code() -> Response:
         save_session_cart(state)
         return _code_response(_priced(), error=FormError("code", result.message, raw_code.strip()))
     if result is not None and not result.ok:
-        return _code_response(priced, message=f"{code}: {result.message}")
+        return _code_response(priced, message=f"{code}: {result.explanation}")
     return _code_response(priced, message=f"Code {code} applied.")
 
 

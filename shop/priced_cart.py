@@ -77,6 +77,17 @@ class CodeView:
     def ok(self) -> bool:
         return self.status == "applied"
 
+    @property
+    def explanation(self) -> str:
+        """The engine's reason and, when there is one, what would make the code work."""
+        parts = [self.message, self.hint] if self.hint else [self.message]
+        return " ".join(_sentence(part) for part in parts if part)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
 
 @dataclass(frozen=True)
 class Nudge:

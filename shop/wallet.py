@@ -22,7 +22,7 @@ from promo.results import Hint
 from promo.timing import local
 from shop.account import current_customer
 from shop.extensions import promo_engine
-from shop.offers import OfferView, banner_offers, offer_view
+from shop.offers import OfferView, is_available, offer_view
 from shop.priced_cart import PricedCart, load_session_cart, price_cart
 
 bp = Blueprint("wallet", __name__)
@@ -145,7 +145,9 @@ def build_wallet(customer: Customer) -> Wallet:
         return _wallet_offer(engine, offer, campaign, customer, used_up=used_up, in_cart=in_cart)
 
     mine = [w for w in (wrap(o) for o in offers if o.source is OfferSource.WALLET) if w is not None]
-    shown = [w for w in (wrap(o) for o in banner_offers(offers)) if w is not None]
+    # Every offer the customer could get by shopping: their own codes and what is listed here.
+    open_to_them = [o for o in offers if is_available(o) and (o.visible or o.source is OfferSource.WALLET)]
+    shown = [w for w in (wrap(o) for o in open_to_them) if w is not None]
     now = engine.now()
     usable = [w for w in shown if w.usable_now]
     # With an empty cart every minimum is a near miss at 0%: not worth a section.

@@ -1,0 +1,125 @@
+"""Real sign-in outside demo mode: hashed passwords, a session login, the wallet only for its owner."""
+from __future__ import annotations
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from shop.account import safe_next
+from shop.extensions import promo_engine
+
+
+@pytest.fixture
+def app(fresh_shop):
+    app = fresh_shop(DEMO_MODE=False)
+    promo_engine(app).set_password_hash("vip", generate_password_hash("espresso-every-day"))
+    return app
+
+
+def sign_in(client, email: str, password: str, **extra):
+    return client.post("/signin", data={"email": email, "password": password, **extra})
+
+
+def test_no_persona_switcher_outside_demo_mode(app):
+    page = app.test_client().get("/cart").get_data(as_text=True)
+
+    assert "persona-switcher" not in page
+    assert app.test_client().post("/demo/persona", data={"persona": "vip"}).status_code == 404
+
+
+def test_signing_in_opens_the_customers_own_wallet(app):
+    client = app.test_client()
+
+    response = sign_in(client, "Victor@Example.com ", "espresso-every-day")
+
+    assert response.status_code == 303 and response.headers["Location"] == "/wallet"
+    wallet = client.get("/wallet").get_data(as_text=True)
+    assert "Victor&#39;s wallet" in wallet and "SORRY-" in wallet
+
+
+@pytest.mark.parametrize("email, password", [
+    ("victor@example.com", "wrong password"),
+    ("nobody@example.com", "espresso-every-day"),
+    ("nora@example.com", "anything"),          # a customer without a password cannot sign in
+])
+def test_a_failed_sign_in_does_not_say_which_part_was_wrong(app, email, password):
+    client = app.test_client()
+
+    response = sign_in(client, email, password)
+
+    assert response.status_code == 422
+    assert "That email and password don&#39;t match an account." in response.get_data(as_text=True)
+    assert 'data-testid="wallet-guest"' in client.get("/wallet").get_data(as_text=True)
+
+
+def test_empty_fields_are_asked_for(app):
+    response = sign_in(app.test_client(), "", "")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Enter your email address." in html and "Enter your password." in html
+
+
+def test_registering_stores_a_hash_and_signs_in(app):
+    client = app.test_client()
+
+    response = client.post("/register", data={"name": "Rosa Roaster", "email": "Rosa@Example.com",
+                                              "password": "pour-over-please", "next": "/cart"})
+
+    assert response.status_code == 303 and response.headers["Location"] == "/cart"
+    engine = promo_engine(app)
+    customer, password_hash = engine.find_customer_by_email("rosa@example.com")
+    assert customer.name == "Rosa Roaster"
+    assert password_hash and "pour-over-please" not in password_hash
+    assert "Rosa&#39;s wallet" in client.get("/wallet").get_data(as_text=True)
+    # and the same person can come back later
+    other = app.test_client()
+    assert sign_in(other, "rosa@example.com", "pour-over-please").status_code == 303
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"name": "", "email": "a@example.com", "password": "long enough"}, "Enter your name."),
+    ({"name": "A", "email": "not-an-email", "password": "long enough"}, "Enter an email address like name@example.com."),
+    ({"name": "A", "email": "a@example.com", "password": "short"}, "Use at least 8 characters."),
+    ({"name": "A", "email": "victor@example.com", "password": "long enough"}, "An account with this email already exists."),
+])
+def test_registration_problems_are_explained(app, form, message):
+    response = app.test_client().post("/register", data=form)
+
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_signing_out_forgets_the_customer_but_keeps_the_cart(app):
+    client = app.test_client()
+    sign_in(client, "victor@example.com", "espresso-every-day")
+    client.post("/cart/add", data={"sku": "MERCH-MUG", "quantity": "1"})
+
+    assert client.post("/signout").status_code == 303
+
+    assert 'data-testid="wallet-guest"' in client.get("/wallet").get_data(as_text=True)
+    assert 'data-testid="cart-count">1<' in client.get("/cart").get_data(as_text=True)
+
+
+def test_signing_in_reprices_the_cart_for_the_customer(app):
+    client = app.test_client()
+    client.post("/cart/add", data={"sku": "MERCH-MUG", "quantity": "1"})
+    client.post("/cart/codes", data={"code": "BLCKFRDY"})
+    assert "Sign in to use this offer." in client.get("/cart").get_data(as_text=True)
+
+    sign_in(client, "victor@example.com", "espresso-every-day")
+
+    assert "Applied: you save $3.20." in client.get("/cart").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("/wallet", "/wallet"),
+    ("/cart?x=1", "/cart?x=1"),
+    (None, "/home"),
+    ("", "/home"),
+    ("//evil.example/x", "/home"),
+    ("https://evil.example/", "/home"),
+    ("/\\evil.example", "/home"),
+    ("wallet", "/home"),
+])
+def test_redirects_after_sign_in_stay_on_this_site(raw, expected):
+    assert safe_next(raw, "/home") == expected

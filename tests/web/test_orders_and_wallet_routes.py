@@ -1,0 +1,113 @@
+"""Orders and the wallet belong to one customer: cancelling rolls back, savings add up."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from shop.extensions import promo_engine
+from conftest import STORE_NOW, as_persona, htmx
+
+
+def buy(client, sku: str, *codes: str) -> int:
+    client.post("/cart/add", data={"sku": sku, "quantity": "1"})
+    for code in codes:
+        client.post("/cart/codes", data={"code": code})
+    page = client.get("/checkout").get_data(as_text=True)
+    token = re.search(r'name="checkout_token" value="(\w+)"', page).group(1)
+    response = client.post("/checkout", data={"name": "Ada", "email": "ada@example.com", "checkout_token": token})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+@pytest.fixture
+def app(fresh_shop):
+    return fresh_shop()
+
+
+def test_cancelling_rolls_the_redemption_back_once(app):
+    client = app.test_client()
+    as_persona(client, "vip")
+    order = buy(client, "GIFT-L", "HAPPY10")
+
+    first = client.post(f"/orders/{order}/cancel", headers=htmx(target=f"order-{order}"))
+    again = client.post(f"/orders/{order}/cancel")
+
+    assert first.status_code == 200
+    assert 'data-status="cancelled"' in first.get_data(as_text=True)
+    assert "You can use HAPPY10 again." in first.headers["HX-Trigger"]
+    assert again.status_code == 303
+    result = promo_engine(app).get_redemption(order)
+    assert result.order.status == "cancelled"
+    assert all(item.status == "rolled_back" for item in result.items)
+
+
+def test_nobody_else_can_cancel_an_order(app):
+    owner, other = app.test_client(), app.test_client()
+    as_persona(owner, "vip")
+    as_persona(other, "dormant")
+    order = buy(owner, "GIFT-S")
+
+    assert other.post(f"/orders/{order}/cancel").status_code == 404
+    assert app.test_client().post(f"/orders/{order}/cancel").status_code == 404
+    assert promo_engine(app).get_redemption(order).order.status == "placed"
+
+
+def test_order_history_lists_only_the_shoppers_own_orders(app):
+    vip, guest = app.test_client(), app.test_client()
+    as_persona(vip, "vip")
+    buy(vip, "GIFT-S")
+    buy(guest, "GIFT-M")
+
+    vip_page = vip.get("/orders").get_data(as_text=True)
+    guest_page = guest.get("/orders").get_data(as_text=True)
+
+    assert vip_page.count('data-testid="order"') == 1 and "$30.95" in vip_page        # 25.00 + 5.95
+    assert guest_page.count('data-testid="order"') == 1 and "$50.00" in guest_page    # ships free
+    assert 'data-testid="orders-empty"' in app.test_client().get("/orders").get_data(as_text=True)
+
+
+def test_the_wallet_is_the_customers_own(app):
+    guest = app.test_client().get("/wallet").get_data(as_text=True)
+    assert 'data-testid="wallet-guest"' in guest and "SORRY-" not in guest
+
+    vip, birthday = app.test_client(), app.test_client()
+    as_persona(vip, "vip")
+    as_persona(birthday, "birthday")
+    vip_page = vip.get("/wallet").get_data(as_text=True)
+    birthday_page = birthday.get("/wallet").get_data(as_text=True)
+
+    assert "SORRY-" in vip_page and "BDAY-" not in vip_page
+    assert "BDAY-" in birthday_page and "SORRY-" not in birthday_page
+
+
+def test_saved_this_year_counts_placed_orders_only(app):
+    client = app.test_client()
+    as_persona(client, "vip")
+    kept = buy(client, "GIFT-M", "HAPPY10")           # saves $5.00 (shipping is free anyway at $50)
+    cancelled = buy(client, "GIFT-L", "HAPPY10")      # would save $10.00
+    client.post(f"/orders/{cancelled}/cancel")
+
+    page = client.get("/wallet").get_data(as_text=True)
+
+    assert re.search(r'data-testid="saved-this-year">You saved <strong>\$5\.00</strong> in 2026', page)
+    assert page.count('data-testid="history-entry"') == 1
+    assert kept
+
+
+def test_offers_ending_within_two_weeks_are_listed_with_their_last_day(app):
+    engine = promo_engine(app)
+    last_day = (STORE_NOW + timedelta(days=5)).date()
+    engine.create_campaign({
+        "id": "week-sale", "name": "Week sale", "kind": "promotion",
+        "active": {"until": last_day.isoformat()}, "effect": {"type": "percent_off_order", "percent": 5},
+    })
+    client = app.test_client()
+    as_persona(client, "vip")
+
+    page = client.get("/wallet").get_data(as_text=True)
+
+    expiring = page[page.index('data-testid="wallet-expiring"'):]
+    assert "Week sale" in expiring and "Last day Nov 30, 2026" in expiring
+    assert "Black Friday" not in expiring        # runs another year
