@@ -8,7 +8,7 @@ import re
 import pytest
 
 from shop.extensions import promo_engine
-from conftest import as_persona, htmx, session_cart
+from webkit import as_persona, htmx, session_cart
 
 
 def test_an_empty_cart_page_says_so(shopper):

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from shop.extensions import promo_engine
-from conftest import as_persona, htmx, session_cart
+from webkit import as_persona, htmx, session_cart
 
 
 def checkout_token(client) -> str:

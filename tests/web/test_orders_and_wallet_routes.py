@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from shop.extensions import promo_engine
-from conftest import STORE_NOW, as_persona, htmx
+from webkit import STORE_NOW, as_persona, htmx
 
 
 def buy(client, sku: str, *codes: str) -> int:
