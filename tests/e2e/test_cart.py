@@ -4,6 +4,8 @@ Seeded Arabica & Co. store on its frozen clock (Wednesday Nov 25, 2026, 10:30 Ne
 Friday runs, happy hour does not. Shipping is a flat $5.95, free from $50 (after discounts).
 """
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
@@ -194,6 +196,50 @@ def test_gear_adds_a_free_tote_as_its_own_line(page, store):
     expect(tote.get_by_test_id("line-now")).to_have_text("Free")
     expect(page.get_by_test_id("cart-count")).to_have_text("1")
     expect(total(page)).to_have_text("$33.95")     # 28.00 + 5.95 shipping (the tote doesn't count to $50)
+
+
+def test_a_dripper_makes_the_filters_half_price(page, store):
+    add_to_cart(page, store, "GEAR-DRIPPER")
+    add_to_cart(page, store, "GEAR-FILTERS")
+    open_cart(page, store)
+
+    filters = cart_line(page, "GEAR-FILTERS")
+    expect(filters.get_by_test_id("line-discount")).to_have_text("−$3.50 Dripper + filters")
+    expect(filters.get_by_test_id("line-now")).to_have_text("$3.50")
+    expect(total(page)).to_have_text("$37.45")     # 28.00 + 3.50 + 5.95, the tote free
+
+
+def test_the_eleventh_mug_is_free(page, store):
+    add_to_cart(page, store, "MERCH-MUG", 10)      # $160.00: 10% off, and one more is free
+    open_cart(page, store)
+    expect(page.locator("[data-testid=nudge][data-campaign=ten-plus-one]")).to_contain_text("Add 1 more item to get")
+    expect(total(page)).to_have_text("$144.00")
+
+    cart_line(page, "MERCH-MUG").get_by_role("button", name="One more Stoneware Mug").click()
+
+    expect(page.locator("[data-testid=applied-offer][data-campaign=ten-plus-one]")).to_contain_text("−$16.00")
+    expect(cart_line(page, "MERCH-MUG").get_by_test_id("line-quantity")).to_have_value("11")
+    expect(total(page)).to_have_text("$144.00")
+
+
+def test_the_win_back_code_works_for_a_dormant_customer(page, store, switch_persona):
+    switch_persona(page, "dormant")
+    add_to_cart(page, store, "MERCH-MUG")
+    open_cart(page, store)
+
+    enter_code(page, "welcomeback")
+
+    expect(code_result(page, "WELCOMEBACK")).to_contain_text("Applied: you save $2.40.")
+    expect(total(page)).to_have_text("$19.55")
+
+
+def test_happy_hour_takes_fifteen_percent_off_on_weekday_afternoons(page, store, at_store_time):
+    at_store_time(datetime(2026, 11, 25, 16, 30, tzinfo=ZoneInfo("America/New_York")))
+    add_to_cart(page, store, "ARA-COL-HUILA")
+    open_cart(page, store)
+
+    expect(page.locator("[data-testid=applied-offer][data-campaign=happy-hour]")).to_contain_text("−$2.63")
+    expect(total(page)).to_have_text("$20.82")     # 17.50 - 2.625 rounded half up + 5.95
 
 
 def test_switching_persona_recalculates_the_cart(page, store, switch_persona):
