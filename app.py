@@ -52,6 +52,8 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
         "STORE_CURRENCY": env.get("PROMOSHOP_STORE_CURRENCY") or "USD",
         "STORE_LOCALE": env.get("PROMOSHOP_STORE_LOCALE") or "en_US",
         "DEMO_MODE": parse_bool("PROMOSHOP_DEMO_MODE", env.get("PROMOSHOP_DEMO_MODE", "true")),
+        # Flat shipping fee in minor units of STORE_CURRENCY; free-shipping promotions discount it.
+        "SHIPPING_FEE": env.get("PROMOSHOP_SHIPPING_FEE") or "595",
         # The scenario pack the demo store is seeded from; its personas fill the header switcher.
         "DEMO_SCENARIO": env.get("PROMOSHOP_SCENARIO") or "scenarios/arabica.yaml",
         "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -73,6 +75,9 @@ def _validate(config: Mapping[str, Any]) -> None:
     currency = config["STORE_CURRENCY"]
     if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha() and currency.isupper()):
         raise ValueError(f"STORE_CURRENCY must be a three-letter ISO 4217 code like 'USD', got {currency!r}")
+    fee = str(config["SHIPPING_FEE"]).strip()
+    if not (fee.isascii() and fee.isdigit() and len(fee) <= 9):
+        raise ValueError(f"SHIPPING_FEE must be a whole number of minor units (595 is $5.95), got {config['SHIPPING_FEE']!r}")
 
 
 def _vary_on_htmx(response: Response) -> Response:
@@ -125,6 +130,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(overrides)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     _validate(app.config)
+    app.config["SHIPPING_FEE"] = int(str(app.config["SHIPPING_FEE"]).strip())
 
     init_extensions(app)
     register_blueprints(app)

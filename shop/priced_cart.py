@@ -22,7 +22,6 @@ from shop.cart_state import SessionCart
 from shop.extensions import promo_engine
 from shop.showcase import product_image_url
 
-DEFAULT_SHIPPING_FEE = 595     # minor units; PROMOSHOP_SHIPPING_FEE / SHIPPING_FEE overrides it
 MAX_NUDGES = 3              # in the cart; checkout shows only the closest one
 
 
@@ -143,7 +142,8 @@ class PricedCart:
 
 
 def shipping_fee() -> int:
-    return int(current_app.config.get("SHIPPING_FEE", DEFAULT_SHIPPING_FEE))
+    """The flat fee (config SHIPPING_FEE, minor units); free-shipping promotions discount it."""
+    return current_app.config["SHIPPING_FEE"]
 
 
 def catalogue(engine: Engine | None = None) -> dict[str, Product]:

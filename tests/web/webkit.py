@@ -1,6 +1,7 @@
 """Helpers for the web tests: the seeded store, and requests as htmx or a persona would send them."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -38,3 +39,8 @@ def session_cart(client) -> dict:
 def as_persona(client, key: str) -> None:
     response = client.post("/demo/persona", data={"persona": key})
     assert response.status_code == 303
+
+
+def visible_text(html: str) -> str:
+    """The page's words with tags dropped and whitespace collapsed, for "Shipping $5.95" checks."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace("&#39;", "'").replace("&amp;", "&")
