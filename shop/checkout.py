@@ -211,7 +211,10 @@ def place_order() -> Response:
 
 @bp.get("/checkout/confirmation/<int:redemption_id>")
 def confirmation(redemption_id: int) -> str:
+    """The order as placed, with what the shopper saved; also the order's details page later."""
     view = order_view(redemption_id)
     if view is None or not owns_order(view.result):
         abort(404)
-    return render_template("confirmation.html", order=view, active_section="checkout")
+    last = session.get(LAST_ORDER_KEY)
+    just_placed = isinstance(last, dict) and last.get("id") == redemption_id and not view.cancelled
+    return render_template("confirmation.html", order=view, just_placed=just_placed, active_section="orders")

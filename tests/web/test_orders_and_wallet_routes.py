@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from shop.extensions import promo_engine
-from webkit import STORE_NOW, as_persona, htmx
+from webkit import STORE_NOW, as_persona, htmx, visible_text
 
 
 def buy(client, sku: str, *codes: str) -> int:
@@ -41,6 +41,20 @@ def test_cancelling_rolls_the_redemption_back_once(app):
     result = promo_engine(app).get_redemption(order)
     assert result.order.status == "cancelled"
     assert all(item.status == "rolled_back" for item in result.items)
+
+
+def test_the_details_page_of_a_cancelled_order_says_so(app):
+    client = app.test_client()
+    as_persona(client, "vip")
+    order = buy(client, "GIFT-M", "HAPPY10")
+    assert "Your order is placed" in visible_text(client.get(f"/checkout/confirmation/{order}").get_data(as_text=True))
+
+    client.post(f"/orders/{order}/cancel")
+
+    page = visible_text(client.get(f"/checkout/confirmation/{order}").get_data(as_text=True))
+    assert "Your order is placed" not in page
+    assert "Placed Nov 25, 2026 · Cancelled" in page
+    assert "HAPPY10 Happy 10 (given back) −$5.00" in page
 
 
 def test_nobody_else_can_cancel_an_order(app):
