@@ -21,6 +21,10 @@
     showToast(detail.message || detail.value, detail.level);
   });
 
+  // On a phone the category row scrolls sideways; keep the current category in view.
+  var current = document.querySelector(".category-nav [aria-current=page]");
+  if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest", inline: "center" });
+
   // Copy-code buttons: <button data-copy-code="HAPPY10">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy-code]");

@@ -196,3 +196,28 @@ def test_pages_fit_a_phone_screen(mobile_page, store, screenshot):
         overflow = mobile_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 375px"
         screenshot(f"mobile-{name}", page=mobile_page)
+
+
+def test_add_from_a_category_card_updates_the_cart_badge_in_place(page, store):
+    page.goto(store + "/shop/blends")
+    badge = page.get_by_test_id("cart-count")
+    expect(badge).to_have_text("0")
+
+    page.get_by_role("button", name="Add House Blend to cart").click()
+
+    expect(badge).to_have_text("1")
+    expect(page.locator("#toasts")).to_contain_text("Added House Blend to your cart.")
+    expect(page).to_have_url(store + "/shop/blends")   # no page load: htmx swapped the badge only
+
+
+def test_add_from_a_category_card_works_without_javascript(browser, store):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(store + "/shop/merch?sale=1")
+        page.get_by_role("button", name="Add Travel Tumbler to cart").click()
+        expect(page).to_have_url(store + "/shop/merch?sale=1")
+        expect(page.get_by_role("status").filter(has_text="Added Travel Tumbler to your cart.")).to_be_visible()
+        expect(page.get_by_test_id("cart-count")).to_have_text("1")
+    finally:
+        context.close()
