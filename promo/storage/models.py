@@ -308,3 +308,87 @@ class ApiKeyRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# ---- referrals, gift cards and loyalty points (promo.referrals, promo.giftcards, promo.loyalty) ----
+
+
+class ReferralRow(Base):
+    """A friend who ordered with an advocate's referral code, and what the advocate got for it."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
+    advocate_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    friend_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    # pending (waiting for the conversion event) / converted / revoked (the order was rolled back)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    reward_code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id"))
+    bonus_code_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    converted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Each friend counts once per referral campaign.
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "friend_id"),
+        CheckConstraint("status IN ('pending', 'converted', 'revoked')", name="status"),
+    )
+
+
+class GiftCardLedgerRow(Base):
+    """Every change to a gift card's balance; `amount` is signed (a redemption is negative)."""
+
+    __tablename__ = "gift_card_ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(Money)
+    balance_after: Mapped[int] = mapped_column(Money)
+    actor: Mapped[str] = mapped_column(String(200), default="system")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('redemption', 'refund', 'top_up')", name="kind"),
+        CheckConstraint("balance_after >= 0", name="balance_after"),
+    )
+
+
+class LoyaltyAccountRow(Base):
+    """A customer's points in one loyalty programme; never below zero."""
+
+    __tablename__ = "loyalty_accounts"
+
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), primary_key=True, index=True)
+    points: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (CheckConstraint("points >= 0", name="points"),)
+
+
+class LoyaltyLedgerRow(Base):
+    """Every change to a points balance; `points` is signed (earn +, spend and reverse -)."""
+
+    __tablename__ = "loyalty_ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    points: Mapped[int] = mapped_column(BigInteger)
+    balance_after: Mapped[int] = mapped_column(BigInteger)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    reward_code: Mapped[str | None] = mapped_column(String(CODE_LENGTH))
+    # A spend's idempotency key: the same key spends once.
+    spend_key: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('earn', 'spend', 'reverse')", name="kind"),
+        UniqueConstraint("campaign_id", "customer_id", "spend_key"),
+    )
