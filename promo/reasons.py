@@ -36,6 +36,12 @@ class Reason(StrEnum):
     EXCLUSIVE_CONFLICT = "exclusive_conflict"    # set aside: another combination saves more
     MAX_OFFERS_REACHED = "max_offers_reached"
     WRONG_CURRENCY = "wrong_currency"
+    # referral codes (promo.referrals) and gift cards (promo.giftcards)
+    REFERRAL_LOGIN_REQUIRED = "referral_login_required"
+    REFERRAL_SELF = "referral_self"
+    REFERRAL_NOT_NEW_CUSTOMER = "referral_not_new_customer"
+    REFERRAL_ALREADY_COUNTED = "referral_already_counted"
+    GIFT_CARD_EMPTY = "gift_card_empty"
 
 
 MESSAGES: dict[Reason, str] = {
@@ -61,6 +67,11 @@ MESSAGES: dict[Reason, str] = {
     Reason.EXCLUSIVE_CONFLICT: "This offer can't be combined with a better deal in your cart.",
     Reason.MAX_OFFERS_REACHED: "Your cart already has the maximum number of offers.",
     Reason.WRONG_CURRENCY: "This offer isn't available in this currency.",
+    Reason.REFERRAL_LOGIN_REQUIRED: "Sign in or create an account to use a friend's referral code.",
+    Reason.REFERRAL_SELF: "That's your own referral code: share it with friends, they get the discount.",
+    Reason.REFERRAL_NOT_NEW_CUSTOMER: "Referral codes are for a first order only.",
+    Reason.REFERRAL_ALREADY_COUNTED: "You've already been referred by a friend.",
+    Reason.GIFT_CARD_EMPTY: "This gift card has no balance left.",
 }
 
 
