@@ -40,7 +40,8 @@ def daily_bars(per_day: list[tuple[date, int, int]]) -> Markup:
         title = escape(f"{day:%b %d}: {count} redemption{'s' if count != 1 else ''}, {money(discount)} off")
         parts.append(f'<rect class="chart-bar" x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{h:.1f}">'
                      f'<title>{title}</title></rect>')
-        if i % 7 == 0 or i == len(per_day) - 1:
+        # Weekly labels counted back from today, so the newest day is always labelled.
+        if (len(per_day) - 1 - i) % 7 == 0:
             parts.append(f'<text class="chart-axis" x="{x + slot * 0.35:.1f}" y="{HEIGHT - 8}" '
                          f'text-anchor="middle">{day:%b %d}</text>')
     parts.append("</svg>")
@@ -50,7 +51,7 @@ def daily_bars(per_day: list[tuple[date, int, int]]) -> Markup:
 def budget_gauge(used: int, cap: int | None) -> Markup:
     """Discount granted against the budget: a filled bar, or the plain amount without a budget."""
     if not cap:
-        return Markup(f'<p class="gauge-none">{escape(money(used))} given; this campaign has no budget.</p>')
+        return Markup(f'<p class="gauge-none">No budget set.</p>')
     share = min(used / cap, 1.0)
     state = "danger" if share >= 0.9 else "warn" if share >= 0.7 else "ok"
     label = escape(f"{money(used)} of {money(cap)} budget used ({share:.0%})")

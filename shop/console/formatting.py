@@ -3,9 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, current_app
 
+from promo.campaign import Campaign
+
 from promo.money import format_money
+from shop.banners import last_valid_day
 
 
 def money(amount: int | None, currency: str | None = None) -> str:
@@ -28,6 +33,15 @@ def day(moment: datetime | None) -> str:
     return when(moment, "%b %d, %Y")
 
 
+def runs(campaign: Campaign | None) -> str:
+    """When a campaign applies: "Nov 01, 2026 → Nov 30, 2027", its last day inclusive."""
+    if campaign is None or (campaign.starts_at is None and campaign.ends_at is None):
+        return "Always on"
+    first = campaign.starts_at.astimezone(ZoneInfo(campaign.timezone)).strftime("%b %d, %Y") if campaign.starts_at else "Any time"
+    last = last_valid_day(campaign)
+    return f"{first} → {last:%b %d, %Y}" if last else f"From {first}"
+
+
 def percent_of(used: int, cap: int | None) -> int:
     if not cap:
         return 0
@@ -35,5 +49,5 @@ def percent_of(used: int, cap: int | None) -> int:
 
 
 def register_filters(bp: Blueprint) -> None:
-    for name, function in {"money": money, "when": when, "day": day, "percent_of": percent_of}.items():
+    for name, function in {"money": money, "when": when, "day": day, "percent_of": percent_of, "runs": runs}.items():
         bp.add_app_template_filter(function, f"console_{name}")

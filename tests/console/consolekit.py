@@ -28,13 +28,19 @@ def sample_cart(quantity: int = 2) -> Cart:
     return Cart((CartLine("BEAN", "House beans", 3000, quantity), CartLine("MUG", "Mug", 1500, 1)))
 
 
+def create_console_users(app: Flask) -> None:
+    """One console user per role, all with PASSWORD."""
+    with app.app_context():
+        for role, email in EMAILS.items():
+            create_user(email, PASSWORD, role, actor="test")
+
+
 def seed(app: Flask) -> None:
     with app.app_context():
         engine = promo_engine()
         for definition in (HAPPY10, AUTO5, SORRY):
             engine.create_campaign(definition, actor="test")
-        for role, email in EMAILS.items():
-            create_user(email, PASSWORD, role, actor="test")
+    create_console_users(app)
 
 
 def sign_in(client: FlaskClient, role: Role) -> FlaskClient:
