@@ -854,14 +854,25 @@ def _gift_card_section(raw: Any, path: str, p: _Problems) -> dict:
 
 
 def _loyalty_section(raw: Any, path: str, p: _Problems) -> dict:
-    fields = _fields(raw, path, p, ("points_per_unit", "unit", "rewards"), ("points_per_unit",))
+    fields = _fields(raw, path, p, ("points_per_unit", "unit", "multipliers", "rewards"), ("points_per_unit",))
     if not fields or "points_per_unit" not in fields:
         return {}
     section: dict[str, Any] = {
         "points_per_unit": _int(fields["points_per_unit"], _join(path, "points_per_unit"), p, minimum=1),
         "unit": _money(fields.get("unit", 100), _join(path, "unit"), p, minimum=1),
+        "multipliers": {},
         "rewards": (),
     }
+    if "multipliers" in fields:
+        where = _join(path, "multipliers")
+        raw_multipliers = fields["multipliers"]
+        if not isinstance(raw_multipliers, dict) or len(raw_multipliers) > 100:
+            p.add(where, f"must map category slugs to whole-number multipliers, got {_show(raw_multipliers)}")
+        else:
+            section["multipliers"] = {
+                str(category).casefold(): _int(factor, _join(where, str(category)), p, minimum=1, maximum=100)
+                for category, factor in raw_multipliers.items()
+            }
     if "rewards" in fields:
         where = _join(path, "rewards")
         raw_rewards = fields["rewards"]
@@ -883,10 +894,16 @@ def _loyalty_section(raw: Any, path: str, p: _Problems) -> dict:
 
 
 def _referral_section(raw: Any, path: str, p: _Problems) -> dict:
-    fields = _fields(raw, path, p, ("reward", "bonuses"), ("reward",))
+    fields = _fields(raw, path, p, ("reward", "bonuses", "conversion"), ("reward",))
     if not fields or "reward" not in fields:
         return {}
-    section: dict[str, Any] = {"reward": _effect(fields["reward"], _join(path, "reward"), p), "bonuses": ()}
+    section: dict[str, Any] = {"reward": _effect(fields["reward"], _join(path, "reward"), p), "bonuses": (),
+                               "conversion": "order_paid"}
+    if "conversion" in fields:
+        event = _text(fields["conversion"], _join(path, "conversion"), p, max_length=64)
+        if event is not None and not _ID.match(event):
+            p.add(_join(path, "conversion"), f"must be order_paid or an event name (a lower-case slug), got {_show(event)}")
+        section["conversion"] = event
     if "bonuses" in fields:
         where = _join(path, "bonuses")
         raw_bonuses = fields["bonuses"]
