@@ -215,7 +215,7 @@ def test_gift_card_loyalty_and_referral_sections_go_to_options():
           rewards: [{name: Free filters, points: 200, effect: {type: amount_off_order, amount: 450}}]
     """)
     assert loyalty.options["loyalty"] == {
-        "points_per_unit": 1, "unit": 100,
+        "points_per_unit": 1, "unit": 100, "multipliers": {},
         "rewards": ({"name": "Free filters", "points": 200, "effect": c.AmountOffOrder(450)},),
     }
 
@@ -234,6 +234,7 @@ def test_gift_card_loyalty_and_referral_sections_go_to_options():
     assert referral.options["referral"] == {
         "reward": c.AmountOffOrder(1000),
         "bonuses": ({"referrals": 5, "reward": c.PercentOffOrder(Decimal(20))},),
+        "conversion": "order_paid",
     }
 
 
