@@ -1167,3 +1167,13 @@ def load_definitions(path: str | Path, *, timezone: str = "UTC") -> list[c.Campa
             raise DefinitionError([FieldError(str(file), "is nested too deeply")]) from None
         return _campaign_list(data, timezone)
     return _campaign_list(load_yaml(text, str(file)), timezone)
+
+
+def parse_condition(raw: Any, path: str = "if") -> Condition:
+    """Read one condition in the eligibility format on its own (distribution rules' `if:`).
+    Raises DefinitionError naming each problem's path under `path`."""
+    problems = _Problems()
+    condition = _condition(raw, path, problems)
+    if problems.errors or condition is None:
+        raise DefinitionError(problems.errors or [FieldError(path, "is not a valid condition")])
+    return condition
