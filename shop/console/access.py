@@ -1,8 +1,10 @@
 """Who is using the console, and what they may do.
 
 The signed session cookie holds the user id and the time of their last request. A console
-session ends after CONSOLE_IDLE_TIMEOUT without a request (8 hours by default), whatever
-PERMANENT_SESSION_LIFETIME says for shoppers. Every non-GET request needs at least the
+session ends after CONSOLE_IDLE_TIMEOUT without a request (8 hours by default). The check is
+ours rather than PERMANENT_SESSION_LIFETIME because the cookie is shared with the storefront:
+a shopper's cart must not expire on the console's schedule, nor the console on the cart's.
+Signing out removes only the console's keys. Every non-GET request needs at least the
 marketer role, so a viewer cannot change anything even through a hand-made request.
 """
 from __future__ import annotations
@@ -36,7 +38,6 @@ def sign_in(user: ConsoleUser) -> None:
     session.pop(USER_KEY, None)
     session[USER_KEY] = user.id
     session[SEEN_KEY] = int(time.time())
-    session.permanent = True
 
 
 def sign_out() -> None:

@@ -9,6 +9,7 @@ from flask import render_template, request
 
 from promo.records import AuditEntry
 from shop.console import bp
+from shop.console.paging import next_page_url
 from shop.console.queries import AuditFilter, audit_entries, audit_object_types
 
 
@@ -41,5 +42,6 @@ def audit_log():
         end=_date("to"),
     )
     entries, next_before = audit_entries(where, before_id=request.args.get("before", type=int))
-    return render_template("console/audit.html", entries=entries, next_before=next_before, where=where,
+    return render_template("console/audit.html", entries=entries, where=where,
+                           older_url=next_page_url("console.audit_log", "before", next_before),
                            types=audit_object_types(), changes=changes)

@@ -10,6 +10,7 @@ from shop.console.access import current_user, requires
 from shop.console.csv_stream import csv_response
 from shop.console.jobs import get_job, start_job
 from shop.console.models import Role
+from shop.console.paging import next_page_url
 from shop.console.queries import search_codes, stream_codes
 from shop.extensions import promo_engine
 
@@ -23,6 +24,7 @@ def codes():
     status = request.args.get("status") if request.args.get("status") in ("active", "disabled") else None
     found = search_codes(query, campaign_id=campaign_id, status=status, after=request.args.get("after") or None)
     return render_template("console/codes.html", found=found, q=query, campaign_id=campaign_id, status=status,
+                           next_url=next_page_url("console.codes", "after", found.next_after),
                            campaigns=promo_engine().list_campaigns())
 
 

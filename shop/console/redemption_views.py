@@ -11,6 +11,7 @@ from shop.console import bp
 from shop.console.access import current_user, requires
 from shop.console.csv_stream import csv_response
 from shop.console.models import Role
+from shop.console.paging import next_page_url
 from shop.console.queries import RedemptionFilter, find_redemptions, stream_redemptions
 from shop.extensions import promo_engine
 
@@ -41,7 +42,8 @@ def redemptions():
     where = _filter(problems)
     before = request.args.get("before", type=int)
     results, next_before = find_redemptions(where, before_id=before)
-    return render_template("console/redemptions.html", results=results, next_before=next_before, where=where,
+    older_url = next_page_url("console.redemptions", "before", next_before)
+    return render_template("console/redemptions.html", results=results, older_url=older_url, where=where,
                            problems=problems, campaigns=promo_engine().list_campaigns()), 400 if problems else 200
 
 

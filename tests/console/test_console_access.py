@@ -200,3 +200,21 @@ def test_demo_admin_prints_working_credentials_and_can_run_twice(make_app):
 
     refused = make_app(DEMO_MODE=False).test_cli_runner().invoke(args=["promo", "create-admin", "--demo"])
     assert refused.exit_code != 0 and "DEMO_MODE" in refused.output
+
+
+def test_signing_out_of_the_console_keeps_the_shoppers_session(as_role):
+    client = as_role(Role.MARKETER)
+    with client.session_transaction() as session:
+        session["cart"] = {"BEAN": 2}
+    client.post("/console/logout")
+    with client.session_transaction() as session:
+        assert session["cart"] == {"BEAN": 2}
+    assert client.get("/console/campaigns").status_code == 302
+
+
+def test_htmx_requests_after_expiry_are_sent_to_the_login_page(as_role):
+    client = as_role(Role.MARKETER)
+    client.post("/console/logout")
+    response = client.get("/console/jobs/1", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/console/login")

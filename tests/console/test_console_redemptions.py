@@ -153,3 +153,13 @@ def test_audit_log_filters_and_offers_no_way_to_change_it(marketer, engine, cons
     assert '<dt>status</dt><dd><del>"active"</del> → <ins>"paused"</ins></dd>' in page
     audit_rules = [r for r in console_app.url_map.iter_rules() if r.rule.startswith("/console/audit")]
     assert all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in audit_rules)
+
+
+def test_redemption_pages_keep_the_filters(marketer, engine):
+    for n in range(51):
+        engine.redeem(None, sample_cart(), [], order_ref=f"P-{n}")
+    today = engine.now().date()
+    page = marketer.get(f"/console/redemptions?campaign=auto5&from={today}&to={today}").get_data(as_text=True)
+    older = re.search(r'href="([^"]*before=\d+[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert f"from={today}" in older and f"to={today}" in older and "campaign=auto5" in older
+    assert "<code>P-0</code>" in marketer.get(older).get_data(as_text=True)
