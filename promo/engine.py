@@ -48,6 +48,16 @@ from .codes import check_capacity, check_pattern, normalise_code
 from .definition import DefinitionError, parse_campaign
 from .domain import Cart, Context, Customer
 from .errors import Conflict, InvalidRequest, LimitExceeded, NotFound, PoolEmpty, PromoError, RedemptionRefused
+from .incentive_records import (
+    GiftCardBalance,
+    GiftCardPayment,
+    PointsAccount,
+    PointsSpend,
+    ReferralCode,
+    ReferralConversion,
+    ReferralSummary,
+)
+from .incentives import Incentives
 from .limits import Usage, blocked_reason
 from .reasons import Reason, message_for
 from .records import (
@@ -139,6 +149,7 @@ class Engine:
         self.clock = clock
         self._parsed: dict[str, tuple[int, Campaign]] = {}
         self._parsed_lock = threading.Lock()
+        self.incentives = Incentives(self)
 
     # ------------------------------------------------------------------ time and sessions
 
@@ -500,6 +511,50 @@ class Engine:
                 raise NotFound(f"no product with SKU {sku!r}", code="product_not_found")
             return convert.product_record(row)
 
+    # ------------------------------------------------------------------ referrals, gift cards, points (promo.incentives)
+
+    def referral_code_for(self, customer_id: str, campaign_id: str | None = None) -> ReferralCode:
+        """The customer's personal referral code (of the first active referral campaign unless
+        one is named), made on the first call; later calls return the same code."""
+        return self.incentives.referral_code_for(customer_id, campaign_id)
+
+    def referral_summary(self, customer_id: str, campaign_id: str | None = None) -> ReferralSummary:
+        return self.incentives.referral_summary(customer_id, campaign_id)
+
+    def referral_event(self, customer_id: str, event: str) -> list[ReferralConversion]:
+        """Convert the friend's referrals that wait for `event` (campaign option ``conversion``)."""
+        return self.incentives.referral_event(customer_id, event)
+
+    def gift_card_balance(self, code: str) -> GiftCardBalance:
+        """The card's balance and its ledger, newest first."""
+        return self.incentives.gift_card_balance(code)
+
+    def customer_gift_cards(self, customer_id: str) -> list[GiftCardBalance]:
+        return self.incentives.customer_gift_cards(customer_id)
+
+    def gift_card_payments(self, codes: Iterable[str], total: int, customer_id: str | None = None) -> list[GiftCardPayment]:
+        """What the gift cards among `codes` would pay towards `total`, in entry order."""
+        return self.incentives.gift_card_payments(list(codes), total, customer_id)
+
+    def order_gift_card_payments(self, order_ref: str) -> list[GiftCardPayment]:
+        return self.incentives.order_gift_card_payments(order_ref)
+
+    def top_up_gift_card(self, code: str, amount: int, *, actor: str = "system") -> GiftCardBalance:
+        return self.incentives.top_up_gift_card(code, amount, actor=actor)
+
+    def points_accounts(self, customer_id: str) -> list[PointsAccount]:
+        """The customer's points in every running loyalty programme, with rewards and ledger."""
+        return self.incentives.points_accounts(customer_id)
+
+    def points_account(self, customer_id: str, campaign_id: str) -> PointsAccount:
+        return self.incentives.points_account(customer_id, campaign_id)
+
+    def spend_points(self, customer_id: str, campaign_id: str, reward: int, *,
+                     idempotency_key: str | None = None) -> PointsSpend:
+        """Spend points on reward number `reward`; its code goes to the wallet. Conflict
+        ``insufficient_points`` when the balance is short; the same key spends once."""
+        return self.incentives.spend_points(customer_id, campaign_id, reward, idempotency_key=idempotency_key)
+
     # ------------------------------------------------------------------ qualify / validate
 
     def qualify(
@@ -658,6 +713,8 @@ class Engine:
                         last_order_at=now)
             )
         session.flush()
+        # Gift cards pay what is left, points are earned, a referral is recorded: same transaction.
+        self.incentives.after_redeem(session, order, redemption, entered, now)
         set_aside = tuple(
             SetAsideCode(code, result.campaign_id or None, result.reason, result.message)
             for code, result in evaluation.codes.items()
@@ -745,6 +802,8 @@ class Engine:
                 self._adjust_customer(session, redemption.customer_id, spent=spent, orders=-1 if cancel else 0)
             if cancel:
                 order.status = OrderStatus.CANCELLED.value
+            if withdrawn or cancel:
+                self.incentives.after_rollback(session, order, withdrawn, cancelled=cancel, now=now)
             remaining = [i for i in redemption.items if i.status == ItemStatus.SUCCEEDED]
             new_status = RedemptionStatus.SUCCEEDED
             if not remaining and (redemption.items or cancel):

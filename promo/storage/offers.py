@@ -19,9 +19,13 @@ from ..codes import normalise_code
 from ..limits import Usage, blocked_reason, customer_caps, remaining_budget, usage_keys
 from ..reasons import Reason
 from ..records import OfferSource
+from . import giftcards, referrals
 from .models import CampaignRow, CodeRow, CustomerUsageRow
 
 ParseCampaign = Callable[[CampaignRow], Campaign]
+PAYMENT_KINDS = (Kind.GIFT_CARD.value, Kind.LOYALTY.value)
+# Held codes that are no discount for their holder: balances, and an advocate's own referral code.
+NOT_WALLET_OFFER_KINDS = (*PAYMENT_KINDS, Kind.REFERRAL.value)
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,23 @@ class OfferLoader:
                 offers.unknown[code] = Reason.CODE_NOT_FOUND
                 continue
             code_row, campaign_row = found
+            if campaign_row.kind == Kind.REFERRAL.value and code_row.holder_id is not None:
+                # An advocate's code is for their friends (promo.storage.referrals says who may use it).
+                refusal = referrals.refusal(self.session, code_row, self.customer_id)
+                if refusal is not None:
+                    offers.unknown[code] = refusal
+                else:
+                    offers.slots.append(self._slot(campaign_row, code_row, OfferSource.PUBLIC_CODE))
+                continue
             if code_row.holder_id is not None and code_row.holder_id != self.customer_id:
                 # Someone else's code must not be distinguishable from a mistyped one.
                 offers.unknown[code] = Reason.CODE_NOT_FOUND
+                continue
+            if campaign_row.kind in PAYMENT_KINDS:
+                # Paid with, not a discount: promo.storage.giftcards draws gift cards after the discounts.
+                refusal = giftcards.refusal(code_row) if campaign_row.kind == Kind.GIFT_CARD.value else None
+                if refusal is not None:
+                    offers.unknown[code] = refusal
                 continue
             source = OfferSource.WALLET if code_row.holder_id is not None else OfferSource.PUBLIC_CODE
             offers.slots.append(self._slot(campaign_row, code_row, source))
@@ -128,7 +146,8 @@ class OfferLoader:
         rows = self.session.execute(
             select(CodeRow, CampaignRow)
             .join(CampaignRow, CodeRow.campaign_id == CampaignRow.id)
-            .where(CodeRow.holder_id == self.customer_id, CodeRow.status == "active", CampaignRow.status != "archived")
+            .where(CodeRow.holder_id == self.customer_id, CodeRow.status == "active", CampaignRow.status != "archived",
+                   CampaignRow.kind.not_in(NOT_WALLET_OFFER_KINDS))
             .order_by(CodeRow.created_at, CodeRow.id)
         )
         return [self._slot(campaign_row, code_row, OfferSource.WALLET) for code_row, campaign_row in rows]

@@ -1,0 +1,157 @@
+"""Referrals, gift cards and loyalty points behind the Engine: each call one transaction.
+
+The Engine's methods (``referral_code_for``, ``gift_card_balance``, ``spend_points`` ...) only
+delegate here. ``after_redeem`` and ``after_rollback`` run inside the Engine's redeem and
+rollback transactions, so an order, its gift card draws, its points and its referral commit or
+fail together.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .codes import normalise_code
+from .errors import InvalidRequest, NotFound
+from .giftcards import GiftCardPlan
+from .incentive_records import (
+    GiftCardBalance,
+    GiftCardPayment,
+    PointsAccount,
+    PointsSpend,
+    ReferralCode,
+    ReferralConversion,
+    ReferralSummary,
+)
+from .storage import giftcards, loyalty, referrals
+from .storage.models import CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+MAX_EVENT_LENGTH = 64
+
+
+class Incentives:
+    def __init__(self, engine: Engine):
+        self._engine = engine
+
+    @property
+    def _parse(self):
+        return self._engine._campaign
+
+    # ---- inside redeem / rollback -----------------------------------------------------------
+
+    def after_redeem(self, session: Session, order: OrderRow, redemption: RedemptionRow, entered: Sequence[str],
+                     now: datetime) -> None:
+        giftcards.draw(session, order, entered, redemption.customer_id, now)
+        referrals.record(session, self._parse, redemption, now)
+        if redemption.customer_id is not None:
+            loyalty.earn(session, self._parse, order, redemption.customer_id, now)
+
+    def after_rollback(self, session: Session, order: OrderRow, withdrawn: Sequence[RedemptionItemRow], *,
+                       cancelled: bool, now: datetime) -> None:
+        """A cancelled order gives its gift card money back, loses its points and its referral;
+        withdrawing just the referral offer from an order revokes the referral."""
+        if cancelled:
+            giftcards.refund_order(session, order.id, now)
+            loyalty.reverse_order(session, order.id, now)
+            referrals.revoke_order(session, order.id, now)
+        elif any(item.code_id is not None and self._is_referral(session, item) for item in withdrawn):
+            referrals.revoke_order(session, order.id, now)
+
+    def _is_referral(self, session: Session, item: RedemptionItemRow) -> bool:
+        return self._parse(self._engine._campaign_row(session, item.campaign_id)).kind.value == "referral"
+
+    # ---- referrals --------------------------------------------------------------------------
+
+    def referral_code_for(self, customer_id: str, campaign_id: str | None = None) -> ReferralCode:
+        _check_text("customer id", customer_id)
+        return self._engine._write(
+            lambda session: referrals.code_for(session, self._parse, customer_id, campaign_id, self._engine.clock())
+        )
+
+    def referral_summary(self, customer_id: str, campaign_id: str | None = None) -> ReferralSummary:
+        with self._engine._read() as session:
+            return referrals.summary(session, customer_id, campaign_id)
+
+    def referral_event(self, customer_id: str, event: str) -> list[ReferralConversion]:
+        """The store reports `event` (e.g. ``order_shipped``) for a friend: their pending
+        referrals that convert on it convert now. NotFound ``no_pending_referral`` otherwise."""
+        _check_text("customer id", customer_id)
+        _check_text("event", event, MAX_EVENT_LENGTH)
+
+        def work(session: Session) -> list[ReferralConversion]:
+            if session.get(CustomerRow, customer_id) is None:
+                raise NotFound(f"no customer {customer_id!r}", code="customer_not_found")
+            return referrals.convert_on_event(session, self._parse, customer_id, event, self._engine.clock())
+
+        return self._engine._write(work)
+
+    # ---- gift cards -------------------------------------------------------------------------
+
+    def gift_card_balance(self, code: str, *, entries: int = 50) -> GiftCardBalance:
+        _check_text("code", code)
+        with self._engine._read() as session:
+            return giftcards.balance(session, code, entries=entries)
+
+    def customer_gift_cards(self, customer_id: str) -> list[GiftCardBalance]:
+        with self._engine._read() as session:
+            return [giftcards.balance(session, code, entries=20) for code in giftcards.held_cards(session, customer_id)]
+
+    def gift_card_payments(self, codes: Sequence[str], total: int, customer_id: str | None = None) -> list[GiftCardPayment]:
+        """What the gift cards among `codes` would pay towards `total` now, in entry order."""
+        entered = [normalise_code(code) for code in codes if isinstance(code, str)]
+        with self._engine._read() as session:
+            plan: GiftCardPlan = giftcards.plan(session, entered, customer_id, total)
+        return [GiftCardPayment(d.code, d.amount, d.balance_after) for d in plan.draws]
+
+    def order_gift_card_payments(self, order_ref: str) -> list[GiftCardPayment]:
+        with self._engine._read() as session:
+            order_id = session.scalar(select(OrderRow.id).where(OrderRow.order_ref == order_ref))
+            if order_id is None:
+                raise NotFound(f"no order {order_ref!r}", code="order_not_found")
+            return [GiftCardPayment(code, amount, 0) for code, amount in giftcards.paid_by_order(session, order_id)]
+
+    def top_up_gift_card(self, code: str, amount: int, *, actor: str = "system") -> GiftCardBalance:
+        _check_text("code", code)
+
+        def work(session: Session) -> GiftCardBalance:
+            giftcards.top_up(session, code, amount, self._engine.clock(), actor=actor)
+            return giftcards.balance(session, code)
+
+        return self._engine._write(work)
+
+    # ---- loyalty points ---------------------------------------------------------------------
+
+    def points_accounts(self, customer_id: str) -> list[PointsAccount]:
+        """The customer's balance in every running programme, with its rewards and ledger."""
+        with self._engine._read() as session:
+            return [loyalty.account(session, self._parse, row, customer_id)
+                    for row, _ in loyalty.programmes(session, self._parse)]
+
+    def points_account(self, customer_id: str, campaign_id: str) -> PointsAccount:
+        with self._engine._read() as session:
+            return loyalty.account(session, self._parse, loyalty.programme_row(session, campaign_id), customer_id)
+
+    def spend_points(self, customer_id: str, campaign_id: str, reward: int, *,
+                     idempotency_key: str | None = None) -> PointsSpend:
+        _check_text("customer id", customer_id)
+        if not isinstance(reward, int) or isinstance(reward, bool):
+            raise InvalidRequest(f"reward must be a reward's number, got {reward!r}", code="invalid_reward")
+
+        def work(session: Session) -> PointsSpend:
+            if session.get(CustomerRow, customer_id) is None:
+                raise NotFound(f"no customer {customer_id!r}", code="customer_not_found")
+            return loyalty.spend(session, self._parse, customer_id, campaign_id, reward, self._engine.clock(),
+                                 spend_key=idempotency_key)
+
+        return self._engine._write(work)
+
+
+def _check_text(name: str, value: object, limit: int = 255) -> None:
+    if not isinstance(value, str) or not 0 < len(value) <= limit:
+        raise InvalidRequest(f"{name} must be 1 to {limit} characters of text", code=f"invalid_{name.replace(' ', '_')}")
