@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timezone
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select, update
@@ -47,6 +47,8 @@ from .campaign import Campaign, Kind
 from .codes import check_capacity, check_pattern, normalise_code
 from .definition import DefinitionError, parse_campaign
 from .domain import Cart, Context, Customer
+from . import distributions as _distribution_rules  # noqa: F401  (its listeners fire rules on events)
+from .events import Event, EventScope, emit
 from .errors import Conflict, InvalidRequest, LimitExceeded, NotFound, PoolEmpty, PromoError, RedemptionRefused
 from .incentive_records import (
     GiftCardBalance,
@@ -97,6 +99,11 @@ from .storage.models import (
 )
 from .storage.offers import OfferLoader, Offers, Slot
 from .visibility import is_visible
+
+if TYPE_CHECKING:
+    from .distributions import Distributions
+    from .tracking import TrackedEvent
+    from .webhooks import Webhooks
 
 T = TypeVar("T")
 
@@ -218,6 +225,7 @@ class Engine:
                 self._add_public_code(session, campaign, now)
             audit.record(session, at=now, actor=actor, action="campaign.create", object_type="campaign",
                          object_id=campaign.id, after=convert.campaign_snapshot(row))
+            self._emit(session, "campaign.created", {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
             return convert.campaign_info(row)
 
         return self._write(work)
@@ -259,6 +267,7 @@ class Engine:
             session.flush()
             audit.record(session, at=now, actor=actor, action="campaign.update", object_type="campaign",
                          object_id=campaign_id, before=before, after=convert.campaign_snapshot(row))
+            self._emit(session, "campaign.updated", {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
             return convert.campaign_info(row)
 
         return self._write(work)
@@ -283,6 +292,8 @@ class Engine:
                 audit.record(session, at=row.updated_at, actor=actor, action=f"campaign.{action}",
                              object_type="campaign", object_id=campaign_id, before=before,
                              after=convert.campaign_snapshot(row))
+                self._emit(session, f"campaign.{target.value if target is not CampaignStatus.ACTIVE else 'resumed'}",
+                           {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
             return convert.campaign_info(row)
 
         return self._write(work)
@@ -721,6 +732,7 @@ class Engine:
             if result.status is Status.SET_ASIDE
         )
         result = convert.redemption_result(redemption, order, set_aside)
+        self._emit(session, "redemption.succeeded", result.to_dict(), customer_id=profile.id)
         if idempotency_key is not None:
             idempotency.store(session, idempotency_key, result.to_dict())
         return result
@@ -819,6 +831,8 @@ class Engine:
                 audit.record(session, at=now, actor=actor, action="redemption.rollback", object_type="redemption",
                              object_id=str(redemption_id), before=before,
                              after={**result.to_dict(), "item_id": item_id, "reason": reason})
+                self._emit(session, "redemption.rolled_back", {**result.to_dict(), "item_id": item_id, "reason": reason},
+                           customer_id=redemption.customer_id)
                 return result
             return convert.redemption_result(redemption, order)
 
@@ -884,39 +898,42 @@ class Engine:
         if source_id is not None and not (isinstance(source_id, str) and 0 < len(source_id) <= 255):
             raise InvalidRequest("source_id must be 1 to 255 characters long", code="invalid_source_id")
 
-        def work(session: Session) -> Publication:
-            row = self._campaign_row(session, campaign_id)
-            if row.status == CampaignStatus.ARCHIVED:
-                raise Conflict(f"campaign {campaign_id!r} is archived", code="campaign_archived")
-            self._customer_row(session, customer_id)
-            if source_id is not None:
-                earlier = session.scalar(
-                    select(PublicationRow).where(PublicationRow.campaign_id == campaign_id, PublicationRow.source_id == source_id)
-                )
-                if earlier is not None:
-                    if earlier.customer_id != customer_id:
-                        raise Conflict(
-                            f"source_id {source_id!r} was already used to publish to another customer",
-                            code="source_id_reused",
-                        )
-                    return _publication(earlier, created=False)
-            campaign = self._campaign(row)
-            now = self.clock()
-            if campaign.code:
-                code_row = self._code_row(session, campaign.code)
-            else:
-                code_row = self._assign_pool_code(session, campaign_id, customer_id)
-            publication = PublicationRow(
-                campaign_id=campaign_id, customer_id=customer_id, code_id=code_row.id, code=code_row.code,
-                source_id=source_id, created_at=now,
-            )
-            session.add(publication)
-            session.flush()
-            audit.record(session, at=now, actor=actor, action="code.publish", object_type="code", object_id=code_row.code,
-                         after={"campaign_id": campaign_id, "customer_id": customer_id, "source_id": source_id})
-            return _publication(publication, created=True)
+        return self._write(lambda session: self._publish_in(session, campaign_id, customer_id, source_id, actor))
 
-        return self._write(work)
+    def _publish_in(self, session: Session, campaign_id: str, customer_id: str, source_id: str | None, actor: str) -> Publication:
+        """publish() inside the caller's transaction (distribution rules publish with the event that fired them)."""
+        row = self._campaign_row(session, campaign_id)
+        if row.status == CampaignStatus.ARCHIVED:
+            raise Conflict(f"campaign {campaign_id!r} is archived", code="campaign_archived")
+        self._customer_row(session, customer_id)
+        if source_id is not None:
+            earlier = session.scalar(
+                select(PublicationRow).where(PublicationRow.campaign_id == campaign_id, PublicationRow.source_id == source_id)
+            )
+            if earlier is not None:
+                if earlier.customer_id != customer_id:
+                    raise Conflict(
+                        f"source_id {source_id!r} was already used to publish to another customer",
+                        code="source_id_reused",
+                    )
+                return _publication(earlier, created=False)
+        campaign = self._campaign(row)
+        now = self.clock()
+        if campaign.code:
+            code_row = self._code_row(session, campaign.code)
+        else:
+            code_row = self._assign_pool_code(session, campaign_id, customer_id)
+        publication = PublicationRow(
+            campaign_id=campaign_id, customer_id=customer_id, code_id=code_row.id, code=code_row.code,
+            source_id=source_id, created_at=now,
+        )
+        session.add(publication)
+        session.flush()
+        audit.record(session, at=now, actor=actor, action="code.publish", object_type="code", object_id=code_row.code,
+                     after={"campaign_id": campaign_id, "customer_id": customer_id, "source_id": source_id})
+        result = _publication(publication, created=True)
+        self._emit(session, "publication.created", {"publication": result, "actor": actor}, customer_id=customer_id)
+        return result
 
     def _assign_pool_code(self, session: Session, campaign_id: str, customer_id: str) -> CodeRow:
         free = (
@@ -949,6 +966,35 @@ class Engine:
         with self._read() as session:
             rows = session.scalars(select(PublicationRow).where(PublicationRow.customer_id == customer_id).order_by(PublicationRow.id))
             return [_publication(r, created=True) for r in rows]
+
+    # ------------------------------------------------------------------ events (promo.events, docs/events.md)
+
+    def track(self, customer_id: str, event: str, properties: Mapping[str, Any] | None = None,
+              *, actor: str = "system") -> TrackedEvent:
+        """Record that something happened to a customer: ``signup``, ``review_left``,
+        ``cart_updated`` (properties ``lines``) or any custom event (``order_shipped``). The
+        outbox gets ``tracked.<event>``, and distribution rules on it fire in the same transaction."""
+        from .tracking import track
+
+        return track(self, customer_id, event, properties, actor=actor)
+
+    @property
+    def distributions(self) -> Distributions:
+        """Distribution rules: "on event E, if conditions C, publish a code of campaign K"."""
+        from .distributions import Distributions
+
+        return Distributions(self)
+
+    @property
+    def webhooks(self) -> Webhooks:
+        """Webhook endpoints and their deliveries."""
+        from .webhooks import Webhooks
+
+        return Webhooks(self)
+
+    def _emit(self, session: Session, event_type: str, payload: Mapping[str, Any], *,
+              customer_id: str | None = None) -> Event:
+        return emit(EventScope(session, self, self.clock()), event_type, payload, customer_id=customer_id)
 
     # ------------------------------------------------------------------ audit
 

@@ -25,6 +25,7 @@ from .models import (
     RedemptionRow,
     metadata,
 )
+from . import event_models  # noqa: E402,F401  (the outbox, webhook and distribution tables join `metadata`)
 
 
 def create_schema(engine: Engine) -> None:
