@@ -1,0 +1,174 @@
+"""Two-sided referrals: the advocate's code, the friend's first-order discount, a reward code per
+conversion with a bonus tier, every refusal with its own reason, and revocation on rollback."""
+from __future__ import annotations
+
+import pytest
+
+from promo.errors import NotFound, RedemptionRefused
+from storagekit import CART_40, CART_100, customer
+
+FRIENDS = {
+    "id": "friends", "name": "Friends of Arabica", "kind": "referral",
+    "codes": {"pattern": "FRIEND-######"},
+    "effect": {"type": "amount_off_order", "amount": 2000},
+    "eligibility": {"fact": "cart.subtotal", "gte": 5000, "message": "Referral discounts start at $50."},
+    "referral": {
+        "reward": {"type": "amount_off_order", "amount": 1000},
+        "bonuses": [{"referrals": 3, "reward": {"type": "amount_off_order", "amount": 2500}}],
+    },
+}
+
+
+@pytest.fixture
+def referrals(engine):
+    engine.create_campaign(FRIENDS)
+    for name in ("ana", "bo", "cy", "di", "ed"):
+        engine.upsert_customer(customer(name))
+    return engine
+
+
+def refer(engine, friend: str, code: str, ref: str | None = None):
+    return engine.redeem(friend, CART_100, [code], order_ref=ref or f"{friend}-1")
+
+
+def test_each_customer_gets_one_personal_code_on_demand(referrals):
+    first = referrals.referral_code_for("ana")
+    again = referrals.referral_code_for("ana")
+
+    assert first.created and not again.created and again.code == first.code
+    assert first.code.startswith("FRIEND-") and referrals.get_code(first.code).holder_id == "ana"
+    assert referrals.referral_code_for("bo").code != first.code
+
+
+def test_a_new_friend_gets_the_discount_and_the_advocate_a_reward_code(referrals):
+    code = referrals.referral_code_for("ana").code
+
+    result = refer(referrals, "bo", code)
+
+    assert result.discount == 2000
+    summary = referrals.referral_summary("ana")
+    assert (summary.code, summary.invited, summary.converted, summary.rewards_earned) == (code, 1, 1, 1)
+    [reward] = summary.rewards
+    assert reward.status == "available" and reward.code in [c.code for c in referrals.customer_codes("ana")]
+    assert referrals.validate("ana", CART_40, [reward.code]).discount == 1000
+
+
+def test_the_friends_minimum_is_the_campaigns_eligibility(referrals):
+    code = referrals.referral_code_for("ana").code
+
+    with pytest.raises(RedemptionRefused) as refused:
+        referrals.redeem("bo", CART_40, [code], order_ref="bo-1")
+
+    assert refused.value.code == "minimum_not_met"
+
+
+@pytest.mark.parametrize(("shopper", "reason"), [
+    ("ana", "referral_self"),
+    (None, "referral_login_required"),
+])
+def test_own_code_and_guests_are_refused_with_their_reasons(referrals, shopper, reason):
+    code = referrals.referral_code_for("ana").code
+
+    evaluation = referrals.validate(shopper, CART_100, [code])
+    with pytest.raises(RedemptionRefused) as refused:
+        referrals.redeem(shopper, CART_100, [code], order_ref="X-1")
+
+    assert evaluation.codes[code].reason.value == reason and evaluation.codes[code].message
+    assert refused.value.code == reason
+    assert referrals.referral_summary("ana").invited == 0
+
+
+def test_a_friend_who_has_ordered_before_is_not_new(referrals):
+    code = referrals.referral_code_for("ana").code
+    referrals.redeem("bo", CART_40, order_ref="bo-0")
+
+    with pytest.raises(RedemptionRefused) as refused:
+        refer(referrals, "bo", code)
+
+    assert refused.value.code == "referral_not_new_customer"
+
+
+def test_a_friend_counts_once_even_when_their_profile_is_reset(referrals):
+    ana, cy = referrals.referral_code_for("ana").code, referrals.referral_code_for("cy").code
+    refer(referrals, "bo", ana)
+    referrals.upsert_customer(customer("bo"))      # an import that says bo never ordered
+
+    evaluation = referrals.validate("bo", CART_100, [cy])
+
+    assert evaluation.codes[cy].reason.value == "referral_already_counted"
+
+
+def test_a_friend_is_counted_once(referrals):
+    ana, cy = referrals.referral_code_for("ana").code, referrals.referral_code_for("cy").code
+    referrals.update_campaign("friends", {**FRIENDS, "referral": {**FRIENDS["referral"], "conversion": "order_shipped"}})
+    first = refer(referrals, "bo", ana)
+    referrals.rollback(first.id, reason="cancelled")       # bo is new again, and the referral is revoked
+    refer(referrals, "bo", cy, "bo-2")
+
+    assert referrals.referral_summary("ana").converted == 0
+    assert referrals.referral_summary("cy").invited == 1
+    # bo's order is placed, so no third referral can count them.
+    assert referrals.validate("bo", CART_100, [ana]).codes[ana].reason.value == "referral_not_new_customer"
+
+
+def test_a_custom_conversion_event_rewards_only_when_reported(referrals):
+    referrals.update_campaign("friends", {**FRIENDS, "referral": {**FRIENDS["referral"], "conversion": "order_shipped"}})
+    code = referrals.referral_code_for("ana").code
+    refer(referrals, "bo", code)
+    assert referrals.referral_summary("ana").rewards == ()
+
+    with pytest.raises(NotFound) as wrong_event:
+        referrals.referral_event("bo", "review_left")
+    [conversion] = referrals.referral_event("bo", "order_shipped")
+
+    assert wrong_event.value.code == "no_pending_referral"
+    assert conversion.advocate_id == "ana" and conversion.reward_code
+    assert referrals.referral_summary("ana").converted == 1
+    with pytest.raises(NotFound):
+        referrals.referral_event("bo", "order_shipped")      # converts once
+
+
+def test_the_bonus_tier_adds_a_bonus_code_on_the_conversion_that_reaches_it(referrals):
+    code = referrals.referral_code_for("ana").code
+
+    conversions = [refer(referrals, friend, code) for friend in ("bo", "cy", "di")]
+
+    summary = referrals.referral_summary("ana")
+    assert len(conversions) == summary.converted == 3
+    assert [r.kind for r in summary.rewards] == ["reward", "reward", "reward", "bonus"]
+    bonus = summary.rewards[-1].code
+    assert referrals.validate("ana", CART_100, [bonus]).codes[bonus].discount == 2500
+
+
+def test_rolling_the_friends_order_back_revokes_the_unused_reward(referrals):
+    code = referrals.referral_code_for("ana").code
+    order = refer(referrals, "bo", code)
+    [reward] = referrals.referral_summary("ana").rewards
+
+    referrals.rollback(order.id, reason="payment failed")
+
+    summary = referrals.referral_summary("ana")
+    assert (summary.invited, summary.converted, summary.rewards_earned) == (1, 0, 0)
+    assert summary.rewards[0].status == "revoked"
+    with pytest.raises(RedemptionRefused) as refused:
+        referrals.redeem("ana", CART_40, [reward.code], order_ref="ana-1")
+    assert refused.value.code == "code_disabled"
+
+
+def test_a_reward_already_spent_stays_spent_when_the_friends_order_is_rolled_back(referrals):
+    code = referrals.referral_code_for("ana").code
+    order = refer(referrals, "bo", code)
+    [reward] = referrals.referral_summary("ana").rewards
+    referrals.redeem("ana", CART_40, [reward.code], order_ref="ana-1")
+
+    referrals.rollback(order.id, reason="payment failed")
+
+    assert referrals.referral_summary("ana").rewards[0].status == "used"
+
+
+def test_the_advocates_own_code_is_no_offer_in_their_wallet(referrals):
+    code = referrals.referral_code_for("ana").code
+
+    offers = referrals.qualify("ana", CART_100)
+
+    assert code not in [offer.code for offer in offers]
