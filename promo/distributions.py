@@ -372,17 +372,16 @@ def fire(scope: EventScope, rule: Rule, customer: Customer, occurrence: str, *,
         if not rule.condition.evaluate(facts).ok:
             return None
     key = period_key(rule, occurrence, local_now)
+    firings = DistributionFiringRow.__table__
     claimed = session.execute(
-        insert_ignoring_conflicts(DistributionFiringRow.__table__, dialect_of(session),
-                                  ["rule_id", "customer_id", "period_key"]),
+        insert_ignoring_conflicts(firings, dialect_of(session), ["rule_id", "customer_id", "period_key"])
+        .returning(firings.c.id),
         {"rule_id": rule.id, "customer_id": customer.id, "period_key": key, "status": "published",
          "campaign_id": rule.publish, "event_id": event_id, "fired_at": scope.now},
-    ).rowcount
-    if claimed != 1:
+    ).scalar()
+    if claimed is None:      # it fired in this period already (another worker, or an earlier event)
         return None
-    row = session.scalar(select(DistributionFiringRow).where(
-        DistributionFiringRow.rule_id == rule.id, DistributionFiringRow.customer_id == customer.id,
-        DistributionFiringRow.period_key == key))
+    row = session.get(DistributionFiringRow, claimed)
     savepoint = session.begin_nested()
     try:
         publication = engine._publish_in(session, rule.publish, customer.id, f"rule:{rule.id}:{customer.id}:{key}",
@@ -517,7 +516,7 @@ def _not_fired_yet(engine: Engine, rule: Rule, batch: list[_Candidate]) -> list[
                 DistributionFiringRow.rule_id == rule.id,
                 DistributionFiringRow.customer_id.in_({c.customer_id for c in batch}),
             )
-        ).tuples())
+        ).all())
     return [c for c in batch if (c.customer_id, period_key(rule, c.occurrence, local_now)) not in fired]
 
 

@@ -228,7 +228,7 @@ class Webhooks:
         if endpoint_id is not None:
             statement = statement.where(WebhookDeliveryRow.endpoint_id == endpoint_id)
         with self.engine._read() as session:
-            return [_delivery(d, e) for d, e in session.execute(statement).tuples()]
+            return [_delivery(d, e) for d, e in session.execute(statement).all()]
 
     def retry(self, delivery_id: int) -> Delivery:
         """Send a dead delivery again from scratch (a full round of attempts)."""
@@ -316,7 +316,7 @@ def claim(session: Session, worker_id: str, now: datetime, settings: WebhookSett
         .join(WebhookEndpointRow, WebhookEndpointRow.id == WebhookDeliveryRow.endpoint_id)
         .join(OutboxEventRow, OutboxEventRow.id == WebhookDeliveryRow.outbox_id)
         .where(WebhookDeliveryRow.id.in_(ids)).order_by(WebhookDeliveryRow.id)
-    ).tuples()
+    ).all()
     return [Claimed(d.id, endpoint.url, endpoint.secret, event.event_id, event.type, body_of(event), d.attempts + 1)
             for d, endpoint, event in rows]
 
