@@ -15,7 +15,15 @@ from shop.console import bp
 from shop.console.access import current_user, requires
 from shop.console.charts import budget_gauge, daily_bars
 from shop.console.editor import annotate, decode, dump, locate
-from shop.console.guided import KIND_HELP, KINDS, TIER_ROWS, empty_form, place_engine_errors, read_form
+from shop.console.guided import (
+    KIND_HELP,
+    KINDS,
+    TIER_ROWS,
+    empty_form,
+    form_from_definition,
+    place_engine_errors,
+    read_form,
+)
 from shop.console.jobs import jobs_for
 from shop.console.models import Role
 from shop.console.queries import campaign_stats, count_codes
@@ -78,6 +86,7 @@ def campaign(campaign_id: str):
         chart=daily_bars(stats.per_day), gauge=budget_gauge(info.budget_used, row.budget_cap),
         code_counts=count_codes(campaign_id), jobs=jobs_for(campaign_id),
         definition_yaml=dump(dict(info.definition), "yaml"),
+        guided=form_from_definition(info.definition) is not None,
     )
 
 
@@ -213,6 +222,29 @@ def new_campaign():
     return _render_guided(guided, status=422)
 
 
-def _render_guided(guided: Any, status: int = 200):
+@bp.route("/campaigns/<campaign_id>/edit/guided", methods=["GET", "POST"])
+@requires(Role.MARKETER)
+def edit_guided(campaign_id: str):
+    info = _campaign_or_404(campaign_id)
+    stored = form_from_definition(info.definition)
+    if stored is None:
+        flash("This campaign uses rules the form cannot show; edit its definition instead.", "info")
+        return redirect(url_for("console.edit_campaign", campaign_id=campaign_id))
+    if request.method == "GET":
+        return _render_guided(stored, campaign_id=campaign_id)
+    # The kind and id cannot change; they come from the stored campaign, not the form.
+    guided, definition = read_form(stored.kind, {**request.form, "id": campaign_id})
+    if definition is not None:
+        try:
+            saved = promo_engine().update_campaign(campaign_id, definition, actor=current_user().actor)
+        except PromoError as error:
+            place_engine_errors(guided, error.details.get("errors") or [{"path": "", "message": error.message}])
+        else:
+            flash(f"Saved {saved.name} (version {saved.version}).", "success")
+            return redirect(url_for("console.campaign", campaign_id=campaign_id))
+    return _render_guided(guided, campaign_id=campaign_id, status=422)
+
+
+def _render_guided(guided: Any, *, campaign_id: str | None = None, status: int = 200):
     return render_template("console/new_campaign.html", form=guided, kinds=KINDS, kind_help=KIND_HELP,
-                           tier_rows=range(1, TIER_ROWS + 1)), status
+                           tier_rows=range(1, TIER_ROWS + 1), campaign_id=campaign_id), status

@@ -204,3 +204,93 @@ def _field_for(kind: str, path: str) -> str | None:
         if path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "["):
             return name
     return None
+
+
+# ---- editing: a stored definition back into the form ---------------------------------------------
+
+_FORM_KEYS = {"id", "name", "kind", "description", "code", "codes", "effect", "eligibility", "active", "limits"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _dollars(cents: Any) -> str:
+    if not isinstance(cents, int) or isinstance(cents, bool):
+        raise _NotGuided
+    return f"{cents // 100}" if cents % 100 == 0 else f"{cents // 100}.{cents % 100:02d}"
+
+
+class _NotGuided(Exception):
+    """The definition uses something the guided form cannot show; edit it as text instead."""
+
+
+def _exact(mapping: Any, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
+    if not isinstance(mapping, dict) or not set(mapping) <= allowed or not required <= set(mapping):
+        raise _NotGuided
+    return mapping
+
+
+def form_from_definition(definition: Mapping[str, Any]) -> GuidedForm | None:
+    """The guided form showing this definition, or None when it uses anything the form lacks
+    (the raw editor then is the way to edit it), so saving the form never drops a rule."""
+    try:
+        data = _exact(dict(definition), _FORM_KEYS, {"id", "name", "kind", "effect"})
+        effect = _exact(data["effect"], {"type", "percent", "amount", "tiers", "buy", "get"}, {"type"})
+        values: dict[str, str] = {"id": data["id"], "name": data["name"], "description": data.get("description", "")}
+        kind = _guided_kind(data, effect)
+        if kind == "tiers":
+            tiers = _exact(effect, {"type", "tiers"})["tiers"]
+            if not isinstance(tiers, list) or len(tiers) > TIER_ROWS:
+                raise _NotGuided
+            for row, tier in enumerate(tiers, start=1):
+                tier = _exact(tier, {"min_subtotal", "percent"}, {"min_subtotal", "percent"})
+                values[f"tier_min_{row}"] = _dollars(tier["min_subtotal"])
+                values[f"tier_percent_{row}"] = str(tier["percent"])
+        elif kind == "bxgy":
+            _exact(effect, {"type", "buy", "get", "percent"}, {"buy", "get", "percent"})
+            for side in ("buy", "get"):
+                part = _exact(effect[side], {"quantity", "items"}, {"quantity", "items"})
+                items = _exact(part["items"], {"skus"}, {"skus"})
+                values[f"{side}_skus"] = ", ".join(items["skus"])
+                values[f"{side}_quantity"] = str(part["quantity"])
+            values["get_percent"] = str(effect["percent"])
+        elif effect["type"] == "percent_off_order":
+            values.update(discount_type="percent", discount_value=str(_exact(effect, {"type", "percent"})["percent"]))
+        elif effect["type"] == "amount_off_order":
+            values.update(discount_type="amount", discount_value=_dollars(_exact(effect, {"type", "amount"})["amount"]))
+        else:
+            raise _NotGuided
+        if kind == "public_code":
+            values["code"] = data["code"]
+        if kind == "bulk_codes":
+            values["pattern"] = _exact(data["codes"], {"pattern"}, {"pattern"})["pattern"]
+        if "eligibility" in data:
+            rule = _exact(data["eligibility"], {"fact", "gte"}, {"fact", "gte"})
+            if rule["fact"] != "cart.subtotal":
+                raise _NotGuided
+            values["min_subtotal"] = _dollars(rule["gte"])
+        for key, name in (("from", "starts"), ("until", "ends")):
+            day = _exact(data.get("active", {}), {"from", "until"}).get(key)
+            if day is not None:
+                if not isinstance(day, str) or not _DATE.match(day):
+                    raise _NotGuided
+                values[name] = day
+        limits = _exact(data.get("limits", {}), {"per_code", "per_customer", "total", "budget"})
+        if "per_code" in limits and kind != "bulk_codes":
+            raise _NotGuided
+        for name in ("per_code", "per_customer", "total"):
+            if name in limits:
+                values[name] = str(limits[name])
+        if "budget" in limits:
+            values["budget"] = _dollars(limits["budget"])
+    except (_NotGuided, KeyError, TypeError):
+        return None
+    return GuidedForm(kind, values)
+
+
+def _guided_kind(data: dict[str, Any], effect: dict[str, Any]) -> str:
+    if data["kind"] == "coupon" and "code" in data and "codes" not in data:
+        return "public_code"
+    if data["kind"] == "bulk" and "codes" in data and "code" not in data:
+        return "bulk_codes"
+    if data["kind"] == "promotion" and "code" not in data and "codes" not in data:
+        return {"tiers": "tiers", "buy_x_get_y": "bxgy"}.get(effect["type"], "auto")
+    raise _NotGuided

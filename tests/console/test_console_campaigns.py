@@ -175,3 +175,57 @@ def test_guided_public_code_clash_is_shown_at_the_form(marketer):
                                                              "discount_value": "5"})
     assert response.status_code == 422
     assert "already belongs to campaign" in response.get_data(as_text=True)
+
+
+# ---- guided editing -------------------------------------------------------------------------
+
+
+def test_guided_edit_shows_the_stored_values_and_saves_a_change(marketer, engine):
+    page = marketer.get("/console/campaigns/happy10/edit/guided").get_data(as_text=True)
+    assert 'name="discount_value" value="10"' in page and 'name="budget" value="1000"' in page
+    assert 'name="total" value="50"' in page and 'name="code" value="HAPPY10"' in page
+
+    form = {"name": "Happy 15", "code": "HAPPY10", "discount_type": "percent", "discount_value": "15",
+            "budget": "1000", "total": "50", "id": "sneaky-new-id"}
+    assert marketer.post("/console/campaigns/happy10/edit/guided", data=form).status_code == 302
+    info = engine.get_campaign("happy10")
+    assert info.name == "Happy 15" and info.version == 2
+    assert info.definition["effect"] == {"type": "percent_off_order", "percent": 15}
+    assert info.definition["limits"] == {"budget": 100000, "total": 50}
+
+
+def test_guided_edit_errors_stay_at_their_fields(marketer, engine):
+    response = marketer.post("/console/campaigns/happy10/edit/guided", data={
+        "name": "Happy 10", "code": "HAPPY10", "discount_type": "percent", "discount_value": "120"})
+    assert response.status_code == 422
+    assert '<p class="field-error" id="discount_value-error">must be between 0 and 100' in response.get_data(as_text=True)
+    assert engine.get_campaign("happy10").version == 1
+
+
+def test_campaigns_the_form_cannot_show_are_edited_as_text(marketer, engine):
+    engine.create_campaign({"id": "capped", "name": "Capped", "kind": "coupon", "code": "CAP20",
+                            "effect": {"type": "percent_off_order", "percent": 20, "cap": 5000}})
+    response = marketer.get("/console/campaigns/capped/edit/guided")
+    assert response.headers["Location"] == "/console/campaigns/capped/edit"
+    assert "/edit/guided" not in marketer.get("/console/campaigns/capped").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["public_code", "bulk_codes", "auto", "tiers", "bxgy"])
+def test_every_guided_kind_round_trips_through_the_edit_form(kind):
+    from shop.console.guided import form_from_definition, read_form
+
+    forms = {
+        "public_code": {"name": "P", "code": "P10", "discount_type": "percent", "discount_value": "12.5",
+                        "min_subtotal": "49.99", "starts": "2027-01-01", "ends": "2027-01-31", "per_customer": "2"},
+        "bulk_codes": {"name": "B", "pattern": "B-#####-#####", "per_code": "1", "discount_type": "amount",
+                       "discount_value": "7.5", "budget": "250"},
+        "auto": {"name": "A", "discount_type": "amount", "discount_value": "5", "total": "100"},
+        "tiers": {"name": "T", "tier_min_1": "100", "tier_percent_1": "10", "tier_min_2": "200", "tier_percent_2": "15"},
+        "bxgy": {"name": "X", "buy_skus": "A, B", "buy_quantity": "2", "get_skus": "C", "get_quantity": "1",
+                 "get_percent": "100"},
+    }
+    _, definition = read_form(kind, forms[kind])
+    shown = form_from_definition(definition)
+    assert shown is not None and shown.kind == kind
+    _, again = read_form(kind, shown.values)
+    assert again == definition
