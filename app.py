@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.catalog import bp as catalog_bp
     from shop.cli import register_cli
     from shop.console import bp as console_bp
+    from shop.incentives import bp as incentives_bp
     from shop.orders import bp as orders_bp
     from shop.storefront import bp as storefront_bp
     from shop.wallet import bp as wallet_bp
@@ -105,7 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(banners_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(console_bp)
-    for shopper_bp in (cart_bp, checkout_bp, orders_bp, wallet_bp, account_bp):
+    for shopper_bp in (cart_bp, checkout_bp, orders_bp, wallet_bp, account_bp, incentives_bp):
         app.register_blueprint(shopper_bp)
     register_cli(app)
 
