@@ -18,6 +18,7 @@ from shop.console.editor import annotate, decode, dump, locate
 from shop.console.guided import (
     KIND_HELP,
     KINDS,
+    STACKING,
     TIER_ROWS,
     empty_form,
     form_from_definition,
@@ -247,4 +248,4 @@ def edit_guided(campaign_id: str):
 
 def _render_guided(guided: Any, *, campaign_id: str | None = None, status: int = 200):
     return render_template("console/new_campaign.html", form=guided, kinds=KINDS, kind_help=KIND_HELP,
-                           tier_rows=range(1, TIER_ROWS + 1), campaign_id=campaign_id), status
+                           tier_rows=range(1, TIER_ROWS + 1), campaign_id=campaign_id, stacking=STACKING), status

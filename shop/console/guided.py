@@ -34,7 +34,7 @@ _FIELD_OF_PATH = (
     ("id", "id"), ("name", "name"), ("description", "description"), ("code", "code"),
     ("codes", "pattern"), ("active.from", "starts"), ("active.until", "ends"), ("active", "ends"),
     ("eligibility", "min_subtotal"), ("limits.per_customer", "per_customer"), ("limits.total", "total"),
-    ("limits.budget", "budget"), ("effect.buy.quantity", "buy_quantity"), ("effect.buy", "buy_skus"),
+    ("limits.budget", "budget"), ("priority", "priority"), ("stacking", "stacking"), ("effect.buy.quantity", "buy_quantity"), ("effect.buy", "buy_skus"),
     ("effect.get.quantity", "get_quantity"), ("effect.get", "get_skus"),
 )
 
@@ -93,6 +93,11 @@ def read_form(kind: str, form: Mapping[str, str]) -> tuple[GuidedForm, dict[str,
     minimum = _money(guided, "min_subtotal")
     if minimum:
         definition["eligibility"] = {"fact": "cart.subtotal", "gte": minimum}
+    priority = _whole(guided, "priority")
+    if priority is not None:
+        definition["priority"] = priority
+    if guided.value("stacking", "common") != "common":
+        definition["stacking"] = guided.value("stacking")
     active = {key: guided.value(name) for key, name in (("from", "starts"), ("until", "ends")) if guided.value(name)}
     if active:
         definition["active"] = active
@@ -167,6 +172,17 @@ def _count(guided: GuidedForm, name: str, *, required: bool = False) -> int | No
     return int(raw)
 
 
+def _whole(guided: GuidedForm, name: str) -> int | None:
+    """A whole number that may be negative (priorities)."""
+    raw = guided.value(name)
+    if not raw:
+        return None
+    if not re.fullmatch(r"-?\d{1,7}", raw):
+        guided.add(name, f"Enter a whole number such as 10 or -5, not {raw!r}.")
+        return None
+    return int(raw)
+
+
 def _money(guided: GuidedForm, name: str, *, required: bool = False) -> int | None:
     """Dollars as typed ("49.99", "$50") -> cents."""
     raw = guided.value(name).replace(",", "").lstrip("$").strip()
@@ -208,7 +224,9 @@ def _field_for(kind: str, path: str) -> str | None:
 
 # ---- editing: a stored definition back into the form ---------------------------------------------
 
-_FORM_KEYS = {"id", "name", "kind", "description", "code", "codes", "effect", "eligibility", "active", "limits"}
+_FORM_KEYS = {"id", "name", "kind", "description", "code", "codes", "effect", "eligibility", "active", "limits",
+              "priority", "stacking"}
+STACKING = {"common": "Combines with others", "exclusive": "Never combined", "always": "Always applies"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -267,6 +285,14 @@ def form_from_definition(definition: Mapping[str, Any]) -> GuidedForm | None:
             if rule["fact"] != "cart.subtotal":
                 raise _NotGuided
             values["min_subtotal"] = _dollars(rule["gte"])
+        if "priority" in data:
+            if not isinstance(data["priority"], int) or isinstance(data["priority"], bool):
+                raise _NotGuided
+            values["priority"] = str(data["priority"])
+        if "stacking" in data:
+            if data["stacking"] not in STACKING:
+                raise _NotGuided
+            values["stacking"] = data["stacking"]
         for key, name in (("from", "starts"), ("until", "ends")):
             day = _exact(data.get("active", {}), {"from", "until"}).get(key)
             if day is not None:

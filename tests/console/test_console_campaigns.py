@@ -121,8 +121,10 @@ def test_editor_offers_json_as_well_as_yaml(marketer):
                         "discount_value": "7.50"},
          {"kind": "bulk", "codes": {"pattern": "OOPS-####-####"}, "effect": {"type": "amount_off_order", "amount": 750},
           "limits": {"per_code": 1}}),
-        ("auto", {"name": "Ten off", "discount_type": "amount", "discount_value": "10", "min_subtotal": "100"},
-         {"kind": "promotion", "effect": {"type": "amount_off_order", "amount": 1000}}),
+        ("auto", {"name": "Ten off", "discount_type": "amount", "discount_value": "10", "min_subtotal": "100",
+                  "priority": "-5", "stacking": "exclusive"},
+         {"kind": "promotion", "effect": {"type": "amount_off_order", "amount": 1000}, "priority": -5,
+          "stacking": "exclusive"}),
         ("tiers", {"name": "Tiered", "tier_min_1": "100", "tier_percent_1": "10", "tier_min_2": "200", "tier_percent_2": "15"},
          {"kind": "promotion", "effect": {"type": "tiers", "tiers": [{"min_subtotal": 10000, "percent": 10},
                                                                      {"min_subtotal": 20000, "percent": 15}]}}),
@@ -165,9 +167,12 @@ def test_guided_form_puts_engine_errors_next_to_their_fields(marketer, engine):
 
 
 def test_guided_form_refuses_unreadable_numbers_before_the_engine(marketer):
-    response = marketer.post("/console/campaigns/new", data={"kind": "auto", "name": "X", "discount_value": "ten"})
+    response = marketer.post("/console/campaigns/new", data={"kind": "auto", "name": "X", "discount_value": "ten",
+                                                             "priority": "1.5"})
+    page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Enter a number, not &#39;ten&#39;" in response.get_data(as_text=True)
+    assert "Enter a number, not &#39;ten&#39;" in page
+    assert '<p class="field-error" id="priority-error">Enter a whole number such as 10 or -5' in page
 
 
 def test_guided_public_code_clash_is_shown_at_the_form(marketer):
@@ -219,7 +224,8 @@ def test_every_guided_kind_round_trips_through_the_edit_form(kind):
                         "min_subtotal": "49.99", "starts": "2027-01-01", "ends": "2027-01-31", "per_customer": "2"},
         "bulk_codes": {"name": "B", "pattern": "B-#####-#####", "per_code": "1", "discount_type": "amount",
                        "discount_value": "7.5", "budget": "250"},
-        "auto": {"name": "A", "discount_type": "amount", "discount_value": "5", "total": "100"},
+        "auto": {"name": "A", "discount_type": "amount", "discount_value": "5", "total": "100", "priority": "-10",
+                 "stacking": "always"},
         "tiers": {"name": "T", "tier_min_1": "100", "tier_percent_1": "10", "tier_min_2": "200", "tier_percent_2": "15"},
         "bxgy": {"name": "X", "buy_skus": "A, B", "buy_quantity": "2", "get_skus": "C", "get_quantity": "1",
                  "get_percent": "100"},
