@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
@@ -27,6 +28,14 @@ SEEN_KEY = "console_seen"
 _RANK = {Role.VIEWER: 0, Role.MARKETER: 1, Role.ADMIN: 2}
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+
+def safe_console_path(target: str | None, default: str) -> str:
+    """`target` when it is a path inside the console, else `default`: redirects taken from
+    form fields or query strings must never lead to another site."""
+    if target and target.startswith("/console") and not urlsplit(target).netloc and "\\" not in target:
+        return target
+    return default
 
 
 def idle_timeout() -> timedelta:

@@ -12,7 +12,7 @@ from promo.errors import Conflict, InvalidRequest, NotFound, PromoError
 from promo.records import CampaignInfo
 from shop.banners import offer_banner_url
 from shop.console import bp
-from shop.console.access import current_user, requires
+from shop.console.access import current_user, requires, safe_console_path
 from shop.console.charts import budget_gauge, daily_bars
 from shop.console.editor import annotate, decode, dump, locate
 from shop.console.guided import (
@@ -105,7 +105,7 @@ def change_status(campaign_id: str):
     done = {"pause": "paused: it stops applying at shoppers' next cart update",
             "resume": "active again", "archive": "archived"}[action]
     flash(f"{info.name} is {done}.", "success")
-    return redirect(request.form.get("back") or url_for("console.campaign", campaign_id=campaign_id))
+    return redirect(safe_console_path(request.form.get("back"), url_for("console.campaign", campaign_id=campaign_id)))
 
 
 @bp.post("/campaigns/<campaign_id>/duplicate")

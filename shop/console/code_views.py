@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from promo.errors import NotFound, PromoError
 from shop.console import bp
-from shop.console.access import current_user, requires
+from shop.console.access import current_user, requires, safe_console_path
 from shop.console.csv_stream import csv_response
 from shop.console.jobs import get_job, start_job
 from shop.console.models import Role
@@ -50,7 +50,7 @@ def change_code_status():
         flash(f"{action.capitalize()}d {changed} code{'s' if changed != 1 else ''}.", "success" if changed else "error")
         for failure in failed:
             flash(failure, "error")
-    return redirect(request.form.get("back") or url_for("console.codes"))
+    return redirect(safe_console_path(request.form.get("back"), url_for("console.codes")))
 
 
 @bp.get("/campaigns/<campaign_id>/codes.csv")

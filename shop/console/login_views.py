@@ -1,20 +1,15 @@
 """Sign in and out of the console."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, g, redirect, render_template, request, url_for
 
 from shop.console import bp
-from shop.console.access import sign_in, sign_out
+from shop.console.access import safe_console_path, sign_in, sign_out
 from shop.console.users import authenticate
 
 
 def _safe_next(target: str | None) -> str:
-    # Only paths inside the console: never an open redirect to another site.
-    if target and target.startswith("/console") and not urlsplit(target).netloc:
-        return target
-    return url_for("console.campaigns")
+    return safe_console_path(target, url_for("console.campaigns"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

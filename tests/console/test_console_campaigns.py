@@ -235,3 +235,12 @@ def test_every_guided_kind_round_trips_through_the_edit_form(kind):
     assert shown is not None and shown.kind == kind
     _, again = read_form(kind, shown.values)
     assert again == definition
+
+
+def test_actions_return_to_console_pages_only(marketer):
+    inside = marketer.post("/console/campaigns/happy10/status", data={"action": "pause", "back": "/console/campaigns?status=all"})
+    outside = marketer.post("/console/campaigns/happy10/status", data={"action": "resume", "back": "https://evil.example/"})
+    sneaky = marketer.post("/console/codes/status", data={"action": "enable", "code": "HAPPY10", "back": "//evil.example/console"})
+    assert inside.headers["Location"] == "/console/campaigns?status=all"
+    assert outside.headers["Location"] == "/console/campaigns/happy10"
+    assert sneaky.headers["Location"] == "/console/codes"
