@@ -58,6 +58,7 @@ EVENT_ID_HEADER = "Promoshop-Event-Id"
 EVENT_TYPE_HEADER = "Promoshop-Event-Type"
 MAX_ENDPOINTS = 100
 MAX_PATTERNS = 50
+MAX_REPLAY = 10_000
 _PATTERN = re.compile(r"^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$")
 
 
@@ -231,18 +232,64 @@ class Webhooks:
             return [_delivery(d, e) for d, e in session.execute(statement).all()]
 
     def retry(self, delivery_id: int) -> Delivery:
-        """Send a dead delivery again from scratch (a full round of attempts)."""
+        """Send a dead delivery again from scratch (a full round of attempts); others are left as they are."""
         def work(session: Session) -> Delivery:
             row = session.get(WebhookDeliveryRow, delivery_id)
             if row is None:
                 raise NotFound(f"no webhook delivery {delivery_id}", code="delivery_not_found")
             if row.status == "dead":
-                row.status, row.attempts, row.next_attempt_at = "pending", 0, self.engine.clock()
-                row.lease_owner = row.lease_until = None
-                session.flush()
+                self._reset(row)
             return _delivery(row, session.get(OutboxEventRow, row.outbox_id))
 
         return self.engine._write(work)
+
+    def redeliver(self, endpoint_id: int, event_id: str) -> Delivery:
+        """Send one outbox event to the endpoint (again), whatever its filter says: a dead
+        delivery revived, a delivered one repeated, or an event from before the endpoint existed."""
+        def work(session: Session) -> Delivery:
+            self._row(session, endpoint_id)
+            event = session.scalar(select(OutboxEventRow).where(OutboxEventRow.event_id == event_id))
+            if event is None:
+                raise NotFound(f"no event {event_id!r}", code="event_not_found")
+            return _delivery(self._queue(session, endpoint_id, event), event)
+
+        return self.engine._write(work)
+
+    def replay(self, endpoint_id: int, since: datetime, until: datetime | None = None) -> int:
+        """Send the endpoint every event from `since` (to `until`) that its filter matches, again:
+        after an outage longer than the retries, or to fill a new endpoint. Returns how many."""
+        if until is not None and until <= since:
+            raise InvalidRequest("until must be after since", code="invalid_replay")
+
+        def work(session: Session) -> int:
+            endpoint = self._row(session, endpoint_id)
+            statement = select(OutboxEventRow).where(OutboxEventRow.created_at >= since).order_by(OutboxEventRow.id)
+            if until is not None:
+                statement = statement.where(OutboxEventRow.created_at < until)
+            events = [e for e in session.scalars(statement.limit(MAX_REPLAY + 1)) if matches_any(endpoint.events, e.type)]
+            if len(events) > MAX_REPLAY:
+                raise InvalidRequest(f"more than {MAX_REPLAY} events in that window; replay a shorter one",
+                                     code="invalid_replay")
+            for event in events:
+                self._queue(session, endpoint_id, event)
+            return len(events)
+
+        return self.engine._write(work)
+
+    def _queue(self, session: Session, endpoint_id: int, event: OutboxEventRow) -> WebhookDeliveryRow:
+        row = session.scalar(select(WebhookDeliveryRow).where(
+            WebhookDeliveryRow.outbox_id == event.id, WebhookDeliveryRow.endpoint_id == endpoint_id))
+        if row is None:
+            row = WebhookDeliveryRow(outbox_id=event.id, endpoint_id=endpoint_id, created_at=self.engine.clock())
+            session.add(row)
+        self._reset(row)
+        session.flush()
+        return row
+
+    def _reset(self, row: WebhookDeliveryRow) -> None:
+        row.status, row.attempts, row.next_attempt_at = "pending", 0, self.engine.clock()
+        row.lease_owner = row.lease_until = None
+        row.delivered_at = None
 
     @staticmethod
     def _row(session: Session, endpoint_id: int) -> WebhookEndpointRow:

@@ -95,6 +95,7 @@ DeliverySchema = _object("WebhookDelivery", {
     "created_at": _TIME,
 })
 DeliveryListSchema = _list_of("WebhookDeliveryList", "deliveries", DeliverySchema)
+ReplayedSchema = _object("WebhookReplay", {"queued": {**_INT, "description": "Deliveries queued for the worker."}})
 
 
 # --- distribution rules -------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Webhook endpoints: create (the signing secret is shown once), list, get, delete; deliveries
-and the dead-letter list, with retry. Delivery itself is the worker's job (`flask promo worker`)."""
+and the dead-letter list; replaying events. Delivery itself is the worker's job (`flask promo worker`)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from flask import Response
 
 from shop.api import api
 from shop.api.events_json import (
-    DeliveryListSchema, DeliverySchema, EndpointListSchema, EndpointSchema, NewEndpointSchema, delivery_json,
+    DeliveryListSchema, EndpointListSchema, EndpointSchema, NewEndpointSchema, ReplayedSchema, delivery_json,
     endpoint_json,
 )
 from shop.api.registry import Reply
-from shop.api.schema import Arr, Field, Int, Obj, Param, Query, Str
+from shop.api.schema import Arr, DateTimeValue, Field, FieldError, Int, Obj, Param, Query, Str
 from shop.extensions import promo_engine
 
 TAG = "webhooks"
@@ -69,9 +69,28 @@ def list_deliveries(query: dict[str, Any]) -> dict[str, Any]:
     return {"deliveries": [delivery_json(d) for d in deliveries]}
 
 
-@api.operation("/webhooks/deliveries/<int:delivery_id>/retry", "POST", summary="Retry a dead delivery", tag=TAG,
-               scope="write", reply=Reply(200, "The delivery, pending again with a fresh round of attempts.",
-                                           DeliverySchema))
-def retry_delivery(delivery_id: int) -> dict[str, Any]:
-    """Deliveries that are not dead are returned unchanged."""
-    return delivery_json(promo_engine().webhooks.retry(delivery_id))
+def _one_way(body: dict[str, Any], path: str, errors: list[FieldError]) -> None:
+    if ("event_id" in body) == ("since" in body):
+        errors.append(FieldError(path, "give either event_id (one event) or since (every event from then)"))
+    elif "until" in body and "since" not in body:
+        errors.append(FieldError("until", "goes with since"))
+
+
+ReplayBody = Obj({
+    "event_id": Field(Str(max_length=40, pattern=r"evt_[0-9a-f]{24}", pattern_hint="must be an event id like evt_5f0c..."),
+                      description="Send this one event, whatever the endpoint's filter says."),
+    "since": Field(DateTimeValue(), description="Send every event from then that the endpoint's filter matches."),
+    "until": Field(DateTimeValue(), description="... up to (not including) this moment; default now."),
+}, name="ReplayRequest", refine=_one_way)
+
+
+@api.operation("/webhooks/<int:endpoint_id>/replay", "POST", summary="Send events to an endpoint again", tag=TAG,
+               scope="write", body=ReplayBody, reply=Reply(200, "How many deliveries were queued.", ReplayedSchema))
+def replay_events(endpoint_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    """Each event is queued with a fresh round of attempts, whether its delivery was dead,
+    delivered, or never made (the endpoint did not exist yet); the worker sends them."""
+    webhooks = promo_engine().webhooks
+    if "event_id" in body:
+        webhooks.redeliver(endpoint_id, body["event_id"])
+        return {"queued": 1}
+    return {"queued": webhooks.replay(endpoint_id, body["since"], body.get("until"))}

@@ -91,3 +91,22 @@ def test_tracking_refuses_unknown_customers_and_bad_event_names(api):
     response = api.post("/customers/ana/events", json={"event": "Order Shipped"})
     assert response.status_code == 400 and "lower-case" in response.get_json()["error"]["message"]
     assert api.post("/customers/ana/events", json={"event": "order_paid"}).status_code == 400
+
+
+def test_replay_takes_one_event_or_a_window(api, document):
+    api.ok("PUT", "/customers/ana", json={})
+    api.ok("POST", "/campaigns", 201, json=bulk("welcome", "WELCOME-######"))   # campaign.created: filtered out
+    api.ok("POST", "/customers/ana/events", 201, json={"event": "signup"})
+    tracked = api.ok("POST", "/customers/ana/events", 201, json={"event": "order_shipped"})
+    hook = api.ok("POST", "/webhooks", 201, json={"url": "https://example.com/hooks", "events": ["tracked.*"]})
+
+    assert checked(api, document, "POST", f"/webhooks/{hook['id']}/replay", 200, "/webhooks/{endpoint_id}/replay",
+                   json={"since": "2020-01-01T00:00:00Z"}) == {"queued": 2}
+    assert api.ok("POST", f"/webhooks/{hook['id']}/replay", json={"event_id": tracked["id"]}) == {"queued": 1}
+    [delivery] = api.ok("GET", "/webhooks/deliveries?status=pending")["deliveries"][:1]
+    assert delivery["status"] == "pending" and delivery["attempts"] == 0
+
+    for body in ({}, {"event_id": tracked["id"], "since": "2020-01-01T00:00:00Z"}, {"until": "2020-01-01T00:00:00Z"}):
+        assert api.post(f"/webhooks/{hook['id']}/replay", json=body).status_code == 400, body
+    assert api.post(f"/webhooks/{hook['id']}/replay", json={"event_id": "evt_" + "0" * 24}).status_code == 404
+    assert api.post("/webhooks/999/replay", json={"since": "2020-01-01T00:00:00Z"}).status_code == 404

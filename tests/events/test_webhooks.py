@@ -205,3 +205,25 @@ def _refusing_client() -> httpx.Client:
         raise httpx.ConnectError("receiver down", request=request)
 
     return httpx.Client(transport=httpx.MockTransport(refuse))
+
+
+def test_redeliver_sends_an_event_from_before_the_endpoint_existed(live_engine):
+    add_customer(live_engine, "ana")
+    result = live_engine.redeem("ana", CART_40, order_ref="A-1")
+    tick(live_engine, FAST, scheduled=False)                 # fanned out to nobody
+    [event_id] = [e for e in _event_ids(live_engine, "redemption.succeeded")]
+    with Receiver() as receiver:
+        endpoint, _ = live_engine.webhooks.create(receiver.url, ["campaign.*"])
+        tick(live_engine, FAST, scheduled=False)
+        assert receiver.received == []
+        live_engine.webhooks.redeliver(endpoint.id, event_id)
+        tick(live_engine, FAST, scheduled=False)
+    assert receiver.event_ids() == [event_id]
+    assert receiver.received[0].json["data"]["id"] == result.id
+
+
+def _event_ids(engine, event_type):
+    from promo.storage.event_models import OutboxEventRow
+
+    with engine._read() as session:
+        return list(session.scalars(select(OutboxEventRow.event_id).where(OutboxEventRow.type == event_type)))
