@@ -170,3 +170,5 @@ def generate_command(campaign: str, count: int, batch_size: int) -> None:
         except PromoError as error:
             raise click.ClickException(error.message) from None
     click.echo(f"Generated {made:,} codes for {campaign}.")
+
+from shop import events_cli  # noqa: E402,F401  (registers `flask promo tick` and `flask promo worker`)
