@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .codes import normalise_code
+from .events import Event, EventScope, listen
 from .errors import InvalidRequest, NotFound
 from .giftcards import GiftCardPlan
 from .incentive_records import (
@@ -155,3 +156,14 @@ class Incentives:
 def _check_text(name: str, value: object, limit: int = 255) -> None:
     if not isinstance(value, str) or not 0 < len(value) <= limit:
         raise InvalidRequest(f"{name} must be 1 to {limit} characters of text", code=f"invalid_{name.replace(' ', '_')}")
+
+
+def _convert_referrals_on_tracked_event(scope: EventScope, event: Event) -> None:
+    """``engine.track(friend, "order_shipped")`` converts referrals whose campaign waits for it."""
+    name = event.payload.get("event")
+    if event.customer_id is None or not isinstance(name, str):
+        return
+    referrals.convert_pending(scope.session, scope.engine._campaign, event.customer_id, name, scope.now)
+
+
+listen("tracked.*", _convert_referrals_on_tracked_event)

@@ -122,8 +122,8 @@ def record(session: Session, parse: ParseCampaign, redemption: RedemptionRow, no
     return converted
 
 
-def convert_on_event(session: Session, parse: ParseCampaign, friend_id: str, event: str, now: datetime) -> list[ReferralConversion]:
-    """Convert the friend's pending referrals whose campaign waits for `event`."""
+def convert_pending(session: Session, parse: ParseCampaign, friend_id: str, event: str, now: datetime) -> list[ReferralConversion]:
+    """Convert the friend's pending referrals whose campaign waits for `event` (maybe none)."""
     pending = list(session.scalars(
         select(ReferralRow).where(ReferralRow.friend_id == friend_id, ReferralRow.status == "pending")
         .order_by(ReferralRow.id)
@@ -133,6 +133,12 @@ def convert_on_event(session: Session, parse: ParseCampaign, friend_id: str, eve
         row = session.get(CampaignRow, referral.campaign_id)
         if conversion_event(parse(row)) == event:
             converted.append(_convert(session, parse, row, referral, now))
+    return converted
+
+
+def convert_on_event(session: Session, parse: ParseCampaign, friend_id: str, event: str, now: datetime) -> list[ReferralConversion]:
+    """Like convert_pending, but NotFound ``no_pending_referral`` when nothing converts."""
+    converted = convert_pending(session, parse, friend_id, event, now)
     if not converted:
         raise NotFound(f"customer {friend_id!r} has no referral waiting for {event!r}", code="no_pending_referral")
     return converted

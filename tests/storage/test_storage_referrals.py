@@ -172,3 +172,16 @@ def test_the_advocates_own_code_is_no_offer_in_their_wallet(referrals):
     offers = referrals.qualify("ana", CART_100)
 
     assert code not in [offer.code for offer in offers]
+
+
+def test_a_tracked_custom_event_converts_the_friends_referral(referrals):
+    referrals.update_campaign("friends", {**FRIENDS, "referral": {**FRIENDS["referral"], "conversion": "order_shipped"}})
+    code = referrals.referral_code_for("ana").code
+    refer(referrals, "bo", code)
+
+    referrals.track("bo", "review_left")
+    assert referrals.referral_summary("ana").converted == 0
+    referrals.track("bo", "order_shipped", {"order_ref": "bo-1"})
+
+    assert referrals.referral_summary("ana").converted == 1
+    assert len(referrals.referral_summary("ana").rewards) == 1
