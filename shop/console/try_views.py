@@ -9,6 +9,7 @@ from promo.errors import NotFound, PromoError
 from shop.console import bp
 from shop.console.queries import customers
 from shop.extensions import promo_engine
+from shop.personas import personas
 
 MAX_QUANTITY = 999
 
@@ -43,6 +44,9 @@ def try_it():
         except PromoError as error:
             problems.append(error.message)
     status = 400 if problems else 200
+    # The storefront's demo personas first: the shoppers marketers already know by name.
+    persona_choices = [(p.customer_id, p.label) for p in personas() if p.customer_id]
     return render_template("console/try.html", products=products, quantities=quantities, customers=customers(),
+                           personas=persona_choices,
                            customer_id=customer_id, codes=codes_text, evaluation=evaluation, customer=customer,
                            problems=problems), status

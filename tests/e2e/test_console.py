@@ -214,12 +214,13 @@ def test_screenshots_of_every_console_page(console_store, page):
     shoot(page, "new-campaign-errors")
 
     page.goto(url + "/console/try")
-    page.get_by_label("Customer").select_option(index=2)
+    page.get_by_label("Customer").select_option(label="Dormant")
     page.get_by_label("Quantity of Colombia Huila").fill("2")
     page.get_by_label("Quantity of Ceramic Dripper").fill("1")
     page.get_by_label("Codes").fill("HAPPY10 NOPE")
     page.get_by_role("button", name="Evaluate").click()
     expect(page.get_by_role("heading", name="Every offer, and why")).to_be_visible()
+    expect(page.locator(".result h2")).to_have_text("Dana Dorsey")
     shoot(page, "try-it")
 
     page.goto(url + "/console/redemptions")
