@@ -22,7 +22,7 @@ from shop.cart_state import SessionCart
 from shop.extensions import promo_engine
 from shop.showcase import product_image_url
 
-MAX_NUDGES = 3              # in the cart; checkout shows only the closest one
+MAX_NUDGES = 2              # in the cart; checkout shows only the closest one
 
 
 @dataclass(frozen=True)

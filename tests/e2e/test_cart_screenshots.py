@@ -21,8 +21,10 @@ def fill_cart(page, store) -> None:
 
 
 def settled(page) -> None:
-    """Reload so the screenshot shows the page, not the toasts of the last action."""
+    """Reload so the screenshot shows the page, not the toasts of the last action, from the top
+    (a full-page capture of a scrolled page draws the sticky header halfway down)."""
     page.reload()
+    page.evaluate("window.scrollTo(0, 0)")
 
 
 def assert_fits(page) -> None:
@@ -41,6 +43,7 @@ def test_cart_checkout_and_wallet_pages(request, store, screenshot, width):
 
     page.get_by_test_id("checkout-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
+    settled(page)
     assert_fits(page)
     screenshot(f"checkout-{width}", page=page)
 
