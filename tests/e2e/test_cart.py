@@ -285,3 +285,20 @@ def test_totals_sit_in_a_live_region_and_the_response_varies_on_htmx(page, store
     assert "HX-Request" in answer.value.headers.get("vary", "")
     assert "toast" in answer.value.headers.get("hx-trigger", "")
     expect(page.locator("#toasts")).to_contain_text("Code HAPPY10 applied.")
+
+
+def test_buttons_show_a_loading_state_while_the_cart_recalculates(page, store):
+    add_to_cart(page, store, "ARA-COL-HUILA")
+    open_cart(page, store)
+    held = []
+    page.route(re.compile(r"/cart/codes$"), lambda route: held.append(route))
+
+    page.get_by_label("Have a code?").fill("HAPPY10")
+    page.get_by_test_id("apply-code").click()
+
+    apply = page.get_by_test_id("apply-code")
+    expect(apply).to_be_disabled()
+    expect(page.locator("form.code-form")).to_have_class(re.compile(r"\bhtmx-request\b"))
+    held[0].continue_()
+    expect(total(page)).to_have_text("$21.70")
+    expect(page.get_by_test_id("apply-code")).to_be_enabled()

@@ -131,3 +131,20 @@ def test_a_code_used_up_meanwhile_sends_the_shopper_back_with_the_reason(browser
     expect(tabs[1].get_by_test_id("cart-count")).to_have_text("1")
     for tab in tabs:
         tab.context.close()
+
+
+def test_place_order_shows_it_is_working_and_cannot_be_pressed_again(page, shop):
+    add_to_cart(page, shop, "MERCH-MUG")
+    page.goto(shop + "/checkout")
+    page.get_by_label("Name", exact=True).fill("Ada Lovelace")
+    page.get_by_label("Email", exact=True).fill("ada@example.com")
+    held = []
+    page.route(re.compile(r"/checkout$"), lambda route: held.append(route))
+
+    page.get_by_test_id("place-order").click()
+
+    button = page.get_by_test_id("place-order")
+    expect(button).to_be_disabled()
+    expect(button).to_have_class(re.compile(r"\bhtmx-request\b"))
+    held[0].continue_()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your order is placed")
