@@ -217,6 +217,32 @@ def parse_rule(data: Any) -> Rule:
     return Rule(id=rule_id, name=name.strip(), event=trigger, publish=publish, description=description, **values)
 
 
+def parse_rules(data: Any, *, prefix: str = "", problems: list[FieldError] | None = None) -> list[tuple[Rule, Mapping[str, Any]]]:
+    """A list of rules (a scenario pack's `distributions:`), each with its definition as written.
+    Ids must be unique; errors are prefixed with the position ("distributions[2].event").
+    Raises DefinitionError, or with `problems` adds to it and returns the valid rules."""
+    errors: list[FieldError] = problems if problems is not None else []
+    if not isinstance(data, list):
+        errors.append(FieldError(prefix, f"must be a list of distribution rules, got {type(data).__name__}"))
+        data = []
+    rules: list[tuple[Rule, Mapping[str, Any]]] = []
+    first: dict[str, int] = {}
+    for index, item in enumerate(data):
+        where = f"{prefix}[{index}]"
+        try:
+            rule = parse_rule(item)
+        except DefinitionError as error:
+            errors += error.prefixed(where).errors
+            continue
+        if rule.id in first:
+            errors.append(FieldError(f"{where}.id", f"'{rule.id}' is already used by {prefix}[{first[rule.id]}]"))
+        first.setdefault(rule.id, index)
+        rules.append((rule, item))
+    if errors and problems is None:
+        raise DefinitionError(errors)
+    return rules
+
+
 def _suggest(word: str, choices: Iterable[str]) -> str:
     import difflib
 

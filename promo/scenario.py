@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .campaign import Campaign
 from .definition import DefinitionError, FieldError, load_yaml, parse_campaigns
+from .distributions import Rule, parse_rules
 from .domain import Customer
 from .engine import Engine
 from .errors import NotFound, PromoError
@@ -43,7 +44,8 @@ _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-SECTIONS = ("store", "categories", "products", "customers", "personas", "campaigns", "codes", "publications")
+SECTIONS = ("store", "categories", "products", "customers", "personas", "campaigns", "codes", "publications",
+            "distributions")
 
 
 class ScenarioError(ValueError):
@@ -103,6 +105,8 @@ class ScenarioPack:
     campaigns: tuple[tuple[Campaign, Mapping[str, Any]], ...] = ()
     codes: tuple[CodeRequest, ...] = ()
     publications: tuple[PublicationRequest, ...] = ()
+    # Distribution rules (docs/events.md), each with the definition as written.
+    distributions: tuple[tuple[Rule, Mapping[str, Any]], ...] = ()
 
 
 # ---- reading --------------------------------------------------------------------------------
@@ -168,6 +172,15 @@ def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None,
             r.errors.extend(exc.errors)
     codes = _each(top, "codes", r, _code_request)
     publications = _each(top, "publications", r, _publication)
+    distributions: list[tuple[Rule, Mapping[str, Any]]] = []
+    if "distributions" in top:
+        distributions = parse_rules(top["distributions"], prefix="distributions", problems=r.errors)
+        positions = {id(item): index for index, item in enumerate(top["distributions"] if isinstance(top["distributions"], list) else [])}
+        for rule, written in distributions:
+            index = positions[id(written)]
+            if rule.publish not in {c.id for c, _ in campaigns}:
+                r.add(f"distributions[{index}].publish", f"'{rule.publish}' is not one of the pack's campaigns"
+                                                         f"{_near(rule.publish, [c.id for c, _ in campaigns])}")
 
     _unique(r, "categories", {i: c.slug for i, c in categories.items()}, "slug")
     _unique(r, "products", {i: p.sku for i, p in products.items()}, "sku")
@@ -181,7 +194,7 @@ def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None,
     return ScenarioPack(
         source=source, store=store, categories=tuple(categories.values()), products=tuple(products.values()),
         customers=tuple(customers.values()), personas=tuple(personas.values()), campaigns=tuple(campaigns),
-        codes=tuple(codes.values()), publications=tuple(publications.values()),
+        codes=tuple(codes.values()), publications=tuple(publications.values()), distributions=tuple(distributions),
     )
 
 
@@ -541,7 +554,7 @@ class LoadReport:
 
     def summary(self) -> list[str]:
         lines = []
-        for section in ("categories", "products", "customers", "campaigns", "codes", "publications"):
+        for section in ("categories", "products", "customers", "campaigns", "codes", "publications", "distributions"):
             parts = [f"{tally[section]:,} {outcome}" for outcome, tally in
                      (("created", self.created), ("updated", self.updated), ("unchanged", self.unchanged))
                      if tally.get(section)]
@@ -559,7 +572,8 @@ def load_pack(engine: Engine, pack: ScenarioPack, *, actor: str = "scenario",
     """
     report = LoadReport()
     # Order matters: products name categories, codes need their campaign, publications their codes.
-    for step in (_load_categories, _load_products, _load_customers, _load_campaigns, _load_codes, _load_publications):
+    for step in (_load_categories, _load_products, _load_customers, _load_campaigns, _load_codes, _load_publications,
+                 _load_distributions):
         step(engine, pack, report, actor, progress)
     return report
 
@@ -658,3 +672,18 @@ def _load_publications(engine: Engine, pack: ScenarioPack, report: LoadReport, a
             publication = engine.publish(request.campaign_id, request.customer_id, source_id=request.source_id,
                                          actor=actor)
         report.count("created" if publication.created else "unchanged", "publications")
+
+
+def _load_distributions(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:
+    stored = {info.id: info for info in engine.distributions.list()}
+    for index, (rule, definition) in enumerate(pack.distributions):
+        written = _as_stored(definition)
+        if rule.id in stored and stored[rule.id].definition == written:
+            report.count("unchanged", "distributions")
+            continue
+        with _entry(pack, f"distributions[{index}]"):
+            if rule.id in stored:
+                engine.distributions.update(rule.id, written, actor=actor)
+            else:
+                engine.distributions.create(written, actor=actor)
+        report.count("updated" if rule.id in stored else "created", "distributions")
