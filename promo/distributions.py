@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import extract, or_, select, update
+from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
 from .conditions import Condition
@@ -36,7 +36,7 @@ from .errors import Conflict, InvalidRequest, NotFound, PromoError
 from .events import Event, EventScope, emit, listen
 from .facts import Facts
 from .storage import convert
-from .storage.database import READ_ONLY, dialect_of, insert_ignoring_conflicts
+from .storage.database import dialect_of, insert_ignoring_conflicts
 from .storage.event_models import CartActivityRow, DistributionFiringRow, DistributionRuleRow
 from .storage.models import CampaignRow, CustomerRow, OrderRow
 
