@@ -550,6 +550,12 @@ class Engine:
     def order_gift_card_payments(self, order_ref: str) -> list[GiftCardPayment]:
         return self.incentives.order_gift_card_payments(order_ref)
 
+    def issue_gift_card(self, campaign_id: str, *, balance: int | None = None, code: str | None = None,
+                        customer_id: str | None = None, actor: str = "system") -> GiftCardBalance:
+        """A new gift card (its code drawn from the pattern unless given), optionally in a wallet."""
+        return self.incentives.issue_gift_card(campaign_id, balance=balance, code=code, customer_id=customer_id,
+                                               actor=actor)
+
     def top_up_gift_card(self, code: str, amount: int, *, actor: str = "system") -> GiftCardBalance:
         return self.incentives.top_up_gift_card(code, amount, actor=actor)
 

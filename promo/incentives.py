@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .codes import normalise_code
+from .codes import draw_code, normalise_code
 from .events import Event, EventScope, listen
-from .errors import InvalidRequest, NotFound
+from .errors import Conflict, InvalidRequest, NotFound
 from .giftcards import GiftCardPlan
 from .incentive_records import (
     GiftCardBalance,
@@ -27,8 +27,8 @@ from .incentive_records import (
     ReferralConversion,
     ReferralSummary,
 )
-from .storage import giftcards, loyalty, referrals
-from .storage.models import CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow
+from .storage import audit, giftcards, loyalty, referrals
+from .storage.models import CustomerRow, OrderRow, PublicationRow, RedemptionItemRow, RedemptionRow
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -81,14 +81,14 @@ class Incentives:
 
     def referral_event(self, customer_id: str, event: str) -> list[ReferralConversion]:
         """The store reports `event` (e.g. ``order_shipped``) for a friend: their pending
-        referrals that convert on it convert now. NotFound ``no_pending_referral`` otherwise."""
+        referrals that convert on it convert now (none, when nothing waits for it)."""
         _check_text("customer id", customer_id)
         _check_text("event", event, MAX_EVENT_LENGTH)
 
         def work(session: Session) -> list[ReferralConversion]:
             if session.get(CustomerRow, customer_id) is None:
                 raise NotFound(f"no customer {customer_id!r}", code="customer_not_found")
-            return referrals.convert_on_event(session, self._parse, customer_id, event, self._engine.clock())
+            return referrals.convert_pending(session, self._parse, customer_id, event, self._engine.clock())
 
         return self._engine._write(work)
 
@@ -116,6 +116,37 @@ class Incentives:
             if order_id is None:
                 raise NotFound(f"no order {order_ref!r}", code="order_not_found")
             return [GiftCardPayment(code, amount, 0) for code, amount in giftcards.paid_by_order(session, order_id)]
+
+    def issue_gift_card(self, campaign_id: str, *, balance: int | None = None, code: str | None = None,
+                        customer_id: str | None = None, actor: str = "system") -> GiftCardBalance:
+        """A new card: its code drawn from the campaign's pattern unless given (cards printed
+        elsewhere), its balance the definition's unless given, published to `customer_id` if any."""
+        engine = self._engine
+
+        def work(session: Session) -> GiftCardBalance:
+            row = engine._campaign_row(session, campaign_id)
+            campaign = self._parse(row)
+            if row.status != "active":
+                raise Conflict(f"campaign {campaign_id!r} is {row.status}", code="campaign_inactive")
+            if customer_id is not None:
+                engine._customer_row(session, customer_id)
+            amount = balance if balance is not None else (campaign.options.get("gift_card") or {}).get("balance")
+            drawn = None
+            if code is None:
+                if campaign.code_pattern is None:
+                    raise InvalidRequest(f"campaign {campaign_id!r} has no code pattern; give the card's code",
+                                         code="no_code_pattern")
+                drawn = draw_code(campaign.code_pattern)
+            now = engine.clock()
+            card = giftcards.issue(session, row, amount, now, code=code, holder_id=customer_id, pattern_code=drawn)
+            if customer_id is not None:
+                session.add(PublicationRow(campaign_id=campaign_id, customer_id=customer_id, code_id=card.id,
+                                           code=card.code, source_id=None, created_at=now))
+            audit.record(session, at=now, actor=actor, action="gift_card.issue", object_type="code", object_id=card.code,
+                         after={"campaign_id": campaign_id, "balance": amount, "customer_id": customer_id})
+            return giftcards.balance(session, card.code)
+
+        return engine._write(work)
 
     def top_up_gift_card(self, code: str, amount: int, *, actor: str = "system") -> GiftCardBalance:
         _check_text("code", code)

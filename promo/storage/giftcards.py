@@ -105,6 +105,27 @@ def top_up(session: Session, code: str, amount: int, now: datetime, *, actor: st
     _log(session, row.code, order_id=None, kind="top_up", amount=amount, now=now, actor=actor)
 
 
+def issue(session: Session, campaign_row: CampaignRow, balance: int, now: datetime, *, code: str | None = None,
+          holder_id: str | None = None, pattern_code: str | None = None) -> CodeRow:
+    """A new card of the campaign: `code` as given (cards printed elsewhere) or `pattern_code`
+    (drawn by the caller), holding `balance`, in `holder_id`'s wallet when given."""
+    if campaign_row.kind != Kind.GIFT_CARD.value:
+        raise InvalidRequest(f"campaign {campaign_row.id!r} is not a gift card campaign", code="not_a_gift_card_campaign")
+    if not isinstance(balance, int) or isinstance(balance, bool) or balance < 1:
+        raise InvalidRequest(f"a gift card's balance must be a positive amount in minor units, got {balance!r}",
+                             code="invalid_amount")
+    chosen = normalise_code(code or pattern_code or "")
+    if not chosen or len(chosen) > 64 or any(ch.isspace() for ch in chosen):
+        raise InvalidRequest("a gift card code is 1 to 64 characters without spaces", code="invalid_code")
+    if session.scalar(select(CodeRow.id).where(CodeRow.code == chosen)) is not None:
+        raise Conflict(f"code {chosen!r} already exists", code="code_taken")
+    row = CodeRow(code=chosen, campaign_id=campaign_row.id, status="active", holder_id=holder_id, redeemed_count=0,
+                  gift_balance=balance, created_at=now)
+    session.add(row)
+    session.flush()
+    return row
+
+
 def card_row(session: Session, code: str) -> CodeRow:
     row = session.scalar(
         select(CodeRow).join(CampaignRow, CodeRow.campaign_id == CampaignRow.id)

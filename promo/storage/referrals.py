@@ -136,14 +136,6 @@ def convert_pending(session: Session, parse: ParseCampaign, friend_id: str, even
     return converted
 
 
-def convert_on_event(session: Session, parse: ParseCampaign, friend_id: str, event: str, now: datetime) -> list[ReferralConversion]:
-    """Like convert_pending, but NotFound ``no_pending_referral`` when nothing converts."""
-    converted = convert_pending(session, parse, friend_id, event, now)
-    if not converted:
-        raise NotFound(f"customer {friend_id!r} has no referral waiting for {event!r}", code="no_pending_referral")
-    return converted
-
-
 def _convert(session: Session, parse: ParseCampaign, row: CampaignRow, referral: ReferralRow, now: datetime) -> ReferralConversion:
     campaign = parse(row)
     section: dict[str, Any] = row.definition["referral"]

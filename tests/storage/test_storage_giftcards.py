@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from promo.errors import InvalidRequest, NotFound, RedemptionRefused
+from promo.errors import Conflict, InvalidRequest, NotFound, RedemptionRefused
 from promo.storage import make_session_factory
 from promo.storage.models import CodeRow
 from storagekit import CART_40, CART_100, coupon, customer, run_together
@@ -123,3 +123,22 @@ def test_racing_checkouts_never_take_a_card_below_zero(engine, db_engine):
     assert sum(-e.amount for e in balance.entries if e.kind == "redemption") == paid
     with make_session_factory(db_engine)() as session:
         assert session.scalar(select(CodeRow.gift_balance).where(CodeRow.code == card)) == balance.balance
+
+
+def test_an_issued_card_holds_its_balance_and_sits_in_the_wallet(engine):
+    engine.create_campaign(GIFT_50)
+    engine.upsert_customer(customer("ana"))
+
+    drawn = engine.issue_gift_card("gift-50", customer_id="ana")
+    printed = engine.issue_gift_card("gift-50", code="paper-0001", balance=2500)
+
+    assert drawn.code.startswith("GIFT-") and drawn.balance == 5000
+    assert [c.code for c in engine.customer_gift_cards("ana")] == [drawn.code]
+    assert (printed.code, printed.balance) == ("PAPER-0001", 2500)
+    with pytest.raises(Conflict) as taken:
+        engine.issue_gift_card("gift-50", code="PAPER-0001")
+    assert taken.value.code == "code_taken"
+    engine.create_campaign(coupon("happy", "HAPPY10"))
+    with pytest.raises(InvalidRequest) as not_gift:
+        engine.issue_gift_card("happy", code="X-1")
+    assert not_gift.value.code == "not_a_gift_card_campaign"
