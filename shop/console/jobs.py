@@ -67,9 +67,11 @@ def _job(row: CodeJobRow, now: datetime) -> Job:
                row.updated_at, row.finished_at)
 
 
-def batch_size_for(count: int) -> int:
-    # About 20 progress updates for small jobs; 10,000-code transactions for big ones.
-    return max(500, min(10_000, count // 20 or 1))
+def batch_size_for(count: int, smallest: int = 500) -> int:
+    """Codes per transaction: about 20 progress updates for small jobs, 10,000-code
+    transactions for big ones. CONSOLE_CODE_BATCH_MIN lowers the floor (smaller transactions,
+    more frequent progress)."""
+    return max(smallest, min(10_000, count // 20 or 1))
 
 
 def start_job(campaign_id: str, count: int, *, actor: str) -> Job:
@@ -90,20 +92,21 @@ def start_job(campaign_id: str, count: int, *, actor: str) -> Job:
         session.flush()
         job = _job(row, now)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    thread = threading.Thread(target=_run, args=(app, engine, job.id, campaign_id, count, actor),
+    batch_size = batch_size_for(count, int(app.config.get("CONSOLE_CODE_BATCH_MIN", 500)))
+    thread = threading.Thread(target=_run, args=(app, engine, job.id, campaign_id, count, batch_size, actor),
                               name=f"code-job-{job.id}", daemon=True)
     _threads[job.id] = thread
     thread.start()
     return job
 
 
-def _run(app: Flask, engine: Engine, job_id: int, campaign_id: str, count: int, actor: str) -> None:
+def _run(app: Flask, engine: Engine, job_id: int, campaign_id: str, count: int, batch_size: int, actor: str) -> None:
     with app.app_context():
         def progress(done: int, total: int) -> None:
             _update(job_id, done=done)
 
         try:
-            engine.generate_codes(campaign_id, count, batch_size=batch_size_for(count), progress=progress, actor=actor)
+            engine.generate_codes(campaign_id, count, batch_size=batch_size, progress=progress, actor=actor)
         except PromoError as error:
             _update(job_id, status=JobStatus.FAILED, error=error.message)
         except Exception as error:  # noqa: BLE001 - the job row must say it failed, whatever happened

@@ -27,7 +27,10 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 
 @pytest.fixture
 def console_store(make_app, seed_store, make_live_server):
-    app = make_app(WTF_CSRF_ENABLED=True, DEMO_MODE=True, CONSOLE_PASSWORD_HASH_METHOD=FAST_HASH)
+    # 10-code batches: a 10,000-code job then takes a few seconds, long enough to watch the
+    # bar move (with 500-code batches it ends before the first poll).
+    app = make_app(WTF_CSRF_ENABLED=True, DEMO_MODE=True, CONSOLE_PASSWORD_HASH_METHOD=FAST_HASH,
+                   CONSOLE_CODE_BATCH_MIN=10)
     seed_store(app)
     create_console_users(app)
     return app, make_live_server(app)
@@ -94,15 +97,25 @@ def test_marketer_generates_10000_codes_and_watches_progress_reach_100(console_s
                                         "limits": {"per_code": 1}}, actor="test")
     sign_in(page, url, Role.MARKETER)
     page.goto(url + "/console/campaigns/newsletter")
+    polls: list[str] = []
+    page.on("response", lambda r: polls.append(r.url) if "/console/jobs/" in r.url else None)
     page.get_by_label("Generate codes").fill("10000")
     page.get_by_role("button", name="Generate", exact=True).click()
 
     job = page.locator(".job").first
     expect(job).to_be_visible()
-    # The page is never reloaded here: htmx polls the job fragment until it reports 100%.
+    # Never reloaded here: htmx polls the job fragment every 500 ms until it reports 100%.
+    shown = set()
+    for _ in range(200):
+        shown.add(page.locator(".job__percent").first.inner_text())
+        if "100%" in shown:
+            break
+        page.wait_for_timeout(100)
+    assert any(p not in ("0%", "100%") for p in shown), f"the bar never moved between 0% and 100%: {shown}"
     expect(job.locator(".job__percent")).to_have_text("100%", timeout=60_000)
     expect(job).to_contain_text("10,000 of 10,000")
     expect(job).to_contain_text("codes/s")
+    assert polls, "the page never polled the job"
     expect(job.locator(".badge")).to_have_text("done")
     page.reload()                                          # the result is kept, not only on the page
     expect(page.locator(".job").first).to_contain_text("10,000 of 10,000")
