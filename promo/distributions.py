@@ -299,7 +299,8 @@ class Distributions:
         return self.engine._write(work)
 
     def update(self, rule_id: str, definition: Mapping[str, Any], *, actor: str = "system") -> RuleInfo:
-        """Replace a rule's definition (its id cannot change). Earlier firings stay counted."""
+        """Replace a rule's definition (its id cannot change). Earlier firings stay counted, and
+        a paused rule stays paused unless the definition says `active:`."""
         stored = {"id": rule_id, **dict(definition)}
         rule = self.parse(stored)
         if rule.id != rule_id:
@@ -309,7 +310,9 @@ class Distributions:
         def work(session: Session) -> RuleInfo:
             row = self._row(session, rule_id)
             self._check_campaign(session, rule)
-            row.name, row.event, row.definition, row.active = rule.name, rule.event.value, stored, rule.active
+            row.name, row.event, row.definition = rule.name, rule.event.value, stored
+            if "active" in stored:      # otherwise a paused rule stays paused, like a campaign
+                row.active = rule.active
             row.updated_at = self.engine.clock()
             session.flush()
             return _info(row)
@@ -321,7 +324,6 @@ class Distributions:
             row = self._row(session, rule_id)
             if row.active != active:
                 row.active = active
-                row.definition = {**row.definition, "active": active}
                 row.updated_at = self.engine.clock()
                 session.flush()
             return _info(row)

@@ -288,3 +288,13 @@ def test_track_refuses_unknown_customers_and_bad_names(engine):
         engine.track("ana", "order_paid")
     with pytest.raises(InvalidRequest, match=r"lines\[0\].quantity"):
         engine.track("ana", "cart_updated", {"lines": [{"sku": "beans", "unit_price": 100, "quantity": 0}]})
+
+
+def test_replacing_a_rule_keeps_it_paused_unless_the_definition_says_otherwise(engine):
+    reward_campaign(engine)
+    engine.distributions.create(rule("welcome", "signup"))
+    engine.distributions.set_active("welcome", False)
+
+    kept = engine.distributions.update("welcome", rule("welcome", "signup", once="ever"))
+    assert kept.active is False and kept.definition["once"] == "ever"
+    assert engine.distributions.update("welcome", rule("welcome", "signup", active=True)).active is True
