@@ -227,3 +227,38 @@ def _event_ids(engine, event_type):
 
     with engine._read() as session:
         return list(session.scalars(select(OutboxEventRow.event_id).where(OutboxEventRow.type == event_type)))
+
+
+def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(live_engine):
+    from datetime import UTC, datetime, timedelta
+
+    from eventkit import rule
+
+    reward_campaign(live_engine, codes=30)
+    for n in range(20):
+        add_customer(live_engine, f"c{n:02d}", last_order_at=datetime.now(UTC) - timedelta(days=120), orders_count=1)
+    live_engine.distributions.create(rule("win-back", "dormant", days=90))
+    with Receiver() as receiver:
+        live_engine.webhooks.create(receiver.url, ["distribution.published"])
+        start = threading.Barrier(2)
+        errors = []
+
+        def worker() -> None:
+            start.wait()
+            try:
+                tick(live_engine, FAST)
+                tick(live_engine, FAST, scheduled=False)     # deliver what the other worker's pass announced
+            except Exception as error:  # surfaced below
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        tick_until(live_engine, FAST, lambda: len(receiver.received) >= 20)
+
+    assert errors == []
+    codes = [r.json["data"]["code"] for r in receiver.received]
+    assert len(codes) == len(set(codes)) == 20
+    assert sorted(codes) == sorted(c.code for n in range(20) for c in live_engine.customer_codes(f"c{n:02d}"))
