@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 
@@ -18,6 +18,7 @@ from promo.reasons import Reason
 from shop import cart_state
 from shop.account import current_customer, safe_next
 from shop.cart_state import CartInputError, SessionCart
+from shop.cart_tracking import track_cart
 from shop.priced_cart import PricedCart, catalogue, load_session_cart, price_cart, save_session_cart
 
 bp = Blueprint("cart", __name__)
@@ -51,7 +52,23 @@ def _form_text(name: str, limit: int = 200) -> str:
     return request.form.get(name, "")[:limit]
 
 
-# ---- rendering ------------------------------------------------------------------------------
+# ---- what an action did, and the answer in the shape the caller asked for --------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: SessionCart                  # the cart as stored after the action
+    message: str | None = None          # toast (htmx) or flash (plain form)
+    error: FormError | None = None      # input refused: 422, the stored cart unchanged
+    level: str = "success"
+    priced: PricedCart | None = None    # when the action priced the cart already
+
+    def priced_with(self, price: Callable[[SessionCart], PricedCart]) -> PricedCart:
+        return self.priced if self.priced is not None else price(self.state)
+
+
+def price_for_cart(state: SessionCart) -> PricedCart:
+    return price_cart(state, current_customer())
 
 
 def render_cart_page(priced: PricedCart, *, error: FormError | None = None, status: int = 200) -> Response:
@@ -59,47 +76,79 @@ def render_cart_page(priced: PricedCart, *, error: FormError | None = None, stat
     return make_response(html, status)
 
 
-def respond(
-    priced: PricedCart,
-    *,
-    message: str | None = None,
-    error: FormError | None = None,
-    level: str | None = None,
-) -> Response:
-    """The answer to a cart action, in the shape the caller asked for."""
-    status = 422 if error is not None else 200
-    toast = error.message if error is not None else message
-    toast_level = level or ("error" if error is not None else "success")
+def with_toast(response: Response, outcome: Outcome) -> Response:
+    toast = outcome.error.message if outcome.error is not None else outcome.message
+    if toast:
+        response.headers.update(toast_header(toast, "error" if outcome.error is not None else outcome.level))
+    return response
+
+
+def respond(outcome: Outcome) -> Response:
+    status = 422 if outcome.error is not None else 200
     if is_htmx():
         if htmx_target() == "cart-items":
-            template = "partials/cart_update.html"
+            html = render_template("partials/cart_update.html", priced=outcome.priced_with(price_for_cart),
+                                   error=outcome.error)
         else:
             # Add-to-cart elsewhere (product cards and pages) swaps nothing but the badge.
-            template = "partials/cart_badge_update.html"
-        response = make_response(render_template(template, priced=priced, error=error), status)
-        if toast:
-            response.headers.update(toast_header(toast, toast_level))
-        return response
-    if error is not None:
-        return render_cart_page(priced, error=error, status=status)
-    if message:
-        flash(message, "error" if toast_level == "error" else "success")
+            html = render_template("partials/cart_badge_update.html", cart_count=outcome.state.count)
+        return with_toast(make_response(html, status), outcome)
+    if outcome.error is not None:
+        return render_cart_page(outcome.priced_with(price_for_cart), error=outcome.error, status=status)
+    if outcome.message:
+        flash(outcome.message, "success")
     return redirect(safe_next(request.form.get("next"), url_for("cart.view")), 303)
 
 
-def _current_priced(state: SessionCart | None = None) -> PricedCart:
-    return price_cart(state if state is not None else load_session_cart(), current_customer())
+def store_cart(state: SessionCart) -> None:
+    """Keep the cart in the session and, for a signed-in shopper, tell the engine about it
+    (``cart_updated``, which abandoned-cart rules read; docs/events.md)."""
+    save_session_cart(state)
+    customer = current_customer()
+    if customer is not None:
+        track_cart(price_cart(state, customer, max_nudges=0))
 
 
-def _apply(change: Callable[[SessionCart], SessionCart], error_field: str, value: str = "") -> tuple[PricedCart, FormError | None]:
-    """Run a cart change; on bad input keep the stored cart and report the error."""
+def change_cart(change: Callable[[SessionCart], SessionCart], error_field: str, value: str = "") -> Outcome:
+    """Run a cart change and store it; on bad input keep the stored cart and report why."""
     state = load_session_cart()
     try:
         new_state = change(state)
     except CartInputError as problem:
-        return _current_priced(state), FormError(error_field, str(problem), value)
-    save_session_cart(new_state)
-    return _current_priced(new_state), None
+        return Outcome(state, error=FormError(error_field, str(problem), value))
+    store_cart(new_state)
+    return Outcome(new_state)
+
+
+def enter_code(raw_code: str, price: Callable[[SessionCart], PricedCart]) -> Outcome:
+    """Add a typed code to the cart (the cart page and checkout share this).
+
+    A code that matches nothing is refused at the field and not kept; any other code is kept
+    with the engine's reason, since a bigger cart or another customer can make it apply.
+    """
+    state = load_session_cart()
+    typed = raw_code.strip()
+    try:
+        new_state = cart_state.with_code(state, raw_code)
+    except CartInputError as problem:
+        return Outcome(state, error=FormError("code", str(problem), typed))
+    priced = price(new_state)
+    code = cart_state.normalise_code(raw_code)
+    result = next((c for c in priced.codes if c.code == code), None)
+    if result is not None and result.reason in UNKEPT_REASONS:
+        return Outcome(state, error=FormError("code", result.message, typed))
+    store_cart(new_state)
+    if result is None or result.ok:
+        return Outcome(new_state, message=f"Code {code} applied.", priced=priced)
+    return Outcome(new_state, message=f"{code}: {result.explanation}", level="info", priced=priced)
+
+
+def remove_code_from_cart(raw_code: str) -> Outcome:
+    code = cart_state.normalise_code(raw_code)
+    state = load_session_cart()
+    new_state = cart_state.without_code(state, code)
+    store_cart(new_state)
+    return Outcome(new_state, message=f"Removed code {code}." if code in state.codes else None)
 
 
 # ---- routes ---------------------------------------------------------------------------------
@@ -107,7 +156,7 @@ def _apply(change: Callable[[SessionCart], SessionCart], error_field: str, value
 
 @bp.get("/cart")
 def view() -> Response:
-    return render_cart_page(_current_priced())
+    return render_cart_page(price_for_cart(load_session_cart()))
 
 
 def _known_sku(raw: str) -> str:
@@ -120,18 +169,15 @@ def _known_sku(raw: str) -> str:
 @bp.post("/cart/add")
 def add() -> Response:
     raw_sku, raw_quantity = _form_text("sku"), _form_text("quantity", 20) or "1"
-    names: dict[str, str] = {}
 
     def change(state: SessionCart) -> SessionCart:
         sku = _known_sku(raw_sku)
-        names[sku] = catalogue()[sku].name
         return cart_state.with_added(state, sku, cart_state.parse_quantity(raw_quantity))
 
-    priced, error = _apply(change, "add", raw_quantity)
-    if error is not None:
-        return respond(priced, error=error)
-    sku = next(iter(names))
-    return respond(priced, message=f"Added {names[sku]} to your cart.")
+    outcome = change_cart(change, "add", raw_quantity)
+    if outcome.error is None:
+        outcome = replace(outcome, message=f"Added {catalogue()[raw_sku.strip()].name} to your cart.")
+    return respond(outcome)
 
 
 @bp.post("/cart/update")
@@ -149,48 +195,30 @@ def update() -> Response:
             quantity = cart_state.parse_quantity(raw_quantity, allow_zero=True)
         return cart_state.with_quantity(state, sku, max(quantity, 0))
 
-    priced, error = _apply(change, f"line:{sku}", raw_quantity)
-    if error is not None:
-        return respond(priced, error=error)
-    return respond(priced, message=None)
+    return respond(change_cart(change, f"line:{sku}", raw_quantity))
 
 
 @bp.post("/cart/remove")
 def remove() -> Response:
     sku = _form_text("sku").strip()
-    state = load_session_cart()
-    if sku not in state.items:
-        return respond(_current_priced(state), error=FormError(f"line:{sku}", "That item isn't in your cart any more."))
-    new_state = cart_state.with_quantity(state, sku, 0)
-    save_session_cart(new_state)
-    name = catalogue().get(sku)
-    return respond(_current_priced(new_state), message=f"Removed {name.name if name else sku} from your cart.")
+
+    def change(state: SessionCart) -> SessionCart:
+        if sku not in state.items:
+            raise CartInputError("That item isn't in your cart any more.")
+        return cart_state.with_quantity(state, sku, 0)
+
+    outcome = change_cart(change, f"line:{sku}")
+    if outcome.error is None:
+        product = catalogue().get(sku)
+        outcome = replace(outcome, message=f"Removed {product.name if product else sku} from your cart.")
+    return respond(outcome)
 
 
 @bp.post("/cart/codes")
 def apply_code() -> Response:
-    raw_code = _form_text("code", cart_state.MAX_CODE_LENGTH + 20)
-    priced, error = _apply(lambda state: cart_state.with_code(state, raw_code), "code", raw_code)
-    if error is not None:
-        return respond(priced, error=error)
-    code = cart_state.normalise_code(raw_code)
-    result = next((c for c in priced.codes if c.code == code), None)
-    if result is not None and result.reason in UNKEPT_REASONS:
-        # Forget it again: the shopper sees why next to the field, the cart keeps its codes.
-        state = cart_state.without_code(priced.state, code)
-        save_session_cart(state)
-        return respond(_current_priced(state), error=FormError("code", result.message, raw_code.strip()))
-    if result is None or result.ok:
-        return respond(priced, message=f"Code {code} applied.")
-    # Kept in the cart (a bigger cart or another customer may make it work), with the reason.
-    return respond(priced, message=f"{code}: {result.explanation}", level="info")
+    return respond(enter_code(_form_text("code", cart_state.MAX_CODE_LENGTH + 20), price_for_cart))
 
 
 @bp.post("/cart/codes/remove")
 def remove_code() -> Response:
-    code = cart_state.normalise_code(_form_text("code", cart_state.MAX_CODE_LENGTH + 20))
-    state = load_session_cart()
-    new_state = cart_state.without_code(state, code)
-    save_session_cart(new_state)
-    message = f"Removed code {code}." if code in state.codes else None
-    return respond(_current_priced(new_state), message=message)
+    return respond(remove_code_from_cart(_form_text("code", cart_state.MAX_CODE_LENGTH + 20)))

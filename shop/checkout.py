@@ -20,11 +20,11 @@ from promo.domain import Customer
 from promo.errors import Conflict, RedemptionRefused
 from shop import cart_state
 from shop.account import current_customer
-from shop.cart import FormError, UNKEPT_REASONS, is_htmx, toast_header
-from shop.cart_state import CartInputError, SessionCart
+from shop.cart import FormError, Outcome, enter_code, is_htmx, remove_code_from_cart, store_cart, with_toast
+from shop.cart_state import SessionCart
 from shop.extensions import promo_engine
 from shop.orders import order_view, owns_order, remember_guest_order
-from shop.priced_cart import PricedCart, load_session_cart, price_cart, save_session_cart
+from shop.priced_cart import PricedCart, load_session_cart, price_cart
 
 bp = Blueprint("checkout", __name__)
 
@@ -93,13 +93,9 @@ def _page(priced: PricedCart, form: ContactForm, *, status: int = 200, error: Fo
     return make_response(html, status)
 
 
-def _priced() -> PricedCart:
-    return price_cart(load_session_cart(), current_customer(), page="checkout", max_nudges=1)
-
-
 @bp.get("/checkout")
 def view() -> Response:
-    priced = _priced()
+    priced = price_for_checkout(load_session_cart())
     if priced.is_empty:
         flash("Your cart is empty. Add something before checking out.", "error")
         return redirect(url_for("cart.view"), 303)
@@ -109,46 +105,31 @@ def view() -> Response:
 # ---- codes, again (checklist: a code field in both the cart and the checkout) ---------------
 
 
-def _code_response(priced: PricedCart, *, error: FormError | None = None, message: str | None = None) -> Response:
-    status = 422 if error is not None else 200
+def price_for_checkout(state: SessionCart) -> PricedCart:
+    return price_cart(state, current_customer(), page="checkout", max_nudges=1)
+
+
+def _code_response(outcome: Outcome) -> Response:
+    priced = outcome.priced_with(price_for_checkout)
+    status = 422 if outcome.error is not None else 200
     if is_htmx():
-        response = make_response(render_template("partials/checkout_update.html", priced=priced, error=error), status)
-        toast = error.message if error is not None else message
-        if toast:
-            response.headers.update(toast_header(toast, "error" if error is not None else "success"))
-        return response
-    if error is not None:
-        return _page(priced, ContactForm.for_customer(priced.customer), status=status, error=error)
-    if message:
-        flash(message, "success")
+        html = render_template("partials/checkout_update.html", priced=priced, error=outcome.error)
+        return with_toast(make_response(html, status), outcome)
+    if outcome.error is not None:
+        return _page(priced, ContactForm.for_customer(priced.customer), status=status, error=outcome.error)
+    if outcome.message:
+        flash(outcome.message, "success")
     return redirect(url_for("checkout.view"), 303)
 
 
 @bp.post("/checkout/codes")
 def apply_code() -> Response:
-    raw_code = request.form.get("code", "")[: cart_state.MAX_CODE_LENGTH + 20]
-    state = load_session_cart()
-    try:
-        new_state = cart_state.with_code(state, raw_code)
-    except CartInputError as problem:
-        return _code_response(_priced(), error=FormError("code", str(problem), raw_code.strip()))
-    save_session_cart(new_state)
-    priced = _priced()
-    code = cart_state.normalise_code(raw_code)
-    result = next((c for c in priced.codes if c.code == code), None)
-    if result is not None and result.reason in UNKEPT_REASONS:
-        save_session_cart(state)
-        return _code_response(_priced(), error=FormError("code", result.message, raw_code.strip()))
-    if result is not None and not result.ok:
-        return _code_response(priced, message=f"{code}: {result.explanation}")
-    return _code_response(priced, message=f"Code {code} applied.")
+    return _code_response(enter_code(request.form.get("code", "")[: cart_state.MAX_CODE_LENGTH + 20], price_for_checkout))
 
 
 @bp.post("/checkout/codes/remove")
 def remove_code() -> Response:
-    code = cart_state.normalise_code(request.form.get("code", "")[: cart_state.MAX_CODE_LENGTH + 20])
-    save_session_cart(cart_state.without_code(load_session_cart(), code))
-    return _code_response(_priced(), message=f"Removed code {code}.")
+    return _code_response(remove_code_from_cart(request.form.get("code", "")[: cart_state.MAX_CODE_LENGTH + 20]))
 
 
 # ---- placing the order ----------------------------------------------------------------------
@@ -178,7 +159,7 @@ def place_order() -> Response:
         # This exact form already placed an order (a second click after the cart was cleared).
         return _go(url_for("checkout.confirmation", redemption_id=last["id"]))
     state = load_session_cart()
-    priced = price_cart(state, current_customer(), page="checkout", max_nudges=1)
+    priced = price_for_checkout(state)
     if priced.is_empty:
         flash("Your cart is empty. Add something before checking out.", "error")
         return _go(url_for("cart.view"))
@@ -196,7 +177,7 @@ def place_order() -> Response:
             idempotency_key=f"checkout:{token}", context=engine.context(page="checkout"),
         )
     except RedemptionRefused as error:
-        return _page(_priced(), form, status=error.http_status, refusal=_refusal(error))
+        return _page(price_for_checkout(load_session_cart()), form, status=error.http_status, refusal=_refusal(error))
     except Conflict:
         flash("That order was already placed. Here is your order history.", "error")
         return _go(url_for("orders.history"))
@@ -205,7 +186,7 @@ def place_order() -> Response:
         remember_guest_order(result.id, name=form.name, email=form.email)
     session[LAST_ORDER_KEY] = {"token": token, "id": result.id}
     session.pop(TOKEN_KEY, None)
-    save_session_cart(SessionCart())
+    store_cart(SessionCart())
     return _go(url_for("checkout.confirmation", redemption_id=result.id))
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from flask import current_app, session, url_for
+from flask import current_app, g, session, url_for
 
 from promo.domain import Cart, Customer
 from promo.engine import Engine
 from promo.records import OfferSource, OfferStatus, Product
-from promo.results import Evaluation, Hint, OfferResult, Status
+from promo.results import Evaluation, Hint, Status
 from shop import cart_state
 from shop.cart_state import SessionCart
 from shop.extensions import promo_engine
@@ -147,7 +147,10 @@ def shipping_fee() -> int:
 
 
 def catalogue(engine: Engine | None = None) -> dict[str, Product]:
-    return {product.sku: product for product in (engine or promo_engine()).list_products()}
+    """Every product by SKU, read once per request."""
+    if "priced_cart_catalogue" not in g:
+        g.priced_cart_catalogue = {product.sku: product for product in (engine or promo_engine()).list_products()}
+    return g.priced_cart_catalogue
 
 
 def load_session_cart() -> SessionCart:

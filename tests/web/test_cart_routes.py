@@ -248,3 +248,26 @@ def test_every_rejected_code_says_why(fresh_shop):
 def _checkout_token(client) -> str:
     page = client.get("/checkout").get_data(as_text=True)
     return re.search(r'name="checkout_token" value="(\w+)"', page).group(1)
+
+
+def test_a_signed_in_shoppers_cart_changes_reach_the_engine_for_abandoned_cart_rules(fresh_shop):
+    app = fresh_shop()
+    engine = promo_engine(app)
+    tracked: list[tuple[str, str, dict]] = []
+    engine.track = lambda customer_id, event, properties=None, **_: tracked.append((customer_id, event, properties))
+    guest, vip = app.test_client(), app.test_client()
+    as_persona(vip, "vip")
+
+    guest.post("/cart/add", data={"sku": "MERCH-MUG", "quantity": "1"})
+    vip.post("/cart/add", data={"sku": "MERCH-MUG", "quantity": "2"})
+    vip.post("/cart/add", data={"sku": "MERCH-MUG", "quantity": "-1"})      # refused: nothing changed
+    vip.post("/cart/update", data={"sku": "MERCH-MUG", "quantity": "3"})
+    page = vip.get("/checkout").get_data(as_text=True)
+    token = re.search(r'name="checkout_token" value="(\w+)"', page).group(1)
+    vip.post("/checkout", data={"name": "V", "email": "v@example.com", "checkout_token": token})
+
+    assert [(who, event, [(l["sku"], l["quantity"]) for l in props["lines"]]) for who, event, props in tracked] == [
+        ("vip", "cart_updated", [("MERCH-MUG", 2)]),
+        ("vip", "cart_updated", [("MERCH-MUG", 3)]),
+        ("vip", "cart_updated", []),          # bought: nothing left to abandon
+    ]
