@@ -57,7 +57,7 @@ def _promo_error(error: PromoError) -> Response:
 
 
 # The operations register themselves on `api` when their modules are imported.
-from shop.api import campaigns, checkout, codes, customers, distributions, meta, webhooks  # noqa: E402,F401
+from shop.api import campaigns, checkout, codes, customers, distributions, incentives, meta, webhooks  # noqa: E402,F401
 
 
 def register_api(app: Flask) -> None:
