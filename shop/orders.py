@@ -160,7 +160,7 @@ def cancel(redemption_id: int) -> Response:
         result = promo_engine().rollback(redemption_id, reason="cancelled by the customer",
                                          actor=f"customer:{current_customer_id() or 'guest'}")
         view = _view(result, _campaign_names())
-        freed = ", ".join(view_code for view_code in (o.code for o in view.offers) if view_code)
+        freed = ", ".join(offer.code for offer in view.offers if offer.code)
         message = f"Order {view.reference} is cancelled."
         if freed:
             message += f" You can use {freed} again."
