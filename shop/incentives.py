@@ -81,6 +81,14 @@ def gift_card_payments(priced: PricedCart) -> GiftCardSummary:
     return GiftCardSummary(tuple(payments), priced.total)
 
 
+@bp.app_template_global()
+def order_gift_card_payments(order_ref: str) -> GiftCardSummary:
+    """What gift cards paid towards a placed order (given back to the cards if it was cancelled)."""
+    engine = promo_engine()
+    payments = engine.order_gift_card_payments(order_ref)
+    return GiftCardSummary(tuple(payments), sum(p.amount for p in payments))
+
+
 # ---- the wallet's referral section ---------------------------------------------------------------
 
 

@@ -161,7 +161,7 @@ def held_cards(session: Session, customer_id: str) -> list[str]:
 
 
 def paid_by_order(session: Session, order_id: int) -> list[tuple[str, int]]:
-    """(code, amount) each card paid towards the order, net of refunds, in drawing order."""
+    """(code, amount) each card paid towards the order when it was placed, in drawing order."""
     rows = session.execute(
         select(CodeRow.code, func.sum(GiftCardLedgerRow.amount), func.min(GiftCardLedgerRow.id))
         .join(CodeRow, GiftCardLedgerRow.code_id == CodeRow.id)
