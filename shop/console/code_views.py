@@ -11,10 +11,10 @@ from shop.console.csv_stream import csv_response
 from shop.console.jobs import get_job, start_job
 from shop.console.models import Role
 from shop.console.paging import next_page_url
-from shop.console.queries import CODE_EXPORT_COLUMNS, search_codes, stream_codes
+from shop.console.queries import CODE_EXPORT_COLUMNS, matching_codes, search_codes, stream_codes
 from shop.extensions import promo_engine
 
-MAX_SELECTION = 500
+MAX_SELECTION = 1000
 
 
 @bp.get("/codes")
@@ -23,7 +23,13 @@ def codes():
     campaign_id = request.args.get("campaign") or None
     status = request.args.get("status") if request.args.get("status") in ("active", "disabled") else None
     found = search_codes(query, campaign_id=campaign_id, status=status, after=request.args.get("after") or None)
+    # "Change all matching" is offered for a narrowed search small enough to change at once.
+    matching = None
+    if query.strip() or campaign_id:
+        codes_found = matching_codes(query, campaign_id=campaign_id, status=status, limit=MAX_SELECTION)
+        matching = len(codes_found) if len(codes_found) <= MAX_SELECTION else None
     return render_template("console/codes.html", found=found, q=query, campaign_id=campaign_id, status=status,
+                           matching=matching, max_selection=MAX_SELECTION,
                            next_url=next_page_url("console.codes", "after", found.next_after),
                            campaigns=promo_engine().list_campaigns())
 
@@ -31,14 +37,19 @@ def codes():
 @bp.post("/codes/status")
 @requires(Role.MARKETER)
 def change_code_status():
-    action = request.form.get("action")
-    selected = request.form.getlist("code")
-    if action not in ("disable", "enable"):
+    action, _, scope = request.form.get("action", "").partition("_")
+    if action not in ("disable", "enable") or scope not in ("", "matching"):
         abort(400, "Choose disable or enable.")
+    if scope == "matching":
+        status = request.form.get("status") if request.form.get("status") in ("active", "disabled") else None
+        selected = matching_codes(request.form.get("q", ""), campaign_id=request.form.get("campaign") or None,
+                                  status=status, limit=MAX_SELECTION)
+    else:
+        selected = request.form.getlist("code")
     if not selected:
         flash("Tick at least one code first.", "error")
     elif len(selected) > MAX_SELECTION:
-        flash(f"Change at most {MAX_SELECTION} codes at once.", "error")
+        flash(f"Change at most {MAX_SELECTION:,} codes at once; narrow the search.", "error")
     else:
         engine, actor, failed = promo_engine(), current_user().actor, []
         for code in selected:

@@ -53,27 +53,40 @@ class CodeSearch:
     next_after: str | None
 
 
-def search_codes(query: str = "", *, campaign_id: str | None = None, status: str | None = None,
-                 after: str | None = None, limit: int = 50) -> CodeSearch:
+def _code_conditions(query: str, campaign_id: str | None, status: str | None) -> list[Any]:
     """Codes whose text starts with `query`, or held by the customer whose id or email is `query`."""
-    conditions = []
+    conditions: list[Any] = []
     if campaign_id:
         conditions.append(CodeRow.campaign_id == campaign_id)
     if status:
         conditions.append(CodeRow.status == status)
     query = query.strip()
+    if query:
+        holders = select(CustomerRow.id).where(or_(CustomerRow.id == query, CustomerRow.email == query.lower()))
+        conditions.append(or_(CodeRow.code.like(_like_prefix(normalise_code(query)), escape="\\"),
+                              CodeRow.holder_id.in_(holders)))
+    return conditions
+
+
+def search_codes(query: str = "", *, campaign_id: str | None = None, status: str | None = None,
+                 after: str | None = None, limit: int = 50) -> CodeSearch:
+    statement = (select(CodeRow).where(*_code_conditions(query, campaign_id, status))
+                 .order_by(CodeRow.code).limit(limit + 1))
+    if after:
+        statement = statement.where(CodeRow.code > after)
     with reading() as session:
-        if query:
-            holders = select(CustomerRow.id).where(or_(CustomerRow.id == query, CustomerRow.email == query.lower()))
-            conditions.append(or_(CodeRow.code.like(_like_prefix(normalise_code(query)), escape="\\"),
-                                  CodeRow.holder_id.in_(holders)))
-        statement = select(CodeRow).where(*conditions).order_by(CodeRow.code).limit(limit + 1)
-        if after:
-            statement = statement.where(CodeRow.code > after)
         rows = list(session.scalars(statement))
     more = len(rows) > limit
     rows = rows[:limit]
     return CodeSearch(tuple(code_info(r) for r in rows), rows[-1].code if more and rows else None)
+
+
+def matching_codes(query: str, *, campaign_id: str | None, status: str | None, limit: int) -> list[str]:
+    """Up to `limit` + 1 codes matching a search (one more than allowed tells "too many")."""
+    statement = (select(CodeRow.code).where(*_code_conditions(query, campaign_id, status))
+                 .order_by(CodeRow.code).limit(limit + 1))
+    with reading() as session:
+        return list(session.scalars(statement))
 
 
 def count_codes(campaign_id: str) -> dict[str, int]:

@@ -120,3 +120,29 @@ def test_codes_export_streams_every_code(marketer, engine):
     assert len(rows) == STREAM_CHUNK + 5
     assert len({r["code"] for r in rows}) == STREAM_CHUNK + 5
     assert rows[0].keys() >= {"code", "status", "holder_id", "redeemed_count"}
+
+
+def test_disable_every_code_matching_a_search_then_enable_them(marketer, engine):
+    engine.generate_codes("sorry", 12)
+    page = marketer.get("/console/codes?q=SORRY-").get_data(as_text=True)
+    assert "Disable all 12 matching" in page
+
+    marketer.post("/console/codes/status", data={"action": "disable_matching", "q": "SORRY-", "campaign": "", "status": ""})
+    assert {c.status for c in engine.list_codes("sorry").codes} == {"disabled"}
+    assert engine.get_code("HAPPY10").status == "active"          # outside the search
+
+    marketer.post("/console/codes/status", data={"action": "enable_matching", "q": "", "campaign": "sorry",
+                                                 "status": "disabled"})
+    assert {c.status for c in engine.list_codes("sorry").codes} == {"active"}
+
+
+def test_matching_changes_are_refused_beyond_the_limit(marketer, engine, monkeypatch):
+    import shop.console.code_views as views
+
+    monkeypatch.setattr(views, "MAX_SELECTION", 5)
+    engine.generate_codes("sorry", 6)
+    assert "matching</button>" not in marketer.get("/console/codes?campaign=sorry").get_data(as_text=True)
+    response = marketer.post("/console/codes/status", data={"action": "disable_matching", "campaign": "sorry"},
+                             follow_redirects=True)
+    assert "Change at most 5 codes at once" in response.get_data(as_text=True)
+    assert {c.status for c in engine.list_codes("sorry").codes} == {"active"}
