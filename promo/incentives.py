@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .campaign import Kind
 from .codes import draw_code, normalise_code
 from .events import Event, EventScope, listen
 from .errors import Conflict, InvalidRequest, NotFound
@@ -65,7 +66,7 @@ class Incentives:
             referrals.revoke_order(session, order.id, now)
 
     def _is_referral(self, session: Session, item: RedemptionItemRow) -> bool:
-        return self._parse(self._engine._campaign_row(session, item.campaign_id)).kind.value == "referral"
+        return self._parse(self._engine._campaign_row(session, item.campaign_id)).kind is Kind.REFERRAL
 
     # ---- referrals --------------------------------------------------------------------------
 

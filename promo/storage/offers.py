@@ -100,8 +100,9 @@ class OfferLoader:
                 offers.unknown[code] = Reason.CODE_NOT_FOUND
                 continue
             code_row, campaign_row = found
-            if campaign_row.kind == Kind.REFERRAL.value and code_row.holder_id is not None:
-                # An advocate's code is for their friends (promo.storage.referrals says who may use it).
+            if campaign_row.kind == Kind.REFERRAL.value:
+                # An advocate's code is for their friends (promo.storage.referrals says who may use
+                # it); a referral code nobody holds yet has no advocate to reward.
                 refusal = referrals.refusal(self.session, code_row, self.customer_id)
                 if refusal is not None:
                     offers.unknown[code] = refusal

@@ -38,6 +38,8 @@ def conversion_event(campaign: Campaign) -> str:
 
 def refusal(session: Session, code_row: CodeRow, customer_id: str | None) -> Reason | None:
     """Why this shopper cannot use the advocate's code (None when they can)."""
+    if code_row.holder_id is None:
+        return Reason.CODE_NOT_FOUND
     if customer_id is None:
         return Reason.REFERRAL_LOGIN_REQUIRED
     if code_row.holder_id == customer_id:

@@ -186,3 +186,13 @@ def test_a_tracked_custom_event_converts_the_friends_referral(referrals):
 
     assert referrals.referral_summary("ana").converted == 1
     assert len(referrals.referral_summary("ana").rewards) == 1
+
+
+def test_a_referral_code_nobody_holds_has_no_advocate_and_is_unknown(referrals):
+    referrals.generate_codes("friends", 1)
+    [pooled] = [info.code for info in referrals.list_codes("friends").codes if info.holder_id is None]
+
+    with pytest.raises(RedemptionRefused) as refused:
+        refer(referrals, "bo", pooled)
+
+    assert refused.value.code == "code_not_found"
