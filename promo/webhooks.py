@@ -69,6 +69,8 @@ class WebhookSettings:
     backoff_base: float = 30.0        # seconds before the second attempt; doubles after each failure
     backoff_max: float = 6 * 3600.0
     batch_size: int = 50
+    # Outbox events and finished deliveries (the dead-letter list too) are kept this long.
+    retention: timedelta = timedelta(days=30)
 
     def __post_init__(self) -> None:
         if not 0 < self.timeout:
@@ -329,6 +331,28 @@ def fan_out(engine: Engine, *, batch_size: int = 500) -> int:
     total = 0
     while (taken := engine._write(work)) > 0:
         total += taken
+    return total
+
+
+def prune(engine: Engine, older_than: timedelta, *, batch_size: int = 1000) -> int:
+    """Delete outbox events fanned out more than `older_than` ago, with their finished
+    deliveries (delivered, or dead: the dead-letter list keeps that long). Events with a
+    pending delivery stay. Returns how many events went."""
+    def work(session: Session) -> int:
+        cutoff = engine.clock() - older_than
+        pending = select(WebhookDeliveryRow.id).where(WebhookDeliveryRow.outbox_id == OutboxEventRow.id,
+                                                      WebhookDeliveryRow.status == "pending")
+        ids = list(session.scalars(
+            select(OutboxEventRow.id).where(OutboxEventRow.fanned_out_at < cutoff, ~pending.exists())
+            .order_by(OutboxEventRow.fanned_out_at, OutboxEventRow.id).limit(batch_size)))
+        if ids:
+            session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.outbox_id.in_(ids)))
+            session.execute(delete(OutboxEventRow).where(OutboxEventRow.id.in_(ids)))
+        return len(ids)
+
+    total = 0
+    while (removed := engine._write(work)) > 0:
+        total += removed
     return total
 
 

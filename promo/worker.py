@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .distributions import run_scheduled
-from .webhooks import DeliveryReport, WebhookSettings, deliver_due, fan_out, new_worker_id
+from .webhooks import DeliveryReport, WebhookSettings, deliver_due, fan_out, new_worker_id, prune
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -31,21 +31,25 @@ log = logging.getLogger("promo.worker")
 class TickReport:
     published: dict[str, int] = field(default_factory=dict)   # rule id -> codes published
     fanned_out: int = 0                                         # outbox events turned into deliveries
+    pruned: int = 0                                             # old events (and deliveries) deleted
     deliveries: DeliveryReport = field(default_factory=DeliveryReport)
 
     def summary(self) -> str:
         rules = sum(self.published.values())
         d = self.deliveries
+        pruned = f", {self.pruned} old event(s) pruned" if self.pruned else ""
         return (f"{rules} code(s) published by scheduled rules, {self.fanned_out} event(s) fanned out, "
-                f"{d.delivered} delivered, {d.retried} to retry, {d.dead} dead")
+                f"{d.delivered} delivered, {d.retried} to retry, {d.dead} dead{pruned}")
 
 
 def tick(engine: Engine, settings: WebhookSettings, *, client: httpx.Client | None = None,
          worker_id: str | None = None, scheduled: bool = True) -> TickReport:
-    """One pass of everything the worker does."""
+    """One pass of everything the worker does. `scheduled` also runs the rules that scan
+    customers and prunes events older than `settings.retention`."""
     report = TickReport()
     if scheduled:
         report.published = run_scheduled(engine)
+        report.pruned = prune(engine, settings.retention)
     report.fanned_out = fan_out(engine)
     worker_id = worker_id or new_worker_id()
     if client is None:

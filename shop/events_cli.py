@@ -2,7 +2,7 @@
 and webhook delivery (promo.worker), from the terminal or cron.
 
 Webhook settings come from the app config (``WEBHOOK_TIMEOUT``, ``WEBHOOK_MAX_ATTEMPTS``,
-``WEBHOOK_BACKOFF``, ``WEBHOOK_BACKOFF_MAX``) or the environment (the same names prefixed with
+``WEBHOOK_BACKOFF``, ``WEBHOOK_BACKOFF_MAX``, ``OUTBOX_RETENTION_DAYS``) or the environment (the same names prefixed with
 ``PROMOSHOP_``). On SQLite run one worker; on PostgreSQL as many as you like.
 """
 
@@ -12,6 +12,7 @@ import os
 import signal
 import threading
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 import click
@@ -27,6 +28,7 @@ _SETTINGS = {
     "max_attempts": ("WEBHOOK_MAX_ATTEMPTS", int),
     "backoff_base": ("WEBHOOK_BACKOFF", float),
     "backoff_max": ("WEBHOOK_BACKOFF_MAX", float),
+    "retention": ("OUTBOX_RETENTION_DAYS", lambda raw: timedelta(days=float(raw))),
 }
 
 
@@ -42,6 +44,8 @@ def webhook_settings(config: Mapping[str, Any], env: Mapping[str, str]) -> Webho
             values[field] = kind(raw)
         except (TypeError, ValueError):
             raise click.ClickException(f"{key} must be a {'whole ' if kind is int else ''}number, got {raw!r}") from None
+        if field == "retention" and values[field] < timedelta(days=1):
+            raise click.ClickException(f"{key} must be at least 1 (days), got {raw!r}")
     try:
         return WebhookSettings(**values)
     except ValueError as error:

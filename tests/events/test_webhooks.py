@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from eventkit import CART_40, add_customer, reward_campaign
 from promo.engine import Engine
@@ -226,7 +226,8 @@ def _event_ids(engine, event_type):
     from promo.storage.event_models import OutboxEventRow
 
     with engine._read() as session:
-        return list(session.scalars(select(OutboxEventRow.event_id).where(OutboxEventRow.type == event_type)))
+        return list(session.scalars(select(OutboxEventRow.event_id).where(OutboxEventRow.type == event_type)
+                                    .order_by(OutboxEventRow.id)))
 
 
 def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(live_engine):
@@ -262,3 +263,28 @@ def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(live_en
     codes = [r.json["data"]["code"] for r in receiver.received]
     assert len(codes) == len(set(codes)) == 20
     assert sorted(codes) == sorted(c.code for n in range(20) for c in live_engine.customer_codes(f"c{n:02d}"))
+
+
+def test_old_finished_events_are_pruned_and_pending_ones_kept(engine, clock):
+    from datetime import timedelta
+
+    from promo.webhooks import prune
+
+    add_customer(engine, "ana")
+    engine.redeem("ana", CART_40, order_ref="A-1")            # fanned out to no endpoint
+    tick(engine, FAST, scheduled=False)
+    engine.webhooks.create("http://127.0.0.1:9/down", ["redemption.*"])
+    engine.redeem("ana", CART_40, order_ref="A-2")            # its delivery stays pending
+    tick(engine, FAST, scheduled=False, client=_refusing_client())
+    _, second = _event_ids(engine, "redemption.succeeded")
+
+    clock.advance(days=29)
+    assert prune(engine, timedelta(days=30)) == 0
+    clock.advance(days=2)
+    assert prune(engine, timedelta(days=30)) == 1
+    assert _event_ids(engine, "redemption.succeeded") == [second]
+
+    with engine._sessions() as session, session.begin():      # the delivery gives up: dead
+        session.execute(update(WebhookDeliveryRow).values(status="dead"))
+    assert prune(engine, timedelta(days=30)) == 1
+    assert _event_ids(engine, "redemption.succeeded") == [] and engine.webhooks.deliveries() == []

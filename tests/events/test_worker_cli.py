@@ -36,5 +36,8 @@ def test_settings_come_from_config_then_environment_and_bad_ones_are_named():
     assert settings.max_attempts == 3 and settings.effective_timeout == 6
     with pytest.raises(click.ClickException, match="WEBHOOK_MAX_ATTEMPTS must be a whole number, got 'many'"):
         webhook_settings({}, {"PROMOSHOP_WEBHOOK_MAX_ATTEMPTS": "many"})
+    assert webhook_settings({}, {"PROMOSHOP_OUTBOX_RETENTION_DAYS": "7"}).retention == timedelta(days=7)
+    with pytest.raises(click.ClickException, match="OUTBOX_RETENTION_DAYS must be at least 1"):
+        webhook_settings({"OUTBOX_RETENTION_DAYS": 0}, {})
     with pytest.raises(click.ClickException, match="max_attempts must be at least 1"):
         webhook_settings({"WEBHOOK_MAX_ATTEMPTS": 0}, {})
