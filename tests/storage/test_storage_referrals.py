@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from promo.errors import NotFound, RedemptionRefused
-from storagekit import CART_40, CART_100, customer
+from storagekit import CART_40, CART_100, customer, run_together
 
 FRIENDS = {
     "id": "friends", "name": "Friends of Arabica", "kind": "referral",
@@ -196,3 +196,11 @@ def test_a_referral_code_nobody_holds_has_no_advocate_and_is_unknown(referrals):
         refer(referrals, "bo", pooled)
 
     assert refused.value.code == "code_not_found"
+
+
+def test_concurrent_requests_for_a_code_make_one(referrals):
+    codes = run_together(6, lambda i: referrals.referral_code_for("ana"))
+
+    assert not [c for c in codes if isinstance(c, BaseException)]
+    assert len({c.code for c in codes}) == 1
+    assert [c.code for c in referrals.customer_codes("ana")] == [codes[0].code]
