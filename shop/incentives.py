@@ -89,6 +89,27 @@ def order_gift_card_payments(order_ref: str) -> GiftCardSummary:
     return GiftCardSummary(tuple(payments), sum(p.amount for p in payments))
 
 
+@dataclass(frozen=True)
+class OrderPoints:
+    programme: str
+    earned: int
+    reversed: int
+
+
+@bp.app_template_global()
+def order_points(customer_id: str | None, order_ref: str) -> tuple[OrderPoints, ...]:
+    """Points the order earned in each programme (and took back, once cancelled)."""
+    if customer_id is None:
+        return ()
+    found = []
+    for account in promo_engine().points_accounts(customer_id):
+        mine = [entry for entry in account.entries if entry.order_ref == order_ref]
+        earned = sum(e.points for e in mine if e.kind == "earn")
+        if earned:
+            found.append(OrderPoints(account.name, earned, -sum(e.points for e in mine if e.kind == "reverse")))
+    return tuple(found)
+
+
 # ---- the wallet's referral section ---------------------------------------------------------------
 
 

@@ -103,6 +103,7 @@ def test_gift_card_lines_show_what_each_card_pays_and_what_is_left(app, client):
     assert "stays on the card" in visible_text(page)
     confirmation = client.get(checkout(client)).get_data(as_text=True)
     assert f'data-testid="order-gift-card" data-code="{card}">$19.95<' in confirmation
+    assert "You earned <strong>14</strong> Beans club points with this order." in confirmation
     assert re.search(r'data-testid="order-amount-due">\$0\.00<', confirmation)
     balance = promo_engine(app).gift_card_balance(card)
     assert balance.balance < 5000 and balance.entries[0].kind == "redemption"
