@@ -298,3 +298,41 @@ def test_replacing_a_rule_keeps_it_paused_unless_the_definition_says_otherwise(e
     kept = engine.distributions.update("welcome", rule("welcome", "signup", once="ever"))
     assert kept.active is False and kept.definition["once"] == "ever"
     assert engine.distributions.update("welcome", rule("welcome", "signup", active=True)).active is True
+
+
+def _worker_process(url: str, options: dict, results) -> None:
+    """A separate worker process: its own connections, its own Engine, one scheduled pass."""
+    from promo.engine import Engine
+    from promo.storage import make_engine, make_session_factory
+    from eventkit import STORE_TIMEZONE, Clock, start_of_test
+
+    sql_engine = make_engine(url, **options)
+    try:
+        engine = Engine(make_session_factory(sql_engine), timezone=STORE_TIMEZONE, clock=Clock(start_of_test()))
+        results.put(engine.distributions.run_scheduled(batch_size=4)["win-back"])
+    except Exception as error:  # reported to the parent
+        results.put(repr(error))
+    finally:
+        sql_engine.dispose()
+
+
+def test_two_worker_processes_at_once_publish_each_code_once(engine, database, clock):
+    import multiprocessing
+
+    reward_campaign(engine, codes=30)
+    for n in range(16):
+        add_customer(engine, f"p{n:02d}", last_order_at=clock.now - timedelta(days=120), orders_count=1)
+    engine.distributions.create(rule("win-back", "dormant", days=90))
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    workers = [context.Process(target=_worker_process, args=(database.url, database.engine_options, results))
+               for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+
+    counts = [results.get(timeout=5) for _ in workers]
+    assert all(isinstance(c, int) for c in counts), counts
+    assert sum(counts) == 16
+    assert all(len(wallet(engine, f"p{n:02d}")) == 1 for n in range(16))
