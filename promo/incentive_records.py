@@ -33,7 +33,7 @@ class GiftCardPayment:
 
     code: str
     amount: int
-    balance_after: int
+    balance_after: int | None      # after this payment; None for a placed order's record
 
 
 @dataclass(frozen=True)

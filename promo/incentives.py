@@ -116,7 +116,7 @@ class Incentives:
             order_id = session.scalar(select(OrderRow.id).where(OrderRow.order_ref == order_ref))
             if order_id is None:
                 raise NotFound(f"no order {order_ref!r}", code="order_not_found")
-            return [GiftCardPayment(code, amount, 0) for code, amount in giftcards.paid_by_order(session, order_id)]
+            return [GiftCardPayment(code, amount, None) for code, amount in giftcards.paid_by_order(session, order_id)]
 
     def issue_gift_card(self, campaign_id: str, *, balance: int | None = None, code: str | None = None,
                         customer_id: str | None = None, actor: str = "system") -> GiftCardBalance:
