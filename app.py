@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask, Response
 
 from shop.errors import register_error_handlers
+from shop.security import init_security
 from shop.extensions import init_extensions
 
 DEV_SECRET_KEY = "promoshop-dev-secret-not-for-production"
@@ -47,6 +48,8 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
         "SECRET_KEY": env.get("PROMOSHOP_SECRET_KEY") or DEV_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or default_db,
         "REDIS_URL": env.get("REDIS_URL") or None,
+        # "production" turns on Secure cookies and refuses the development secret key.
+        "ENV_NAME": env.get("PROMOSHOP_ENV") or "development",
         "STORE_NAME": env.get("PROMOSHOP_STORE_NAME") or "Arabica & Co.",
         "STORE_TIMEZONE": env.get("PROMOSHOP_STORE_TIMEZONE") or "America/New_York",
         "STORE_CURRENCY": env.get("PROMOSHOP_STORE_CURRENCY") or "USD",
@@ -109,6 +112,9 @@ def register_blueprints(app: Flask) -> None:
     for shopper_bp in (cart_bp, checkout_bp, orders_bp, wallet_bp, account_bp, incentives_bp):
         app.register_blueprint(shopper_bp)
     register_cli(app)
+    from shop.code_entry_guard import register_code_entry_guard
+
+    register_code_entry_guard(app)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -133,6 +139,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _validate(app.config)
     app.config["SHIPPING_FEE"] = int(str(app.config["SHIPPING_FEE"]).strip())
 
+    init_security(app, DEV_SECRET_KEY)
     init_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)

@@ -1,0 +1,78 @@
+"""Browser-facing security: response headers, production cookie flags and the secret-key guard.
+
+The CSP allows scripts and styles only from our own origin, so a template must never carry an
+inline ``<script>``, a ``style=""`` attribute or an ``on...=`` handler (htmx's own indicator
+``<style>`` is switched off in base.html's htmx-config and lives in app.css instead).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response
+
+PRODUCTION_ENV_VAR = "PROMOSHOP_ENV"
+PRODUCTION = "production"
+
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'self'",
+    "img-src 'self' data:",
+    "script-src 'self'",
+    "style-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+))
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+PRODUCTION_COOKIE_SETTINGS = {
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+}
+
+
+class InsecureConfiguration(RuntimeError):
+    """Production settings that must be fixed before the app may start."""
+
+
+def is_production(config: Mapping[str, Any]) -> bool:
+    return str(config.get("ENV_NAME") or "").strip().lower() == PRODUCTION
+
+
+def harden_config(config: dict[str, Any], default_secret_key: str) -> None:
+    """Cookies HttpOnly + SameSite=Lax always; Secure too in production. Production refuses the
+    development secret key (anyone could forge sessions and CSRF tokens with it)."""
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    if not config.get("SESSION_COOKIE_SAMESITE"):   # Flask's default is None (no attribute)
+        config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if not is_production(config):
+        return
+    secret = config.get("SECRET_KEY")
+    if not secret or secret == default_secret_key or len(str(secret)) < 32:
+        raise InsecureConfiguration(
+            f"{PRODUCTION_ENV_VAR}=production needs its own secret key: set PROMOSHOP_SECRET_KEY to a long random "
+            "value (at least 32 characters), e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+    config.update(PRODUCTION_COOKIE_SETTINGS)
+    config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def init_security(app: Flask, default_secret_key: str) -> None:
+    harden_config(app.config, default_secret_key)
+    app.after_request(add_security_headers)
