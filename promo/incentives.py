@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from .campaign import Kind
 from .codes import draw_code, normalise_code
-from .events import Event, EventScope, listen
+from .events import Event, EventScope, emit, listen
 from .errors import Conflict, InvalidRequest, NotFound
 from .giftcards import GiftCardPlan
 from .incentive_records import (
@@ -28,7 +28,9 @@ from .incentive_records import (
     ReferralConversion,
     ReferralSummary,
 )
+from .records import Publication
 from .storage import audit, giftcards, loyalty, referrals
+from .storage.issue import ISSUED, take_issued
 from .storage.models import CustomerRow, OrderRow, PublicationRow, RedemptionItemRow, RedemptionRow
 
 if TYPE_CHECKING:
@@ -53,6 +55,14 @@ class Incentives:
         referrals.record(session, self._parse, redemption, now)
         if redemption.customer_id is not None:
             loyalty.earn(session, self._parse, order, redemption.customer_id, now)
+        self._announce(EventScope(session, self._engine, now))
+
+    def _announce(self, scope: EventScope) -> None:
+        """A publication.created event for each code issued in this transaction (rewards,
+        referral codes, gift cards), as Engine.publish writes for the codes it publishes."""
+        for row in take_issued(scope.session):
+            publication = Publication(row.id, row.campaign_id, row.customer_id, row.code, row.source_id, row.created_at)
+            emit(scope, "publication.created", {"publication": publication, "actor": "system"}, customer_id=row.customer_id)
 
     def after_rollback(self, session: Session, order: OrderRow, withdrawn: Sequence[RedemptionItemRow], *,
                        cancelled: bool, now: datetime) -> None:
@@ -72,9 +82,13 @@ class Incentives:
 
     def referral_code_for(self, customer_id: str, campaign_id: str | None = None) -> ReferralCode:
         _check_text("customer id", customer_id)
-        return self._engine._write(
-            lambda session: referrals.code_for(session, self._parse, customer_id, campaign_id, self._engine.clock())
-        )
+        def work(session: Session) -> ReferralCode:
+            now = self._engine.clock()
+            code = referrals.code_for(session, self._parse, customer_id, campaign_id, now)
+            self._announce(EventScope(session, self._engine, now))
+            return code
+
+        return self._engine._write(work)
 
     def referral_summary(self, customer_id: str, campaign_id: str | None = None) -> ReferralSummary:
         with self._engine._read() as session:
@@ -89,7 +103,10 @@ class Incentives:
         def work(session: Session) -> list[ReferralConversion]:
             if session.get(CustomerRow, customer_id) is None:
                 raise NotFound(f"no customer {customer_id!r}", code="customer_not_found")
-            return referrals.convert_pending(session, self._parse, customer_id, event, self._engine.clock())
+            now = self._engine.clock()
+            converted = referrals.convert_pending(session, self._parse, customer_id, event, now)
+            self._announce(EventScope(session, self._engine, now))
+            return converted
 
         return self._engine._write(work)
 
@@ -141,8 +158,12 @@ class Incentives:
             now = engine.clock()
             card = giftcards.issue(session, row, amount, now, code=code, holder_id=customer_id, pattern_code=drawn)
             if customer_id is not None:
-                session.add(PublicationRow(campaign_id=campaign_id, customer_id=customer_id, code_id=card.id,
-                                           code=card.code, source_id=None, created_at=now))
+                publication = PublicationRow(campaign_id=campaign_id, customer_id=customer_id, code_id=card.id,
+                                             code=card.code, source_id=None, created_at=now)
+                session.add(publication)
+                session.flush()
+                session.info.setdefault(ISSUED, []).append(publication)
+                self._announce(EventScope(session, engine, now))
             audit.record(session, at=now, actor=actor, action="gift_card.issue", object_type="code", object_id=card.code,
                          after={"campaign_id": campaign_id, "balance": amount, "customer_id": customer_id})
             return giftcards.balance(session, card.code)
@@ -179,8 +200,10 @@ class Incentives:
         def work(session: Session) -> PointsSpend:
             if session.get(CustomerRow, customer_id) is None:
                 raise NotFound(f"no customer {customer_id!r}", code="customer_not_found")
-            return loyalty.spend(session, self._parse, customer_id, campaign_id, reward, self._engine.clock(),
-                                 spend_key=idempotency_key)
+            now = self._engine.clock()
+            spent = loyalty.spend(session, self._parse, customer_id, campaign_id, reward, now, spend_key=idempotency_key)
+            self._announce(EventScope(session, self._engine, now))
+            return spent
 
         return self._engine._write(work)
 
@@ -196,6 +219,7 @@ def _convert_referrals_on_tracked_event(scope: EventScope, event: Event) -> None
     if event.customer_id is None or not isinstance(name, str):
         return
     referrals.convert_pending(scope.session, scope.engine._campaign, event.customer_id, name, scope.now)
+    scope.engine.incentives._announce(scope)
 
 
 listen("tracked.*", _convert_referrals_on_tracked_event)

@@ -26,6 +26,14 @@ from .models import ID_LENGTH, CampaignRow, CodeRow, PublicationRow
 
 REWARD_PATTERN = "RWD-##########"
 MAX_DRAWS = 8
+# session.info key: publications made in this transaction, for the caller to announce
+# (promo.incentives writes a publication.created event for each).
+ISSUED = "promo.issued_publications"
+
+
+def take_issued(session: Session) -> list[PublicationRow]:
+    """The publications issue_code made in this session since the last call."""
+    return session.info.pop(ISSUED, [])
 
 
 def companion_id(parent_id: str, suffix: str) -> str:
@@ -109,9 +117,11 @@ def issue_code(
     else:
         raise Conflict("could not draw an unused code; try again", code="busy")
     row = session.scalar(select(CodeRow).where(CodeRow.code == code))
-    session.add(PublicationRow(campaign_id=campaign.id, customer_id=holder_id, code_id=row.id, code=row.code,
-                               source_id=source_id, created_at=now))
+    publication = PublicationRow(campaign_id=campaign.id, customer_id=holder_id, code_id=row.id, code=row.code,
+                                 source_id=source_id, created_at=now)
+    session.add(publication)
     session.flush()
+    session.info.setdefault(ISSUED, []).append(publication)
     audit.record(session, at=now, actor=actor, action="code.publish", object_type="code", object_id=row.code,
                  after={"campaign_id": campaign.id, "customer_id": holder_id, "source_id": source_id})
     return row, True

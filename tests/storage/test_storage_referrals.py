@@ -3,8 +3,11 @@ conversion with a bonus tier, every refusal with its own reason, and revocation 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from promo.errors import NotFound, RedemptionRefused
+from promo.storage import make_session_factory
+from promo.storage.event_models import OutboxEventRow
 from storagekit import CART_40, CART_100, customer, run_together
 
 FRIENDS = {
@@ -204,3 +207,15 @@ def test_concurrent_requests_for_a_code_make_one(referrals):
     assert not [c for c in codes if isinstance(c, BaseException)]
     assert len({c.code for c in codes}) == 1
     assert [c.code for c in referrals.customer_codes("ana")] == [codes[0].code]
+
+
+def test_codes_given_to_the_advocate_are_announced_in_the_outbox(referrals, db_engine):
+    code = referrals.referral_code_for("ana").code
+    refer(referrals, "bo", code)
+    [reward] = referrals.referral_summary("ana").rewards
+
+    with make_session_factory(db_engine)() as session:
+        announced = [(row.customer_id, row.payload["publication"]["code"]) for row in session.scalars(
+            select(OutboxEventRow).where(OutboxEventRow.type == "publication.created").order_by(OutboxEventRow.id))]
+
+    assert announced == [("ana", code), ("ana", reward.code)]
