@@ -336,3 +336,22 @@ def test_two_worker_processes_at_once_publish_each_code_once(engine, database, c
     assert all(isinstance(c, int) for c in counts), counts
     assert sum(counts) == 16
     assert all(len(wallet(engine, f"p{n:02d}")) == 1 for n in range(16))
+
+
+def test_every_event_the_engine_writes_is_one_of_the_documented_types(engine):
+    from promo.events import EVENT_TYPES
+
+    reward_campaign(engine)
+    add_customer(engine, "ana")
+    engine.distributions.create(rule("welcome", "signup"))
+    engine.track("ana", "signup")
+    result = engine.redeem("ana", CART_40, order_ref="A-1")
+    engine.rollback(result.id, reason="test")
+    engine.update_campaign("thanks", {**engine.get_campaign("thanks").definition, "name": "Thanks!"})
+    for action in ("pause", "resume", "archive"):
+        engine.set_campaign_status("thanks", action)
+
+    documented = {t.replace("<event>", "*") for t in EVENT_TYPES}
+    written = set(outbox_types(engine))
+    assert all(any(t == d or (d.endswith("*") and t.startswith(d[:-1])) for d in documented) for t in written), written
+    assert len(written) == 10

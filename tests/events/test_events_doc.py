@@ -19,3 +19,10 @@ def test_the_page_has_rule_examples():
 def test_each_rule_example_is_valid(text):
     rule = parse_rule(load_yaml(text))
     assert rule.id and rule.publish
+
+
+def test_every_event_type_the_engine_emits_is_documented():
+    from promo.events import EVENT_TYPES
+
+    text = DOC.read_text(encoding="utf-8")
+    assert [t for t in EVENT_TYPES if f"`{t}`" not in text] == []
