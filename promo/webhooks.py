@@ -212,6 +212,17 @@ class Webhooks:
         with self.engine._read() as session:
             return _endpoint(self._row(session, endpoint_id))
 
+    def set_active(self, endpoint_id: int, active: bool) -> WebhookEndpoint:
+        """A paused endpoint gets no new deliveries (events meanwhile are not queued for it;
+        replay them after resuming); deliveries already queued are still sent."""
+        def work(session: Session) -> WebhookEndpoint:
+            row = self._row(session, endpoint_id)
+            row.active = active
+            session.flush()
+            return _endpoint(row)
+
+        return self.engine._write(work)
+
     def delete(self, endpoint_id: int) -> None:
         """Remove the endpoint and its deliveries (pending ones are never sent)."""
         def work(session: Session) -> None:

@@ -47,6 +47,20 @@ def get_webhook(endpoint_id: int) -> dict[str, Any]:
     return endpoint_json(promo_engine().webhooks.get(endpoint_id))
 
 
+@api.operation("/webhooks/<int:endpoint_id>/pause", "POST", summary="Pause a webhook endpoint", tag=TAG,
+               scope="write", reply=Reply(200, "The endpoint, inactive.", EndpointSchema))
+def pause_webhook(endpoint_id: int) -> dict[str, Any]:
+    """Events from now on are not queued for it (replay them after resuming); deliveries already
+    queued are still sent."""
+    return endpoint_json(promo_engine().webhooks.set_active(endpoint_id, False))
+
+
+@api.operation("/webhooks/<int:endpoint_id>/resume", "POST", summary="Resume a webhook endpoint", tag=TAG,
+               scope="write", reply=Reply(200, "The endpoint, active.", EndpointSchema))
+def resume_webhook(endpoint_id: int) -> dict[str, Any]:
+    return endpoint_json(promo_engine().webhooks.set_active(endpoint_id, True))
+
+
 @api.operation("/webhooks/<int:endpoint_id>", "DELETE", summary="Delete a webhook endpoint", tag=TAG, scope="write",
                reply=Reply(204, "Deleted, with its deliveries; pending ones are never sent."))
 def delete_webhook(endpoint_id: int) -> Response:

@@ -285,3 +285,21 @@ def test_old_finished_events_are_pruned_and_pending_ones_kept(engine, clock):
         session.execute(update(WebhookDeliveryRow).values(status="dead"))
     assert prune(engine, timedelta(days=30)) == 1
     assert _event_ids(engine, "redemption.succeeded") == [] and engine.webhooks.deliveries() == []
+
+
+def test_a_paused_endpoint_is_not_sent_new_events_until_replayed(live_engine):
+    from datetime import UTC, datetime, timedelta
+
+    add_customer(live_engine, "ana")
+    with Receiver() as receiver:
+        endpoint, _ = live_engine.webhooks.create(receiver.url, ["redemption.*"])
+        live_engine.webhooks.set_active(endpoint.id, False)
+        since = datetime.now(UTC) - timedelta(seconds=1)
+        live_engine.redeem("ana", CART_40, order_ref="A-1")
+        tick(live_engine, FAST, scheduled=False)
+        assert receiver.received == []
+
+        live_engine.webhooks.set_active(endpoint.id, True)
+        assert live_engine.webhooks.replay(endpoint.id, since) == 1
+        tick(live_engine, FAST, scheduled=False)
+    assert [r.json["type"] for r in receiver.received] == ["redemption.succeeded"]
