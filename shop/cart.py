@@ -20,6 +20,7 @@ from shop.account import current_customer, safe_next
 from shop.cart_state import CartInputError, SessionCart
 from shop.cart_tracking import track_cart
 from shop.priced_cart import PricedCart, catalogue, load_session_cart, price_cart, save_session_cart
+from shop.rate_limits import note_wrong_code
 
 bp = Blueprint("cart", __name__)
 
@@ -136,6 +137,8 @@ def enter_code(raw_code: str, price: Callable[[SessionCart], PricedCart]) -> Out
     code = cart_state.normalise_code(raw_code)
     result = next((c for c in priced.codes if c.code == code), None)
     if result is not None and result.reason in UNKEPT_REASONS:
+        if result.reason == Reason.CODE_NOT_FOUND.value:
+            note_wrong_code()
         return Outcome(state, error=FormError("code", result.message, typed))
     store_cart(new_state)
     if result is None or result.ok:

@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import promo.storage
 from promo.engine import Engine
+from shop.rate_limits import init_rate_limits
 
 csrf = CSRFProtect()
 
@@ -28,6 +29,7 @@ ENGINE_KEY = "promo.engine"
 def init_extensions(app: Flask) -> None:
     """Bind every extension to ``app``. Called once per app by ``create_app``."""
     csrf.init_app(app)
+    init_rate_limits(app)
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     with app.app_context():

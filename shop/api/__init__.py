@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, Response
 
 from promo.errors import PromoError
 from shop.api.auth import authenticate
+from shop.api.rate_limit import rate_limited
 from shop.api.problems import ApiError
 from shop.api.registry import Api
 from shop.api.schema import SchemaViolation
@@ -32,7 +33,7 @@ api = Api(
         "(cents). Authenticate with `Authorization: Bearer <key>` or `X-API-Key: <key>`; keys are made "
         "with `flask promo create-api-key`. Errors are `{\"error\": {\"code\", \"message\", \"details\"}}`."
     ),
-    authenticate=authenticate,
+    authenticate=rate_limited(authenticate),
 )
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from apikit import make_keys
 from app import DEV_SECRET_KEY, create_app
 from shop.security import CONTENT_SECURITY_POLICY, InsecureConfiguration
 
@@ -68,8 +69,10 @@ def test_development_cookies_are_httponly_but_work_over_plain_http(client):
     assert cookie.http_only and cookie.same_site == "Lax" and not cookie.secure
 
 
-def test_bodies_are_capped_at_one_mebibyte(client):
+def test_bodies_are_capped_at_one_mebibyte(app, client):
     response = client.post("/cart/codes", data={"code": "x" * (1024 * 1024 + 10)})
     assert response.status_code == 413
-    api = client.post("/api/v1/validations", data="x" * (1024 * 1024 + 10), content_type="application/json")
+    key = make_keys(app)["read"]
+    api = client.post("/api/v1/validations", data="x" * (1024 * 1024 + 10), content_type="application/json",
+                      headers={"Authorization": f"Bearer {key}"})
     assert api.status_code == 413 and api.get_json()["error"]["details"]["max_bytes"] == 1024 * 1024
