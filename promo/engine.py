@@ -82,6 +82,7 @@ from .records import (
 )
 from .results import Evaluation, OfferResult, Status
 from .storage import audit, convert, counters, idempotency
+from .storage.active import ActiveCampaigns
 from .storage.bulk import Progress, insert_random_codes
 from .storage.database import READ_ONLY, dialect_of, for_update, insert_ignoring_conflicts
 from .storage.models import (
@@ -156,6 +157,8 @@ class Engine:
         self.clock = clock
         self._parsed: dict[str, tuple[int, Campaign]] = {}
         self._parsed_lock = threading.Lock()
+        # Active promotions and coupons, parsed and indexed (promo.index) while the table is unchanged.
+        self._active = ActiveCampaigns(self._campaign)
         self.incentives = Incentives(self)
 
     # ------------------------------------------------------------------ time and sessions
@@ -228,7 +231,9 @@ class Engine:
             self._emit(session, "campaign.created", {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
             return convert.campaign_info(row)
 
-        return self._write(work)
+        info = self._write(work)
+        self._active.forget()
+        return info
 
     def update_campaign(self, campaign_id: str, definition: Mapping[str, Any], *, actor: str = "system") -> CampaignInfo:
         """Replace a campaign's definition. Its id cannot change; its counters are kept."""
@@ -270,7 +275,9 @@ class Engine:
             self._emit(session, "campaign.updated", {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
             return convert.campaign_info(row)
 
-        return self._write(work)
+        info = self._write(work)
+        self._active.forget()
+        return info
 
     def set_campaign_status(self, campaign_id: str, action: str, *, actor: str = "system") -> CampaignInfo:
         """``action`` is ``pause``, ``resume`` or ``archive``. Archived campaigns stay archived."""
@@ -296,7 +303,9 @@ class Engine:
                            {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
             return convert.campaign_info(row)
 
-        return self._write(work)
+        info = self._write(work)
+        self._active.forget()
+        return info
 
     def get_campaign(self, campaign_id: str) -> CampaignInfo:
         with self._read() as session:
@@ -575,19 +584,29 @@ class Engine:
     # ------------------------------------------------------------------ qualify / validate
 
     def qualify(
-        self, customer: Customer | str | None, cart: Cart, context: Context | None = None
+        self, customer: Customer | str | None, cart: Cart, context: Context | None = None,
+        *, touching_cart: bool = False,
     ) -> list[Offer]:
         """Every offer the customer could use now, each evaluated on this cart alone, best first.
 
         Auto promotions, listed public codes and the codes in the customer's wallet. Eligible
         offers come first by discount, then near misses (an unmet minimum, with a hint) by
         progress, then the rest. Counters are read live, so an exhausted budget shows at once.
+
+        With `touching_cart`, promotions and public codes are only those that could apply to this
+        cart's items and this customer's segments (promo.index), as a cart's nudges need; the
+        wallet is listed whole. Without it every offer is listed, as the deals page needs.
         """
         context = context or self.context()
         with self._read() as session:
             profile = self._profile(session, customer)
             loader = self._loader(session, profile, context, cart)
-            slots = loader.promotions() + loader.public_codes() + loader.wallet()
+            if touching_cart:
+                active = self._active.current(session)
+                slots = (loader.touching_promotions(active, cart, profile)
+                         + loader.touching_public_codes(active, cart, profile) + loader.wallet())
+            else:
+                slots = loader.promotions() + loader.public_codes() + loader.wallet()
         offers = []
         seen: set[tuple[str, str | None]] = set()
         for slot in slots:
@@ -1088,7 +1107,8 @@ class Engine:
     def _offers(self, session: Session, profile: Customer, context: Context, cart: Cart, entered: list[str]) -> Offers:
         loader = self._loader(session, profile, context, cart)
         offers = loader.entered(entered)
-        offers.slots[:0] = loader.promotions()
+        # Promotions that cannot apply to this cart (promo.index) are not evaluated or reported.
+        offers.slots[:0] = loader.touching_promotions(self._active.current(session), cart, profile)
         return offers
 
     def _evaluate(self, offers: Offers, cart: Cart, profile: Customer, context: Context, entered: list[str]) -> Evaluation:

@@ -2,13 +2,16 @@
 
 Everything storage knows that the pure evaluation cannot (campaign paused, code disabled or
 held by someone else, a limit or budget used up) becomes `Candidate.blocked`, and the budget
-left becomes `Candidate.remaining_budget`. Counters are read live on every call.
+left becomes `Candidate.remaining_budget`. Counters are read live on every call, in one query
+for all the candidates (`touching_promotions`, `touching_public_codes`), and customer usage in
+one query too, so the number of queries does not grow with the number of campaigns.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,10 +19,12 @@ from sqlalchemy.orm import Session
 from ..applicator import Candidate
 from ..campaign import Campaign, Kind
 from ..codes import normalise_code
+from ..domain import Cart, Customer
 from ..limits import Usage, blocked_reason, customer_caps, remaining_budget, usage_keys
 from ..reasons import Reason
 from ..records import OfferSource
 from . import giftcards, referrals
+from .active import ActiveSet
 from .models import CampaignRow, CodeRow, CustomerUsageRow
 
 ParseCampaign = Callable[[CampaignRow], Campaign]
@@ -78,6 +83,7 @@ class OfferLoader:
         self.customer_id = customer_id
         self.local_now = local_now
         self.order_value = order_value
+        self._usage: dict[str, dict[str, int]] | None = None   # prefetched customer usage by campaign
 
     # ---- what to consider ----
 
@@ -87,7 +93,39 @@ class OfferLoader:
             .where(CampaignRow.kind == Kind.PROMOTION.value, CampaignRow.status == "active")
             .order_by(CampaignRow.created_at, CampaignRow.id)
         )
+        rows = list(rows)
+        self._prefetch_usage([(row.id, self.parse(row)) for row in rows])
         return [self._slot(row, None, OfferSource.PROMOTION) for row in rows]
+
+    def touching_promotions(self, active: ActiveSet, cart: Cart, customer: Customer) -> list[Slot]:
+        """The active promotions that could apply to this cart for this customer (promo.index),
+        in campaign order, with their counters read now."""
+        campaigns = active.promotions.candidates(cart, customer)
+        counters = self._counters([c.id for c in campaigns])
+        self._prefetch_usage([(c.id, c) for c in campaigns])
+        return [self._slot(counters[c.id], None, OfferSource.PROMOTION, c) for c in campaigns if c.id in counters]
+
+    def touching_public_codes(self, active: ActiveSet, cart: Cart, customer: Customer) -> list[Slot]:
+        """public_codes() narrowed to the listed coupons that could apply to this cart."""
+        campaigns = [c for c in active.coupons.candidates(cart, customer) if c.code and c.visibility.listed]
+        if not campaigns:
+            return []
+        code_rows = {
+            row.code: row
+            for row in self.session.scalars(
+                select(CodeRow).where(CodeRow.code.in_([normalise_code(c.code) for c in campaigns]),
+                                      CodeRow.holder_id.is_(None))
+            )
+        }
+        counters = self._counters([c.id for c in campaigns])
+        self._prefetch_usage([(c.id, c) for c in campaigns])
+        slots = []
+        for campaign in campaigns:
+            code_row = code_rows.get(normalise_code(campaign.code))
+            if code_row is None or code_row.campaign_id != campaign.id or campaign.id not in counters:
+                continue
+            slots.append(self._slot(counters[campaign.id], code_row, OfferSource.PUBLIC_CODE, campaign))
+        return slots
 
     def entered(self, codes: Iterable[str]) -> Offers:
         """Slots for the codes a shopper entered (normalised, in entry order, repeats dropped)."""
@@ -150,13 +188,16 @@ class OfferLoader:
             .where(CodeRow.holder_id == self.customer_id, CodeRow.status == "active", CampaignRow.status != "archived",
                    CampaignRow.kind.not_in(NOT_WALLET_OFFER_KINDS))
             .order_by(CodeRow.created_at, CodeRow.id)
-        )
+        ).all()
+        self._prefetch_usage([(campaign_row.id, self.parse(campaign_row)) for _, campaign_row in rows])
         return [self._slot(campaign_row, code_row, OfferSource.WALLET) for code_row, campaign_row in rows]
 
     # ---- one candidate ----
 
-    def _slot(self, row: CampaignRow, code_row: CodeRow | None, source: OfferSource) -> Slot:
-        campaign = self.parse(row)
+    def _slot(self, row: CampaignRow | Any, code_row: CodeRow | None, source: OfferSource,
+              campaign: Campaign | None = None) -> Slot:
+        """`row` is a CampaignRow or a row of its counters (see _counters) with `campaign` given."""
+        campaign = campaign or self.parse(row)
         limits = campaign.limits
         keys: tuple[str, ...] = ()
         caps: dict[str, int] = {}
@@ -189,7 +230,40 @@ class OfferLoader:
             return Reason.CODE_DISABLED
         return None
 
+    def _counters(self, campaign_ids: list[str]) -> dict[str, Any]:
+        """Live status and counters of these campaigns (still active ones only), in one query."""
+        if not campaign_ids:
+            return {}
+        rows = self.session.execute(
+            select(CampaignRow.id, CampaignRow.status, CampaignRow.redemptions_count, CampaignRow.budget_used,
+                   CampaignRow.order_value_used)
+            .where(CampaignRow.id.in_(campaign_ids), CampaignRow.status == "active")
+        )
+        return {row.id: row for row in rows}
+
+    def _prefetch_usage(self, campaigns: list[tuple[str, Campaign]]) -> None:
+        """Read this customer's usage of every campaign with a per-customer cap in one query."""
+        if self.customer_id is None:
+            return
+        keys = {campaign_id: usage_keys(c.limits, self.local_now) for campaign_id, c in campaigns
+                if customer_caps(c.limits, self.local_now)}
+        usage: dict[str, dict[str, int]] = {campaign_id: {} for campaign_id in keys}
+        if keys:
+            rows = self.session.execute(
+                select(CustomerUsageRow.campaign_id, CustomerUsageRow.period_key, CustomerUsageRow.count).where(
+                    CustomerUsageRow.customer_id == self.customer_id,
+                    CustomerUsageRow.campaign_id.in_(list(keys)),
+                    CustomerUsageRow.period_key.in_(sorted({k for ks in keys.values() for k in ks})),
+                )
+            )
+            for campaign_id, period_key, count in rows:
+                if period_key in keys[campaign_id]:
+                    usage[campaign_id][period_key] = count
+        self._usage = {**(self._usage or {}), **usage}
+
     def _customer_usage(self, campaign_id: str, keys: tuple[str, ...]) -> dict[str, int]:
+        if self._usage is not None and campaign_id in self._usage:
+            return dict(self._usage[campaign_id])
         rows = self.session.execute(
             select(CustomerUsageRow.period_key, CustomerUsageRow.count).where(
                 CustomerUsageRow.campaign_id == campaign_id,

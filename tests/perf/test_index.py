@@ -1,0 +1,136 @@
+"""The candidate index leaves out only campaigns that could not apply: evaluating the candidates
+gives the shopper exactly the discounts evaluating every campaign gives."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from promo.applicator import Candidate, evaluate
+from promo.campaign import (
+    AmountOffEachUnit, AmountOffOrder, BundlePrice, BuyXGetY, Campaign, CheapestItems, FreeGift, ItemSelector, Kind,
+    PercentOffItems, ShippingDiscount, Stacking, Tier, Tiers, Volume,
+)
+from promo.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
+from promo.domain import Cart, CartLine, Context, Customer
+from promo.index import CampaignIndex, requirements
+from promo.results import Status
+
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
+CONTEXT = Context(now=NOW, page="cart")
+SKUS = ("beans", "decaf", "mug", "filter", "grinder")
+CATEGORIES = ("coffee", "gear", "merch")
+COLLECTIONS = ("autumn", "gift")
+SEGMENTS = ("vip", "club")
+
+
+def selector(draw) -> ItemSelector:
+    return ItemSelector(
+        skus=frozenset(draw(st.sets(st.sampled_from(SKUS), max_size=2))),
+        categories=frozenset(draw(st.sets(st.sampled_from(CATEGORIES), max_size=1))),
+        collections=frozenset(draw(st.sets(st.sampled_from(COLLECTIONS), max_size=1))),
+        exclude_skus=frozenset(draw(st.sets(st.sampled_from(SKUS), max_size=1))),
+    )
+
+
+@st.composite
+def campaigns(draw, number: int) -> Campaign:
+    items = selector(draw)
+    effect = draw(st.sampled_from([
+        AmountOffOrder(500), PercentOffItems(Decimal(10), items), AmountOffEachUnit(100, items),
+        BundlePrice(2, 1500, items), CheapestItems(Decimal(50), 1, items), BuyXGetY(1, 1, items, selector(draw)),
+        Volume(2, 1, items), Tiers((Tier(1000, percent=Decimal(5)),), items), ShippingDiscount(),
+        FreeGift(CartLine("sticker", "Sticker", 100, 1)),
+    ]))
+    conditions = draw(st.lists(st.sampled_from([
+        FactCondition("customer.segment", Op.EQ, draw(st.sampled_from(SEGMENTS))),
+        FactCondition("customer.segment", Op.IN, frozenset(draw(st.sets(st.sampled_from(SEGMENTS), min_size=1)))),
+        LinesCondition(selector(draw), Match.ANY),
+        LinesCondition(selector(draw), Match.NONE),
+        FactCondition("cart.subtotal", Op.GTE, 1000, items=selector(draw)),
+        FactCondition("cart.quantity", Op.GT, 0, items=selector(draw)),
+        Any((FactCondition("customer.segment", Op.EQ, "vip"), FactCondition("cart.subtotal", Op.GTE, 3000))),
+        Not(FactCondition("customer.segment", Op.EQ, "club")),
+    ]), max_size=3))
+    eligibility = None if not conditions else conditions[0] if len(conditions) == 1 else All(tuple(conditions))
+    return Campaign(id=f"c{number}", name=f"Campaign {number}", kind=Kind.PROMOTION, effect=effect,
+                    eligibility=eligibility, priority=draw(st.integers(0, 2)),
+                    stacking=draw(st.sampled_from(list(Stacking))))
+
+
+@st.composite
+def carts(draw) -> Cart:
+    chosen = draw(st.lists(st.sampled_from(SKUS), unique=True, max_size=4))
+    lines = tuple(
+        CartLine(sku, sku, draw(st.integers(100, 5000)), draw(st.integers(1, 4)),
+                 frozenset(draw(st.sets(st.sampled_from(CATEGORIES), max_size=2))),
+                 frozenset(draw(st.sets(st.sampled_from(COLLECTIONS), max_size=1))))
+        for sku in chosen
+    )
+    return Cart(lines, "USD", shipping=595)
+
+
+@st.composite
+def stores(draw) -> list[Campaign]:
+    size = draw(st.integers(1, 12))
+    return [draw(campaigns(number)) for number in range(size)]
+
+
+def applied(evaluation) -> list[tuple]:
+    return [(o.campaign_id, o.discount, o.shipping_discount, o.line_discounts)
+            for o in evaluation.offers if o.status is Status.APPLIED]
+
+
+@settings(max_examples=80, deadline=None)
+@given(stores(), carts(), st.sets(st.sampled_from(SEGMENTS)), st.booleans())
+def test_candidates_give_the_same_discounts_as_every_campaign(store, cart, segments, guest):
+    customer = Customer() if guest else Customer(id="c-1", segments=frozenset(segments))
+    everything = evaluate([Candidate(c) for c in store], cart, customer, CONTEXT)
+    candidates = CampaignIndex(store).candidates(cart, customer)
+    narrowed = evaluate([Candidate(c) for c in candidates], cart, customer, CONTEXT)
+
+    assert applied(narrowed) == applied(everything)
+    assert (narrowed.discount, narrowed.shipping_discount, narrowed.total) == (
+        everything.discount, everything.shipping_discount, everything.total)
+    kept = {c.id for c in candidates}
+    for offer in everything.offers:
+        if offer.campaign_id not in kept:
+            assert offer.status is Status.NOT_APPLICABLE, offer
+
+
+def test_candidates_keep_the_given_order_and_the_always_bucket():
+    coffee = ItemSelector(categories=frozenset({"coffee"}))
+    storewide = Campaign("storewide", "Storewide", Kind.PROMOTION, AmountOffOrder(100))
+    tea = Campaign("tea", "Tea", Kind.PROMOTION, PercentOffItems(Decimal(10), ItemSelector(categories=frozenset({"tea"}))))
+    beans = Campaign("beans", "Beans", Kind.PROMOTION, PercentOffItems(Decimal(10), coffee))
+    vip = Campaign("vip", "VIP", Kind.PROMOTION, AmountOffOrder(100),
+                   eligibility=FactCondition("customer.segment", Op.EQ, "vip"))
+    index = CampaignIndex([beans, tea, vip, storewide])
+    cart = Cart((CartLine("ARA-1", "Beans", 1500, 1, frozenset({"coffee"})),))
+
+    assert [c.id for c in index.candidates(cart, Customer())] == ["beans", "storewide"]
+    assert [c.id for c in index.candidates(cart, Customer(id="v", segments=frozenset({"VIP"})))] == [
+        "beans", "vip", "storewide"]
+
+
+def test_every_requirement_must_be_met():
+    mugs = ItemSelector(skus=frozenset({"mug"}))
+    coffee = ItemSelector(categories=frozenset({"coffee"}))
+    campaign = Campaign("mug-with-coffee", "Mug with coffee", Kind.PROMOTION, PercentOffItems(Decimal(50), mugs),
+                        eligibility=All((LinesCondition(coffee), FactCondition("customer.segment", Op.EQ, "club"))))
+    assert len(requirements(campaign)) == 3
+    index = CampaignIndex([campaign])
+    mug = CartLine("mug", "Mug", 1200, 1)
+    beans = CartLine("beans", "Beans", 1500, 1, frozenset({"coffee"}))
+    member = Customer(id="m", segments=frozenset({"club"}))
+    assert index.candidates(Cart((mug,)), member) == []
+    assert index.candidates(Cart((mug, beans)), Customer(id="x")) == []
+    assert index.candidates(Cart((mug, beans)), member) == [campaign]
+
+
+def test_public_codes_are_found_as_shoppers_type_them():
+    coupon = Campaign("happy", "Happy", Kind.COUPON, AmountOffOrder(100), code="HAPPY10")
+    assert CampaignIndex([coupon]).for_code(" happy10 ") is coupon
+    assert CampaignIndex([coupon]).for_code("SAD10") is None
