@@ -181,7 +181,8 @@ def price_cart(
     evaluation = engine.validate(customer, cart, state.codes, context)
     nudges: tuple[Nudge, ...] = ()
     if max_nudges and cart.lines:
-        nudges = _nudges(evaluation, engine.qualify(customer, cart, context))[:max_nudges]
+        # Nudges are about this cart: offers on items it lacks are left to the deals page.
+        nudges = _nudges(evaluation, engine.qualify(customer, cart, context, touching_cart=True))[:max_nudges]
     return PricedCart(
         state=state,
         customer=customer,

@@ -237,9 +237,11 @@ class OfferLoader:
         rows = self.session.execute(
             select(CampaignRow.id, CampaignRow.status, CampaignRow.redemptions_count, CampaignRow.budget_used,
                    CampaignRow.order_value_used)
-            .where(CampaignRow.id.in_(campaign_ids), CampaignRow.status == "active")
+            .where(CampaignRow.id.in_(campaign_ids))
         )
-        return {row.id: row for row in rows}
+        # Filtered here, not in SQL: a status condition can make SQLite scan the status index
+        # (every active campaign) instead of looking the few ids up by primary key.
+        return {row.id: row for row in rows if row.status == "active"}
 
     def _prefetch_usage(self, campaigns: list[tuple[str, Campaign]]) -> None:
         """Read this customer's usage of every campaign with a per-customer cap in one query."""
