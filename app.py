@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.checkout import bp as checkout_bp
     from shop.catalog import bp as catalog_bp
     from shop.cli import register_cli
+    import shop.check_cli  # noqa: F401  (adds `flask promo check` to the promo group)
     from shop.console import bp as console_bp
     from shop.incentives import bp as incentives_bp
     from shop.orders import bp as orders_bp
