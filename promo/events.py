@@ -148,3 +148,37 @@ def jsonable(value: Any) -> Any:
 
 def outbox_event(row: OutboxEventRow) -> Event:
     return Event(row.event_id, row.type, row.customer_id, row.payload, row.created_at)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    events: tuple[Event, ...]
+    next_after: str | None       # pass as `after` for the next page; None on the last page
+
+
+def list_events(engine: Engine, *, pattern: str = "*", customer_id: str | None = None, after: str | None = None,
+                limit: int = 100) -> EventPage:
+    """Outbox events, oldest first, matching a type pattern; `after` (an event id) pages on."""
+    from sqlalchemy import select
+
+    from .errors import InvalidRequest, NotFound
+
+    if not 1 <= limit <= 1000:
+        raise InvalidRequest("limit must be between 1 and 1000", code="invalid_limit")
+    statement = select(OutboxEventRow).order_by(OutboxEventRow.id)
+    if pattern.endswith(".*"):
+        statement = statement.where(OutboxEventRow.type.startswith(pattern[:-1]))
+    elif pattern != "*":
+        statement = statement.where(OutboxEventRow.type == pattern)
+    if customer_id is not None:
+        statement = statement.where(OutboxEventRow.customer_id == customer_id)
+    with engine._read() as session:
+        if after is not None:
+            start = session.scalar(select(OutboxEventRow.id).where(OutboxEventRow.event_id == after))
+            if start is None:
+                raise NotFound(f"no event {after!r} (it may have been pruned)", code="event_not_found")
+            statement = statement.where(OutboxEventRow.id > start)
+        rows = list(session.scalars(statement.limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return EventPage(tuple(outbox_event(r) for r in rows), rows[-1].event_id if more and rows else None)

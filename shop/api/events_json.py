@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from promo.distributions import Firing, RuleInfo
+from promo.events import EventPage
 from promo.tracking import TrackedEvent
 from promo.webhooks import Delivery, WebhookEndpoint
 from shop.api.schema import Described
@@ -153,6 +154,30 @@ FiringSchema = _object("DistributionFiring", {
     "fired_at": _TIME,
 })
 FiringListSchema = _list_of("DistributionFiringList", "firings", FiringSchema)
+
+
+# --- outbox events ------------------------------------------------------------------------------
+
+
+def event_page_json(page: EventPage) -> dict[str, Any]:
+    return {
+        "events": [{"id": e.id, "type": e.type, "customer_id": e.customer_id, "created_at": _iso(e.occurred_at),
+                    "data": dict(e.payload)} for e in page.events],
+        "next_after": page.next_after,
+    }
+
+
+EventSchema = _object("Event", {
+    "id": {**_STR, "description": "The event id webhooks send as Promoshop-Event-Id."},
+    "type": _STR,
+    "customer_id": _NULLABLE_STR,
+    "created_at": _TIME,
+    "data": {"type": "object", "description": "The same `data` a webhook delivery carries."},
+})
+EventPageSchema = _object("EventPage", {
+    "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+    "next_after": {**_NULLABLE_STR, "description": "Pass as `after` for the next page; null on the last page."},
+}, refers_to=(EventSchema,))
 
 
 # --- tracked events -----------------------------------------------------------------------------

@@ -7,11 +7,13 @@ from typing import Any
 
 from flask import Response
 
+from promo.events import list_events
 from shop.api import api
 from shop.api.events_json import (
-    DeliveryListSchema, EndpointListSchema, EndpointSchema, NewEndpointSchema, ReplayedSchema, delivery_json,
-    endpoint_json,
+    DeliveryListSchema, EndpointListSchema, EndpointSchema, EventPageSchema, NewEndpointSchema, ReplayedSchema,
+    delivery_json, endpoint_json, event_page_json,
 )
+from shop.api.payloads import customer_id_schema
 from shop.api.registry import Reply
 from shop.api.schema import Arr, DateTimeValue, Field, FieldError, Int, Obj, Param, Query, Str
 from shop.extensions import promo_engine
@@ -108,3 +110,22 @@ def replay_events(endpoint_id: int, body: dict[str, Any]) -> dict[str, Any]:
         webhooks.redeliver(endpoint_id, body["event_id"])
         return {"queued": 1}
     return {"queued": webhooks.replay(endpoint_id, body["since"], body.get("until"))}
+
+
+EventQuery = Query({
+    "type": Param(Str(max_length=80, pattern=r"\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?",
+                      pattern_hint="must be an event type, a prefix like redemption.* or *"), default="*"),
+    "customer": Param(customer_id_schema()),
+    "after": Param(Str(max_length=40), description="The `next_after` of the previous page (an event id)."),
+    "limit": Param(Int(minimum=1, maximum=1000), default=100),
+})
+
+
+@api.operation("/events", "GET", summary="List outbox events", tag=TAG, scope="read", query=EventQuery,
+               reply=Reply(200, "Events, oldest first, as webhooks deliver them.", EventPageSchema))
+def list_outbox_events(query: dict[str, Any]) -> dict[str, Any]:
+    """For finding an event id to replay, or for polling instead of receiving webhooks. Events
+    are kept for `OUTBOX_RETENTION_DAYS`."""
+    page = list_events(promo_engine(), pattern=query["type"], customer_id=query.get("customer"),
+                       after=query.get("after"), limit=query["limit"])
+    return event_page_json(page)

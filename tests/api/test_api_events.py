@@ -110,3 +110,19 @@ def test_replay_takes_one_event_or_a_window(api, document):
         assert api.post(f"/webhooks/{hook['id']}/replay", json=body).status_code == 400, body
     assert api.post(f"/webhooks/{hook['id']}/replay", json={"event_id": "evt_" + "0" * 24}).status_code == 404
     assert api.post("/webhooks/999/replay", json={"since": "2020-01-01T00:00:00Z"}).status_code == 404
+
+
+def test_events_page_by_type_and_customer(api, document):
+    api.ok("PUT", "/customers/ana", json={})
+    api.ok("PUT", "/customers/bob", json={})
+    ids = [api.ok("POST", f"/customers/{who}/events", 201, json={"event": name})["id"]
+           for who, name in (("ana", "signup"), ("bob", "signup"), ("ana", "order_shipped"), ("ana", "review_left"))]
+
+    first = checked(api, document, "GET", "/events?type=tracked.*&customer=ana&limit=2", 200, "/events")
+    rest = api.ok("GET", f"/events?type=tracked.*&customer=ana&after={first['next_after']}")
+
+    assert [e["id"] for e in first["events"] + rest["events"]] == [ids[0], ids[2], ids[3]]
+    assert rest["next_after"] is None
+    assert [e["data"]["event"] for e in api.ok("GET", "/events?type=tracked.signup")["events"]] == ["signup", "signup"]
+    assert api.get("/events?after=evt_nope").status_code == 404
+    assert api.get("/events?type=Tracked Stuff").status_code == 400
