@@ -48,6 +48,7 @@ from .codes import check_capacity, check_pattern, normalise_code
 from .definition import DefinitionError, parse_campaign
 from .domain import Cart, Context, Customer
 from . import distributions as _distribution_rules  # noqa: F401  (its listeners fire rules on events)
+from . import faults
 from .events import Event, EventScope, emit
 from .errors import Conflict, InvalidRequest, LimitExceeded, NotFound, PoolEmpty, PromoError, RedemptionRefused
 from .incentive_records import (
@@ -711,6 +712,7 @@ class Engine:
         applied = list(evaluation.applied)
         slots = [offers.slot(offer.campaign_id, offer.code) for offer in applied]
         self._take_counters(session, profile, list(zip(applied, slots)), order_value=cart.subtotal)
+        faults.point("redeem.counters_taken")   # crash tests: counters taken, nothing recorded yet
 
         order = OrderRow(
             order_ref=order_ref, customer_id=profile.id, currency=evaluation.currency, status=OrderStatus.PLACED.value,
@@ -760,6 +762,7 @@ class Engine:
         self._emit(session, "redemption.succeeded", result.to_dict(), customer_id=profile.id)
         if idempotency_key is not None:
             idempotency.store(session, idempotency_key, result.to_dict())
+        faults.point("redeem.before_commit")   # crash tests: everything written, not committed
         return result
 
     def _take_counters(
