@@ -1,8 +1,8 @@
-"""Hardening tests reuse the web and API test kits (tests/web/webkit.py, tests/api/apikit.py)."""
+"""Hardening tests reuse the web, API and console test kits (webkit, apikit, consolekit)."""
 import sys
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent.parent
-for kit in ("web", "api"):
+for kit in ("web", "api", "console"):
     if str(TESTS / kit) not in sys.path:
         sys.path.insert(0, str(TESTS / kit))
