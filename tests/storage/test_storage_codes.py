@@ -72,7 +72,8 @@ def test_collisions_with_stored_codes_are_skipped_and_drawn_again(engine, monkey
     fresh = iter(["SORRY-NEW00001", "SORRY-NEW00002", "SORRY-NEW00003"])
     # The first draws repeat stored codes (and each other); then fresh ones come.
     draws = iter(taken + taken[:1] + ["SORRY-NEW00001"])
-    monkeypatch.setattr(promo.storage.bulk, "draw_code", lambda pattern: next(draws, None) or next(fresh))
+    monkeypatch.setattr(promo.storage.bulk, "draw_codes",
+                        lambda pattern, count: [next(draws, None) or next(fresh) for _ in range(count)])
 
     assert engine.generate_codes("second", 3, batch_size=10) == 3
 
