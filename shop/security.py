@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response
+from werkzeug.routing import IntegerConverter
 
 PRODUCTION_ENV_VAR = "PROMOSHOP_ENV"
 PRODUCTION = "production"
@@ -73,6 +74,20 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+MAX_ID = 2**63 - 1   # the largest id a database column holds (BIGINT, SQLite INTEGER)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every URL, capped at MAX_ID: /orders/99999999999999999999 is a 404 like
+    any unknown id, instead of an integer overflow in the database driver (a 500)."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 (werkzeug's name)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_security(app: Flask, default_secret_key: str) -> None:
+    """Call before any blueprint is registered (the int converter applies to rules added later)."""
     harden_config(app.config, default_secret_key)
+    app.url_map.converters["int"] = IdConverter
     app.after_request(add_security_headers)

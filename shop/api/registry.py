@@ -24,7 +24,7 @@ View = Callable[..., Any]
 
 _PATH_SCHEMAS = {
     "string": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[^/]+$"},
-    "int": {"type": "integer", "minimum": 0},
+    "int": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
 }
 
 ERROR_DESCRIPTIONS = {

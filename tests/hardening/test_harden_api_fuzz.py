@@ -1,0 +1,51 @@
+"""schemathesis against /api/v1/openapi.json: thousands of generated requests (valid and
+not), every operation, an API key with every scope; the server never answers 5xx.
+
+Needs `schemathesis` (test extra). SCHEMATHESIS_EXAMPLES per operation keeps CI under ~2 min."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+schemathesis = pytest.importorskip("schemathesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from apikit import ApiClient, bulk, coupon, make_keys  # noqa: E402
+
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "60"))
+
+
+@pytest.fixture(scope="module")
+def api_under_test(make_app):
+    app = make_app(RATELIMIT_ENABLED=False)
+    keys = make_keys(app)
+    api = ApiClient(app, keys)
+    api.ok("POST", "/campaigns", 201, json=coupon())
+    api.ok("POST", "/campaigns", 201, json=bulk())
+    api.ok("POST", "/campaigns/sorry/codes", 201, json={"count": 5})
+    return app, keys["all"]
+
+
+@pytest.mark.slow
+def test_no_generated_request_gets_a_server_error(api_under_test):
+    app, key = api_under_test
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    served, failures = 0, []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @settings(max_examples=EXAMPLES, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def call(case):
+            nonlocal served
+            response = case.call(headers={"Authorization": f"Bearer {key}"})
+            served += 1
+            if response.status_code >= 500:
+                failures.append((case.method, case.formatted_path, case.body, response.text[:300]))
+
+        call()
+    print(f"schemathesis: {served} requests, {len(failures)} server errors")
+    assert served >= 1000
+    assert failures == []
