@@ -94,20 +94,25 @@ def open_store(path: Path, definitions: list[dict], *, catalogue: bool = True) -
     sql = make_engine(f"sqlite:///{path}")
     create_schema(sql)
     engine = Engine(make_session_factory(sql), timezone="UTC", currency="USD")
-    parsed = [engine.parse(d) for d in definitions]  # every definition is a valid one
-    with sql.begin() as connection:
+    fill(engine, definitions, catalogue=catalogue)
+    return engine
+
+
+def fill(engine: Engine, definitions: list[dict], *, catalogue: bool = True) -> None:
+    """Store the catalogue, these campaigns (each a valid definition) and the bench shopper."""
+    parsed = [engine.parse(d) for d in definitions]
+    with engine._sessions() as session, session.begin():
         if catalogue:
-            connection.execute(insert(ProductRow), [
+            session.execute(insert(ProductRow), [
                 {"sku": p.sku, "name": p.name, "price": p.price, "categories": list(p.categories), "collections": [],
                  "description": "", "extra": {}, "position": n} for n, p in enumerate(products())])
         if definitions:
-            connection.execute(insert(CampaignRow), [
+            session.execute(insert(CampaignRow), [
                 {"id": c.id, "name": c.name, "kind": c.kind.value, "definition": d, "status": "active", "version": 1,
                  "redemptions_count": 0, "budget_used": 0, "order_value_used": 0, "created_at": CREATED,
                  "updated_at": CREATED}
                 for c, d in zip(parsed, definitions)])
     engine.upsert_customer(SHOPPER)
-    return engine
 
 
 def median_ms(action, repeats: int) -> float:
