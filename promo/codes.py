@@ -5,6 +5,7 @@ Pure: no storage here. promo.storage.bulk streams what `draw_codes` yields into 
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Iterator
 
 from .campaign import CodePattern
@@ -18,11 +19,12 @@ MAX_CODE_LENGTH = 64
 
 
 def normalise_code(raw: str) -> str:
-    """The stored form of a code: surrounding spaces removed, upper case.
+    """The stored form of a code: NFKC-normalised, surrounding spaces removed, upper case.
 
-    Lookups and the unique index use this form, so " happy10 " finds "HAPPY10".
+    Lookups and the unique index use this form, so " happy10 " and a full-width "ＨＡＰＰＹ１０"
+    both find "HAPPY10".
     """
-    return raw.strip().upper()
+    return unicodedata.normalize("NFKC", raw).strip().upper()
 
 
 def keyspace(pattern: CodePattern) -> int:

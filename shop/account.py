@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from promo.domain import Customer
 from promo.errors import Conflict, NotFound
 from shop.extensions import promo_engine
+from shop.text import CONTROL_MESSAGE, has_control_characters, normalise
 
 bp = Blueprint("account", __name__)
 
@@ -109,14 +110,16 @@ class RegisterForm:
 
     @classmethod
     def from_request(cls) -> RegisterForm:
-        return cls(name=request.form.get("name", "").strip(),
-                   email=request.form.get("email", "").strip(),
+        return cls(name=normalise(request.form.get("name", "")[:MAX_NAME_LENGTH * 4]),
+                   email=normalise(request.form.get("email", "")[:MAX_EMAIL_LENGTH * 4]),
                    password=request.form.get("password", ""))
 
     def validate(self) -> bool:
         errors = {}
         if not self.name:
             errors["name"] = "Enter your name."
+        elif has_control_characters(self.name):
+            errors["name"] = CONTROL_MESSAGE
         elif len(self.name) > MAX_NAME_LENGTH:
             errors["name"] = f"Use at most {MAX_NAME_LENGTH} characters."
         if not _EMAIL.match(self.email) or len(self.email) > MAX_EMAIL_LENGTH:

@@ -11,7 +11,9 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from promo.codes import normalise_code as promo_normalise_code
 from promo.domain import Cart, CartLine
+from shop.text import CONTROL_MESSAGE, has_control_characters
 
 SESSION_KEY = "cart"
 MAX_QUANTITY = 99          # per line; bigger orders go through wholesale
@@ -40,8 +42,8 @@ class SessionCart:
 
 
 def normalise_code(raw: str) -> str:
-    """Codes are matched ignoring case and surrounding spaces; store them the way they match."""
-    return raw.strip().upper()
+    """Codes are matched the way the engine stores them (NFKC, no surrounding spaces, upper case)."""
+    return promo_normalise_code(raw)
 
 
 def parse_quantity(raw: Any, *, allow_zero: bool = False) -> int:
@@ -118,6 +120,8 @@ def with_code(cart: SessionCart, raw_code: str) -> SessionCart:
     code = normalise_code(raw_code)
     if not code:
         raise CartInputError("Enter a code.")
+    if has_control_characters(code):
+        raise CartInputError(CONTROL_MESSAGE)
     if len(code) > MAX_CODE_LENGTH:
         raise CartInputError("That code is too long to be one of ours.")
     if code in cart.codes:

@@ -25,6 +25,7 @@ from shop.cart_state import SessionCart
 from shop.extensions import promo_engine
 from shop.orders import order_view, owns_order, remember_guest_order
 from shop.priced_cart import PricedCart, load_session_cart, price_cart
+from shop.text import CONTROL_MESSAGE, has_control_characters, normalise
 
 bp = Blueprint("checkout", __name__)
 
@@ -49,13 +50,15 @@ class ContactForm:
 
     @classmethod
     def from_request(cls) -> ContactForm:
-        return cls(name=request.form.get("name", "").strip()[:MAX_NAME_LENGTH + 1],
-                   email=request.form.get("email", "").strip()[:MAX_EMAIL_LENGTH + 1])
+        return cls(name=normalise(request.form.get("name", "")[:MAX_NAME_LENGTH * 4])[:MAX_NAME_LENGTH + 1],
+                   email=normalise(request.form.get("email", "")[:MAX_EMAIL_LENGTH * 4])[:MAX_EMAIL_LENGTH + 1])
 
     def validate(self) -> bool:
         self.errors = {}
         if not self.name:
             self.errors["name"] = "Enter your name."
+        elif has_control_characters(self.name):
+            self.errors["name"] = CONTROL_MESSAGE
         elif len(self.name) > MAX_NAME_LENGTH:
             self.errors["name"] = f"Use at most {MAX_NAME_LENGTH} characters."
         if not self.email:
