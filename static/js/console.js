@@ -21,3 +21,14 @@ document.addEventListener("change", (event) => {
     count.textContent = ticked ? `${ticked} selected` : "Tick codes to change them together.";
   }
 });
+
+// Bar widths come as data-width (a percentage): the CSP allows no inline style attributes, but
+// setting a style from a script is allowed. Runs on load and on every htmx swap (job progress).
+function applyWidths(root) {
+  root.querySelectorAll("[data-width]").forEach((bar) => {
+    const percent = Math.max(0, Math.min(100, Number(bar.dataset.width) || 0));
+    bar.style.width = `${percent}%`;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => applyWidths(document));
+document.addEventListener("htmx:afterSettle", (event) => applyWidths(event.target));

@@ -24,11 +24,11 @@ def test_every_response_carries_the_security_headers(client, path):
     assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
 
 
-def test_no_template_has_inline_script_or_event_handlers():
+def test_no_template_has_inline_script_style_or_event_handlers():
     offenders = []
     for template in TEMPLATES.rglob("*.html"):
         text = template.read_text()
-        for match in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|javascript:", text):
+        for match in re.finditer(r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:", text):
             offenders.append(f"{template.relative_to(TEMPLATES)}: {match.group(0)}")
     assert offenders == []
 
