@@ -60,7 +60,8 @@ class Blocked:
 def init_rate_limits(app: Flask) -> None:
     for name, default in DEFAULT_LIMITS.items():
         app.config.setdefault(name, default)
-    app.config.setdefault("RATELIMIT_ENABLED", True)
+    # Test apps share 127.0.0.1 across hundreds of tests; they opt in (RATELIMIT_ENABLED=True).
+    app.config.setdefault("RATELIMIT_ENABLED", not app.config.get("TESTING"))
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "promoshop")

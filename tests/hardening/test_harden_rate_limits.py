@@ -19,7 +19,7 @@ GOOD_CODE = "HAPPY10"
 @pytest.fixture(params=["memory", "redis"])
 def store(request, make_app):
     """A seeded store whose limits live in memory, or in the real Redis under a unique prefix."""
-    overrides = {"DEMO_MODE": True}
+    overrides = {"DEMO_MODE": True, "RATELIMIT_ENABLED": True}
     if request.param == "redis":
         prefix = f"promoshop-test-{secrets.token_hex(4)}"
         overrides.update(REDIS_URL=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
@@ -112,3 +112,11 @@ def test_api_keys_have_their_own_validation_limit(store):
     assert blocked.status_code == 429
     assert blocked.get_json()["error"]["code"] == "rate_limited" and int(blocked.headers["Retry-After"]) >= 1
     assert validate(keys["all"]).status_code == 200   # another key is not affected
+
+
+def test_limits_are_on_in_a_real_deployment_and_opt_in_for_test_apps(tmp_path, make_app):
+    from app import create_app
+
+    deployed = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}"})
+    assert deployed.config["RATELIMIT_ENABLED"] is True
+    assert make_app().config["RATELIMIT_ENABLED"] is False
