@@ -37,14 +37,17 @@ class Deployment:
     codes: list[str]
     app: object          # an in-process app on the same schema, for checks
     process: subprocess.Popen
+    env: dict[str, str]
 
     def problems(self) -> list[Problem]:
         with self.app.app_context(), Session(db.engine) as session:
             return find_problems(session)
 
-    def worker_pids(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
-        return [int(pid) for pid in out.split()]
+    def flask_check(self) -> subprocess.CompletedProcess:
+        """`flask promo check` as an operator runs it, against the served database."""
+        flask = Path(sys.executable).parent / "flask"
+        return subprocess.run([str(flask), "--app", "app", "promo", "check"], cwd=REPO_ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=120)
 
 
 def _free_port() -> int:
@@ -89,7 +92,7 @@ def deployment(tmp_path: Path, *, workers: int = 4, fault_env: dict[str, str] | 
         )
         try:
             _wait_until_up(url, process)
-            yield Deployment(url, api.keys["redeem"], codes, app, process)
+            yield Deployment(url, api.keys["redeem"], codes, app, process, env)
         finally:
             process.send_signal(signal.SIGTERM)
             try:
