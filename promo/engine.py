@@ -595,8 +595,8 @@ class Engine:
         progress, then the rest. Counters are read live, so an exhausted budget shows at once.
 
         With `touching_cart`, promotions and public codes are only those that could apply to this
-        cart's items and this customer's segments (promo.index), as a cart's nudges need; the
-        wallet is listed whole. Without it every offer is listed, as the deals page needs.
+        cart's items and this customer's segments, or hint at what to add (promo.index), as a
+        cart's nudges need; the wallet is listed whole. Without it every offer is listed, as the deals page needs.
         """
         context = context or self.context()
         with self._read() as session:
@@ -604,7 +604,7 @@ class Engine:
             loader = self._loader(session, profile, context, cart)
             if touching_cart:
                 active = self._active.current(session)
-                slots = (loader.touching_promotions(active, cart, profile)
+                slots = (loader.touching_promotions(active, cart, profile, hints=True)
                          + loader.touching_public_codes(active, cart, profile) + loader.wallet())
             else:
                 slots = loader.promotions() + loader.public_codes() + loader.wallet()

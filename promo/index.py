@@ -14,6 +14,12 @@ every condition of the candidates it gets. Requirements are read conservatively:
 that must hold (the eligibility itself or the parts of a top-level All); an Any or a Not never
 narrows anything.
 
+`CampaignIndex(campaigns, hints=True)` answers a wider question, for nudges: which campaigns
+could apply *or* tell the shopper what to add ("Add 1 more item", "Add $12.50 more"). It keeps
+only the requirements whose failure never carries such a hint: segments, "the cart has one of
+these" rules, and an effect's items when no cart minimum in the eligibility could hint first;
+buy X get Y needs only its "buy" items (with them, a missing "get" item is a hint).
+
 Pure: no storage, no clock.
 """
 from __future__ import annotations
@@ -26,7 +32,7 @@ from .campaign import (
     ItemSelector, PercentOffItems, Tiers, UnitPrice, Volume,
 )
 from .codes import normalise_code
-from .conditions import All, FactCondition, LinesCondition, Match, Op
+from .conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
 from .domain import Cart, Customer
 
 # A key a cart or customer can have: ("sku", "BLD-HOUSE"), ("category", "coffee"),
@@ -52,18 +58,30 @@ def selector_keys(selector: ItemSelector) -> Requirement | None:
     )
 
 
-def _effect_requirements(campaign: Campaign) -> Iterator[Requirement]:
+def _effect_requirements(campaign: Campaign, hints: bool) -> Iterator[Requirement]:
     effect = campaign.effect
+    if hints and _may_hint(campaign.eligibility):
+        return  # "Add $12.50 more to get ..." comes from the eligibility before the effect is tried
     if isinstance(effect, _ITEM_EFFECTS):
         keys = selector_keys(effect.items)
         if keys is not None:
             yield keys
     elif isinstance(effect, BuyXGetY):
-        # No "buy" unit, or no unit to give: no repetition at all.
-        for selector in (effect.buy_items, effect.get_items or effect.buy_items):
+        # No "buy" unit, or no unit to give: no repetition at all. With a "buy" unit, a missing
+        # "get" unit is a hint ("Add 1 more item").
+        selectors = (effect.buy_items,) if hints else (effect.buy_items, effect.get_items or effect.buy_items)
+        for selector in selectors:
             keys = selector_keys(selector)
             if keys is not None:
                 yield keys
+
+
+def _may_hint(condition: object) -> bool:
+    """Could this condition fail with "Add ... more" (a cart amount or count with a minimum)?"""
+    if isinstance(condition, (All, Any, Not)):
+        children = condition.conditions if isinstance(condition, (All, Any)) else (condition.condition,)
+        return any(_may_hint(child) for child in children)
+    return isinstance(condition, FactCondition) and condition.fact.startswith("cart.")
 
 
 def _needs_selected_items(condition: FactCondition) -> bool:
@@ -82,10 +100,10 @@ def _needs_selected_items(condition: FactCondition) -> bool:
     return False
 
 
-def _condition_requirements(condition: object) -> Iterator[Requirement]:
+def _condition_requirements(condition: object, hints: bool) -> Iterator[Requirement]:
     if isinstance(condition, All):
         for child in condition.conditions:
-            yield from _condition_requirements(child)
+            yield from _condition_requirements(child, hints)
     elif isinstance(condition, LinesCondition):
         keys = selector_keys(condition.items) if condition.match is Match.ANY else None
         if keys is not None:
@@ -94,15 +112,16 @@ def _condition_requirements(condition: object) -> Iterator[Requirement]:
         if condition.fact == "customer.segment" and condition.op in (Op.EQ, Op.IN):
             values = condition.value if condition.op is Op.IN else (condition.value,)
             yield frozenset(("segment", str(v).casefold()) for v in values)
-        elif _needs_selected_items(condition):
+        elif not hints and _needs_selected_items(condition):
             keys = selector_keys(condition.items)
             if keys is not None:
                 yield keys
 
 
-def requirements(campaign: Campaign) -> tuple[Requirement, ...]:
-    """Everything that must be true of the cart's keys for `campaign` to apply."""
-    found = [*_effect_requirements(campaign), *_condition_requirements(campaign.eligibility)]
+def requirements(campaign: Campaign, *, hints: bool = False) -> tuple[Requirement, ...]:
+    """Everything that must be true of the cart's keys for `campaign` to apply (with `hints`:
+    to apply or to give a hint about what to add)."""
+    found = [*_effect_requirements(campaign, hints), *_condition_requirements(campaign.eligibility, hints)]
     unique: list[Requirement] = []
     for requirement in found:
         if requirement not in unique:
@@ -135,13 +154,13 @@ class _Entry:
 class CampaignIndex:
     """Campaigns filed by the keys they need, in their given order (which candidates keep)."""
 
-    def __init__(self, campaigns: Iterable[Campaign]):
+    def __init__(self, campaigns: Iterable[Campaign], *, hints: bool = False):
         self._entries: list[_Entry] = []
         self._always: list[int] = []
         self._by_key: dict[Key, list[int]] = {}
         self._by_code: dict[str, int] = {}
         for position, campaign in enumerate(campaigns):
-            entry = _Entry(position, campaign, requirements(campaign))
+            entry = _Entry(position, campaign, requirements(campaign, hints=hints))
             self._entries.append(entry)
             if campaign.code:
                 self._by_code.setdefault(normalise_code(campaign.code), position)

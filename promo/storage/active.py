@@ -46,7 +46,8 @@ ParseStored = Callable[[StoredDefinition], Campaign]
 class ActiveSet:
     fingerprint: tuple[Any, ...]
     promotions: CampaignIndex     # in (created_at, id) order, as the applicator applies them
-    coupons: CampaignIndex
+    promotion_hints: CampaignIndex  # the same, for nudges: could apply or hint (promo.index)
+    coupon_hints: CampaignIndex
 
 
 def _active(statement: Any) -> Any:
@@ -96,4 +97,5 @@ class ActiveCampaigns:
             del self._parsed[campaign_id]
         promotions = [self._parsed[r.id][1] for r in rows if r.kind == Kind.PROMOTION.value and r.id in self._parsed]
         coupons = [self._parsed[r.id][1] for r in rows if r.kind == Kind.COUPON.value and r.id in self._parsed]
-        return ActiveSet(fingerprint, CampaignIndex(promotions), CampaignIndex(coupons))
+        return ActiveSet(fingerprint, CampaignIndex(promotions), CampaignIndex(promotions, hints=True),
+                         CampaignIndex(coupons, hints=True))

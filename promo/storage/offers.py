@@ -97,17 +97,19 @@ class OfferLoader:
         self._prefetch_usage([(row.id, self.parse(row)) for row in rows])
         return [self._slot(row, None, OfferSource.PROMOTION) for row in rows]
 
-    def touching_promotions(self, active: ActiveSet, cart: Cart, customer: Customer) -> list[Slot]:
-        """The active promotions that could apply to this cart for this customer (promo.index),
-        in campaign order, with their counters read now."""
-        campaigns = active.promotions.candidates(cart, customer)
+    def touching_promotions(self, active: ActiveSet, cart: Cart, customer: Customer, *, hints: bool = False) -> list[Slot]:
+        """The active promotions that could apply to this cart for this customer (with `hints`:
+        or say what to add; promo.index), in campaign order, with their counters read now."""
+        index = active.promotion_hints if hints else active.promotions
+        campaigns = index.candidates(cart, customer)
         counters = self._counters([c.id for c in campaigns])
         self._prefetch_usage([(c.id, c) for c in campaigns])
         return [self._slot(counters[c.id], None, OfferSource.PROMOTION, c) for c in campaigns if c.id in counters]
 
     def touching_public_codes(self, active: ActiveSet, cart: Cart, customer: Customer) -> list[Slot]:
-        """public_codes() narrowed to the listed coupons that could apply to this cart."""
-        campaigns = [c for c in active.coupons.candidates(cart, customer) if c.code and c.visibility.listed]
+        """public_codes() narrowed to the listed coupons that could apply to this cart or say
+        what to add to it."""
+        campaigns = [c for c in active.coupon_hints.candidates(cart, customer) if c.code and c.visibility.listed]
         if not campaigns:
             return []
         code_rows = {

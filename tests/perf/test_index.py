@@ -51,6 +51,8 @@ def campaigns(draw, number: int) -> Campaign:
         LinesCondition(selector(draw), Match.NONE),
         FactCondition("cart.subtotal", Op.GTE, 1000, items=selector(draw)),
         FactCondition("cart.quantity", Op.GT, 0, items=selector(draw)),
+        FactCondition("cart.subtotal", Op.GTE, 4000),
+        FactCondition("cart.items_count", Op.GTE, 5),
         Any((FactCondition("customer.segment", Op.EQ, "vip"), FactCondition("cart.subtotal", Op.GTE, 3000))),
         Not(FactCondition("customer.segment", Op.EQ, "club")),
     ]), max_size=3))
@@ -98,6 +100,28 @@ def test_candidates_give_the_same_discounts_as_every_campaign(store, cart, segme
     for offer in everything.offers:
         if offer.campaign_id not in kept:
             assert offer.status is Status.NOT_APPLICABLE, offer
+
+
+@settings(max_examples=80, deadline=None)
+@given(stores(), carts(), st.sets(st.sampled_from(SEGMENTS)), st.booleans())
+def test_offers_left_out_of_nudges_neither_apply_nor_hint_on_their_own(store, cart, segments, guest):
+    customer = Customer() if guest else Customer(id="c-1", segments=frozenset(segments))
+    kept = {c.id for c in CampaignIndex(store, hints=True).candidates(cart, customer)}
+    for campaign in store:
+        if campaign.id in kept:
+            continue
+        alone = evaluate([Candidate(campaign)], cart, customer, CONTEXT).offers[0]
+        assert alone.status is Status.NOT_APPLICABLE and alone.hint is None, (campaign, alone)
+
+
+def test_a_dripper_without_filters_still_hears_about_the_filters():
+    dripper = ItemSelector(skus=frozenset({"dripper"}))
+    filters = ItemSelector(skus=frozenset({"filters"}))
+    campaign = Campaign("dripper-filters", "Dripper + filters", Kind.PROMOTION,
+                        BuyXGetY(1, 1, dripper, filters, percent=Decimal(50)))
+    cart = Cart((CartLine("dripper", "Dripper", 2800, 1),))
+    assert CampaignIndex([campaign]).candidates(cart) == []          # cannot apply yet
+    assert CampaignIndex([campaign], hints=True).candidates(cart) == [campaign]   # "Add 1 more item"
 
 
 def test_candidates_keep_the_given_order_and_the_always_bucket():
