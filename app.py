@@ -50,6 +50,8 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
         "REDIS_URL": env.get("REDIS_URL") or None,
         # "production" turns on Secure cookies and refuses the development secret key.
         "ENV_NAME": env.get("PROMOSHOP_ENV") or "development",
+        # Reverse proxies in front (load balancer, CDN): client IPs for rate limits come through them.
+        "PROXY_HOPS": env.get("PROMOSHOP_PROXY_HOPS") or "0",
         "STORE_NAME": env.get("PROMOSHOP_STORE_NAME") or "Arabica & Co.",
         "STORE_TIMEZONE": env.get("PROMOSHOP_STORE_TIMEZONE") or "America/New_York",
         "STORE_CURRENCY": env.get("PROMOSHOP_STORE_CURRENCY") or "USD",

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 PRODUCTION_ENV_VAR = "PROMOSHOP_ENV"
@@ -91,3 +92,16 @@ def init_security(app: Flask, default_secret_key: str) -> None:
     harden_config(app.config, default_secret_key)
     app.url_map.converters["int"] = IdConverter
     app.after_request(add_security_headers)
+    trust_proxies(app)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies (PROXY_HOPS, env PROMOSHOP_PROXY_HOPS), take the client's address
+    and scheme from the last N X-Forwarded-* entries. Without this every shopper behind a load
+    balancer shares its IP, and one bot would use up the per-IP code limits for everybody. Never
+    set it higher than the real number of proxies: clients can write X-Forwarded-For themselves."""
+    hops = int(str(app.config.get("PROXY_HOPS") or 0).strip() or 0)
+    if hops < 0 or hops > 5:
+        raise ValueError(f"PROXY_HOPS must be 0 to 5 (the number of reverse proxies in front), got {hops}")
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -120,3 +120,14 @@ def test_limits_are_on_in_a_real_deployment_and_opt_in_for_test_apps(tmp_path, m
     deployed = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}"})
     assert deployed.config["RATELIMIT_ENABLED"] is True
     assert make_app().config["RATELIMIT_ENABLED"] is False
+
+
+def test_behind_a_proxy_each_client_address_has_its_own_ip_budget(make_app):
+    app = seeded(make_app(DEMO_MODE=True, RATELIMIT_ENABLED=True, PROXY_HOPS=1,
+                          RATE_LIMIT_WRONG_CODES_PER_IP="3 per 10 minutes"))
+
+    def guess_from(address):
+        return enter(app.test_client(), "GUESS", **{"X-Forwarded-For": address}).status_code
+
+    assert [guess_from("203.0.113.7") for _ in range(4)] == [422, 422, 422, 429]
+    assert guess_from("198.51.100.9") == 422
