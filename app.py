@@ -61,6 +61,12 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
         "SHIPPING_FEE": env.get("PROMOSHOP_SHIPPING_FEE") or "595",
         # The scenario pack the demo store is seeded from; its personas fill the header switcher.
         "DEMO_SCENARIO": env.get("PROMOSHOP_SCENARIO") or "scenarios/arabica.yaml",
+        # Unset: only the embedded SQLite upgrades its schema at start-up.
+        "DATABASE_AUTO_UPGRADE": (
+            parse_bool("PROMOSHOP_DATABASE_AUTO_UPGRADE", env["PROMOSHOP_DATABASE_AUTO_UPGRADE"])
+            if env.get("PROMOSHOP_DATABASE_AUTO_UPGRADE") else None
+        ),
+        "BANNER_CACHE_DIR": env.get("PROMOSHOP_BANNER_CACHE_DIR") or None,
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The CSRF token sits in <body hx-headers> for the page's lifetime; Flask-WTF's default
         # one-hour expiry would make a tab left open over lunch reject every click. The token

@@ -6,7 +6,7 @@ Flask-free. The storefront, the JSON API and the CLI are thin clients of this AP
 
 - `Engine(session_factory, timezone=..., currency=...)` keeps state in a SQL database and
   offers the operations: qualify, validate, redeem, rollback, publish, generate_codes
-  (generate), and track once events land.
+  (generate) and track.
 - `evaluate` / `evaluate_campaigns` are the pure calculation, with no storage at all.
 - `parse_campaign` reads the campaign definition format (docs/campaigns.md).
 
