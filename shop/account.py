@@ -187,6 +187,8 @@ def register_submit() -> Response | tuple[str, int]:
         register.errors = {"email": "An account with this email already exists. Sign in instead."}
         return _signin_page(SignInForm(email=register.email), register, 422)
     engine.set_password_hash(customer_id, generate_password_hash(register.password), actor=f"customer:{customer_id}")
+    # Signup is an event distribution rules listen for (e.g. a welcome code in the new wallet).
+    engine.track(customer_id, "signup")
     set_current_customer(customer_id)
     flash(f"Welcome, {register.name}. Your account is ready.", "success")
     return redirect(safe_next(request.form.get("next"), url_for("wallet.wallet")), 303)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.security import generate_password_hash
 
+from promo.events import list_events
 from shop.account import safe_next
 from shop.extensions import promo_engine
 
@@ -71,6 +72,9 @@ def test_registering_stores_a_hash_and_signs_in(app):
     assert customer.name == "Rosa Roaster"
     assert password_hash and "pour-over-please" not in password_hash
     assert "Rosa&#39;s wallet" in client.get("/wallet").get_data(as_text=True)
+    # signup is tracked, so welcome rules fire for accounts made in the store, not only via the API
+    signups = list_events(engine, pattern="tracked.signup", customer_id=customer.id).events
+    assert len(signups) == 1
     # and the same person can come back later
     other = app.test_client()
     assert sign_in(other, "rosa@example.com", "pour-over-please").status_code == 303

@@ -1,0 +1,42 @@
+"""Download buttons hand the shopper a real banner: a personal one from the wallet, a public one
+from the deals page."""
+import io
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def fetch_png(page, store, href):
+    response = page.request.get(store + href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/png"
+    return Image.open(io.BytesIO(response.body()))
+
+
+def test_wallet_download_returns_the_shoppers_personal_banner(page, store, switch_persona):
+    switch_persona(page, "birthday")
+    page.goto(store + "/wallet")
+    personal = page.locator("[data-testid=wallet-codes] [data-campaign=birthday]").first
+    code = personal.get_attribute("data-code")
+    link = personal.get_by_test_id("banner-download")
+    expect(link).to_be_visible()
+    href = link.get_attribute("href")
+
+    query = parse_qs(urlparse(href).query)
+    assert query["code"] == [code]
+    assert query["name"], "a personal banner greets the shopper by first name"
+    image = fetch_png(page, store, href)
+    assert image.size == (1080, 1080)
+
+
+def test_deals_page_offers_a_banner_download_for_a_public_code(page, store):
+    page.goto(store + "/deals")
+    black_friday = page.locator("[data-testid=deal][data-campaign=blckfrdy]")
+    href = black_friday.get_by_test_id("banner-download").get_attribute("href")
+
+    assert parse_qs(urlparse(href).query)["code"] == ["BLCKFRDY"]
+    assert fetch_png(page, store, href).size == (1080, 1080)
