@@ -19,10 +19,12 @@ GOOD_CODE = "HAPPY10"
 @pytest.fixture(params=["memory", "redis"])
 def store(request, make_app):
     """A seeded store whose limits live in memory, or in the real Redis under a unique prefix."""
-    overrides = {"DEMO_MODE": True, "RATELIMIT_ENABLED": True}
+    # A unique key prefix per store, so no count from another test's store (same 127.0.0.1) can
+    # leak into this one's budgets, whichever storage holds them.
+    prefix = f"promoshop-test-{secrets.token_hex(4)}"
+    overrides = {"DEMO_MODE": True, "RATELIMIT_ENABLED": True, "RATELIMIT_KEY_PREFIX": prefix}
     if request.param == "redis":
-        prefix = f"promoshop-test-{secrets.token_hex(4)}"
-        overrides.update(REDIS_URL=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
+        overrides.update(REDIS_URL=REDIS_URL)
         yield seeded(make_app(**overrides))
         connection = redis_client.Redis.from_url(REDIS_URL)
         for key in connection.scan_iter(f"*{prefix}*"):
