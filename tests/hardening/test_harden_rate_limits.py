@@ -23,8 +23,9 @@ def store(request, make_app):
     # leak into this one's budgets, whichever storage holds them.
     prefix = f"promoshop-test-{secrets.token_hex(4)}"
     overrides = {"DEMO_MODE": True, "RATELIMIT_ENABLED": True, "RATELIMIT_KEY_PREFIX": prefix}
+    # scripts/test exports REDIS_URL for the whole suite; the memory variant must not inherit it.
+    overrides["REDIS_URL"] = REDIS_URL if request.param == "redis" else None
     if request.param == "redis":
-        overrides.update(REDIS_URL=REDIS_URL)
         yield seeded(make_app(**overrides))
         connection = redis_client.Redis.from_url(REDIS_URL)
         for key in connection.scan_iter(f"*{prefix}*"):
@@ -125,7 +126,8 @@ def test_limits_are_on_in_a_real_deployment_and_opt_in_for_test_apps(tmp_path, m
 
 
 def test_behind_a_proxy_each_client_address_has_its_own_ip_budget(make_app):
-    app = seeded(make_app(DEMO_MODE=True, RATELIMIT_ENABLED=True, PROXY_HOPS=1,
+    app = seeded(make_app(DEMO_MODE=True, RATELIMIT_ENABLED=True, PROXY_HOPS=1, REDIS_URL=None,
+                          RATELIMIT_KEY_PREFIX=f"promoshop-test-{secrets.token_hex(4)}",
                           RATE_LIMIT_WRONG_CODES_PER_IP="3 per 10 minutes"))
 
     def guess_from(address):
