@@ -12,20 +12,11 @@ from shop.api.payloads import customer_id_schema
 from shop.api.registry import Reply
 from shop.api.schema import Described, Field, Int, Obj, Str
 from shop.extensions import promo_engine
+from shop.api.json_types import INT as _INT, STR as _STR, BOOL as _BOOL, TIME as _TIME, NULLABLE_STR as _NULLABLE_STR, object_schema as _object
 
 TAG = "incentives"
 MAX_AMOUNT = 10**12
 
-_INT = {"type": "integer"}
-_STR = {"type": "string"}
-_BOOL = {"type": "boolean"}
-_TIME = {"type": "string", "format": "date-time"}
-_NULLABLE_STR = {"type": ["string", "null"]}
-
-
-def _object(name: str, properties: dict[str, Any], *, refers_to: tuple = ()) -> Described:
-    return Described(name=name, schema={"type": "object", "required": list(properties), "properties": properties},
-                     refers_to=refers_to)
 
 
 def _json(record: Any) -> Any:

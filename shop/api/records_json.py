@@ -3,7 +3,6 @@ the response schemas the OpenAPI document shows for them. Datetimes are ISO 8601
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from promo.domain import Customer
@@ -13,25 +12,8 @@ from promo.records import (
 )
 from promo.reasons import Reason
 from shop.api.results_json import HINT, OfferSchema, hint_json, offer_json
-from shop.api.schema import Described
+from shop.api.json_types import INT as _INT, STR as _STR, TIME as _TIME, NULLABLE_TIME as _NULLABLE_TIME, NULLABLE_STR as _NULLABLE_STR, NULLABLE_INT as _NULLABLE_INT, iso as _iso, object_schema as _object
 
-_INT = {"type": "integer"}
-_STR = {"type": "string"}
-_TIME = {"type": "string", "format": "date-time"}
-_NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-_NULLABLE_STR = {"type": ["string", "null"]}
-_NULLABLE_INT = {"type": ["integer", "null"]}
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value is not None else None
-
-
-def _object(name: str, properties: dict[str, Any], *, refers_to: tuple = (), description: str = "") -> Described:
-    schema: dict[str, Any] = {"type": "object", "required": list(properties), "properties": properties}
-    if description:
-        schema["description"] = description
-    return Described(name=name, schema=schema, refers_to=refers_to)
 
 
 # --- campaigns ---------------------------------------------------------------------------------

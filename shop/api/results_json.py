@@ -12,11 +12,8 @@ from promo.domain import CartLine
 from promo.results import Evaluation, Hint, OfferResult, PricedLine, Status
 from promo.reasons import Reason
 from shop.api.schema import Described
+from shop.api.json_types import INT as _INT, STR as _STR, NULLABLE_STR as _NULLABLE_STR, NULLABLE_INT as _NULLABLE_INT
 
-_INT = {"type": "integer"}
-_STR = {"type": "string"}
-_NULLABLE_STR = {"type": ["string", "null"]}
-_NULLABLE_INT = {"type": ["integer", "null"]}
 
 
 def hint_json(hint: Hint | None) -> dict[str, Any] | None:
