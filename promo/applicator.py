@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
@@ -28,7 +29,7 @@ from .facts import Facts
 from .money import format_money
 from .reasons import Reason, message_for
 from .results import Evaluation, Hint, OfferResult, PricedLine, Status
-from .timing import check_timing
+from .timing import check_code_expiry, check_timing
 
 DEFAULT_MAX_OFFERS = 5
 NOT_DISCOUNT_KINDS = frozenset({Kind.GIFT_CARD, Kind.LOYALTY})
@@ -38,12 +39,14 @@ _NO_UNKNOWN_CODES: Mapping[str, Reason] = MappingProxyType({})
 @dataclass(frozen=True)
 class Candidate:
     """An offer to consider: a campaign, the code that brought it (None for promotions), and
-    what storage already knows (a reason it cannot apply, the budget it has left)."""
+    what storage already knows (a reason it cannot apply, the budget it has left, when the
+    code itself stops being valid)."""
 
     campaign: Campaign
     code: str | None = None
     blocked: Reason | None = None
     remaining_budget: int | None = None
+    expires_at: datetime | None = None      # the code's own end, fixed when it was published
 
 
 def normalise_code(code: str) -> str:
@@ -258,6 +261,9 @@ def _precheck(candidate: Candidate, cart: Cart, context: Context,
         check = check_timing(campaign, context.now, context.locale)
         if not check.ok:
             return check.reason or Reason.EXPIRED, check.message
+    check = check_code_expiry(campaign, candidate.expires_at, context.now, context.locale)
+    if not check.ok:
+        return Reason.EXPIRED, check.message
     return None
 
 

@@ -236,6 +236,9 @@ class Campaign:
     description: str = ""
     code: str | None = None                  # the public code of a coupon
     code_pattern: CodePattern | None = None  # bulk codes
+    # Bulk codes: each is valid this many days after the day it is published to a customer
+    # (promo.timing.code_expiry); None: codes never expire on their own.
+    code_valid_days: int | None = None
     priority: int = 0                        # higher applies first
     stacking: Stacking = Stacking.COMMON
     starts_at: datetime | None = None

@@ -41,6 +41,7 @@ MAX_COUNT = 10**9
 MAX_CONDITION_DEPTH = 16
 MAX_LIST = 1000
 MIN_RANDOM_CHARACTERS = 6          # '#' in a bulk code pattern: 29^6 ≈ 600 million codes
+MAX_VALID_DAYS = 3650              # a code valid for more than ten years is a typo
 PAGES = ("home", "category", "product", "cart", "checkout", "deals", "wallet")
 KINDS_WITH_SECTION = {c.Kind.GIFT_CARD: "gift_card", c.Kind.LOYALTY: "loyalty", c.Kind.REFERRAL: "referral"}
 
@@ -768,8 +769,11 @@ def _code(raw: Any, path: str, p: _Problems) -> str | None:
     return code
 
 
+CODES_KEYS = ("pattern", "charset", "prefix", "postfix", "valid_days")
+
+
 def _code_pattern(raw: Any, path: str, p: _Problems) -> c.CodePattern | None:
-    fields = _fields(raw, path, p, ("pattern", "charset", "prefix", "postfix"), ("pattern",))
+    fields = _fields(raw, path, p, CODES_KEYS, ("pattern",))
     if fields is None or "pattern" not in fields:
         return None
     before = len(p)
@@ -795,6 +799,18 @@ def _code_pattern(raw: Any, path: str, p: _Problems) -> c.CodePattern | None:
     if len(p) > before or pattern is None:
         return None
     return c.CodePattern(pattern, charset, **affixes)
+
+
+def _code_valid_days(raw: Any, path: str, kind: c.Kind | None, p: _Problems) -> int | None:
+    """`codes.valid_days`: how long each code lasts once published (problems with the rest of
+    `codes` are _code_pattern's)."""
+    if not isinstance(raw, Mapping) or "valid_days" not in raw:
+        return None
+    where = _join(path, "valid_days")
+    if kind is not None and kind is not c.Kind.BULK:
+        p.add(where, f"is only for kind bulk (codes published to one customer each), not {kind.value}")
+        return None
+    return _int(raw["valid_days"], where, p, minimum=1, maximum=MAX_VALID_DAYS)
 
 
 def _visibility(raw: Any, path: str, p: _Problems) -> c.Visibility:
@@ -1009,6 +1025,7 @@ def _campaign(raw: Any, p: _Problems, default_timezone: str) -> c.Campaign | Non
         values["code"] = _code(fields["code"], "code", p)
     if "codes" in fields:
         values["code_pattern"] = _code_pattern(fields["codes"], "codes", p)
+        values["code_valid_days"] = _code_valid_days(fields["codes"], "codes", kind, p)
     if "active" in fields:
         values["starts_at"], values["ends_at"] = _active(fields["active"], "active", p, values["timezone"])
     if "schedule" in fields:

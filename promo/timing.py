@@ -4,6 +4,9 @@
 "until" date in a definition means through the end of that day). A schedule slot covers
 [start, end) on each of its weekdays; when end <= start it runs past midnight into the next
 day (22:00-02:00), and 00:00-00:00 is the whole day.
+
+A bulk campaign with `codes: {valid_days: N}` also gives each code its own end, fixed when the
+code is published to a customer (`code_expiry`): through the end of the Nth day after that day.
 """
 from __future__ import annotations
 
@@ -94,6 +97,32 @@ def check_timing(campaign: Campaign, now: datetime, locale: str = "en_US") -> Ch
     return Check.passed()
 
 
+def code_expiry(campaign: Campaign, published_at: datetime) -> datetime | None:
+    """The first instant a code of `campaign` published at `published_at` is no longer valid:
+    midnight after the `code_valid_days`-th day following the publication day, in the campaign's
+    zone (published any time on Nov 25 with 7 days: valid through Dec 2). None when the
+    campaign's codes do not expire on their own."""
+    if campaign.code_valid_days is None:
+        return None
+    last_day = local(campaign, published_at).date() + timedelta(days=campaign.code_valid_days)
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone(campaign.timezone))
+
+
+def check_code_expiry(campaign: Campaign, expires_at: datetime | None, now: datetime, locale: str = "en_US") -> Check:
+    """Is a code that stops being valid at `expires_at` (see code_expiry) still valid `now`?"""
+    if expires_at is None or now < expires_at:
+        return Check.passed()
+    return Check(
+        ok=False, reason=Reason.EXPIRED,
+        message=f"This code expired on {_moment_text(last_moment(local(campaign, expires_at)), locale)}.",
+    )
+
+
+def describe_code_expiry(campaign: Campaign, expires_at: datetime, locale: str = "en_US") -> str:
+    """ "Expires Dec 2, 2026": the last day a code is valid, in the campaign's zone."""
+    return f"Expires {_moment_text(last_moment(local(campaign, expires_at)), locale)}"
+
+
 # ---- wording ----
 
 def _lower_first(text: str) -> str:
@@ -112,14 +141,17 @@ def _moment_text(moment: datetime, locale: str) -> str:
     return f"{day}, {_clock(moment.time(), locale)}"
 
 
-def _last_day(campaign: Campaign) -> datetime | None:
-    """The last valid moment people think of: an end at midnight means the day before."""
-    if campaign.ends_at is None:
-        return None
-    end = local(campaign, campaign.ends_at)
+def last_moment(end: datetime) -> datetime:
+    """The last valid moment people think of for an end (the first instant no longer valid, in
+    the zone to state it in): an end at midnight means through the day before, so it gives
+    that day at 00:00, which the wording shows as the date alone."""
     if end.time() == time(0):
         return datetime.combine(end.date() - timedelta(days=1), time(0), tzinfo=end.tzinfo)
     return end
+
+
+def _last_day(campaign: Campaign) -> datetime | None:
+    return last_moment(local(campaign, campaign.ends_at)) if campaign.ends_at is not None else None
 
 
 def _last_day_text(campaign: Campaign, locale: str) -> str:

@@ -1,5 +1,7 @@
 """evaluate_campaigns: public codes, unknown and repeated codes, kinds that are not discounts."""
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from applykit import CONTEXT, GUEST, apply, by_id, coupon, line, promo
 
@@ -69,6 +71,22 @@ def test_the_same_campaign_through_two_codes_applies_once():
     assert evaluation.codes["AAA-1"].status is Status.APPLIED
     assert evaluation.codes["AAA-2"].reason is Reason.CODE_ALREADY_ENTERED
     assert evaluation.discount == 500
+
+
+def test_a_code_past_its_own_end_is_expired_while_the_campaign_runs_on():
+    new_york = ZoneInfo("America/New_York")
+    birthday = Campaign("birthday", "Happy birthday", Kind.BULK, AmountOffOrder(500), timezone="America/New_York")
+    cart = Cart((line("a", 5000),))
+    tonight = datetime(2026, 11, 26, 0, 0, tzinfo=new_york)     # CONTEXT.now is 10:00 on Nov 25 there
+    last_night = datetime(2026, 11, 25, 0, 0, tzinfo=new_york)
+
+    still_valid = evaluate([Candidate(birthday, "BDAY-1", expires_at=tonight)], cart, GUEST, CONTEXT)
+    expired = evaluate([Candidate(birthday, "BDAY-1", expires_at=last_night)], cart, GUEST, CONTEXT)
+
+    assert still_valid.codes["BDAY-1"].status is Status.APPLIED and still_valid.discount == 500
+    result = expired.codes["BDAY-1"]
+    assert (result.status, result.reason, expired.discount) == (Status.NOT_APPLICABLE, Reason.EXPIRED, 0)
+    assert result.message == "This code expired on Nov 24, 2026."
 
 
 def test_unknown_codes_passed_by_storage():

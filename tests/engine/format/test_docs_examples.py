@@ -145,7 +145,7 @@ def _documented(name: str) -> bool:
     *CAMPAIGN_KEYS, *SELECTOR_KEYS, *FACTS, LINES_FACT, "customer.metadata.KEY",
     *(op.value for op in Op), "is", *sorted({k for spec in EFFECTS.values() for k in spec.keys}),
     *EFFECTS, "per_code", "per_customer", "per_customer_per", "total", "budget", "order_value_budget",
-    "pattern", "charset", "prefix", "postfix", "days", "from", "until", "pages", "audience", "listed",
+    "pattern", "charset", "prefix", "postfix", "valid_days", "days", "from", "until", "pages", "audience", "listed",
     "points_per_unit", "unit", "rewards", "reward", "bonuses", "balance", "match", "message",
 ])
 def test_every_key_is_documented(key):

@@ -152,6 +152,17 @@ def test_conditions_cannot_nest_without_end():
      ["codes.pattern: needs at least 6 '#' (random characters) so codes can't be guessed, got 'SORRY-####'"]),
     ({"kind": "bulk", "codes": {"pattern": "######", "charset": "AAB"}},
      ["codes.charset: must be at least 10 different letters or digits"]),
+    ({"kind": "bulk", "codes": {"pattern": "######", "valid_days": 0}}, ["codes.valid_days: must be between 1 and 3650, got 0"]),
+    ({"kind": "bulk", "codes": {"pattern": "######", "valid_days": 36500}},
+     ["codes.valid_days: must be between 1 and 3650, got 36500"]),
+    ({"kind": "bulk", "codes": {"pattern": "######", "valid_days": "7"}}, ["codes.valid_days: must be a whole number, got '7'"]),
+    ({"kind": "bulk", "codes": {"pattern": "######", "valid_days": 7.5}}, ["codes.valid_days: must be a whole number, got 7.5"]),
+    ({"kind": "bulk", "codes": {"pattern": "######", "valid_dayz": 7}},
+     ["codes.valid_dayz: unknown key (did you mean 'valid_days'?); expected one of: pattern, charset, prefix, postfix, valid_days"]),
+    ({"kind": "gift_card", "effect": None, "gift_card": {"balance": 5000}, "codes": {"pattern": "######", "valid_days": 7}},
+     ["codes.valid_days: is only for kind bulk (codes published to one customer each), not gift_card"]),
+    ({"kind": "referral", "codes": {"pattern": "######", "valid_days": 7}, "referral": {"reward": {"type": "amount_off_order", "amount": 500}}},
+     ["codes.valid_days: is only for kind bulk (codes published to one customer each), not referral"]),
 ])
 def test_kind_rules(fields, expected):
     assert errors_with(**fields) == expected

@@ -200,6 +200,19 @@ def test_bulk_codes_keep_their_pattern():
     """)
     assert campaign.code_pattern == c.CodePattern("SORRY-####-####", "ABCDEFGHJK", "X", "")
     assert campaign.code is None and campaign.needs_code
+    assert campaign.code_valid_days is None   # codes do not expire unless the definition says so
+
+
+def test_bulk_codes_can_be_valid_for_some_days_after_publication():
+    campaign = parse("""
+        id: birthday
+        name: Happy birthday
+        kind: bulk
+        codes: {pattern: "BDAY-######", valid_days: 7}
+        effect: {type: percent_off_items, percent: 50}
+    """)
+    assert campaign.code_valid_days == 7
+    assert campaign.code_pattern == c.CodePattern("BDAY-######")
 
 
 def test_gift_card_loyalty_and_referral_sections_go_to_options():

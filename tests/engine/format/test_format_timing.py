@@ -1,12 +1,15 @@
 """Active periods and weekly schedules, checked in the campaign's own time zone."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from promo.reasons import Reason
-from promo.timing import check_timing, describe_timeframe, in_schedule, next_opening
+from promo.timing import (
+    check_code_expiry, check_timing, code_expiry, describe_code_expiry, describe_timeframe, in_schedule, next_opening,
+)
 
 from formatkit import BANGKOK, campaign_with
 
@@ -98,3 +101,47 @@ def test_next_opening_stops_at_the_end_of_the_campaign():
 ])
 def test_timeframe_wording(active, locale, expected):
     assert describe_timeframe(campaign_with(active=active), locale) == expected
+
+
+# ---- a code's own validity (codes: {valid_days: N}), counted from its publication ----
+
+WEEK_CODES = campaign_with(kind="bulk", codes={"pattern": "BDAY-######", "valid_days": 7})
+
+
+@pytest.mark.parametrize("published", [
+    datetime(2026, 11, 25, 0, 0, tzinfo=BANGKOK),
+    datetime(2026, 11, 25, 10, 30, tzinfo=BANGKOK),
+    datetime(2026, 11, 25, 23, 59, tzinfo=BANGKOK),
+    datetime(2026, 11, 24, 17, 0, tzinfo=UTC),        # = Nov 25, 00:00 in Bangkok
+])
+def test_a_code_is_valid_through_the_seventh_day_after_the_day_it_was_published(published):
+    assert code_expiry(WEEK_CODES, published) == datetime(2026, 12, 3, 0, 0, tzinfo=BANGKOK)
+
+
+def test_the_publication_day_is_read_in_the_campaign_zone():
+    # 18:00 UTC on Nov 25 is already Nov 26 in Bangkok.
+    assert code_expiry(WEEK_CODES, datetime(2026, 11, 25, 18, 0, tzinfo=UTC)) == datetime(2026, 12, 4, 0, 0, tzinfo=BANGKOK)
+
+
+def test_code_validity_counts_calendar_days_across_a_clock_change():
+    new_york = ZoneInfo("America/New_York")
+    codes = campaign_with(kind="bulk", timezone="America/New_York", codes={"pattern": "######", "valid_days": 7})
+    expires = code_expiry(codes, datetime(2026, 10, 30, 12, 0, tzinfo=new_york))   # clocks go back on Nov 1
+    assert expires == datetime(2026, 11, 7, 0, 0, tzinfo=new_york)
+    assert expires.astimezone(UTC) == datetime(2026, 11, 7, 5, 0, tzinfo=UTC)       # midnight EST, not EDT
+
+
+def test_codes_without_valid_days_have_no_end_of_their_own():
+    sorry = campaign_with(kind="bulk", codes={"pattern": "SORRY-######"})
+    assert code_expiry(sorry, datetime(2026, 11, 25, tzinfo=BANGKOK)) is None
+    assert check_code_expiry(sorry, None, datetime(2099, 1, 1, tzinfo=UTC)).ok
+
+
+def test_an_expired_code_says_its_last_day():
+    expires = datetime(2026, 12, 3, 0, 0, tzinfo=BANGKOK)
+    assert check_code_expiry(WEEK_CODES, expires, expires - timedelta(microseconds=1)).ok
+    result = check_code_expiry(WEEK_CODES, expires, expires)
+    assert (result.ok, result.reason) == (False, Reason.EXPIRED)
+    assert result.message == "This code expired on Dec 2, 2026."
+    assert describe_code_expiry(WEEK_CODES, expires) == "Expires Dec 2, 2026"
+    assert describe_code_expiry(WEEK_CODES, expires, "pl_PL") == "Expires 2 gru 2026"
