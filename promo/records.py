@@ -78,6 +78,7 @@ class CodeInfo:
     redeemed_count: int
     gift_balance: int | None
     created_at: datetime
+    expires_at: datetime | None = None   # its own end, set when published (codes: {valid_days})
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ class Offer:
     hint: Hint | None
     visible: bool                 # the campaign's soft visibility rules show it in this context
     result: OfferResult           # the full evaluation of this offer alone
+    expires_at: datetime | None = None   # the code's own end (codes: {valid_days}), not the campaign's
 
 
 @dataclass(frozen=True)
@@ -248,6 +250,7 @@ class Publication:
     source_id: str | None
     created_at: datetime
     created: bool = True       # False when source_id returned an earlier publication
+    expires_at: datetime | None = None   # when the published code stops being valid (codes: {valid_days})
 
 
 @dataclass(frozen=True)

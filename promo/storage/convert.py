@@ -16,12 +16,13 @@ from ..records import (
     OrderRecord,
     OrderStatus,
     Product,
+    Publication,
     RedemptionItemRecord,
     RedemptionResult,
     RedemptionStatus,
     SetAsideCode,
 )
-from .models import CampaignRow, CategoryRow, CodeRow, CustomerRow, OrderRow, ProductRow, RedemptionRow
+from .models import CampaignRow, CategoryRow, CodeRow, CustomerRow, OrderRow, ProductRow, PublicationRow, RedemptionRow
 
 
 def campaign_info(row: CampaignRow) -> CampaignInfo:
@@ -54,7 +55,14 @@ def code_info(row: CodeRow) -> CodeInfo:
         redeemed_count=row.redeemed_count,
         gift_balance=row.gift_balance,
         created_at=row.created_at,
+        expires_at=row.expires_at,
     )
+
+
+def publication(row: PublicationRow, code: CodeRow, *, created: bool = True) -> Publication:
+    """`code` is the published code's row (row.code_id), which holds its end."""
+    return Publication(row.id, row.campaign_id, row.customer_id, row.code, row.source_id, row.created_at, created,
+                       code.expires_at)
 
 
 def code_snapshot(row: CodeRow) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..campaign import Campaign
 from ..codes import check_capacity, check_pattern, draw_code
 from ..errors import Conflict
+from ..timing import code_expiry
 from . import audit, convert
 from .database import dialect_of, insert_ignoring_conflicts
 from .models import ID_LENGTH, CampaignRow, CodeRow, PublicationRow
@@ -110,7 +111,7 @@ def issue_code(
         inserted = session.execute(
             insert_ignoring_conflicts(codes, dialect_of(session)).returning(codes.c.id),
             {"code": code, "campaign_id": campaign.id, "status": "active", "holder_id": holder_id,
-             "redeemed_count": 0, "gift_balance": None, "created_at": now},
+             "redeemed_count": 0, "gift_balance": None, "created_at": now, "expires_at": code_expiry(campaign, now)},
         ).scalar()
         if inserted is not None:   # None: the code existed already (rowcount is not reliable here)
             break

@@ -106,6 +106,9 @@ class CodeRow(Base):
     redeemed_count: Mapped[int] = mapped_column(Integer, default=0)
     gift_balance: Mapped[int | None] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The first instant the code is no longer valid, fixed when it is published to its holder
+    # (promo.timing.code_expiry; campaigns with `codes: {valid_days}`). NULL: no end of its own.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         CheckConstraint("status IN ('active', 'disabled')", name="status"),
