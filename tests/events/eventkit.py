@@ -1,32 +1,12 @@
-"""Builders for the event tests: a settable clock, customers, campaigns, carts, rules."""
+"""Builders for the event tests: customers, campaigns, carts, rules (the settable clock comes
+from tests/dbkit.py)."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from promo.domain import Cart, CartLine, Customer
 from promo.engine import Engine
-
-STORE_TIMEZONE = "America/New_York"
-STORE_ZONE = ZoneInfo(STORE_TIMEZONE)
-
-
-class Clock:
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now = self.now + timedelta(**delta)
-
-
-def start_of_test() -> datetime:
-    """Thursday 5 March 2026, 15:00 in New York."""
-    return datetime(2026, 3, 5, 15, 0, tzinfo=STORE_ZONE).astimezone(timezone.utc)
-
 
 TODAY = date(2026, 3, 5)
 

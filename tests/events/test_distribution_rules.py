@@ -304,7 +304,7 @@ def _worker_process(url: str, options: dict, results) -> None:
     """A separate worker process: its own connections, its own Engine, one scheduled pass."""
     from promo.engine import Engine
     from promo.storage import make_engine, make_session_factory
-    from eventkit import STORE_TIMEZONE, Clock, start_of_test
+    from dbkit import STORE_TIMEZONE, Clock, start_of_test
 
     sql_engine = make_engine(url, **options)
     try:

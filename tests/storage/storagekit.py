@@ -1,39 +1,15 @@
-"""Builders for the storage tests: a settable clock, carts, customers and campaign definitions."""
+"""Builders for the storage tests: carts, customers, campaign definitions and threads released together
+(the settable clock and the store zone come from tests/dbkit.py)."""
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from promo.domain import Cart, CartLine, Customer
 
 T = TypeVar("T")
-STORE_TIMEZONE = "America/New_York"
-STORE_ZONE = ZoneInfo(STORE_TIMEZONE)
-
-
-class Clock:
-    """The engine's clock; tests move it. Thread-safe enough for reads during concurrency tests."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
-
-    def advance(self, **delta: float) -> None:
-        self.now = self.now + timedelta(**delta)
-
-
-def start_of_test() -> datetime:
-    """Thursday 5 March 2026, 15:00 in New York."""
-    return datetime(2026, 3, 5, 15, 0, tzinfo=STORE_ZONE).astimezone(timezone.utc)
 
 
 def cart(*lines: tuple[str, int, int], shipping: int = 0) -> Cart:

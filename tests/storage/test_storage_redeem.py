@@ -10,7 +10,8 @@ from promo.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, Rede
 from promo.records import ItemStatus, OrderStatus, RedemptionStatus
 from promo.reasons import Reason
 from promo.results import Status
-from storagekit import CART_40, CART_100, STORE_ZONE, bulk, cart, coupon, customer, promotion
+from dbkit import STORE_ZONE
+from storagekit import CART_40, CART_100, bulk, cart, coupon, customer, promotion
 
 
 def test_redeem_records_order_lines_and_counters(engine):
