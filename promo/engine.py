@@ -29,6 +29,7 @@ Rolling back what is already rolled back changes nothing and returns the same re
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -45,12 +46,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from .applicator import evaluate
 from .campaign import Campaign, Kind
 from .codes import check_capacity, check_pattern, normalise_code
-from .definition import DefinitionError, parse_campaign
+from .definition import DefinitionError, FieldError, parse_campaign
 from .domain import Cart, Context, Customer
 from . import distributions as _distribution_rules  # noqa: F401  (its listeners fire rules on events)
 from . import faults
 from .events import Event, EventScope, emit
-from .errors import Conflict, InvalidRequest, LimitExceeded, NotFound, PoolEmpty, PromoError, RedemptionRefused
+from .errors import (
+    Conflict, InvalidRequest, LimitExceeded, NotFound, PoolEmpty, PromoError, RedemptionRefused, UnreadableDefinition,
+)
 from .incentive_records import (
     GiftCardBalance,
     GiftCardPayment,
@@ -108,6 +111,7 @@ if TYPE_CHECKING:
     from .webhooks import Webhooks
 
 T = TypeVar("T")
+log = logging.getLogger("promo.engine")
 
 LIMIT_REASONS = frozenset(
     {Reason.QUANTITY_EXCEEDED, Reason.CUSTOMER_LIMIT_REACHED, Reason.CAMPAIGN_LIMIT_REACHED, Reason.BUDGET_EXHAUSTED}
@@ -156,7 +160,7 @@ class Engine:
         self.locale = locale
         self.max_offers = max_offers
         self.clock = clock
-        self._parsed: dict[str, tuple[int, Campaign]] = {}
+        self._parsed: dict[str, tuple[int, Campaign | tuple[FieldError, ...]]] = {}
         self._parsed_lock = threading.Lock()
         # Active promotions and coupons, parsed and indexed (promo.index) while the table is unchanged.
         self._active = ActiveCampaigns(self._campaign)
@@ -208,7 +212,7 @@ class Engine:
             raise InvalidRequest(
                 f"the campaign definition is invalid:\n{error}",
                 code="invalid_definition",
-                details={"errors": [{"path": e.path, "message": e.message} for e in error.errors]},
+                details={"errors": _field_errors(error.errors)},
             ) from None
 
     def create_campaign(self, definition: Mapping[str, Any], *, actor: str = "system") -> CampaignInfo:
@@ -250,18 +254,18 @@ class Engine:
         def work(session: Session) -> CampaignInfo:
             row = self._campaign_row(session, campaign_id, lock=True)
             before = convert.campaign_snapshot(row)
-            old = self._campaign(row)
-            if old.kind is not campaign.kind:
+            if row.kind != campaign.kind.value:
                 raise InvalidRequest(
-                    f"a campaign's kind cannot change ({old.kind.value} -> {campaign.kind.value}); create a new campaign",
+                    f"a campaign's kind cannot change ({row.kind} -> {campaign.kind.value}); create a new campaign",
                     code="campaign_kind_change",
                 )
             now = self.clock()
-            if normalise_code(old.code or "") != normalise_code(campaign.code or ""):
-                if old.code:
+            old_code = self._stored_code(row)
+            if normalise_code(old_code or "") != normalise_code(campaign.code or ""):
+                if old_code:
                     session.execute(
                         update(CodeRow)
-                        .where(CodeRow.code == normalise_code(old.code), CodeRow.campaign_id == campaign_id)
+                        .where(CodeRow.code == normalise_code(old_code), CodeRow.campaign_id == campaign_id)
                         .values(status="disabled")
                     )
                 if campaign.code:
@@ -1041,16 +1045,51 @@ class Engine:
 
     # ------------------------------------------------------------------ helpers
 
-    def _campaign(self, row: CampaignRow) -> Campaign:
-        """The parsed definition, cached per (id, version)."""
+    def _campaign(self, row: CampaignRow | CampaignInfo) -> Campaign:
+        """The parsed definition, cached per (id, version).
+
+        A stored definition the parser rejects (written by an older version, or edited in the
+        database) raises UnreadableDefinition; the verdict is cached and logged once per version,
+        so pricing can skip the campaign on every cart without parsing it again.
+        """
         with self._parsed_lock:
             cached = self._parsed.get(row.id)
-        if cached is not None and cached[0] == row.version:
-            return cached[1]
-        campaign = parse_campaign(row.definition, timezone=self.timezone)
-        with self._parsed_lock:
-            self._parsed[row.id] = (row.version, campaign)
-        return campaign
+        if cached is None or cached[0] != row.version:
+            try:
+                parsed: Campaign | tuple[FieldError, ...] = parse_campaign(row.definition, timezone=self.timezone)
+            except DefinitionError as error:
+                parsed = tuple(error.errors)
+                log.warning("%s (version %s); carts are priced without it", _unreadable(row.id, parsed).message, row.version)
+            cached = (row.version, parsed)
+            with self._parsed_lock:
+                self._parsed[row.id] = cached
+        if isinstance(cached[1], tuple):
+            raise _unreadable(row.id, cached[1])
+        return cached[1]
+
+    def _stored_code(self, row: CampaignRow) -> str | None:
+        """The public code of the stored definition. One that no longer parses still names its
+        code, so replacing it with a valid definition disables the old code as usual."""
+        try:
+            return self._campaign(row).code
+        except UnreadableDefinition:
+            code = row.definition.get("code") if isinstance(row.definition, dict) else None
+            return code if isinstance(code, str) else None
+
+    def campaign_of(self, info: CampaignInfo) -> Campaign:
+        """The parsed form of a campaign already read (get_campaign, list_campaigns); raises
+        UnreadableDefinition (with every problem) when its stored definition cannot be parsed."""
+        return self._campaign(info)
+
+    def definition_errors(self, info: CampaignInfo) -> list[dict[str, str]]:
+        """Why the campaign's stored definition cannot be parsed, ``{path, message}`` each; empty
+        when it can. Such a campaign is skipped when carts are priced until it is replaced."""
+        try:
+            self._campaign(info)
+        except UnreadableDefinition as error:
+            return error.details["errors"]
+        return []
+
 
     def _campaign_row(self, session: Session, campaign_id: str, *, lock: bool = False) -> CampaignRow:
         statement = select(CampaignRow).where(CampaignRow.id == campaign_id)
@@ -1155,6 +1194,18 @@ def _entered_codes(codes: Iterable[str]) -> list[str]:
         if code and code not in entered:
             entered.append(code)
     return entered
+
+
+def _unreadable(campaign_id: str, errors: Sequence[FieldError]) -> UnreadableDefinition:
+    problems = "; ".join(str(problem) for problem in errors)
+    return UnreadableDefinition(
+        f"campaign {campaign_id!r}: the stored definition can't be read ({problems}); save a valid definition to fix it",
+        details={"campaign_id": campaign_id, "errors": _field_errors(errors)},
+    )
+
+
+def _field_errors(errors: Iterable[FieldError]) -> list[dict[str, str]]:
+    return [{"path": e.path, "message": e.message} for e in errors]
 
 
 def _refusal_error(refused: Mapping[str, tuple[Reason, str]]) -> RedemptionRefused:

@@ -73,3 +73,13 @@ class PoolEmpty(Conflict):
     """publish() found no unassigned code left in the campaign's pool."""
 
     code = "pool_empty"
+
+
+class UnreadableDefinition(Conflict):
+    """A stored campaign definition the current parser rejects (written by an older version, or
+    edited in the database). The campaign is skipped when carts are priced; what needs its
+    parsed form (generating codes, publishing, describing it) gets this error until a valid
+    definition replaces the stored one. ``details["errors"]`` lists ``{path, message}``.
+    """
+
+    code = "definition_unreadable"

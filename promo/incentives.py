@@ -76,7 +76,9 @@ class Incentives:
             referrals.revoke_order(session, order.id, now)
 
     def _is_referral(self, session: Session, item: RedemptionItemRow) -> bool:
-        return self._parse(self._engine._campaign_row(session, item.campaign_id)).kind is Kind.REFERRAL
+        # The row's kind, not the parsed definition: an order can be cancelled even after its
+        # campaign's stored definition stopped parsing.
+        return self._engine._campaign_row(session, item.campaign_id).kind == Kind.REFERRAL.value
 
     # ---- referrals --------------------------------------------------------------------------
 

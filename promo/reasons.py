@@ -15,6 +15,7 @@ class Reason(StrEnum):
     CODE_DISABLED = "code_disabled"
     CODE_ALREADY_ENTERED = "code_already_entered"
     CAMPAIGN_PAUSED = "campaign_paused"
+    OFFER_UNAVAILABLE = "offer_unavailable"      # its stored definition can't be read (promo.errors.UnreadableDefinition)
     # timing
     NOT_STARTED = "not_started"
     EXPIRED = "expired"
@@ -50,6 +51,7 @@ MESSAGES: dict[Reason, str] = {
     Reason.CODE_DISABLED: "This code is no longer active.",
     Reason.CODE_ALREADY_ENTERED: "That code is already in your cart.",
     Reason.CAMPAIGN_PAUSED: "This offer is paused right now.",
+    Reason.OFFER_UNAVAILABLE: "This offer can't be used right now.",
     Reason.NOT_STARTED: "This offer hasn't started yet.",
     Reason.EXPIRED: "This offer has expired.",
     Reason.OUTSIDE_SCHEDULE: "This offer is only valid at certain times.",

@@ -12,6 +12,9 @@ pausing or archiving takes from it, a new definition bumps its version, and ever
 writes sets updated_at to the clock. The Engine also forgets the cached set after its own
 campaign writes, so a frozen test clock cannot hide one. Counters (redemptions, budget used) are
 never cached: promo.storage.offers reads them live for the candidates.
+
+A definition that no longer parses (promo.errors.UnreadableDefinition) is left out of the set:
+the other campaigns still price carts, and the console reports the broken one.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..campaign import Campaign, Kind
+from ..errors import UnreadableDefinition
 from ..index import CampaignIndex
 from .models import CampaignRow
 
@@ -91,7 +95,11 @@ class ActiveCampaigns:
         for chunk in _chunks(stale, DEFINITION_BATCH):
             statement = select(CampaignRow.id, CampaignRow.version, CampaignRow.definition).where(CampaignRow.id.in_(chunk))
             for campaign_id, version, definition in session.execute(statement):
-                self._parsed[campaign_id] = (version, self._parse(StoredDefinition(campaign_id, version, definition)))
+                try:
+                    self._parsed[campaign_id] = (version, self._parse(StoredDefinition(campaign_id, version, definition)))
+                except UnreadableDefinition:
+                    # Left out of the set (the parser logs it): one bad row must not stop every cart.
+                    self._parsed.pop(campaign_id, None)
         live = {row.id for row in rows}
         for campaign_id in [known for known in self._parsed if known not in live]:
             del self._parsed[campaign_id]

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..campaign import Campaign, Kind
-from ..errors import Conflict, InvalidRequest, NotFound
+from ..errors import Conflict, InvalidRequest, NotFound, UnreadableDefinition
 from ..incentive_records import PointsAccount, PointsEntry, PointsSpend, RewardOption
 from ..loyalty import PaidLine, earning_rules, points_earned, rewards
 from .database import dialect_of, for_update, insert_ignoring_conflicts
@@ -26,14 +26,17 @@ MAX_SPEND_KEY = 255
 
 
 def programmes(session: Session, parse: ParseCampaign, *, at: datetime | None = None) -> list[tuple[CampaignRow, Campaign]]:
-    """Active loyalty campaigns (running at `at`, when given), oldest first."""
+    """Active loyalty campaigns (running at `at`, when given) whose definition can be read, oldest first."""
     rows = session.scalars(
         select(CampaignRow).where(CampaignRow.kind == Kind.LOYALTY.value, CampaignRow.status == "active")
         .order_by(CampaignRow.created_at, CampaignRow.id)
     )
     found = []
     for row in rows:
-        campaign = parse(row)
+        try:
+            campaign = parse(row)
+        except UnreadableDefinition:
+            continue   # skipped (the engine logs it): orders still place, other programmes still earn
         if at is not None and ((campaign.starts_at and at < campaign.starts_at) or (campaign.ends_at and at >= campaign.ends_at)):
             continue
         found.append((row, campaign))

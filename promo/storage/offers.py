@@ -20,6 +20,7 @@ from ..applicator import Candidate
 from ..campaign import Campaign, Kind
 from ..codes import normalise_code
 from ..domain import Cart, Customer
+from ..errors import UnreadableDefinition
 from ..limits import Usage, blocked_reason, customer_caps, remaining_budget, usage_keys
 from ..reasons import Reason
 from ..records import OfferSource
@@ -93,7 +94,7 @@ class OfferLoader:
             .where(CampaignRow.kind == Kind.PROMOTION.value, CampaignRow.status == "active")
             .order_by(CampaignRow.created_at, CampaignRow.id)
         )
-        rows = list(rows)
+        rows = [row for row in rows if self._unreadable(row) is None]
         self._prefetch_usage([(row.id, self.parse(row)) for row in rows])
         return [self._slot(row, None, OfferSource.PROMOTION) for row in rows]
 
@@ -143,7 +144,7 @@ class OfferLoader:
             if campaign_row.kind == Kind.REFERRAL.value:
                 # An advocate's code is for their friends (promo.storage.referrals says who may use
                 # it); a referral code nobody holds yet has no advocate to reward.
-                refusal = referrals.refusal(self.session, code_row, self.customer_id)
+                refusal = referrals.refusal(self.session, code_row, self.customer_id) or self._unreadable(campaign_row)
                 if refusal is not None:
                     offers.unknown[code] = refusal
                 else:
@@ -159,6 +160,9 @@ class OfferLoader:
                 if refusal is not None:
                     offers.unknown[code] = refusal
                 continue
+            if self._unreadable(campaign_row) is not None:
+                offers.unknown[code] = Reason.OFFER_UNAVAILABLE
+                continue
             source = OfferSource.WALLET if code_row.holder_id is not None else OfferSource.PUBLIC_CODE
             offers.slots.append(self._slot(campaign_row, code_row, source))
         return offers
@@ -173,6 +177,8 @@ class OfferLoader:
         )
         slots = []
         for campaign_row, code_row in rows:
+            if self._unreadable(campaign_row) is not None:
+                continue
             campaign = self.parse(campaign_row)
             if campaign.code is None or normalise_code(campaign.code) != code_row.code:
                 continue
@@ -191,8 +197,18 @@ class OfferLoader:
                    CampaignRow.kind.not_in(NOT_WALLET_OFFER_KINDS))
             .order_by(CodeRow.created_at, CodeRow.id)
         ).all()
+        rows = [(code_row, campaign_row) for code_row, campaign_row in rows if self._unreadable(campaign_row) is None]
         self._prefetch_usage([(campaign_row.id, self.parse(campaign_row)) for _, campaign_row in rows])
         return [self._slot(campaign_row, code_row, OfferSource.WALLET) for code_row, campaign_row in rows]
+
+    def _unreadable(self, row: CampaignRow) -> Reason | None:
+        """OFFER_UNAVAILABLE when the campaign's stored definition no longer parses: it is
+        skipped (the engine logs it), so one bad row cannot break every cart."""
+        try:
+            self.parse(row)
+        except UnreadableDefinition:
+            return Reason.OFFER_UNAVAILABLE
+        return None
 
     # ---- one candidate ----
 
