@@ -1,10 +1,15 @@
-"""Webhooks against a real HTTP receiver: signed, retried until delivered, dead-lettered."""
+"""Webhooks against a real HTTP receiver: signed, retried until delivered, dead-lettered.
+
+The engine runs on the settable test clock: a retry is due only once the test moves the clock
+past its backoff, so each tick makes exactly one attempt per due delivery, however fast or slow
+the machine is.
+"""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import threading
-import time
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -19,28 +24,27 @@ from promo.storage.event_models import WebhookDeliveryRow
 from promo.storage.testing import DatabaseUnavailable, isolated_database
 from promo.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
 from promo.worker import tick
-from receiver import Receiver, free_port
+from receiver import Receiver
 
 FAST = WebhookSettings(timeout=2, max_attempts=50, backoff_base=0.01, backoff_max=0.05)
 
 
-def tick_until(engine: Engine, settings: WebhookSettings, done, *, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not done():
-        assert time.monotonic() < deadline, "gave up waiting for the deliveries"
-        tick(engine, settings, scheduled=False)
-        time.sleep(0.02)
+def tick_and_wait_out_the_backoff(engine: Engine, clock, settings: WebhookSettings):
+    """One worker pass, then the clock moves past the longest backoff: whatever failed is due again."""
+    report = tick(engine, settings, scheduled=False)
+    clock.advance(seconds=settings.backoff_max)
+    return report
 
 
-def test_deliveries_are_signed_carry_the_event_id_and_follow_the_filter(live_engine):
-    reward_campaign(live_engine, codes=2)
-    add_customer(live_engine, "ana")
+def test_deliveries_are_signed_carry_the_event_id_and_follow_the_filter(engine):
+    reward_campaign(engine, codes=2)
+    add_customer(engine, "ana")
     with Receiver() as receiver:
-        endpoint, secret = live_engine.webhooks.create(receiver.url, ["redemption.*"])
-        live_engine.redeem("ana", CART_40, order_ref="A-1")
-        live_engine.publish("thanks", "ana")            # not in the filter
+        endpoint, secret = engine.webhooks.create(receiver.url, ["redemption.*"])
+        engine.redeem("ana", CART_40, order_ref="A-1")
+        engine.publish("thanks", "ana")            # not in the filter
 
-        report = tick(live_engine, FAST, scheduled=False)
+        report = tick(engine, FAST, scheduled=False)
 
     assert report.deliveries.delivered == 1
     [request] = receiver.received
@@ -53,62 +57,61 @@ def test_deliveries_are_signed_carry_the_event_id_and_follow_the_filter(live_eng
     assert request.headers["Promoshop-Event-Id"] == request.json["id"]
     assert request.json["type"] == "redemption.succeeded"
     assert request.json["data"]["order"]["order_ref"] == "A-1"
-    assert endpoint.secret_hint.startswith(secret[:12]) and secret not in repr(live_engine.webhooks.list())
+    assert endpoint.secret_hint.startswith(secret[:12]) and secret not in repr(engine.webhooks.list())
 
 
-def test_a_receiver_down_for_a_while_gets_every_event_once_it_is_up(live_engine):
-    add_customer(live_engine, "ana")
-    port = free_port()
-    live_engine.webhooks.create(f"http://127.0.0.1:{port}/hooks", ["*"])
-    for n in range(5):
-        live_engine.redeem("ana", CART_40, order_ref=f"A-{n}")
-    for _ in range(3):                                   # down: every attempt is refused
-        report = tick(live_engine, FAST, scheduled=False)
-        time.sleep(0.06)
-    assert report.deliveries.retried > 0 and report.deliveries.delivered == 0
+def test_a_receiver_down_for_a_while_gets_every_event_once_it_is_up(engine, clock):
+    add_customer(engine, "ana")
+    with Receiver(up=False) as receiver:                 # down: its port refuses every connection
+        engine.webhooks.create(receiver.url, ["*"])
+        for n in range(5):
+            engine.redeem("ana", CART_40, order_ref=f"A-{n}")
+        while_down = [tick_and_wait_out_the_backoff(engine, clock, FAST).deliveries for _ in range(3)]
+        assert [(d.retried, d.delivered) for d in while_down] == [(5, 0)] * 3
+        assert receiver.received == []
 
-    with Receiver(port=port) as receiver:
-        tick_until(live_engine, FAST, lambda: len(receiver.received) >= 5)
-        tick(live_engine, FAST, scheduled=False)
+        receiver.come_up()
+        report = tick(engine, FAST, scheduled=False)
 
-    expected = {d.event_id for d in live_engine.webhooks.deliveries()}
+    assert report.deliveries.delivered == 5
+    expected = {d.event_id for d in engine.webhooks.deliveries()}
     assert len(expected) == 5
     assert sorted(receiver.event_ids()) == sorted(expected)        # all of them, each once
-    assert {d.status for d in live_engine.webhooks.deliveries()} == {"delivered"}
-    assert min(d.attempts for d in live_engine.webhooks.deliveries()) >= 2
+    assert {d.status for d in engine.webhooks.deliveries()} == {"delivered"}
+    assert {d.attempts for d in engine.webhooks.deliveries()} == {4}
 
 
-def test_a_failing_receiver_dead_letters_after_the_last_attempt_and_retry_revives_it(live_engine):
-    add_customer(live_engine, "ana")
+def test_a_failing_receiver_dead_letters_after_the_last_attempt_and_retry_revives_it(engine, clock):
+    add_customer(engine, "ana")
     settings = WebhookSettings(timeout=2, max_attempts=3, backoff_base=0.01, backoff_max=0.02)
     with Receiver(status=500) as receiver:
-        live_engine.webhooks.create(receiver.url, ["redemption.succeeded"])
-        live_engine.redeem("ana", CART_40, order_ref="A-1")
-        tick_until(live_engine, settings, lambda: live_engine.webhooks.deliveries(status="dead"))
-        for _ in range(3):                               # dead stays dead: no more attempts
-            tick(live_engine, settings, scheduled=False)
-            time.sleep(0.03)
+        engine.webhooks.create(receiver.url, ["redemption.succeeded"])
+        engine.redeem("ana", CART_40, order_ref="A-1")
+        passes = [tick_and_wait_out_the_backoff(engine, clock, settings).deliveries for _ in range(5)]
+        # Two retries, dead at the third attempt, and dead stays dead: no more attempts.
+        assert [(d.retried, d.dead) for d in passes] == [(1, 0), (1, 0), (0, 1), (0, 0), (0, 0)]
         assert len(receiver.received) == 3
         assert len({r.headers["Promoshop-Event-Id"] for r in receiver.received}) == 1
-        [dead] = live_engine.webhooks.deliveries(status="dead")
+        [dead] = engine.webhooks.deliveries(status="dead")
         assert dead.attempts == 3 and dead.last_status == 500 and "HTTP 500" in dead.last_error
 
         receiver.status = 204
-        live_engine.webhooks.retry(dead.id)
-        tick(live_engine, settings, scheduled=False)
-    assert live_engine.webhooks.deliveries()[0].status == "delivered"
+        engine.webhooks.retry(dead.id)
+        tick(engine, settings, scheduled=False)
+    assert engine.webhooks.deliveries()[0].status == "delivered"
     assert len(receiver.received) == 4
 
 
-def test_a_slow_receiver_times_out_and_the_timeout_never_exceeds_six_seconds(live_engine):
+def test_a_slow_receiver_times_out_and_the_timeout_never_exceeds_six_seconds(engine):
     assert WebhookSettings(timeout=30).effective_timeout == 6
-    add_customer(live_engine, "ana")
-    with Receiver(delay=1.0) as receiver:
-        live_engine.webhooks.create(receiver.url, ["*"])
-        live_engine.redeem("ana", CART_40, order_ref="A-1")
-        report = tick(live_engine, WebhookSettings(timeout=0.2, backoff_base=60, backoff_max=60), scheduled=False)
+    add_customer(engine, "ana")
+    with Receiver(hold_answers=True) as receiver:        # answers only after the test is done
+        engine.webhooks.create(receiver.url, ["*"])
+        engine.redeem("ana", CART_40, order_ref="A-1")
+        report = tick(engine, WebhookSettings(timeout=0.2, backoff_base=60, backoff_max=60), scheduled=False)
+    assert len(receiver.received) == 1
     assert report.deliveries.retried == 1
-    assert "Timeout" in live_engine.webhooks.deliveries()[0].last_error
+    assert "Timeout" in engine.webhooks.deliveries()[0].last_error
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_ceiling():
@@ -118,15 +121,15 @@ def test_backoff_grows_exponentially_with_jitter_and_a_ceiling():
     assert backoff(20, settings, rng=lambda: 0.999999) == pytest.approx(300, rel=1e-4)
 
 
-def test_endpoints_refuse_bad_urls_and_filters(live_engine):
+def test_endpoints_refuse_bad_urls_and_filters(engine):
     for url in ("ftp://example.com/x", "example.com/hooks", "http://user:pw@example.com/"):
         with pytest.raises(InvalidRequest):
-            live_engine.webhooks.create(url, ["*"])
+            engine.webhooks.create(url, ["*"])
     with pytest.raises(InvalidRequest, match="is not an event type"):
-        live_engine.webhooks.create("https://example.com/hooks", ["Redemption Succeeded"])
-    endpoint, _ = live_engine.webhooks.create("https://example.com/hooks", ["redemption.*"])
-    live_engine.webhooks.delete(endpoint.id)
-    assert live_engine.webhooks.list() == []
+        engine.webhooks.create("https://example.com/hooks", ["Redemption Succeeded"])
+    endpoint, _ = engine.webhooks.create("https://example.com/hooks", ["redemption.*"])
+    engine.webhooks.delete(endpoint.id)
+    assert engine.webhooks.list() == []
 
 
 # ---- several workers on PostgreSQL -------------------------------------------------------------
@@ -204,17 +207,17 @@ def _refusing_client() -> httpx.Client:
     return httpx.Client(transport=httpx.MockTransport(refuse))
 
 
-def test_redeliver_sends_an_event_from_before_the_endpoint_existed(live_engine):
-    add_customer(live_engine, "ana")
-    result = live_engine.redeem("ana", CART_40, order_ref="A-1")
-    tick(live_engine, FAST, scheduled=False)                 # fanned out to nobody
-    [event_id] = [e for e in _event_ids(live_engine, "redemption.succeeded")]
+def test_redeliver_sends_an_event_from_before_the_endpoint_existed(engine):
+    add_customer(engine, "ana")
+    result = engine.redeem("ana", CART_40, order_ref="A-1")
+    tick(engine, FAST, scheduled=False)                 # fanned out to nobody
+    [event_id] = [e for e in _event_ids(engine, "redemption.succeeded")]
     with Receiver() as receiver:
-        endpoint, _ = live_engine.webhooks.create(receiver.url, ["campaign.*"])
-        tick(live_engine, FAST, scheduled=False)
+        endpoint, _ = engine.webhooks.create(receiver.url, ["campaign.*"])
+        tick(engine, FAST, scheduled=False)
         assert receiver.received == []
-        live_engine.webhooks.redeliver(endpoint.id, event_id)
-        tick(live_engine, FAST, scheduled=False)
+        engine.webhooks.redeliver(endpoint.id, event_id)
+        tick(engine, FAST, scheduled=False)
     assert receiver.event_ids() == [event_id]
     assert receiver.received[0].json["data"]["id"] == result.id
 
@@ -227,25 +230,23 @@ def _event_ids(engine, event_type):
                                     .order_by(OutboxEventRow.id)))
 
 
-def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(live_engine):
-    from datetime import UTC, datetime, timedelta
-
+def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(engine, clock):
     from eventkit import rule
 
-    reward_campaign(live_engine, codes=30)
+    reward_campaign(engine, codes=30)
     for n in range(20):
-        add_customer(live_engine, f"c{n:02d}", last_order_at=datetime.now(UTC) - timedelta(days=120), orders_count=1)
-    live_engine.distributions.create(rule("win-back", "dormant", days=90))
+        add_customer(engine, f"c{n:02d}", last_order_at=clock.now - timedelta(days=120), orders_count=1)
+    engine.distributions.create(rule("win-back", "dormant", days=90))
     with Receiver() as receiver:
-        live_engine.webhooks.create(receiver.url, ["distribution.published"])
+        engine.webhooks.create(receiver.url, ["distribution.published"])
         start = threading.Barrier(2)
         errors = []
 
         def worker() -> None:
             start.wait()
             try:
-                tick(live_engine, FAST)
-                tick(live_engine, FAST, scheduled=False)     # deliver what the other worker's pass announced
+                tick(engine, FAST)
+                tick(engine, FAST, scheduled=False)     # deliver what the other worker's pass announced
             except Exception as error:  # surfaced below
                 errors.append(error)
 
@@ -254,17 +255,16 @@ def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(live_en
             thread.start()
         for thread in threads:
             thread.join()
-        tick_until(live_engine, FAST, lambda: len(receiver.received) >= 20)
+        # Whatever either worker announced after the other's last pass goes out now.
+        tick(engine, FAST, scheduled=False)
 
     assert errors == []
     codes = [r.json["data"]["code"] for r in receiver.received]
     assert len(codes) == len(set(codes)) == 20
-    assert sorted(codes) == sorted(c.code for n in range(20) for c in live_engine.customer_codes(f"c{n:02d}"))
+    assert sorted(codes) == sorted(c.code for n in range(20) for c in engine.customer_codes(f"c{n:02d}"))
 
 
 def test_old_finished_events_are_pruned_and_pending_ones_kept(engine, clock):
-    from datetime import timedelta
-
     from promo.webhooks import prune
 
     add_customer(engine, "ana")
@@ -287,19 +287,18 @@ def test_old_finished_events_are_pruned_and_pending_ones_kept(engine, clock):
     assert _event_ids(engine, "redemption.succeeded") == [] and engine.webhooks.deliveries() == []
 
 
-def test_a_paused_endpoint_is_not_sent_new_events_until_replayed(live_engine):
-    from datetime import UTC, datetime, timedelta
-
-    add_customer(live_engine, "ana")
+def test_a_paused_endpoint_is_not_sent_new_events_until_replayed(engine, clock):
+    add_customer(engine, "ana")
     with Receiver() as receiver:
-        endpoint, _ = live_engine.webhooks.create(receiver.url, ["redemption.*"])
-        live_engine.webhooks.set_active(endpoint.id, False)
-        since = datetime.now(UTC) - timedelta(seconds=1)
-        live_engine.redeem("ana", CART_40, order_ref="A-1")
-        tick(live_engine, FAST, scheduled=False)
+        endpoint, _ = engine.webhooks.create(receiver.url, ["redemption.*"])
+        engine.webhooks.set_active(endpoint.id, False)
+        clock.advance(minutes=1)
+        since = clock.now
+        engine.redeem("ana", CART_40, order_ref="A-1")
+        tick(engine, FAST, scheduled=False)
         assert receiver.received == []
 
-        live_engine.webhooks.set_active(endpoint.id, True)
-        assert live_engine.webhooks.replay(endpoint.id, since) == 1
-        tick(live_engine, FAST, scheduled=False)
+        engine.webhooks.set_active(endpoint.id, True)
+        assert engine.webhooks.replay(endpoint.id, since) == 1
+        tick(engine, FAST, scheduled=False)
     assert [r.json["type"] for r in receiver.received] == ["redemption.succeeded"]
