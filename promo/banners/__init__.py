@@ -2,7 +2,7 @@
 and an on-disk cache. No Flask here; the web layer calls these.
 
 Typical web use:
-    query = signed_banner_query(banner_params("og", headline=..., code=..., ...), secret)
+    query = signed_banner_query(banner_params("og", headline=..., code=..., percent=20, ...), secret)
     ... later, on GET /banners/<...>.png:
     request = banner_request_from_query(request.args.to_dict(flat=False), secret)
         # BadSignature -> 403, BannerError -> 400
@@ -20,7 +20,7 @@ from .params import (
     parse_banner_params,
     signed_banner_query,
 )
-from .render import RENDERER_VERSION, render_banner, render_image
+from .render import RENDERER_VERSION, fitted_texts, render_banner, render_image
 from .signing import sign_params, verify
 from .templates import (
     ARABICA,
@@ -75,6 +75,7 @@ __all__ = [
     "can_draw",
     "discount_label",
     "expiry_date_text",
+    "fitted_texts",
     "get_template",
     "missing_characters",
     "parse_banner_params",

@@ -11,7 +11,10 @@ from .fonts import BOLD_FONT, REGULAR_FONT, missing_characters
 from .texts import expiry_date_text, parse_locale, phrases_for
 
 MAX_HEADLINE = 80
-MAX_DISCOUNT = 24
+# An offer in words ("BUY 3, CHEAPEST FREE", "FREE STONEWARE MUG") runs to two lines; 32 bold
+# capitals are what two lines of the narrowest discount box (og, 720 px) hold at a size still
+# read as the banner's headline figure. tests/banners/test_banner_offers.py renders that worst case.
+MAX_DISCOUNT = 32
 MAX_CODE = 24
 # Longer than any layout shows: names beyond the box are cut with an ellipsis when drawn.
 MAX_FIRST_NAME = 60
@@ -22,7 +25,8 @@ _CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _URL_PATTERN = re.compile(r"https?://[!-~]+")
 
 
-def _check_text(name: str, value: object, limit: int) -> None:
+def check_text(name: str, value: object, limit: int) -> None:
+    """Required, at most `limit` characters, nothing invisible, and every character drawable."""
     if not isinstance(value, str) or not value.strip():
         raise InvalidField(f"{name} is required")
     if len(value) > limit:
@@ -40,20 +44,22 @@ def _check_text(name: str, value: object, limit: int) -> None:
 @dataclass(frozen=True)
 class BannerFields:
     headline: str
-    discount: str  # a label from texts.discount_label(), e.g. "20% OFF"
-    code: str
+    # "20% OFF" from texts.discount_label(), or an offer in words: "FREE SHIPPING", "3 FOR 2"
+    discount: str
+    code: str | None  # None: an automatic promotion, and the code box says no code is needed
     expires_on: date | None  # None: the offer never ends, and the banner says nothing about it
     share_url: str
     locale: str = "en_US"
     first_name: str | None = None
 
     def __post_init__(self) -> None:
-        _check_text("headline", self.headline, MAX_HEADLINE)
-        _check_text("discount", self.discount, MAX_DISCOUNT)
-        if not isinstance(self.code, str) or not _CODE_PATTERN.fullmatch(self.code):
-            raise InvalidField("code is letters, digits, '.', '_' and '-', starting with a letter or digit")
-        if len(self.code) > MAX_CODE:
-            raise InvalidField(f"code is {len(self.code)} characters; the limit is {MAX_CODE}")
+        check_text("headline", self.headline, MAX_HEADLINE)
+        check_text("discount", self.discount, MAX_DISCOUNT)
+        if self.code is not None:
+            if not isinstance(self.code, str) or not _CODE_PATTERN.fullmatch(self.code):
+                raise InvalidField("code is letters, digits, '.', '_' and '-', starting with a letter or digit")
+            if len(self.code) > MAX_CODE:
+                raise InvalidField(f"code is {len(self.code)} characters; the limit is {MAX_CODE}")
         if self.expires_on is not None and not isinstance(self.expires_on, date):
             raise InvalidField("expiry must be a date")
         if not isinstance(self.share_url, str) or not _URL_PATTERN.fullmatch(self.share_url):
@@ -64,7 +70,7 @@ class BannerFields:
             )
         parse_locale(self.locale)
         if self.first_name is not None:
-            _check_text("first name", self.first_name, MAX_FIRST_NAME)
+            check_text("first name", self.first_name, MAX_FIRST_NAME)
 
     def texts(self) -> dict[str, str]:
         """Text for each layout field (templates.TEXT_FIELDS); "name" only for personal codes."""
@@ -72,7 +78,7 @@ class BannerFields:
         texts = {
             "headline": self.headline,
             "discount": self.discount,
-            "code_caption": phrases.code_caption,
+            "code_caption": phrases.code_caption if self.code is not None else phrases.automatic_caption,
             "scan_hint": phrases.scan_hint,
         }
         if self.expires_on is not None:
@@ -80,3 +86,7 @@ class BannerFields:
         if self.first_name is not None:
             texts["name"] = phrases.for_name.format(name=self.first_name.strip())
         return texts
+
+    def code_box_text(self) -> str:
+        """What the code box shows: the code, or the locale's "No code needed"."""
+        return self.code if self.code is not None else phrases_for(self.locale).no_code

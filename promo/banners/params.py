@@ -13,14 +13,17 @@ from decimal import Decimal
 from typing import Mapping, Sequence
 
 from .errors import BadSignature, InvalidField
-from .fields import BannerFields
+from .fields import MAX_DISCOUNT, BannerFields, check_text
 from .signing import sign_params, verify
 from .templates import Template, get_template
 from .texts import discount_label
 
 SIGNATURE_PARAM = "sig"
-REQUIRED_PARAMS = frozenset({"template", "headline", "code", "url"})
-OPTIONAL_PARAMS = frozenset({"expires", "locale", "name", "percent", "amount", "currency"})
+REQUIRED_PARAMS = frozenset({"template", "headline", "url"})
+# Without "code" the banner is for an automatic promotion and says no code is needed.
+OPTIONAL_PARAMS = frozenset({"code", "expires", "locale", "name", "percent", "amount", "currency", "offer"})
+# The discount is one of these: a number the banner formats, or an offer in words.
+DISCOUNT_PARAMS = ("percent", "amount", "offer")
 # A cap before any parsing, so a huge value costs nothing; field limits are stricter.
 MAX_PARAM_LENGTH = 256
 MAX_AMOUNT_MINOR = 10**9
@@ -50,14 +53,20 @@ def _single_values(query: Mapping[str, str | Sequence[str]]) -> dict[str, str]:
 
 
 def _discount(params: Mapping[str, str], locale: str) -> str:
-    percent, amount = params.get("percent"), params.get("amount")
-    if (percent is None) == (amount is None):
-        raise InvalidField("give exactly one of 'percent' or 'amount' (+ 'currency')")
-    if percent is not None:
+    given = [key for key in DISCOUNT_PARAMS if key in params]
+    if len(given) != 1:
+        raise InvalidField("give exactly one of 'percent', 'amount' (+ 'currency') or 'offer'")
+    if "offer" in params:
+        offer = params["offer"]
+        check_text("offer", offer, MAX_DISCOUNT)
+        return offer
+    if "percent" in params:
+        percent = params["percent"]
         if not _PERCENT.fullmatch(percent):
             raise InvalidField(f"percent {percent!r} is not a number like 20 or 12.5")
         return discount_label(locale, percent=Decimal(percent))
-    if not _AMOUNT.fullmatch(amount or "") or int(amount) > MAX_AMOUNT_MINOR:
+    amount = params["amount"]
+    if not _AMOUNT.fullmatch(amount) or int(amount) > MAX_AMOUNT_MINOR:
         raise InvalidField(f"amount {amount!r} is not a whole number of minor units up to {MAX_AMOUNT_MINOR}")
     currency = params.get("currency")
     if currency is None or not re.fullmatch(r"[A-Z]{3}", currency):
@@ -92,7 +101,7 @@ def parse_banner_params(params: Mapping[str, str]) -> BannerRequest:
     fields = BannerFields(
         headline=params["headline"],
         discount=_discount(params, locale),
-        code=params["code"],
+        code=params.get("code"),
         expires_on=_expiry(params["expires"]) if "expires" in params else None,
         share_url=params["url"],
         locale=locale,
@@ -118,24 +127,28 @@ def banner_params(
     template: str,
     *,
     headline: str,
-    code: str,
+    code: str | None,
     expires_on: date | None,
     share_url: str,
     locale: str = "en_US",
     percent: int | Decimal | None = None,
     amount_minor: int | None = None,
     currency: str | None = None,
+    offer: str | None = None,
     first_name: str | None = None,
 ) -> dict[str, str]:
     """Parameters for a banner, validated now so a bad link fails when it is made, not when
-    someone opens it."""
+    someone opens it. The discount is exactly one of `percent`, `amount_minor` (+ `currency`)
+    or `offer`, an offer in words ("FREE SHIPPING"); `code` None makes a banner for an
+    automatic promotion."""
     params = {
         "template": template,
         "headline": headline,
-        "code": code,
         "url": share_url,
         "locale": locale,
     }
+    if code is not None:
+        params["code"] = code
     if expires_on is not None:
         params["expires"] = expires_on.isoformat()
     if percent is not None:
@@ -144,6 +157,8 @@ def banner_params(
         params["amount"] = str(amount_minor)
     if currency is not None:
         params["currency"] = currency
+    if offer is not None:
+        params["offer"] = offer
     if first_name is not None:
         params["name"] = first_name
     parse_banner_params(params)

@@ -14,7 +14,7 @@ from .drawing import (
     vertical_gradient,
 )
 from .fields import BannerFields
-from .fitting import fit_text
+from .fitting import FittedText, fit_text
 from .logo import badge_masks, logo_image
 from .qr import qr_mask
 from .templates import Box, CodeChip, Element, Logo, QrCode, Shape, Template, Text
@@ -78,16 +78,11 @@ def _draw_shape(canvas: _Canvas, shape: Shape) -> None:
     paste_colour(canvas.image, canvas.rgb(shape.colour), (rect.x, rect.y), mask, shape.opacity)
 
 
-def _draw_text(canvas: _Canvas, element: Text, texts: dict[str, str]) -> None:
-    text = texts.get(element.field)
-    if text is None:
-        return
-    if element.uppercase:
-        text = text.upper()
+def _fit(canvas: _Canvas, element: Text, text: str) -> FittedText:
     rect = canvas.rect(element.box)
     theme = canvas.template.theme
-    fitted = fit_text(
-        text,
+    return fit_text(
+        text.upper() if element.uppercase else text,
         theme.bold_font if element.bold else theme.regular_font,
         rect.width,
         rect.height,
@@ -96,6 +91,14 @@ def _draw_text(canvas: _Canvas, element: Text, texts: dict[str, str]) -> None:
         max_lines=element.max_lines,
         line_spacing=element.line_spacing,
     )
+
+
+def _draw_text(canvas: _Canvas, element: Text, texts: dict[str, str]) -> None:
+    text = texts.get(element.field)
+    if text is None:
+        return
+    rect = canvas.rect(element.box)
+    fitted = _fit(canvas, element, text)
     slack = rect.height - fitted.height
     top = rect.y + {"top": 0, "middle": slack // 2, "bottom": slack}[element.valign]
     colour = canvas.rgb(element.colour)
@@ -106,6 +109,7 @@ def _draw_text(canvas: _Canvas, element: Text, texts: dict[str, str]) -> None:
 
 
 def _draw_code_chip(canvas: _Canvas, chip: CodeChip, code: str) -> None:
+    """`code` is the code, or the locale's "No code needed" for an automatic promotion."""
     rect = canvas.rect(chip.box)
     padding_x, padding_y = round(rect.height * 0.5), round(rect.height * 0.24)
     fitted = fit_text(
@@ -181,7 +185,7 @@ def _draw(canvas: _Canvas, element: Element, fields: BannerFields, texts: dict[s
     elif isinstance(element, Text):
         _draw_text(canvas, element, texts)
     elif isinstance(element, CodeChip):
-        _draw_code_chip(canvas, element, fields.code)
+        _draw_code_chip(canvas, element, fields.code_box_text())
     elif isinstance(element, QrCode):
         _draw_qr(canvas, element, fields.share_url)
     elif isinstance(element, Logo):
@@ -196,6 +200,18 @@ def render_image(template: Template, fields: BannerFields) -> Image.Image:
     for element in template.layout.elements:
         _draw(canvas, element, fields, texts)
     return canvas.image
+
+
+def fitted_texts(template: Template, fields: BannerFields) -> dict[str, FittedText]:
+    """How each text field of the layout comes out (lines, size, whether an ellipsis cut it),
+    without drawing: lets a caller or a test check that a label fits its box whole."""
+    canvas = _Canvas(template)
+    texts = fields.texts()
+    return {
+        element.field: _fit(canvas, element, texts[element.field])
+        for element in template.layout.elements
+        if isinstance(element, Text) and element.field in texts
+    }
 
 
 def encode_png(image: Image.Image) -> bytes:

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 
 from promo.banners import (
+    MAX_DISCOUNT,
     MAX_HEADLINE,
     SIGNATURE_PARAM,
     BadSignature,
@@ -147,8 +148,76 @@ def test_amount_discount_needs_a_known_currency(params):
 
 
 def test_missing_parameter_is_named(params):
-    with pytest.raises(InvalidField, match="missing parameters: code"):
-        parse_banner_params({k: v for k, v in params.items() if k != "code"})
+    with pytest.raises(InvalidField, match="missing parameters: url"):
+        parse_banner_params({k: v for k, v in params.items() if k != "url"})
+
+
+# --- offers in words, banners without a code ------------------------------------------------
+
+
+@pytest.fixture
+def offer_params() -> dict[str, str]:
+    """An automatic promotion: the offer in words, and no code."""
+    return banner_params(
+        "square",
+        headline="Three bags, one free",
+        code=None,
+        expires_on=None,
+        share_url="https://shop.example/",
+        offer="BUY 3, CHEAPEST FREE",
+    )
+
+
+def test_an_offer_in_words_round_trips_without_a_code(offer_params):
+    assert "code" not in offer_params
+
+    request = banner_request_from_query(signed_banner_query(offer_params, SECRET), SECRET)
+
+    assert request.fields.discount == "BUY 3, CHEAPEST FREE"
+    assert request.fields.code is None
+
+
+@pytest.mark.parametrize("key", ["offer", "headline"])
+def test_changing_the_offer_breaks_the_signature(offer_params, key):
+    query = signed_banner_query(offer_params, SECRET)
+    query[key] = "EVERYTHING FREE"
+    with pytest.raises(BadSignature):
+        banner_request_from_query(query, SECRET)
+
+
+def test_adding_a_code_to_a_code_less_banner_breaks_the_signature(offer_params):
+    query = signed_banner_query(offer_params, SECRET)
+    with pytest.raises(BadSignature):
+        banner_request_from_query({**query, "code": "FREE100"}, SECRET)
+
+
+@pytest.mark.parametrize("discount", [
+    {},
+    {"percent": "20"},
+    {"amount": "1000", "currency": "USD"},
+])
+def test_exactly_one_of_percent_amount_or_offer(offer_params, discount):
+    """Alone each is fine; the offer plus a number (or nothing at all) is refused."""
+    without_offer = {k: v for k, v in offer_params.items() if k != "offer"}
+    if discount:
+        assert parse_banner_params({**without_offer, **discount}).fields.discount
+    with pytest.raises(InvalidField, match="exactly one of 'percent', 'amount' .* or 'offer'"):
+        parse_banner_params({**offer_params, **discount} if discount else without_offer)
+
+
+@pytest.mark.parametrize(("offer", "message"), [
+    ("X" * (MAX_DISCOUNT + 1), f"offer is {MAX_DISCOUNT + 1} characters; the limit is {MAX_DISCOUNT}"),
+    ("", "offer is required"),
+    ("FREE\tTOTE", "offer contains control"),
+    ("FREE \u200bTOTE", "offer contains control or invisible"),
+    ("ฟรี", "offer contains characters the banner font cannot draw"),
+])
+def test_an_offer_the_banner_cannot_draw_is_a_banner_error(offer_params, offer, message):
+    with pytest.raises(BannerError, match=message):
+        parse_banner_params({**offer_params, "offer": offer})
+    with pytest.raises(BannerError, match=message):
+        banner_params("og", headline="Offer", code=None, expires_on=None,
+                      share_url="https://shop.example/", offer=offer)
 
 
 def test_building_params_with_bad_values_fails_at_link_time():

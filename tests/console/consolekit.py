@@ -1,7 +1,10 @@
 """Console test kit: campaigns, one console user per role, and signing in. Shared with tests/e2e."""
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -14,6 +17,9 @@ from shop.extensions import promo_engine
 PASSWORD = "correct horse battery"
 # Production hashes with scrypt (~0.3 s each); tests only need *a* salted hash.
 FAST_HASH = "pbkdf2:sha256:1000"
+# The console apps' engine clock starts on a Wednesday morning in New York (SteppingClock), so a
+# test that redeems and then filters or charts "today" can never straddle a midnight.
+CONSOLE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))
 EMAILS = {Role.ADMIN: "admin@example.com", Role.MARKETER: "mia@example.com", Role.VIEWER: "vic@example.com"}
 
 HAPPY10 = {"id": "happy10", "name": "Happy 10", "kind": "coupon", "code": "HAPPY10",
@@ -22,6 +28,19 @@ AUTO5 = {"id": "auto5", "name": "Five off fifty", "kind": "promotion",
          "eligibility": {"fact": "cart.subtotal", "gte": 5000}, "effect": {"type": "amount_off_order", "amount": 500}}
 SORRY = {"id": "sorry", "name": "Sorry about that", "kind": "bulk", "codes": {"pattern": "SORRY-#####-#####"},
          "effect": {"type": "amount_off_order", "amount": 1000}, "limits": {"per_code": 1}}
+
+
+class SteppingClock:
+    """Starts at `start` and moves one millisecond forward at every reading: records keep the
+    order they were made in (lists sorted by creation), and every reading in a test falls on
+    the same store day, whenever the suite runs."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = start
+        self._readings = itertools.count()   # next() is atomic: code jobs read it from their thread
+
+    def __call__(self) -> datetime:
+        return self._start + timedelta(milliseconds=next(self._readings))
 
 
 def sample_cart(quantity: int = 2) -> Cart:
@@ -36,8 +55,10 @@ def create_console_users(app: Flask) -> None:
 
 
 def seed(app: Flask) -> None:
+    """Three campaigns and the console users, on an engine clock that starts at CONSOLE_NOW."""
     with app.app_context():
         engine = promo_engine()
+        engine.clock = SteppingClock(CONSOLE_NOW)
         for definition in (HAPPY10, AUTO5, SORRY):
             engine.create_campaign(definition, actor="test")
     create_console_users(app)
