@@ -27,6 +27,11 @@ def pack_file(tmp_path):
     return path
 
 
+# Relative dates ("birthday: today", "last order 9 days ago") resolve against --today; without it,
+# two loads on either side of the store's midnight would differ.
+TODAY = "2026-11-27"
+
+
 def load(app, path, *extra):
     return app.test_cli_runner().invoke(args=["promo", "load", str(path), *extra])
 
@@ -48,10 +53,10 @@ def store_state(app):
 
 
 def test_the_readme_example_loads_and_a_second_load_changes_nothing(api_app, pack_file):
-    first = load(api_app, pack_file, "--today", "2026-11-27")
+    first = load(api_app, pack_file, "--today", TODAY)
     with api_app.app_context():
         after_first = store_state(api_app)
-    second = load(api_app, pack_file, "--today", "2026-11-27")
+    second = load(api_app, pack_file, "--today", TODAY)
     with api_app.app_context():
         after_second = store_state(api_app)
 
@@ -68,13 +73,13 @@ def test_the_readme_example_loads_and_a_second_load_changes_nothing(api_app, pac
 
 
 def test_a_changed_entry_updates_only_that_entry(api_app, pack_file):
-    load(api_app, pack_file)
+    load(api_app, pack_file, "--today", TODAY)
     data = yaml.safe_load(pack_file.read_text())
     data["products"][0]["price"] = 1500
     data["codes"][0]["count"] = 25
     pack_file.write_text(yaml.safe_dump(data))
 
-    result = load(api_app, pack_file)
+    result = load(api_app, pack_file, "--today", TODAY)
 
     assert result.exit_code == 0, result.output
     assert "products: 1 updated, 2 unchanged" in result.output
@@ -85,8 +90,8 @@ def test_a_changed_entry_updates_only_that_entry(api_app, pack_file):
 
 
 def test_the_demo_store_pack_loads_twice_without_changes(api_app):
-    first = load(api_app, REPO / "scenarios" / "arabica.yaml")
-    second = load(api_app, REPO / "scenarios" / "arabica.yaml")
+    first = load(api_app, REPO / "scenarios" / "arabica.yaml", "--today", TODAY)
+    second = load(api_app, REPO / "scenarios" / "arabica.yaml", "--today", TODAY)
 
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0 and "nothing changed" in second.output, second.output
