@@ -254,6 +254,9 @@ class Campaign:
     # (gift card balance, loyalty earning rules, referral rewards).
     options: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     tags: frozenset[str] = frozenset()
+    # The words of its banners' discount box ("FREE TOTE WITH ANY DRIPPER"); None: derived
+    # from the effect by promo.banners.labels.
+    banner_label: str | None = None
 
     @property
     def needs_code(self) -> bool:

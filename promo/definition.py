@@ -947,8 +947,11 @@ _SECTION_READERS = {"gift_card": _gift_card_section, "loyalty": _loyalty_section
 CAMPAIGN_KEYS = (
     "id", "name", "kind", "description", "code", "codes", "timezone", "active", "schedule",
     "priority", "stacking", "eligibility", "visibility", "effect", "limits", "currency", "tags",
-    "gift_card", "loyalty", "referral",
+    "banner", "gift_card", "loyalty", "referral",
 )
+# A banner's discount box holds this much (promo.banners.MAX_DISCOUNT; a test keeps them equal,
+# without the engine importing Pillow).
+BANNER_LABEL_LENGTH = 32
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
@@ -995,6 +998,13 @@ def _kind_rules(kind: c.Kind, fields: dict, p: _Problems) -> None:
             p.add(section, f"is required for kind {kind.value}")
         if kind is not section_kind and section in fields:
             p.add(section, f"is only for kind {section_kind.value}")
+
+
+def _banner_label(raw: Any, path: str, p: _Problems) -> str | None:
+    fields = _fields(raw, path, p, ("label",), ("label",))
+    if fields is None or "label" not in fields:
+        return None
+    return _text(fields["label"], _join(path, "label"), p, max_length=BANNER_LABEL_LENGTH)
 
 
 def _campaign(raw: Any, p: _Problems, default_timezone: str) -> c.Campaign | None:
@@ -1049,6 +1059,8 @@ def _campaign(raw: Any, p: _Problems, default_timezone: str) -> c.Campaign | Non
         values["currency"] = currency.upper() if currency else None
     if "tags" in fields:
         values["tags"] = _texts(fields["tags"], "tags", p, max_length=50)
+    if "banner" in fields:
+        values["banner_label"] = _banner_label(fields["banner"], "banner", p)
     options = {}
     for section, read in _SECTION_READERS.items():
         if section in fields and kind is not None and KINDS_WITH_SECTION.get(kind) == section:

@@ -205,6 +205,26 @@ class Formula:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_tree", compile_expression(self.expression))
 
+    def possible_values(self) -> frozenset[Decimal] | None:
+        """Every value the formula can give, when its expression only chooses between numbers
+        ("1000 if customer.new else 500", nested choices too), the fallback included; None when
+        it computes a value, so only evaluating it for a shopper tells."""
+        limit = self.maximum if self.maximum is not None else MAX_RESULT
+        values = {self.fallback}
+        pending: list[ast.expr] = [self._tree.body]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.IfExp):
+                pending += [node.body, node.orelse]
+                continue
+            if not isinstance(node, ast.Constant):
+                return None
+            value = _to_decimal(node.value)
+            # What evaluate() would refuse in favour of the fallback, which is already in.
+            if value is not None and 0 <= value <= limit:
+                values.add(value)
+        return frozenset(values)
+
     def evaluate(self, facts: Facts) -> Decimal:
         try:
             evaluator = EvalWithCompoundTypes(

@@ -1,6 +1,9 @@
 """Promo banner images: templates described as data, one Pillow renderer, signed parameters
 and an on-disk cache. No Flask here; the web layer calls these.
 
+A campaign's discount box comes from labels.banner_discount(campaign, currency, locale): a
+number ("20% OFF") or the offer in words ("UP TO 15% OFF", "FREE SHIPPING").
+
 Typical web use:
     query = signed_banner_query(banner_params("og", headline=..., code=..., percent=20, ...), secret)
     ... later, on GET /banners/<...>.png:
@@ -12,6 +15,7 @@ from .cache import BannerCache, banner_key
 from .errors import BadSignature, BannerError, InvalidField, UnknownTemplate, UnsupportedCharacters
 from .fields import MAX_CODE, MAX_DISCOUNT, MAX_FIRST_NAME, MAX_HEADLINE, MAX_SHARE_URL, BannerFields
 from .fonts import BOLD_FONT, REGULAR_FONT, can_draw, missing_characters
+from .labels import banner_discount, offer_label
 from .params import (
     SIGNATURE_PARAM,
     BannerRequest,
@@ -69,6 +73,7 @@ __all__ = [
     "Theme",
     "UnknownTemplate",
     "UnsupportedCharacters",
+    "banner_discount",
     "banner_key",
     "banner_params",
     "banner_request_from_query",
@@ -78,6 +83,7 @@ __all__ = [
     "fitted_texts",
     "get_template",
     "missing_characters",
+    "offer_label",
     "parse_banner_params",
     "render_banner",
     "render_image",

@@ -88,3 +88,25 @@ def test_unsafe_or_unknown_expressions_are_refused_at_load_time(expression, mess
 def test_every_documented_name_can_be_used():
     for name in FORMULA_NAMES:
         Formula(name.replace("<key>", "anything"), Decimal(0))
+
+
+@pytest.mark.parametrize("expression, fallback, maximum, expected", [
+    ("1000 if customer.new else 500", 500, None, {500, 1000}),
+    ("1500 if customer.new else (800 if 'vip' in customer.segments else 500)", 300, None, {300, 500, 800, 1500}),
+    ("20 if customer.new else 150", 5, 100, {5, 20}),        # 150 is no percent: the fallback stands in
+    ("7", 5, None, {5, 7}),
+])
+def test_a_formula_choosing_between_numbers_knows_every_value_it_can_give(expression, fallback, maximum, expected):
+    formula = Formula(expression, Decimal(fallback), None if maximum is None else Decimal(maximum))
+    assert formula.possible_values() == {Decimal(v) for v in expected}
+    assert formula.evaluate(facts(customer=NEW)) in formula.possible_values()
+    assert formula.evaluate(facts(customer=VIP)) in formula.possible_values()
+
+
+@pytest.mark.parametrize("expression", [
+    "cart.subtotal // 10",
+    "1000 if customer.new else customer.total_spent // 100",
+    "min(1000, 500)",
+])
+def test_a_formula_that_computes_has_no_list_of_values(expression):
+    assert Formula(expression, Decimal(500)).possible_values() is None
