@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 
 from promo.campaign import Kind
-from promo.records import CampaignStatus
+from promo.records import CampaignInfo, CampaignStatus
 from shop.api import api
 from shop.api.auth import actor
 from shop.api.records_json import CampaignListSchema, CampaignSchema, campaign_json
@@ -34,7 +34,7 @@ def create_campaign(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str
     """The body is the definition. An invalid one gets 400 `invalid_definition` with every
     problem in `details.errors` as `{path, message}`; an existing id gets 409 `campaign_exists`."""
     info = promo_engine().create_campaign(body, actor=actor())
-    return campaign_json(info), 201, {"Location": url_for("api.get_campaign", campaign_id=info.id)}
+    return _campaign_reply(info), 201, {"Location": url_for("api.get_campaign", campaign_id=info.id)}
 
 
 @api.operation("/campaigns", "GET", summary="List campaigns", tag=TAG, scope="read",
@@ -45,20 +45,23 @@ def create_campaign(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str
                reply=Reply(200, "Campaigns, oldest first.", CampaignListSchema))
 def list_campaigns(query: dict[str, Any]) -> dict[str, Any]:
     infos = promo_engine().list_campaigns(status=query.get("status"), kind=query.get("kind"))
-    return {"campaigns": [campaign_json(info) for info in infos]}
+    return {"campaigns": [_campaign_reply(info) for info in infos]}
 
 
 @api.operation("/campaigns/<campaign_id>", "GET", summary="Get a campaign", tag=TAG, scope="read",
                reply=Reply(200, "The campaign with its definition, status and counters.", CampaignSchema))
 def get_campaign(campaign_id: str) -> dict[str, Any]:
-    return campaign_json(promo_engine().get_campaign(campaign_id))
+    """A campaign whose stored definition can't be read (written by an older version, or changed in
+    the database) is returned as stored, with `definition_errors` saying why; it applies to no cart
+    until a valid definition replaces it."""
+    return _campaign_reply(promo_engine().get_campaign(campaign_id))
 
 
 @api.operation("/campaigns/<campaign_id>", "PUT", summary="Replace a campaign's definition", tag=TAG, scope="write",
                body=Definition, reply=Reply(200, "The updated campaign.", CampaignSchema), errors=(409,))
 def replace_campaign(campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Counters, status and codes are kept. The id and kind cannot change (400)."""
-    return campaign_json(promo_engine().update_campaign(campaign_id, body, actor=actor()))
+    return _campaign_reply(promo_engine().update_campaign(campaign_id, body, actor=actor()))
 
 
 @api.operation("/campaigns/<campaign_id>", "PATCH", summary="Change part of a campaign's definition", tag=TAG,
@@ -70,7 +73,7 @@ def patch_campaign(campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
     engine = promo_engine()
     current = engine.get_campaign(campaign_id)
     merged = merge_patch(dict(current.definition), body)
-    return campaign_json(engine.update_campaign(campaign_id, merged, actor=actor()))
+    return _campaign_reply(engine.update_campaign(campaign_id, merged, actor=actor()))
 
 
 @api.operation("/campaigns/<campaign_id>/pause", "POST", summary="Pause a campaign", tag=TAG, scope="write",
@@ -78,13 +81,19 @@ def patch_campaign(campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
 def pause_campaign(campaign_id: str) -> dict[str, Any]:
     """A paused campaign stops applying at once; its codes are refused with `campaign_paused`.
     Pausing a paused campaign changes nothing."""
-    return campaign_json(promo_engine().set_campaign_status(campaign_id, "pause", actor=actor()))
+    return _campaign_reply(promo_engine().set_campaign_status(campaign_id, "pause", actor=actor()))
 
 
 @api.operation("/campaigns/<campaign_id>/resume", "POST", summary="Resume a paused campaign", tag=TAG, scope="write",
                reply=Reply(200, "The campaign, active.", CampaignSchema), errors=(409,))
 def resume_campaign(campaign_id: str) -> dict[str, Any]:
-    return campaign_json(promo_engine().set_campaign_status(campaign_id, "resume", actor=actor()))
+    return _campaign_reply(promo_engine().set_campaign_status(campaign_id, "resume", actor=actor()))
+
+
+def _campaign_reply(info: CampaignInfo) -> dict[str, Any]:
+    """The campaign as JSON; a stored definition that can't be read is still returned (so it can
+    be fixed with PUT or PATCH), with why in `definition_errors`."""
+    return campaign_json(info, promo_engine().definition_errors(info))
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

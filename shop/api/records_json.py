@@ -19,7 +19,7 @@ from shop.api.json_types import INT as _INT, STR as _STR, TIME as _TIME, NULLABL
 # --- campaigns ---------------------------------------------------------------------------------
 
 
-def campaign_json(info: CampaignInfo) -> dict[str, Any]:
+def campaign_json(info: CampaignInfo, definition_errors: list[dict[str, str]]) -> dict[str, Any]:
     return {
         "id": info.id,
         "name": info.name,
@@ -32,6 +32,7 @@ def campaign_json(info: CampaignInfo) -> dict[str, Any]:
         "order_value_used": info.order_value_used,
         "created_at": _iso(info.created_at),
         "updated_at": _iso(info.updated_at),
+        "definition_errors": definition_errors,
     }
 
 
@@ -47,6 +48,13 @@ CampaignSchema = _object("Campaign", {
     "order_value_used": {**_INT, "description": "Order value counted so far, minor units."},
     "created_at": _TIME,
     "updated_at": _TIME,
+    "definition_errors": {
+        "type": "array",
+        "items": _object("DefinitionError", {"path": _STR, "message": _STR}).schema,
+        "description": "Empty, unless the stored definition can't be read (written by an older version, or changed "
+                       "in the database): then why, field by field. Such a campaign applies to no cart until a valid "
+                       "definition replaces it (PUT or PATCH).",
+    },
 })
 
 CampaignListSchema = _object("CampaignList", {"campaigns": {"type": "array", "items": {"$ref": "#/components/schemas/Campaign"}}},

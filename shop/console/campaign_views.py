@@ -36,18 +36,18 @@ STATUS_FILTERS = ("current", "active", "paused", "archived", "all")
 @dataclass(frozen=True)
 class CampaignRowView:
     info: CampaignInfo
-    campaign: Campaign | None
+    campaign: Campaign | None          # None when the stored definition can't be read
+    problems: list[dict[str, str]]     # why it can't ({path, message} each); carts skip it meanwhile
     redemption_cap: int | None
     budget_cap: int | None
 
 
 def _summary(info: CampaignInfo) -> CampaignRowView:
-    try:
-        campaign = promo_engine().parse(info.definition)
-    except PromoError:
-        campaign = None   # a stored definition the current parser rejects: still listed, flagged
+    engine = promo_engine()
+    problems = engine.definition_errors(info)
+    campaign = None if problems else engine.campaign_of(info)
     limits = campaign.limits if campaign else None
-    return CampaignRowView(info, campaign, limits.total if limits else None, limits.budget if limits else None)
+    return CampaignRowView(info, campaign, problems, limits.total if limits else None, limits.budget if limits else None)
 
 
 def _campaign_or_404(campaign_id: str) -> CampaignInfo:

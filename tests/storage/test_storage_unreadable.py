@@ -6,26 +6,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from sqlalchemy import update
 
+from definitionkit import OLD_EFFECT, OLD_EFFECT_PROBLEM, store_unreadable
 from promo.errors import RedemptionRefused, UnreadableDefinition
 from promo.reasons import Reason
-from promo.storage.models import CampaignRow
 from storagekit import CART_100, bulk, coupon, customer, promotion
-
-# What an older version might have stored: an effect type that no longer exists.
-OLD_EFFECT = {"type": "percent_of_order", "pct": 10}
-
-
-def store_unreadable(db_engine, campaign_id: str, **definition_changes) -> None:
-    """Change the stored definition behind the engine's back, as a database edit would."""
-    with db_engine.begin() as connection:
-        definition = connection.scalar(CampaignRow.__table__.select().with_only_columns(CampaignRow.definition)
-                                       .where(CampaignRow.id == campaign_id))
-        connection.execute(
-            update(CampaignRow).where(CampaignRow.id == campaign_id)
-            .values(definition={**definition, **definition_changes}, version=CampaignRow.version + 1)
-        )
 
 
 @pytest.fixture
@@ -40,7 +25,7 @@ def store(engine):
 
 
 def test_other_campaigns_still_price_the_cart_and_the_order(store, db_engine):
-    store_unreadable(db_engine, "old-promo", effect=OLD_EFFECT)
+    store_unreadable(db_engine, "old-promo")
 
     evaluation = store.validate(customer("ana"), CART_100, ["HAPPY"])
     result = store.redeem(customer("ana"), CART_100, ["HAPPY"], order_ref="A-1")
@@ -52,7 +37,7 @@ def test_other_campaigns_still_price_the_cart_and_the_order(store, db_engine):
 
 
 def test_an_entered_code_of_an_unreadable_campaign_is_refused_with_a_reason(store, db_engine):
-    store_unreadable(db_engine, "old-coupon", effect=OLD_EFFECT)
+    store_unreadable(db_engine, "old-coupon")
 
     evaluation = store.validate(customer("ana"), CART_100, ["OLDCODE", "HAPPY"])
     with pytest.raises(RedemptionRefused) as refused:
@@ -72,8 +57,8 @@ def test_the_deals_and_the_wallet_leave_it_out(store, db_engine):
     store.generate_codes("sorry", 1)
     store.publish("old-sorry", "ana")
     store.publish("sorry", "ana")
-    store_unreadable(db_engine, "old-sorry", effect=OLD_EFFECT)
-    store_unreadable(db_engine, "old-coupon", effect=OLD_EFFECT)
+    store_unreadable(db_engine, "old-sorry")
+    store_unreadable(db_engine, "old-coupon")
 
     listed = {offer.campaign_id for offer in store.qualify(customer("ana"), CART_100)}
     nudges = {offer.campaign_id for offer in store.qualify(customer("ana"), CART_100, touching_cart=True)}
@@ -105,7 +90,7 @@ def test_the_problem_is_logged_once_and_reported_with_every_path(store, db_engin
     errors = store.definition_errors(store.get_campaign("old-promo"))
 
     [logged] = [r.getMessage() for r in caplog.records if "old-promo" in r.getMessage()]
-    assert "effect.type: unknown effect type 'percent_of_order'" in logged
+    assert OLD_EFFECT_PROBLEM in logged
     assert unreadable.value.code == "definition_unreadable"
     assert unreadable.value.http_status == 409
     assert [e["path"] for e in errors] == [e["path"] for e in unreadable.value.details["errors"]]
@@ -114,7 +99,7 @@ def test_the_problem_is_logged_once_and_reported_with_every_path(store, db_engin
 
 
 def test_saving_a_valid_definition_brings_it_back(store, db_engine):
-    store_unreadable(db_engine, "old-coupon", effect=OLD_EFFECT)
+    store_unreadable(db_engine, "old-coupon")
 
     store.update_campaign("old-coupon", coupon("old-coupon", "NEWCODE", amount=900))
 
@@ -126,7 +111,7 @@ def test_saving_a_valid_definition_brings_it_back(store, db_engine):
 def test_an_offer_can_be_withdrawn_after_its_campaign_stopped_parsing(store, db_engine):
     result = store.redeem(customer("ana"), CART_100, ["OLDCODE"], order_ref="A-1")
     [coupon_item] = [item for item in result.items if item.code == "OLDCODE"]
-    store_unreadable(db_engine, "old-coupon", effect=OLD_EFFECT)
+    store_unreadable(db_engine, "old-coupon")
 
     after = store.rollback(result.id, item_id=coupon_item.id, reason="price match instead")
 
