@@ -5,7 +5,10 @@ field); the helpers only wait for the page to settle before the test looks at it
 """
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Page, Route, expect
 
 
 def add_to_cart(page: Page, store: str, sku: str, quantity: int = 1) -> None:
@@ -57,3 +60,23 @@ def choose_persona(page: Page, store: str, key: str) -> None:
     page.goto(store + "/")
     page.get_by_test_id(f"persona-{key}").click()
     expect(page.get_by_test_id(f"persona-{key}")).to_have_attribute("aria-pressed", "true")
+
+
+def hold_requests(page: Page, path: str) -> Callable[[], Route]:
+    """Requests whose URL ends in `path` wait until the test lets them go, so it can look at the
+    page while one is in flight. Returns ``first_held()``: the first held request's route
+    (``.continue_()`` sends it on).
+
+    The page can show the request (a disabled button) before Playwright has handed the route
+    to the test, so ``first_held()`` keeps Playwright's events flowing until it has one."""
+    held: list[Route] = []
+    page.route(re.compile(re.escape(path) + "$"), lambda route: held.append(route))
+
+    def first_held() -> Route:
+        for _ in range(500):                 # 10 s, Playwright's default timeout in these tests
+            if held:
+                return held[0]
+            page.wait_for_timeout(20)        # lets Playwright dispatch the route event
+        raise AssertionError(f"no request to {path} was held")
+
+    return first_held

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, cart_line, code_result, enter_code, open_cart, total
+from cartkit import add_to_cart, cart_line, code_result, enter_code, hold_requests, open_cart, total
 
 pytestmark = pytest.mark.e2e
 
@@ -290,8 +290,7 @@ def test_totals_sit_in_a_live_region_and_the_response_varies_on_htmx(page, store
 def test_buttons_show_a_loading_state_while_the_cart_recalculates(page, store):
     add_to_cart(page, store, "ARA-COL-HUILA")
     open_cart(page, store)
-    held = []
-    page.route(re.compile(r"/cart/codes$"), lambda route: held.append(route))
+    first_held = hold_requests(page, "/cart/codes")
 
     page.get_by_label("Have a code?").fill("HAPPY10")
     page.get_by_test_id("apply-code").click()
@@ -299,6 +298,6 @@ def test_buttons_show_a_loading_state_while_the_cart_recalculates(page, store):
     apply = page.get_by_test_id("apply-code")
     expect(apply).to_be_disabled()
     expect(page.locator("form.code-form")).to_have_class(re.compile(r"\bhtmx-request\b"))
-    held[0].continue_()
+    first_held().continue_()
     expect(total(page)).to_have_text("$21.70")
     expect(page.get_by_test_id("apply-code")).to_be_enabled()

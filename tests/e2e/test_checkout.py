@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, checkout, choose_persona, code_result, enter_code, open_cart, total
+from cartkit import add_to_cart, checkout, choose_persona, code_result, enter_code, hold_requests, open_cart, total
 
 pytestmark = pytest.mark.e2e
 
@@ -138,13 +138,12 @@ def test_place_order_shows_it_is_working_and_cannot_be_pressed_again(page, shop)
     page.goto(shop + "/checkout")
     page.get_by_label("Name", exact=True).fill("Ada Lovelace")
     page.get_by_label("Email", exact=True).fill("ada@example.com")
-    held = []
-    page.route(re.compile(r"/checkout$"), lambda route: held.append(route))
+    first_held = hold_requests(page, "/checkout")
 
     page.get_by_test_id("place-order").click()
 
     button = page.get_by_test_id("place-order")
     expect(button).to_be_disabled()
     expect(button).to_have_class(re.compile(r"\bhtmx-request\b"))
-    held[0].continue_()
+    first_held().continue_()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your order is placed")
