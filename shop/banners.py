@@ -10,8 +10,10 @@ ETag is the renderer's content key, so a revalidation is answered with 304 befor
 drawn or read from disk.
 
 Templates that hold a campaign rather than loose fields call
-``offer_banner_url(campaign, code, template="square")``: it takes the discount, expiry and
-headline from the campaign, and gives None for an offer a banner cannot state.
+``offer_banner_url(campaign, code, template="square")``: it takes the discount (a number or
+the offer in words), expiry and headline from the campaign, makes a banner for every offer,
+automatic promotions included (code None), and gives None only when the text cannot be drawn.
+``campaign_banner_url`` is the same but says why it cannot (the console shows the reason).
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from promo.banners import (
     BadSignature,
     BannerCache,
     BannerError,
+    banner_discount,
     banner_params,
     banner_request_from_query,
     get_template,
@@ -79,19 +82,22 @@ def banner_url(
     template: str,
     *,
     headline: str,
-    code: str,
+    code: str | None,
     expires_on: date | None,
     share_url: str,
     percent: int | Decimal | None = None,
     amount_minor: int | None = None,
     currency: str | None = None,
+    offer: str | None = None,
     first_name: str | None = None,
     locale: str | None = None,
     _external: bool = False,
 ) -> str:
-    """A signed URL of a banner PNG. Give exactly one of ``percent`` or ``amount_minor`` (with
-    ``currency``). ``locale`` defaults to STORE_LOCALE. Raises promo.banners.BannerError now if
-    the banner could not be drawn (too long, unknown template, ...), not when someone opens it."""
+    """A signed URL of a banner PNG. Give exactly one of ``percent``, ``amount_minor`` (with
+    ``currency``) or ``offer`` (the offer in words, "FREE SHIPPING"); ``code`` None for an
+    automatic promotion. ``locale`` defaults to STORE_LOCALE. Raises promo.banners.BannerError
+    now if the banner could not be drawn (too long, unknown template, ...), not when someone
+    opens it."""
     params = banner_params(
         template,
         headline=headline,
@@ -102,6 +108,7 @@ def banner_url(
         percent=percent,
         amount_minor=amount_minor,
         currency=currency,
+        offer=offer,
         first_name=first_name,
     )
     query = signed_banner_query(params, banner_signing_key())
@@ -144,22 +151,6 @@ def banner_image(template: str) -> Response:
 
 # --- Banners for campaigns ------------------------------------------------------------------
 
-# Effects one number states fairly as "20% OFF" / "$10 OFF". The rest (free gifts, tiers,
-# bundles, buy-x-get-y, shipping) would be misread as a plain discount, so they get no banner.
-_PERCENT_EFFECTS = (c.PercentOffOrder, c.PercentOffItems)
-_AMOUNT_EFFECTS = (c.AmountOffOrder, c.AmountOffEachLine, c.AmountOffEachUnit, c.AmountSplit)
-
-
-def banner_discount(effect: c.Effect | None, currency: str) -> dict[str, Any] | None:
-    """``banner_url`` keywords for the effect's discount, or None when no single fixed number
-    states it (including formulas, whose value depends on who is shopping)."""
-    if isinstance(effect, _PERCENT_EFFECTS) and isinstance(effect.percent, Decimal):
-        percent = effect.percent
-        return {"percent": int(percent) if percent == percent.to_integral_value() else percent}
-    if isinstance(effect, _AMOUNT_EFFECTS) and isinstance(effect.amount, int):
-        return {"amount_minor": effect.amount, "currency": currency}
-    return None
-
 
 def last_valid_day(campaign: c.Campaign) -> date | None:
     """The last day the offer can be used, in its own time zone (an end at midnight belongs to
@@ -178,6 +169,44 @@ def _is_shared_kind(campaign: c.Campaign) -> bool:
     return campaign.kind is c.Kind.REFERRAL or (campaign.kind is c.Kind.COUPON and campaign.visibility.listed)
 
 
+def campaign_banner_url(
+    campaign: c.Campaign | str,
+    code: str | None,
+    *,
+    template: str = "square",
+    first_name: str | None = None,
+    share_url: str | None = None,
+    _external: bool = False,
+) -> str:
+    """A signed banner URL for ``code`` of ``campaign`` (a Campaign, or its id as views carry
+    it); ``code`` None for an automatic promotion, whose banner says no code is needed.
+
+    The discount box states the offer: "20% OFF" for one fixed number, else the offer in words
+    ("UP TO 15% OFF", "FREE CANVAS TOTE", "$5–$10 OFF"; promo.banners.labels), or the
+    campaign's own ``banner: {label}``. The QR code links to the code's share page for public
+    and referral codes, otherwise to the store's home page.
+
+    Raises promo.banners.BannerError, with a message for the marketer, when no banner can be
+    drawn: a campaign without an offer (gift cards, loyalty), or text the banner refuses (a
+    code or label too long, characters the font lacks)."""
+    get_template(template)  # an unknown template name is a bug in the caller: let it raise
+    if isinstance(campaign, str):
+        campaign = promo_engine().load_campaign(campaign)
+    locale = current_app.config["STORE_LOCALE"]
+    currency = campaign.currency or current_app.config["STORE_CURRENCY"]
+    discount = banner_discount(campaign, currency, locale)
+    if share_url is None:
+        share_url = (
+            url_for("banners.share", code=code, _external=True)
+            if code and _is_shared_kind(campaign)
+            else url_for("storefront.home", _external=True)
+        )
+    return banner_url(
+        template, headline=_headline(campaign.name), code=code or None, expires_on=last_valid_day(campaign),
+        share_url=share_url, first_name=first_name, locale=locale, _external=_external, **discount,
+    )
+
+
 @bp.app_template_global()
 def offer_banner_url(
     campaign: c.Campaign | str,
@@ -188,33 +217,16 @@ def offer_banner_url(
     share_url: str | None = None,
     _external: bool = False,
 ) -> str | None:
-    """A signed banner URL for ``code`` of ``campaign`` (a Campaign, or its id as views carry
-    it), or None when a banner cannot state this offer: no code (automatic promotions), no end
-    date, a discount that is not one fixed number, or text the banner refuses (too long,
-    characters the font lacks). The QR code links to the code's share page for public and
-    referral codes, otherwise to the store's home page."""
-    get_template(template)  # an unknown template name is a bug in the caller: let it raise
-    if not code:
-        return None
-    if isinstance(campaign, str):
-        campaign = promo_engine().load_campaign(campaign)
-    discount = banner_discount(campaign.effect, campaign.currency or current_app.config["STORE_CURRENCY"])
-    expires_on = last_valid_day(campaign)
-    if discount is None:
-        return None
-    if share_url is None:
-        share_url = (
-            url_for("banners.share", code=code, _external=True)
-            if _is_shared_kind(campaign)
-            else url_for("storefront.home", _external=True)
-        )
+    """``campaign_banner_url`` for templates: every offer a shopper may see gets a banner, with
+    or without a code; None (logged) only when its text cannot be drawn, so a page shows no
+    download button rather than failing."""
     try:
-        return banner_url(
-            template, headline=_headline(campaign.name), code=code, expires_on=expires_on,
-            share_url=share_url, first_name=first_name, _external=_external, **discount,
+        return campaign_banner_url(
+            campaign, code, template=template, first_name=first_name, share_url=share_url, _external=_external,
         )
     except BannerError as error:
-        current_app.logger.info("no %s banner for %s of %s: %s", template, code, campaign.id, error)
+        campaign_id = campaign if isinstance(campaign, str) else campaign.id
+        current_app.logger.info("no %s banner for %s of %s: %s", template, code, campaign_id, error)
         return None
 
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from PIL import Image
 
-from promo.banners import MAX_HEADLINE, TEMPLATES, BannerError, sign_params
+from promo.banners import MAX_DISCOUNT, MAX_HEADLINE, TEMPLATES, BannerError, sign_params
 from shop.banners import IMMUTABLE, banner_cache, banner_signing_key, banner_url
 
 SIZES = {"og": (1200, 630), "square": (1080, 1080), "story": (1080, 1920)}
@@ -252,3 +252,52 @@ def test_forged_request_is_refused_even_with_a_matching_etag(app, client):
     del query["sig"]
 
     assert client.get(with_query(url, query), headers={"If-None-Match": etag}).status_code == 403
+
+
+# --- offers in words, automatic promotions --------------------------------------------------
+
+OFFER = {
+    "headline": "Three bags, one free",
+    "url": "https://shop.example/",
+    "offer": "BUY 3, CHEAPEST FREE",
+    "locale": "en_US",
+}
+
+
+def offer_link(app, template: str = "og", **overrides) -> str:
+    fields = dict(headline="Three bags, one free", code=None, expires_on=None,
+                  share_url="https://shop.example/", offer="BUY 3, CHEAPEST FREE")
+    fields.update(overrides)
+    with app.test_request_context():
+        return banner_url(template, **fields)
+
+
+@pytest.mark.parametrize("template", sorted(SIZES))
+def test_an_offer_in_words_without_a_code_serves_a_png(app, client, template):
+    url = offer_link(app, template)
+    response = client.get(url)
+
+    assert "code" not in query_of(url)
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert Image.open(io.BytesIO(response.data)).size == SIZES[template]
+    assert response.get_etag()[0]
+
+
+def test_changed_offer_words_under_a_genuine_signature_are_forbidden(app, client):
+    url = offer_link(app)
+    query = query_of(url)
+    query["offer"] = "EVERYTHING FREE"
+
+    assert client.get(with_query(url, query)).status_code == 403
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"offer": "X" * (MAX_DISCOUNT + 1)}, b"offer is 33 characters; the limit is 32"),
+    ({"percent": "20"}, b"exactly one of"),
+    ({"offer": "FREE \u5496\u5561"}, b"cannot draw"),
+])
+def test_signed_but_undrawable_offers_are_bad_requests(app, client, change, message):
+    response = client.get(hand_signed(app, "og", {**OFFER, **change}))
+
+    assert response.status_code == 400
+    assert message in response.data

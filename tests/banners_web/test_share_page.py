@@ -10,9 +10,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from PIL import Image
 
-from promo.banners import MAX_HEADLINE
+from promo.banners import MAX_HEADLINE, BannerError
 from shop import account, cart_state
-from shop.banners import last_valid_day, offer_banner_url
+from shop.banners import campaign_banner_url, last_valid_day, offer_banner_url
 
 
 def meta(html: str, key: str) -> str | None:
@@ -285,11 +285,15 @@ def test_offer_banner_accepts_a_campaign_id_as_views_carry_it(app, store):
     assert by_id == by_campaign and by_id.startswith("/banners/square.png?")
 
 
-def test_offer_without_a_code_gets_no_banner(app, store):
-    store.coupon()
+def test_automatic_promotion_gets_a_banner_without_a_code_linking_to_the_store(app, store):
+    store.campaign({"id": "bags", "name": "Three bags, one free", "kind": "promotion",
+                    "effect": {"type": "cheapest_items", "percent": 100, "every": 3}})
 
-    with app.test_request_context():
-        assert offer_banner_url("happy10", None) is None
+    query = banner_query(app, "bags", None)
+
+    assert "code" not in query
+    assert query["offer"] == "BUY 3, CHEAPEST FREE"
+    assert query["url"] == "http://localhost/"
 
 
 def test_long_campaign_name_is_cut_to_fit_the_headline(app, store):
@@ -300,15 +304,45 @@ def test_long_campaign_name_is_cut_to_fit_the_headline(app, store):
     assert len(headline) == MAX_HEADLINE and headline.endswith("\u2026")
 
 
-@pytest.mark.parametrize("effect", [
-    {"type": "free_gift", "gift": {"sku": "MERCH-MUG", "name": "Mug", "price": 1200}},
-    {"type": "shipping"},
-    {"type": "amount_off_order", "amount": {"formula": "500", "fallback": 500}},
+@pytest.mark.parametrize("effect, words", [
+    ({"type": "free_gift", "gift": {"sku": "MERCH-MUG", "name": "Mug", "price": 1200}}, "FREE MUG"),
+    ({"type": "shipping"}, "FREE SHIPPING"),
+    ({"type": "tiers", "tiers": [{"min_subtotal": 5000, "percent": 5}, {"min_subtotal": 9000, "percent": 12}]},
+     "UP TO 12% OFF"),
+    ({"type": "buy_x_get_y", "buy": {"quantity": 2}, "get": {"quantity": 1}}, "BUY 2, GET 1 FREE"),
+    ({"type": "amount_off_order", "amount": {"formula": "1000 if customer.new else 500", "fallback": 500}},
+     "$5\u2013$10 OFF"),
 ])
-def test_offers_one_number_cannot_state_get_no_banner(app, store, effect):
+def test_offers_one_number_cannot_state_get_a_banner_in_words(app, store, effect, words):
     store.coupon(effect=effect)
 
+    query = banner_query(app, "happy10", "HAPPY10")
+
+    assert query["offer"] == words
+    assert "percent" not in query and "amount" not in query
+
+
+def test_a_campaigns_own_banner_label_is_drawn_instead_of_the_generated_words(app, store):
+    store.coupon(effect={"type": "shipping"}, banner={"label": "FREE SHIPPING, ALWAYS"})
+
+    assert banner_query(app, "happy10", "HAPPY10")["offer"] == "FREE SHIPPING, ALWAYS"
+
+
+def test_only_text_the_banner_cannot_draw_leaves_an_offer_without_a_banner(app, store):
+    store.coupon(effect={"type": "shipping"}, banner={"label": "ส่งฟรี"})
+
     assert banner_query(app, "happy10", "HAPPY10") is None
+    with app.test_request_context(), pytest.raises(BannerError, match="cannot draw"):
+        campaign_banner_url("happy10", "HAPPY10")
+
+
+def test_a_gift_card_campaign_has_no_offer_to_put_on_a_banner(app, store):
+    store.campaign({"id": "card", "name": "Gift card", "kind": "gift_card", "gift_card": {"balance": 5000}})
+
+    with app.test_request_context():
+        assert offer_banner_url("card", None) is None
+        with pytest.raises(BannerError, match="gift card campaign has no offer"):
+            campaign_banner_url("card", None)
 
 
 def test_last_valid_day_is_the_day_before_a_midnight_end(app, store):

@@ -40,3 +40,24 @@ def test_deals_page_offers_a_banner_download_for_a_public_code(page, store):
 
     assert parse_qs(urlparse(href).query)["code"] == ["BLCKFRDY"]
     assert fetch_png(page, store, href).size == (1080, 1080)
+
+
+def test_an_automatic_offer_in_words_downloads_as_a_banner(page, store):
+    """Spend tiers have no single number and no code: the banner says "UP TO 15% OFF" and
+    that no code is needed, and the browser saves it as a PNG."""
+    page.goto(store + "/deals")
+    tiers = page.locator("[data-testid=deal][data-campaign=spend-tiers]")
+    link = tiers.get_by_role("link", name="Download banner")
+    expect(link).to_be_visible()
+    query = parse_qs(urlparse(link.get_attribute("href")).query)
+    assert query["offer"] == ["UP TO 15% OFF"]
+    assert "code" not in query
+
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+
+    assert download.suggested_filename == "spend-tiers-banner.png"
+    with Image.open(download.path()) as image:
+        assert image.format == "PNG"
+        assert image.size == (1080, 1080)
