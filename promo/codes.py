@@ -4,6 +4,7 @@ Pure: no storage here. promo.storage.bulk streams what `draw_codes` yields into 
 """
 from __future__ import annotations
 
+import itertools
 import secrets
 import unicodedata
 from collections.abc import Iterator
@@ -94,6 +95,14 @@ def draw_code(pattern: CodePattern) -> str:
     """One random code from the pattern, each '#' drawn with `secrets`."""
     charset = pattern.charset
     body = "".join(secrets.choice(charset) if ch == PLACEHOLDER else ch for ch in pattern.pattern)
+    return f"{pattern.prefix}{body}{pattern.postfix}"
+
+
+def example_code(pattern: CodePattern) -> str:
+    """A code in the pattern's shape for previews ("SORRY-ABCDEFGH"): the charset's characters
+    in order, never drawn, so a preview is the same every time and is plainly an example."""
+    characters = itertools.cycle(pattern.charset)
+    body = "".join(next(characters) if ch == PLACEHOLDER else ch for ch in pattern.pattern)
     return f"{pattern.prefix}{body}{pattern.postfix}"
 
 

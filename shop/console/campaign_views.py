@@ -7,10 +7,12 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from promo.banners import BannerError
 from promo.campaign import Campaign
+from promo.codes import example_code
 from promo.errors import Conflict, InvalidRequest, NotFound, PromoError
 from promo.records import CampaignInfo
-from shop.banners import offer_banner_url
+from shop.banners import campaign_banner_url
 from shop.console import bp
 from shop.console.access import current_user, requires, safe_console_path
 from shop.console.charts import budget_gauge, daily_bars
@@ -74,14 +76,34 @@ def campaigns():
     return render_template("console/campaigns.html", rows=rows, status=status, filters=STATUS_FILTERS)
 
 
+@dataclass(frozen=True)
+class BannerPreview:
+    url: str | None
+    problem: str | None = None         # why there is no banner, for the marketer
+    example_code: bool = False         # drawn with a code in the pattern's shape, not a real one
+
+
+def _banner_preview(campaign: Campaign | None) -> BannerPreview:
+    """The square banner shoppers get for this campaign: with its public code, an example of
+    its generated codes, or none for an automatic promotion; else the reason it has none."""
+    if campaign is None:
+        return BannerPreview(None, "its definition can't be read")
+    code = campaign.code
+    if code is None and campaign.code_pattern is not None:
+        code = example_code(campaign.code_pattern)
+    try:
+        url = campaign_banner_url(campaign, code)
+    except BannerError as error:
+        return BannerPreview(None, str(error))
+    return BannerPreview(url, example_code=code is not None and code != campaign.code)
+
+
 @bp.get("/campaigns/<campaign_id>")
 def campaign(campaign_id: str):
     info = _campaign_or_404(campaign_id)
     row = _summary(info)
     stats = campaign_stats(campaign_id)
-    banner = None
-    if row.campaign is not None and row.campaign.code:
-        banner = offer_banner_url(row.campaign, row.campaign.code)
+    banner = _banner_preview(row.campaign)
     return render_template(
         "console/campaign.html", row=row, info=info, stats=stats, banner=banner,
         chart=daily_bars(stats.per_day), gauge=budget_gauge(info.budget_used, row.budget_cap),
