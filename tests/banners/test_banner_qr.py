@@ -36,3 +36,13 @@ def test_longest_allowed_share_url_still_decodes(name, fields, tmp_path):
     path.write_bytes(render_banner(TEMPLATES[name], dataclasses.replace(fields, share_url=url)))
 
     assert decode_qr(path) == [url]
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATES))
+def test_an_automatic_offers_qr_leads_to_the_store(name, fields, tmp_path):
+    automatic = dataclasses.replace(fields, discount="BUY 3, CHEAPEST FREE", code=None,
+                                    share_url="https://shop.example/")
+    path = tmp_path / f"{name}-automatic.png"
+    path.write_bytes(render_banner(TEMPLATES[name], automatic))
+
+    assert decode_qr(path) == ["https://shop.example/"]
