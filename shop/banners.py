@@ -208,25 +208,15 @@ def campaign_banner_url(
 
 
 @bp.app_template_global()
-def offer_banner_url(
-    campaign: c.Campaign | str,
-    code: str | None,
-    *,
-    template: str = "square",
-    first_name: str | None = None,
-    share_url: str | None = None,
-    _external: bool = False,
-) -> str | None:
-    """``campaign_banner_url`` for templates: every offer a shopper may see gets a banner, with
-    or without a code; None (logged) only when its text cannot be drawn, so a page shows no
-    download button rather than failing."""
+def offer_banner_url(campaign: c.Campaign | str, code: str | None, **options: Any) -> str | None:
+    """``campaign_banner_url`` (same options) for templates: every offer a shopper may see gets
+    a banner, with or without a code; None (logged) only when it cannot be drawn, so a page
+    shows no download button rather than failing."""
     try:
-        return campaign_banner_url(
-            campaign, code, template=template, first_name=first_name, share_url=share_url, _external=_external,
-        )
+        return campaign_banner_url(campaign, code, **options)
     except BannerError as error:
         campaign_id = campaign if isinstance(campaign, str) else campaign.id
-        current_app.logger.info("no %s banner for %s of %s: %s", template, code, campaign_id, error)
+        current_app.logger.info("no banner for %s of %s: %s", code, campaign_id, error)
         return None
 
 
