@@ -1057,6 +1057,9 @@ class Engine:
         if cached is None or cached[0] != row.version:
             try:
                 parsed: Campaign | tuple[FieldError, ...] = parse_campaign(row.definition, timezone=self.timezone)
+                if parsed.currency is None:
+                    # "No currency" means the store's: it never applies to an order in another one.
+                    parsed = replace(parsed, currency=self.currency)
             except DefinitionError as error:
                 parsed = tuple(error.errors)
                 log.warning("%s (version %s); carts are priced without it", _unreadable(row.id, parsed).message, row.version)
@@ -1144,7 +1147,7 @@ class Engine:
 
     def _loader(self, session: Session, profile: Customer, context: Context, cart: Cart) -> OfferLoader:
         return OfferLoader(session, self._campaign, customer_id=profile.id,
-                           local_now=context.now.astimezone(self.tz), order_value=cart.subtotal)
+                           local_now=context.now.astimezone(self.tz), order_value=cart.subtotal, currency=cart.currency)
 
     def _offers(self, session: Session, profile: Customer, context: Context, cart: Cart, entered: list[str]) -> Offers:
         loader = self._loader(session, profile, context, cart)

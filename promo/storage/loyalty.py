@@ -48,6 +48,8 @@ def earn(session: Session, parse: ParseCampaign, order: OrderRow, customer_id: s
     lines = [PaidLine(line.unit_price * line.quantity - line.discount, frozenset(line.categories)) for line in order.lines]
     earned = 0
     for row, campaign in programmes(session, parse, at=now):
+        if campaign.currency is not None and campaign.currency != order.currency:
+            continue   # points are per unit of the programme's currency: another currency earns none
         points = points_earned(lines, earning_rules(campaign))
         if points > 0:
             balance = _change(session, row.id, customer_id, points)

@@ -78,12 +78,14 @@ class OfferLoader:
         customer_id: str | None,
         local_now: datetime,
         order_value: int = 0,
+        currency: str | None = None,
     ):
         self.session = session
         self.parse = parse
         self.customer_id = customer_id
         self.local_now = local_now
         self.order_value = order_value
+        self.currency = currency           # the order's; gift cards of another currency cannot pay it
         self._usage: dict[str, dict[str, int]] | None = None   # prefetched customer usage by campaign
 
     # ---- what to consider ----
@@ -156,7 +158,8 @@ class OfferLoader:
                 continue
             if campaign_row.kind in PAYMENT_KINDS:
                 # Paid with, not a discount: promo.storage.giftcards draws gift cards after the discounts.
-                refusal = giftcards.refusal(code_row) if campaign_row.kind == Kind.GIFT_CARD.value else None
+                refusal = (giftcards.refusal(code_row) or self._wrong_currency(campaign_row)
+                           if campaign_row.kind == Kind.GIFT_CARD.value else None)
                 if refusal is not None:
                     offers.unknown[code] = refusal
                 continue
@@ -209,6 +212,12 @@ class OfferLoader:
         except UnreadableDefinition:
             return Reason.OFFER_UNAVAILABLE
         return None
+
+    def _wrong_currency(self, row: CampaignRow) -> Reason | None:
+        """WRONG_CURRENCY when a gift card's balance is in another currency than the order."""
+        if self.currency is None or self._unreadable(row) is not None:
+            return None    # nothing to compare: the balance stays spendable
+        return Reason.WRONG_CURRENCY if self.parse(row).currency not in (None, self.currency) else None
 
     # ---- one candidate ----
 
