@@ -20,7 +20,8 @@ from promo.domain import Cart, CartLine, Customer  # noqa: E402
 from promo.engine import Engine  # noqa: E402
 from promo.records import Product  # noqa: E402
 from promo.storage import create_schema, make_engine, make_session_factory  # noqa: E402
-from promo.storage.models import CampaignRow, ProductRow  # noqa: E402
+from promo.codes import normalise_code  # noqa: E402
+from promo.storage.models import CampaignRow, CodeRow, ProductRow  # noqa: E402
 
 CATALOGUE = 2_000          # products; the cart holds the first CART_LINES of them
 CATEGORIES = 200
@@ -99,7 +100,8 @@ def open_store(path: Path, definitions: list[dict], *, catalogue: bool = True) -
 
 
 def fill(engine: Engine, definitions: list[dict], *, catalogue: bool = True) -> None:
-    """Store the catalogue, these campaigns (each a valid definition) and the bench shopper."""
+    """Store the catalogue, these campaigns (each a valid definition, a coupon with its public
+    code) and the bench shopper."""
     parsed = [engine.parse(d) for d in definitions]
     with engine._sessions() as session, session.begin():
         if catalogue:
@@ -112,6 +114,10 @@ def fill(engine: Engine, definitions: list[dict], *, catalogue: bool = True) -> 
                  "redemptions_count": 0, "budget_used": 0, "order_value_used": 0, "created_at": CREATED,
                  "updated_at": CREATED}
                 for c, d in zip(parsed, definitions)])
+            public = [{"code": normalise_code(c.code), "campaign_id": c.id, "status": "active", "redeemed_count": 0,
+                       "created_at": CREATED} for c in parsed if c.code]
+            if public:
+                session.execute(insert(CodeRow), public)
     engine.upsert_customer(SHOPPER)
 
 

@@ -121,12 +121,26 @@ def _condition_requirements(condition: object, hints: bool) -> Iterator[Requirem
 def requirements(campaign: Campaign, *, hints: bool = False) -> tuple[Requirement, ...]:
     """Everything that must be true of the cart's keys for `campaign` to apply (with `hints`:
     to apply or to give a hint about what to add)."""
-    found = [*_effect_requirements(campaign, hints), *_condition_requirements(campaign.eligibility, hints)]
+    return _unique([*_effect_requirements(campaign, hints), *_condition_requirements(campaign.eligibility, hints)])
+
+
+def condition_requirements(condition: object) -> tuple[Requirement, ...]:
+    """What must be true of the cart's and customer's keys for `condition` to hold, e.g. a
+    visibility audience's segments."""
+    return _unique(_condition_requirements(condition, hints=False))
+
+
+def _unique(found: Iterable[Requirement]) -> tuple[Requirement, ...]:
     unique: list[Requirement] = []
     for requirement in found:
         if requirement not in unique:
             unique.append(requirement)
     return tuple(unique)
+
+
+def all_met(requirements: Iterable[Requirement], keys: frozenset[Key]) -> bool:
+    """Does `keys` have at least one key of every requirement?"""
+    return all(not keys.isdisjoint(requirement) for requirement in requirements)
 
 
 def cart_keys(cart: Cart, customer: Customer | None) -> frozenset[Key]:
@@ -148,7 +162,7 @@ class _Entry:
     requirements: tuple[Requirement, ...]
 
     def met_by(self, keys: frozenset[Key]) -> bool:
-        return all(not keys.isdisjoint(requirement) for requirement in self.requirements)
+        return all_met(self.requirements, keys)
 
 
 class CampaignIndex:

@@ -83,12 +83,12 @@ def category_by_slug(slug: str) -> Category | None:
 
 
 def campaigns_by_id(ids: Iterable[str]) -> dict[str, Campaign]:
-    """Parsed campaigns for the offers on this page, each loaded once per request."""
+    """Parsed campaigns for the offers on this page, each loaded once per request (the ones
+    not loaded yet in one query)."""
     cache: dict[str, Campaign] = g.setdefault("campaigns", {})
-    engine = promo_engine()
-    for campaign_id in ids:
-        if campaign_id not in cache:
-            cache[campaign_id] = engine.load_campaign(campaign_id)
+    missing = {campaign_id for campaign_id in ids if campaign_id not in cache}
+    if missing:
+        cache.update(promo_engine().load_campaigns(missing))
     return cache
 
 
@@ -104,8 +104,10 @@ def empty_cart() -> Cart:
 
 
 def page_qualification(context: Context) -> list[Offer]:
-    """Every offer for this shopper in this page context (evaluated on an empty cart)."""
-    return promo_engine().qualify(current_shopper().profile, empty_cart(), context)
+    """Every offer shown to this shopper in this page context, and their own codes (evaluated
+    on an empty cart). The pages show nothing else: banners, badges and page offers are all
+    visible ones (shop.offers)."""
+    return promo_engine().qualify(current_shopper().profile, empty_cart(), context, visible_only=True)
 
 
 def product_image_url(product: Any) -> str:

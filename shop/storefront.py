@@ -16,6 +16,7 @@ from shop.extensions import promo_engine
 from shop.offers import banner_offers, deal_offers
 from shop.showcase import (
     GUEST_PROFILE,
+    campaigns_by_id,
     current_shopper,
     describe,
     empty_cart,
@@ -92,13 +93,15 @@ def deals() -> str:
     engine = promo_engine()
     # Every public offer as a guest sees it: the page is the same for everyone and needs no login.
     context = engine.context(page="deals")
-    offers = deal_offers(engine.qualify(None, empty_cart(), context))
+    offers = deal_offers(engine.qualify(None, empty_cart(), context, visible_only=True))
     views = describe(offers, context, customer=GUEST_PROFILE)
     groups = [
         {"key": "auto", "title": "Applied automatically", "offers": [v for v in views if v.kind == "auto"]},
         {"key": "codes", "title": "Codes for everyone", "offers": [v for v in views if v.kind == "code"]},
     ]
-    return render_template("deals.html", deal_groups=[gr for gr in groups if gr["offers"]], active_section="deals")
+    # The parsed campaigns describe() loaded, so each deal's banner needs no query of its own.
+    return render_template("deals.html", deal_groups=[gr for gr in groups if gr["offers"]], active_section="deals",
+                           campaigns=campaigns_by_id(v.campaign_id for v in views))
 
 
 @bp.post("/demo/persona")

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from ..campaign import Campaign, Kind
 from ..errors import UnreadableDefinition
 from ..index import CampaignIndex
+from ..visibility import VisibilityIndex
 from .models import CampaignRow
 
 INDEXED_KINDS = (Kind.PROMOTION.value, Kind.COUPON.value)
@@ -52,6 +53,8 @@ class ActiveSet:
     promotions: CampaignIndex     # in (created_at, id) order, as the applicator applies them
     promotion_hints: CampaignIndex  # the same, for nudges: could apply or hint (promo.index)
     coupon_hints: CampaignIndex
+    listed_promotions: VisibilityIndex  # for pages that list offers: where and to whom each shows
+    listed_coupons: VisibilityIndex
 
 
 def _active(statement: Any) -> Any:
@@ -106,4 +109,5 @@ class ActiveCampaigns:
         promotions = [self._parsed[r.id][1] for r in rows if r.kind == Kind.PROMOTION.value and r.id in self._parsed]
         coupons = [self._parsed[r.id][1] for r in rows if r.kind == Kind.COUPON.value and r.id in self._parsed]
         return ActiveSet(fingerprint, CampaignIndex(promotions), CampaignIndex(promotions, hints=True),
-                         CampaignIndex(coupons, hints=True))
+                         CampaignIndex(coupons, hints=True), VisibilityIndex(promotions),
+                         VisibilityIndex(c for c in coupons if c.code))

@@ -1,5 +1,6 @@
 """A cart update runs the same number of SQL queries whether the store has 10 campaigns or 200,
-and whether the cart has 2 lines or 20 (guests and signed-in shoppers with per-customer limits)."""
+and whether the cart has 2 lines or 20 (guests and signed-in shoppers with per-customer limits);
+so do the pages that list offers (home, deals, a product page)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -108,3 +109,21 @@ def test_queries_do_not_grow_with_campaigns_or_lines(stores: dict[int, Flask], c
         for lines in (2, 20)
     }
     assert len(set(counts.values())) == 1, counts
+
+
+def queries_per_page(app: Flask, path: str, customer_id: str | None) -> int:
+    client = app.test_client()
+    if customer_id is not None:
+        with client.session_transaction() as session:
+            session[CUSTOMER_KEY] = customer_id
+    assert client.get(path).status_code == 200  # warm, as above
+    with counting(app) as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("path", ["/", "/deals", "/products/SKU-000"])
+@pytest.mark.parametrize("customer_id", [None, "vip-1"], ids=["guest", "signed-in"])
+def test_offer_pages_do_not_query_per_campaign(stores: dict[int, Flask], path: str, customer_id: str | None):
+    counts = {size: queries_per_page(app, path, customer_id) for size, app in stores.items()}
+    assert counts[10] == counts[200], counts
