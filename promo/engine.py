@@ -123,6 +123,7 @@ MAX_WRITE_ATTEMPTS = 4
 STATUS_ACTIONS = {"pause": CampaignStatus.PAUSED, "resume": CampaignStatus.ACTIVE, "archive": CampaignStatus.ARCHIVED}
 CODE_STATUS_ACTIONS = {"disable": CodeStatus.DISABLED, "enable": CodeStatus.ACTIVE}
 MAX_PAGE = 1000
+LOAD_BATCH = 500   # ids per IN (...) in load_campaigns
 
 
 def utc_now() -> datetime:
@@ -320,6 +321,19 @@ class Engine:
         """The parsed campaign (frozen dataclasses), e.g. for describing it in the UI."""
         with self._read() as session:
             return self._campaign(self._campaign_row(session, campaign_id))
+
+    def load_campaigns(self, campaign_ids: Iterable[str]) -> dict[str, Campaign]:
+        """load_campaign for several campaigns in one query (per 500 ids), by id."""
+        wanted = sorted(set(campaign_ids))
+        found: dict[str, Campaign] = {}
+        with self._read() as session:
+            for start in range(0, len(wanted), LOAD_BATCH):
+                rows = session.scalars(select(CampaignRow).where(CampaignRow.id.in_(wanted[start:start + LOAD_BATCH])))
+                found.update((row.id, self._campaign(row)) for row in rows)
+        missing = [campaign_id for campaign_id in wanted if campaign_id not in found]
+        if missing:
+            raise NotFound(f"no campaign {missing[0]!r}", code="campaign_not_found", details={"campaign_ids": missing})
+        return found
 
     def list_campaigns(self, *, status: str | None = None, kind: str | None = None) -> list[CampaignInfo]:
         statement = select(CampaignRow).order_by(CampaignRow.created_at, CampaignRow.id)
@@ -590,7 +604,7 @@ class Engine:
 
     def qualify(
         self, customer: Customer | str | None, cart: Cart, context: Context | None = None,
-        *, touching_cart: bool = False,
+        *, touching_cart: bool = False, visible_only: bool = False,
     ) -> list[Offer]:
         """Every offer the customer could use now, each evaluated on this cart alone, best first.
 
@@ -600,8 +614,12 @@ class Engine:
 
         With `touching_cart`, promotions and public codes are only those that could apply to this
         cart's items and this customer's segments, or hint at what to add (promo.index), as a
-        cart's nudges need; the wallet is listed whole. Without it every offer is listed, as the deals page needs.
+        cart's nudges need. With `visible_only`, they are only those whose visibility shows them
+        to this customer in this context (`Offer.visible`; promo.visibility), as pages that list
+        offers need. Either way the wallet is listed whole. Without them every offer is listed.
         """
+        if touching_cart and visible_only:
+            raise InvalidRequest("qualify takes touching_cart or visible_only, not both")
         context = context or self.context()
         with self._read() as session:
             profile = self._profile(session, customer)
@@ -610,6 +628,10 @@ class Engine:
                 active = self._active.current(session)
                 slots = (loader.touching_promotions(active, cart, profile, hints=True)
                          + loader.touching_public_codes(active, cart, profile) + loader.wallet())
+            elif visible_only:
+                active = self._active.current(session)
+                slots = (loader.promotion_slots(active.listed_promotions.shown(profile, context))
+                         + loader.public_code_slots(active.listed_coupons.shown(profile, context)) + loader.wallet())
             else:
                 slots = loader.promotions() + loader.public_codes() + loader.wallet()
         offers = []

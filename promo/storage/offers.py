@@ -104,7 +104,10 @@ class OfferLoader:
         """The active promotions that could apply to this cart for this customer (with `hints`:
         or say what to add; promo.index), in campaign order, with their counters read now."""
         index = active.promotion_hints if hints else active.promotions
-        campaigns = index.candidates(cart, customer)
+        return self.promotion_slots(index.candidates(cart, customer))
+
+    def promotion_slots(self, campaigns: list[Campaign]) -> list[Slot]:
+        """These active promotions, in this order, with their counters read now."""
         counters = self._counters([c.id for c in campaigns])
         self._prefetch_usage([(c.id, c) for c in campaigns])
         return [self._slot(counters[c.id], None, OfferSource.PROMOTION, c) for c in campaigns if c.id in counters]
@@ -112,7 +115,11 @@ class OfferLoader:
     def touching_public_codes(self, active: ActiveSet, cart: Cart, customer: Customer) -> list[Slot]:
         """public_codes() narrowed to the listed coupons that could apply to this cart or say
         what to add to it."""
-        campaigns = [c for c in active.coupon_hints.candidates(cart, customer) if c.code and c.visibility.listed]
+        return self.public_code_slots(
+            [c for c in active.coupon_hints.candidates(cart, customer) if c.code and c.visibility.listed])
+
+    def public_code_slots(self, campaigns: list[Campaign]) -> list[Slot]:
+        """These active coupons, in this order, each with its public code and counters read now."""
         if not campaigns:
             return []
         code_rows = {
