@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
 from .campaign import Campaign, Effect, Kind, Stacking
-from .describe import effect_label, join_and
+from .describe import effect_label, join_and, unlock_phrase
 from .domain import Cart, Context, Customer
 from .effects import Benefit, compute
 from .facts import Facts
@@ -94,8 +94,10 @@ def _label(effect: Effect, facts: Facts) -> str:
 
 
 def _finish_hint(hint: Hint, effect: Effect, facts: Facts) -> Hint:
-    """"Add $12.50 more" becomes "Add $12.50 more to get 10% off"."""
-    return Hint(message=f"{hint.message} to get {_label(effect, facts)}",
+    """"Add $12.50 more" becomes "Add $12.50 more to get 10% off", "Add $20 more for free
+    shipping" or "Add 1 more coffee bag and the cheapest is free" (promo.describe.unlock_phrase)."""
+    ending = unlock_phrase(effect, facts.currency, facts.context.locale, facts)
+    return Hint(message=f"{hint.message} {ending}",
                 missing_amount=hint.missing_amount, missing_quantity=hint.missing_quantity,
                 progress=hint.progress)
 

@@ -1,6 +1,7 @@
 """What shoppers read about an offer before they use it.
 
 effect_label(effect)      -> "20% off, up to $50", "Buy 1 V60 dripper, get 1 filter papers 50% off"
+unlock_phrase(effect)     -> "to get 15% off", "for free shipping", "and the cheapest is free" (hint endings)
 restrictions(campaign)    -> ["New customers only", "Minimum spend $50", "Ends Nov 30, 2026", ...]
 
 Sentences are English; amounts, dates and times follow the locale (Babel). Item selections
@@ -188,6 +189,54 @@ def effect_label(
             return "Free shipping"
         return f"{percent} off shipping" if percent else "Shipping discount"
     raise TypeError(f"unknown effect {type(effect).__name__}")
+
+
+# ---- near-miss hints ----
+
+def unit_noun(items: c.ItemSelector | None, count: int) -> str:
+    """What a shopper adds more of: "coffee bag" / "coffee bags" when the selection's label names
+    its units in the plural, else "item" / "items"."""
+    label = items.label if items is not None else None
+    if label and label.endswith("s") and not label.endswith("ss"):
+        return label if count != 1 else label[:-1]
+    return "item" if count == 1 else "items"
+
+
+def unlock_phrase(
+    effect: c.Effect, currency: str = "USD", locale: str = "en_US", facts: Facts | None = None
+) -> str:
+    """How a near-miss hint ends, worded for the effect: "Add $12.50 more" + " to get 15% off",
+    " for free shipping", " and the cheapest is free", " to get a free Canvas Tote"."""
+    if isinstance(effect, c.ShippingDiscount):
+        label = effect_label(effect, currency, locale, facts)
+        if label == "Free shipping":
+            return "for free shipping"
+        return "for a shipping discount" if label == "Shipping discount" else f"to get {label}"
+    if isinstance(effect, c.CheapestItems):
+        which = "cheapest" if effect.pick == "cheapest" else "most expensive"
+        if effect.every:
+            subject = f"the {which}" if effect.count == 1 else f"the {effect.count} {which}"
+        else:
+            subject = f"the {which} item" if effect.count == 1 else f"the {effect.count} {which} items"
+            subject += _from(items_phrase(effect.items))
+        return f"and {subject} {'is' if effect.count == 1 else 'are'} {_off(effect.percent, facts)}"
+    if isinstance(effect, c.BuyXGetY):
+        get = str(effect.get_quantity) if effect.get_items is None else _count_of(effect.get_quantity, effect.get_items)
+        return f"to get {get} {_off(effect.percent, facts)}"
+    if isinstance(effect, c.Volume):
+        return f"to get {effect.free} free"
+    if isinstance(effect, c.FreeGift):
+        name = effect.gift.name or effect.gift.sku
+        return f"to get a free {name}" if effect.quantity == 1 else f"to get {effect.quantity} free {name}"
+    label = effect_label(effect, currency, locale, facts)
+    if isinstance(effect, c.Tiers):
+        return f"for the tiered discount ({label[:1].lower()}{label[1:]})"
+    # Headlines start with a capital; mid-sentence these two read in lower case.
+    if label.startswith("Personal discount"):
+        label = "a personal discount" + label.removeprefix("Personal discount")
+    elif label.startswith("Items for "):
+        label = "items" + label.removeprefix("Items")
+    return f"to get {label}"
 
 
 # ---- restrictions ----

@@ -29,6 +29,7 @@ from .domain import CartLine
 from .facts import Facts
 from .money import allocate, format_money, percent_of, round_half_up
 from .reasons import Reason
+from .describe import unit_noun
 from .results import Hint
 
 CHEAPEST = "cheapest"
@@ -206,9 +207,9 @@ def _percent_of_units(facts: Facts, parts: Sequence[UnitGroup], percent: Fractio
     return _benefit(facts, shares)
 
 
-def _quantity_hint(missing: int, have: int, need: int) -> Hint:
-    noun = "item" if missing == 1 else "items"
-    return Hint(message=f"Add {missing} more {noun}", missing_quantity=missing,
+def _quantity_hint(missing: int, have: int, need: int, items: ItemSelector | None = None) -> Hint:
+    """"Add 2 more items", or in the words of the selection's label: "Add 1 more coffee bag"."""
+    return Hint(message=f"Add {missing} more {unit_noun(items, missing)}", missing_quantity=missing,
                 progress=min(1.0, have / need) if need else 0.0)
 
 
@@ -292,7 +293,7 @@ def _bundle_price(effect: BundlePrice, facts: Facts, shipping: int) -> Benefit:
     if units == 0:
         return _nothing(facts, Reason.NO_MATCHING_ITEMS)
     if units < size:
-        return _nothing(facts, Reason.MINIMUM_NOT_MET, _quantity_hint(size - units, units, size))
+        return _nothing(facts, Reason.MINIMUM_NOT_MET, _quantity_hint(size - units, units, size, effect.items))
     price = resolve_amount(effect.price, facts)
     bundles = units // size if effect.repeat else 1
     shares: dict[int, int] = {}
@@ -342,7 +343,7 @@ def _cheapest_items(effect: CheapestItems, facts: Facts, shipping: int) -> Benef
         return _nothing(facts, Reason.NO_MATCHING_ITEMS)
     if effect.every:
         if units < effect.every:
-            hint = _quantity_hint(effect.every - units, units, effect.every)
+            hint = _quantity_hint(effect.every - units, units, effect.every, effect.items)
             return _nothing(facts, Reason.MINIMUM_NOT_MET, hint)
         count = (units // effect.every) * effect.count
     else:
@@ -425,7 +426,7 @@ def _volume(effect: Volume, facts: Facts, shipping: int) -> Benefit:
             fewest_missing = missing
     if not chosen:
         need = effect.buy + effect.free
-        hint = _quantity_hint(fewest_missing, need - fewest_missing, need)
+        hint = _quantity_hint(fewest_missing, need - fewest_missing, need, effect.items)
         return _nothing(facts, Reason.MINIMUM_NOT_MET, hint)
     return _percent_of_units(facts, chosen, Fraction(100))
 

@@ -82,7 +82,7 @@ def test_a_guest_is_told_to_sign_in_for_a_once_per_customer_code(page, store):
     expect(total(page)).to_have_text("$21.95")
 
 
-def test_changing_a_quantity_recalculates_everything(page, store):
+def test_changing_a_quantity_recalculates_everything(page, store, screenshot):
     add_to_cart(page, store, "ARA-COL-HUILA")
     open_cart(page, store)
     expect(total(page)).to_have_text("$23.45")
@@ -92,6 +92,12 @@ def test_changing_a_quantity_recalculates_everything(page, store):
     expect(cart_line(page, "ARA-COL-HUILA").get_by_test_id("line-quantity")).to_have_value("2")
     expect(total(page)).to_have_text("$40.95")
     expect(page.get_by_test_id("cart-count")).to_have_text("2")
+    # Near misses read as sentences, in the words of each offer.
+    expect(page.locator("[data-testid=nudge][data-campaign=three-bags]")).to_contain_text(
+        "Add 1 more coffee bag and the cheapest is free")
+    expect(page.locator("[data-testid=nudge][data-campaign=free-shipping]")).to_contain_text(
+        "Add $15 more for free shipping")
+    screenshot("cart-near-miss-sentences")
 
     quantity = cart_line(page, "ARA-COL-HUILA").get_by_label("Quantity of Colombia Huila")
     quantity.fill("4")
@@ -212,7 +218,7 @@ def test_a_dripper_makes_the_filters_half_price(page, store):
 def test_the_eleventh_mug_is_free(page, store):
     add_to_cart(page, store, "MERCH-MUG", 10)      # $160.00: 10% off, and one more is free
     open_cart(page, store)
-    expect(page.locator("[data-testid=nudge][data-campaign=ten-plus-one]")).to_contain_text("Add 1 more item to get")
+    expect(page.locator("[data-testid=nudge][data-campaign=ten-plus-one]")).to_contain_text("Add 1 more item to get 1 free")
     expect(total(page)).to_have_text("$144.00")
 
     cart_line(page, "MERCH-MUG").get_by_role("button", name="One more Stoneware Mug").click()

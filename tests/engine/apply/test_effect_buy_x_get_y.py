@@ -68,7 +68,7 @@ def test_missing_get_items_gives_a_hint():
     evaluation = apply([promo("bxgy", effect)], line("dripper", 3000))
     offer = by_id(evaluation)["bxgy"]
     assert offer.status is Status.NOT_APPLICABLE
-    assert offer.hint.message == "Add 1 more item to get Buy 1 dripper, get 1 filters 50% off"
+    assert offer.hint.message == "Add 1 more item to get 1 filters 50% off"
 
 
 def test_no_buy_items():

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from applykit import apply, benefit, by_id, category, line, promo
 
-from promo.campaign import AmountOffOrder, CheapestItems
+from promo.campaign import AmountOffOrder, CheapestItems, ItemSelector
 from promo.reasons import Reason
 from promo.results import Status
 
@@ -40,7 +40,15 @@ def test_every_not_reached_gives_a_hint():
     offer = by_id(evaluation)["three"]
     assert offer.reason is Reason.MINIMUM_NOT_MET
     assert offer.hint.missing_quantity == 1
-    assert offer.hint.message == "Add 1 more item to get Buy 3 items, get the cheapest 1 free"
+    assert offer.hint.message == "Add 1 more item and the cheapest is free"
+
+
+def test_the_hint_names_the_units_by_the_selections_label():
+    bags = ItemSelector(categories=frozenset({"coffee"}), label="coffee bags")
+    evaluation = apply([promo("three", CheapestItems(Decimal(100), every=3, items=bags))], line("a", 500, 1, "coffee"))
+    assert by_id(evaluation)["three"].hint.message == "Add 2 more coffee bags and the cheapest is free"
+    evaluation = apply([promo("three", CheapestItems(Decimal(100), every=3, items=bags))], line("a", 500, 2, "coffee"))
+    assert by_id(evaluation)["three"].hint.message == "Add 1 more coffee bag and the cheapest is free"
 
 
 def test_running_unit_prices_decide_which_unit_is_cheapest():

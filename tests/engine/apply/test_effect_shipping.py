@@ -1,7 +1,7 @@
 """Shipping discounts: the only effect that touches shipping; never below zero."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, line, promo
+from applykit import apply, benefit, by_id, line, min_subtotal, promo
 
 from promo.campaign import AmountOffOrder, PercentOffOrder, ShippingDiscount
 from promo.reasons import Reason
@@ -53,3 +53,8 @@ def test_two_shipping_discounts_compound_in_order():
     assert half_first.shipping_discount == 500 + 300
     assert three_first.shipping_discount == 300 + 350
     assert half_first.total == 300 and three_first.total == 450
+
+
+def test_the_hint_says_what_unlocks_free_shipping():
+    evaluation = apply([promo("ship", ShippingDiscount(), eligibility=min_subtotal(5000))], line("a", 3000), shipping=599)
+    assert by_id(evaluation)["ship"].hint.message == "Add $20 more for free shipping"

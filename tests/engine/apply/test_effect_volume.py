@@ -19,7 +19,7 @@ def test_ten_units_give_a_hint_for_the_eleventh():
     offer = by_id(evaluation)["vol"]
     assert offer.reason is Reason.MINIMUM_NOT_MET
     assert offer.hint.missing_quantity == 1
-    assert offer.hint.message == "Add 1 more item to get Buy 10, get 1 free"
+    assert offer.hint.message == "Add 1 more item to get 1 free"
 
 
 def test_counted_per_sku_unless_pooled():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from promo.describe import effect_label, restrictions
+from promo.describe import effect_label, restrictions, unit_noun, unlock_phrase
 
 from formatkit import campaign_with, facts, yaml
 from promo.domain import Customer
@@ -44,6 +44,51 @@ LABELS = [
 @pytest.mark.parametrize("written, expected", LABELS)
 def test_effect_labels(written, expected):
     assert effect_label(campaign_with(effect=yaml(written)).effect) == expected
+
+
+# How a near-miss hint ends ("Add $12.50 more" + ending), one sentence per kind of effect.
+UNLOCK_PHRASES = [
+    ("{type: amount_off_order, amount: 1000}", "to get $10 off"),
+    ("{type: percent_off_order, percent: 15}", "to get 15% off"),
+    ("{type: percent_off_order, percent: 20, cap: 5000}", "to get 20% off, up to $50"),
+    ("{type: amount_off_each_unit, amount: 150, items: {categories: [arabica]}}", "to get $1.50 off each item from Arabica"),
+    ("{type: amount_split, amount: 1000, items: {collections: [holiday-gifts]}}", "to get $10 off Holiday gifts"),
+    ("{type: percent_off_items, percent: 15}", "to get 15% off all items"),
+    ("{type: unit_price, price: 999}", "to get items for $9.99 each"),
+    ("{type: bundle_price, quantity: 3, price: 2000, items: {categories: [mugs]}}", "to get 3 for $20 on Mugs"),
+    ("{type: cheapest_items, percent: 100, every: 3, items: {label: coffee bags}}", "and the cheapest is free"),
+    ("{type: cheapest_items, percent: 50, every: 4, count: 2, pick: most_expensive}", "and the 2 most expensive are 50% off"),
+    ("{type: cheapest_items, percent: 100, items: {categories: [mugs]}}", "and the cheapest item from Mugs is free"),
+    ("{type: buy_x_get_y, buy: {quantity: 1, items: {skus: [DRIP-V60], label: V60 dripper}},"
+     " get: {quantity: 1, items: {categories: [filters], label: filter pack}}, percent: 50}", "to get 1 filter pack 50% off"),
+    ("{type: buy_x_get_y, buy: {quantity: 2}, get: {quantity: 1}}", "to get 1 free"),
+    ("{type: volume, buy: 10, free: 1}", "to get 1 free"),
+    ("{type: tiers, tiers: [{min_subtotal: 10000, percent: 10}, {min_subtotal: 20000, percent: 15}]}",
+     "for the tiered discount (spend $100, get 10% off; spend $200, get 15% off)"),
+    ("{type: free_gift, gift: {sku: TOTE, name: Canvas Tote, price: 1800}}", "to get a free Canvas Tote"),
+    ("{type: free_gift, quantity: 2, gift: {sku: MUG, name: mugs, price: 900}}", "to get 2 free mugs"),
+    ("{type: shipping}", "for free shipping"),
+    ("{type: shipping, percent: 50}", "to get 50% off shipping"),
+    ("{type: shipping, amount: 500}", "to get $5 off shipping"),
+]
+
+
+@pytest.mark.parametrize("written, expected", UNLOCK_PHRASES)
+def test_hint_endings_read_as_part_of_the_sentence(written, expected):
+    assert unlock_phrase(campaign_with(effect=yaml(written)).effect) == expected
+
+
+def test_a_personal_amount_ends_a_hint_in_lower_case():
+    effect = campaign_with(effect={"type": "amount_off_order",
+                                   "amount": {"formula": "1000 if customer.new else 500", "fallback": 500}}).effect
+    assert unlock_phrase(effect) == "to get a personal discount"
+
+
+def test_units_are_named_by_a_plural_label_else_items():
+    bags = campaign_with(effect=yaml("{type: volume, buy: 2, free: 1, items: {label: coffee bags}}")).effect.items
+    gear = campaign_with(effect=yaml("{type: volume, buy: 2, free: 1, items: {label: gear or merch}}")).effect.items
+    assert (unit_noun(bags, 1), unit_noun(bags, 2)) == ("coffee bag", "coffee bags")
+    assert (unit_noun(gear, 1), unit_noun(gear, 3), unit_noun(None, 1)) == ("item", "items", "item")
 
 
 def test_labels_follow_the_currency_and_locale():
