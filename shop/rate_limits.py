@@ -1,16 +1,18 @@
-"""Rate limits on guessing codes: wrong codes per session and per IP, API calls per key.
+"""Rate limits on guessing: wrong codes per session and per IP, API calls per key, failed console
+sign-ins per account and per IP.
 
 One Flask-Limiter per app (``shop.extensions.init_extensions`` makes it) supplies the storage:
 Redis when REDIS_URL is set, so every gunicorn worker shares the counts, memory otherwise. We
 drive its moving-window strategy directly rather than with route decorators because only
-*wrong* codes count against a shopper (a customer typing three good codes is not a bot), and a
-blocked shopper must get the cart's own inline message, not an error page.
+*wrong* codes (and *failed* sign-ins) count (a customer typing three good codes is not a bot),
+and a blocked person must get the form's own inline message, not an error page.
 
 The numbers and why they are what they are: docs/reliability.md, "Rate limits".
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import secrets
 import time
@@ -36,6 +38,8 @@ DEFAULT_LIMITS = {
     "RATE_LIMIT_CODE_ENTRIES_PER_IP": "60 per minute",
     "RATE_LIMIT_API_VALIDATIONS_PER_KEY": "1200 per minute",
     "RATE_LIMIT_API_PER_IP": "600 per minute",
+    "RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_EMAIL": "5 per 15 minutes",
+    "RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_IP": "20 per 15 minutes",
 }
 CODE_ENTRY_ENDPOINTS = frozenset({"cart.apply_code", "checkout.apply_code"})
 API_VALIDATION_ENDPOINTS = frozenset({"api.validate", "api.qualify", "api.redeem"})
@@ -43,6 +47,8 @@ API_VALIDATION_ENDPOINTS = frozenset({"api.validate", "api.qualify", "api.redeem
 TOO_MANY_WRONG_CODES = ("Too many codes that didn't match. For your security, code entry is paused; "
                         "try again in {wait}.")
 TOO_MANY_ENTRIES = "You're entering codes very quickly. Please wait {wait} and try again."
+TOO_MANY_SIGN_IN_FAILURES = ("Too many sign-in attempts that didn't match. For your security, signing in is "
+                             "paused; try again in {wait}.")
 
 
 @dataclass(frozen=True)
@@ -153,26 +159,68 @@ def note_wrong_code() -> None:
     g.wrong_code_entered = True
     if not _enabled():
         return
+    _spend(_wrong_code_checks(), action="code_guessing_blocked", counted="wrong_codes")
+
+
+def _spend(checks: list[tuple[str, tuple[str, ...]]], *, action: str, counted: str,
+           noted: dict[str, str] | None = None) -> None:
     strategy = _limiter().limiter
-    for config_name, identity in _wrong_code_checks():
+    for config_name, identity in checks:
         item = _item(config_name)
         strategy.hit(item, *identity)
-        # Entry is refused once a budget is used up, so this guess is the one that used it up.
+        # The attempt is refused once a budget is used up, so this one is the one that used it up.
         if not strategy.test(item, *identity):
-            _audit_block(identity, item)
+            _audit_block(identity, item, action=action, counted=counted, noted=noted)
 
 
-def _audit_block(identity: tuple[str, ...], item: RateLimitItem) -> None:
-    """One audit row each time a session or IP uses up its wrong-code budget: the aggregate
-    (how many, in what window), never one row per guess."""
+def _audit_block(identity: tuple[str, ...], item: RateLimitItem, *, action: str, counted: str,
+                 noted: dict[str, str] | None) -> None:
+    """One audit row each time a budget is used up: the aggregate (how many, in what window),
+    never one row per attempt."""
     from shop.extensions import db  # shop.extensions builds the limiter from this module
 
-    kind, who = identity[-2], identity[-1]
+    what, kind, who = identity[-3], identity[-2], identity[-1]
     with Session(db.engine) as db_session, db_session.begin():
-        audit.record(db_session, at=datetime.now(UTC), actor=f"{kind}:{who}", action="code_guessing_blocked",
-                     object_type="rate_limit", object_id=f"wrong-code:{kind}",
-                     after={"wrong_codes": item.amount, "window": str(item), "ip": client_ip(),
-                            "path": request.path})
+        audit.record(db_session, at=datetime.now(UTC), actor=f"{kind}:{who}", action=action,
+                     object_type="rate_limit", object_id=f"{what}:{kind}",
+                     after={counted: item.amount, "window": str(item), "ip": client_ip(), "path": request.path,
+                            **(noted or {})})
+
+
+# ---- console sign-in ----
+
+
+def _sign_in_checks(email: str) -> list[tuple[str, tuple[str, ...]]]:
+    # The account's key is a digest, so limiter storage holds no email addresses.
+    account = hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:32]
+    return [
+        ("RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_EMAIL", _identity("console-sign-in", "account", account)),
+        ("RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_IP", _identity("console-sign-in", "ip", client_ip())),
+    ]
+
+
+def sign_in_blocked(email: str) -> Blocked | None:
+    """Has this account, or this IP, used up its failed sign-ins? Asked before the password is
+    checked, so a right guess during the pause does not get in either."""
+    if not _enabled():
+        return None
+    return _first_used_up(_sign_in_checks(email), TOO_MANY_SIGN_IN_FAILURES)
+
+
+def note_failed_sign_in(email: str) -> None:
+    """Spend one attempt of the account's and the IP's budget (audited once when used up)."""
+    if not _enabled():
+        return
+    _spend(_sign_in_checks(email), action="console_sign_in_blocked", counted="failed_sign_ins",
+           noted={"email": email.strip()[:320]})
+
+
+def note_signed_in(email: str) -> None:
+    """A right password clears the account's failures (its owner typed it), not the IP's."""
+    if not _enabled():
+        return
+    config_name, identity = _sign_in_checks(email)[0]
+    _limiter().limiter.clear(_item(config_name), *identity)
 
 
 def api_call_blocked(key_prefix: str | None) -> Blocked | None:
