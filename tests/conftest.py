@@ -7,8 +7,10 @@ E2E tests:    mark with ``@pytest.mark.e2e`` and take ``page`` plus ``live_serve
               ``make_live_server(app)`` for a server around an app of your own.
               ``screenshot("name")`` saves test-artifacts/name.png; a failing test that used
               ``page`` gets test-artifacts/<test id>.png automatically.
+              ``remember_texts(selector)`` for text that shows only for a moment (toasts).
 """
 
+import json
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -202,3 +204,53 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
         return path
 
     return save
+
+
+# --- Text that shows only for a moment -------------------------------------------------------
+
+# Records the text of every element matching the selector as it appears (a MutationObserver
+# on the whole document), so a check does not depend on being quick enough to see it.
+_REMEMBER_TEXTS = """(selector) => {
+  const all = (window.__rememberedTexts = window.__rememberedTexts || {});
+  const texts = (all[selector] = all[selector] || []);
+  const note = () => document.querySelectorAll(selector).forEach((element) => {
+    const text = element.textContent.trim();
+    if (text && !texts.includes(text)) texts.push(text);
+  });
+  new MutationObserver(note).observe(document, {childList: true, subtree: true, characterData: true});
+}"""
+
+_WAS_SHOWN = """([selector, source, isPattern]) => {
+  const texts = (window.__rememberedTexts || {})[selector] || [];
+  return texts.some((text) => isPattern ? new RegExp(source).test(text) : text.includes(source));
+}"""
+
+
+class RememberedTexts:
+    """The texts elements matching `selector` have shown on `page` since it was loaded, even
+    those already gone again: toasts leave after 4 s, whatever a slow machine is doing."""
+
+    def __init__(self, page, selector: str) -> None:
+        self.page = page
+        self.selector = selector
+        page.add_init_script(script=f"({_REMEMBER_TEXTS})({json.dumps(selector)})")
+
+    def expect_shown(self, text: "str | re.Pattern[str]") -> None:
+        """Wait (the page's default timeout) until a text containing `text`, or matching the
+        pattern, has been shown."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        pattern = isinstance(text, re.Pattern)
+        source = text.pattern if pattern else text
+        try:
+            self.page.wait_for_function(_WAS_SHOWN, arg=[self.selector, source, pattern])
+        except PlaywrightTimeout:
+            shown = self.page.evaluate("s => (window.__rememberedTexts || {})[s] || []", self.selector)
+            raise AssertionError(f"{self.selector} never showed {source!r}; it showed {shown}") from None
+
+
+@pytest.fixture
+def remember_texts(page) -> Callable[[str], RememberedTexts]:
+    """``toasts = remember_texts("#toasts .toast")`` before the page loads, then
+    ``toasts.expect_shown("Added House Blend to your cart.")`` once the toast should be up."""
+    return lambda selector: RememberedTexts(page, selector)

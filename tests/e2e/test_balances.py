@@ -46,12 +46,13 @@ def test_a_gift_card_pays_what_is_left_and_its_ledger_shows_the_order(page, shop
     expect(entry).to_contain_text("−$33.95")
 
 
-def test_points_from_an_order_are_redeemed_in_place_for_a_reward_code(page, shop):
+def test_points_from_an_order_are_redeemed_in_place_for_a_reward_code(page, shop, remember_texts):
     _, store = shop
     choose_persona(page, store, "vip")
     add_to_cart(page, store, "ARA-ETH-YIRG", 25)          # arabica earns double
     open_cart(page, store)
     checkout(page, name="Victor Valdez", email="victor@example.com")
+    toasts = remember_texts("#toasts .toast")
     page.goto(store + "/wallet")
     account = page.locator("[data-testid=points-account][data-programme=beans-club]")
     points = int(account.get_by_test_id("points-balance").inner_text().replace(",", ""))
@@ -60,7 +61,7 @@ def test_points_from_an_order_are_redeemed_in_place_for_a_reward_code(page, shop
 
     account.locator("[data-testid=points-reward][data-reward='1']").get_by_role("button", name="Redeem").click()
 
-    expect(page.locator(".toast")).to_contain_text(re.compile(r"\$5 off: code RWD-\w+ is in your wallet\."))
+    toasts.expect_shown(re.compile(r"\$5 off: code RWD-\w+ is in your wallet\."))
     expect(account.get_by_test_id("points-balance")).to_have_text(f"{points - 500:,}")
     assert page.evaluate("window.__notReloaded") is True        # swapped in place, no page load
     account.get_by_text("Points history").click()

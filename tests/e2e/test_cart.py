@@ -280,7 +280,8 @@ def test_the_cart_works_from_the_keyboard(page, store):
     expect(cart_line(page, "ARA-COL-HUILA").get_by_role("button", name="One more Colombia Huila")).to_be_focused()
 
 
-def test_totals_sit_in_a_live_region_and_the_response_varies_on_htmx(page, store):
+def test_totals_sit_in_a_live_region_and_the_response_varies_on_htmx(page, store, remember_texts):
+    toasts = remember_texts("#toasts .toast")
     add_to_cart(page, store, "ARA-COL-HUILA")
     open_cart(page, store)
     expect(page.locator("#cart-totals")).to_have_attribute("aria-live", "polite")
@@ -290,7 +291,7 @@ def test_totals_sit_in_a_live_region_and_the_response_varies_on_htmx(page, store
 
     assert "HX-Request" in answer.value.headers.get("vary", "")
     assert "toast" in answer.value.headers.get("hx-trigger", "")
-    expect(page.locator("#toasts")).to_contain_text("Code HAPPY10 applied.")
+    toasts.expect_shown("Code HAPPY10 applied.")
 
 
 def test_buttons_show_a_loading_state_while_the_cart_recalculates(page, store):

@@ -12,7 +12,7 @@ def shop(make_store) -> str:
     return make_store()
 
 
-def test_cancelling_an_order_makes_its_code_usable_again(page, shop, screenshot):
+def test_cancelling_an_order_makes_its_code_usable_again(page, shop, screenshot, remember_texts):
     choose_persona(page, shop, "birthday")
     page.goto(shop + "/wallet")
     code = page.locator("[data-testid=wallet-offer][data-campaign=birthday]").first.get_attribute("data-code")
@@ -25,6 +25,7 @@ def test_cancelling_an_order_makes_its_code_usable_again(page, shop, screenshot)
     enter_code(page, code)
     expect(code_result(page, code)).to_contain_text("This code has already been used.")
 
+    toasts = remember_texts("#toasts .toast")
     page.goto(shop + "/orders")
     order = page.get_by_test_id("order").first
     expect(order.get_by_test_id("order-status")).to_have_text("Placed")
@@ -34,7 +35,7 @@ def test_cancelling_an_order_makes_its_code_usable_again(page, shop, screenshot)
 
     expect(order.get_by_test_id("order-status")).to_have_text("Cancelled")
     expect(order.get_by_test_id("cancel-order")).to_have_count(0)
-    expect(page.locator("#toasts")).to_contain_text(f"You can use {code} again.")
+    toasts.expect_shown(f"You can use {code} again.")
     screenshot("orders")
     open_cart(page, shop)
     expect(code_result(page, code)).to_contain_text("Applied: you save $12.50.")

@@ -198,7 +198,8 @@ def test_pages_fit_a_phone_screen(mobile_page, store, screenshot):
         screenshot(f"mobile-{name}", page=mobile_page)
 
 
-def test_add_from_a_category_card_updates_the_cart_badge_in_place(page, store):
+def test_add_from_a_category_card_updates_the_cart_badge_in_place(page, store, remember_texts):
+    toasts = remember_texts("#toasts .toast")
     page.goto(store + "/shop/blends")
     badge = page.get_by_test_id("cart-count")
     expect(badge).to_have_text("0")
@@ -206,7 +207,7 @@ def test_add_from_a_category_card_updates_the_cart_badge_in_place(page, store):
     page.get_by_role("button", name="Add House Blend to cart").click()
 
     expect(badge).to_have_text("1")
-    expect(page.locator("#toasts")).to_contain_text("Added House Blend to your cart.")
+    toasts.expect_shown("Added House Blend to your cart.")
     expect(page).to_have_url(store + "/shop/blends")   # no page load: htmx swapped the badge only
 
 
