@@ -50,13 +50,17 @@ class Deployment:
                               capture_output=True, text=True, timeout=120)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _bound_socket() -> socket.socket:
+    """A socket on a free port of 127.0.0.1 for gunicorn (--bind fd://N). The port is held from
+    the moment it is chosen, so no other process (another test run's server) can take it before
+    gunicorn serves on it, and nothing else can answer the health check."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.set_inheritable(True)
+    return sock
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -66,7 +70,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> 
                 return
         except httpx.HTTPError:
             time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 30 s")
+    raise RuntimeError(f"gunicorn did not answer within {timeout:.0f} s")
 
 
 @contextmanager
@@ -79,17 +83,19 @@ def deployment(tmp_path: Path, *, workers: int = 4, fault_env: dict[str, str] | 
         api.ok("POST", "/campaigns/single/codes", 201, json={"count": POOL_SIZE})
         codes = [c["code"] for c in api.ok("GET", "/campaigns/single/codes?limit=100")["codes"]]
         api.ok("POST", "/campaigns", 201, json=coupon("budget", BUDGET_CODE, limits={"budget": BUDGET}))
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
+        listener = _bound_socket()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
         env = {**os.environ, "DATABASE_URL": f"{database.url}?options={quote('-csearch_path=' + database.schema)}",
                "PROMOSHOP_SECRET_KEY": "y" * 40, "PROMOSHOP_DEMO_MODE": "false",
                "PROMOSHOP_INSTANCE_PATH": str(tmp_path / "served"), **(fault_env or {})}
         env.pop("REDIS_URL", None)
-        process = subprocess.Popen(
-            [str(GUNICORN), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "60",
-             "--graceful-timeout", "5", "app:create_app()"],
-            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "gunicorn.log", "w"),
-        )
+        with listener:                            # gunicorn keeps its own copy of the socket
+            process = subprocess.Popen(
+                [str(GUNICORN), "--workers", str(workers), "--bind", f"fd://{listener.fileno()}", "--timeout", "60",
+                 "--graceful-timeout", "5", "app:create_app()"],
+                cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "gunicorn.log", "w"),
+                pass_fds=(listener.fileno(),),
+            )
         try:
             _wait_until_up(url, process)
             yield Deployment(url, api.keys["redeem"], codes, app, process, env)
