@@ -428,7 +428,7 @@ def fire(scope: EventScope, rule: Rule, customer: Customer, occurrence: str, *,
         emit(scope, "distribution.published", {
             "rule_id": rule.id, "rule_name": rule.name, "event": rule.event.value, "period_key": key,
             "campaign_id": rule.publish, "code": publication.code, "publication_id": publication.id,
-            "source_id": publication.source_id, "trigger_event_id": event_id,
+            "source_id": publication.source_id, "expires_at": publication.expires_at, "trigger_event_id": event_id,
             "customer": {"id": customer.id, "email": customer.email, "name": customer.name},
         }, customer_id=customer.id)
     return _firing(row)

@@ -103,6 +103,7 @@ from .storage.models import (
     RedemptionRow,
 )
 from .storage.offers import OfferLoader, Offers, Slot
+from .timing import code_expiry
 from .visibility import is_visible
 
 if TYPE_CHECKING:
@@ -970,13 +971,13 @@ class Engine:
                         f"source_id {source_id!r} was already used to publish to another customer",
                         code="source_id_reused",
                     )
-                return _publication(earlier, created=False)
+                return convert.publication(earlier, session.get(CodeRow, earlier.code_id), created=False)
         campaign = self._campaign(row)
         now = self.clock()
         if campaign.code:
             code_row = self._code_row(session, campaign.code)
         else:
-            code_row = self._assign_pool_code(session, campaign_id, customer_id)
+            code_row = self._assign_pool_code(session, campaign_id, customer_id, expires_at=code_expiry(campaign, now))
         publication = PublicationRow(
             campaign_id=campaign_id, customer_id=customer_id, code_id=code_row.id, code=code_row.code,
             source_id=source_id, created_at=now,
@@ -984,12 +985,15 @@ class Engine:
         session.add(publication)
         session.flush()
         audit.record(session, at=now, actor=actor, action="code.publish", object_type="code", object_id=code_row.code,
-                     after={"campaign_id": campaign_id, "customer_id": customer_id, "source_id": source_id})
-        result = _publication(publication, created=True)
+                     after={"campaign_id": campaign_id, "customer_id": customer_id, "source_id": source_id,
+                            "expires_at": _iso(code_row.expires_at) if code_row.expires_at else None})
+        result = convert.publication(publication, code_row)
         self._emit(session, "publication.created", {"publication": result, "actor": actor}, customer_id=customer_id)
         return result
 
-    def _assign_pool_code(self, session: Session, campaign_id: str, customer_id: str) -> CodeRow:
+    def _assign_pool_code(self, session: Session, campaign_id: str, customer_id: str, *,
+                          expires_at: datetime | None) -> CodeRow:
+        """Give the customer an unassigned code of the pool; `expires_at` is its own end (code_expiry)."""
         free = (
             select(CodeRow.id)
             .where(CodeRow.campaign_id == campaign_id, CodeRow.holder_id.is_(None), CodeRow.status == "active",
@@ -1007,7 +1011,8 @@ class Engine:
                     details={"campaign_id": campaign_id},
                 )
             taken = session.execute(
-                update(CodeRow).where(CodeRow.id == code_id, CodeRow.holder_id.is_(None)).values(holder_id=customer_id)
+                update(CodeRow).where(CodeRow.id == code_id, CodeRow.holder_id.is_(None))
+                .values(holder_id=customer_id, expires_at=expires_at)
                 .execution_options(synchronize_session=False)
             ).rowcount
             if taken == 1:
@@ -1018,8 +1023,11 @@ class Engine:
 
     def list_publications(self, customer_id: str) -> list[Publication]:
         with self._read() as session:
-            rows = session.scalars(select(PublicationRow).where(PublicationRow.customer_id == customer_id).order_by(PublicationRow.id))
-            return [_publication(r, created=True) for r in rows]
+            rows = session.execute(
+                select(PublicationRow, CodeRow).join(CodeRow, PublicationRow.code_id == CodeRow.id)
+                .where(PublicationRow.customer_id == customer_id).order_by(PublicationRow.id)
+            )
+            return [convert.publication(publication, code) for publication, code in rows]
 
     # ------------------------------------------------------------------ events (promo.events, docs/events.md)
 
@@ -1195,6 +1203,7 @@ class Engine:
             campaign_id=slot.campaign.id, name=slot.campaign.name, kind=slot.campaign.kind.value, source=slot.source,
             code=slot.candidate.code, status=status, discount=result.total_discount, reason=result.reason,
             message=result.message, hint=result.hint, visible=is_visible(slot.campaign, profile, context), result=result,
+            expires_at=slot.candidate.expires_at,
         )
 
 
@@ -1267,10 +1276,6 @@ def _customer_columns(customer: Customer) -> dict[str, Any]:
     columns = convert.customer_fields(customer)
     columns["metadata"] = columns.pop("extra")
     return columns
-
-
-def _publication(row: PublicationRow, *, created: bool) -> Publication:
-    return Publication(row.id, row.campaign_id, row.customer_id, row.code, row.source_id, row.created_at, created)
 
 
 def _json_ready(definition: Mapping[str, Any]) -> dict[str, Any]:

@@ -28,10 +28,9 @@ from .incentive_records import (
     ReferralConversion,
     ReferralSummary,
 )
-from .records import Publication
-from .storage import audit, giftcards, loyalty, referrals
+from .storage import audit, convert, giftcards, loyalty, referrals
 from .storage.issue import ISSUED, take_issued
-from .storage.models import CustomerRow, OrderRow, PublicationRow, RedemptionItemRow, RedemptionRow
+from .storage.models import CodeRow, CustomerRow, OrderRow, PublicationRow, RedemptionItemRow, RedemptionRow
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -61,7 +60,7 @@ class Incentives:
         """A publication.created event for each code issued in this transaction (rewards,
         referral codes, gift cards), as Engine.publish writes for the codes it publishes."""
         for row in take_issued(scope.session):
-            publication = Publication(row.id, row.campaign_id, row.customer_id, row.code, row.source_id, row.created_at)
+            publication = convert.publication(row, scope.session.get(CodeRow, row.code_id))
             emit(scope, "publication.created", {"publication": publication, "actor": "system"}, customer_id=row.customer_id)
 
     def after_rollback(self, session: Session, order: OrderRow, withdrawn: Sequence[RedemptionItemRow], *,

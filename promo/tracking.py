@@ -71,7 +71,7 @@ def track(engine: Engine, customer_id: str, event: str, properties: Mapping[str,
                        customer_id=customer_id)
         published = tuple(
             Publication(e.payload["publication_id"], e.payload["campaign_id"], customer_id, e.payload["code"],
-                        e.payload["source_id"], e.occurred_at)
+                        e.payload["source_id"], e.occurred_at, expires_at=_moment(e.payload.get("expires_at")))
             for e in scope.emitted if e.type == "distribution.published" and e.customer_id == customer_id
         )
         return TrackedEvent(tracked.id, event, customer_id, tracked.occurred_at, published)
@@ -113,3 +113,8 @@ def _remember_cart(session: Session, customer_id: str, lines: list[list[Any]], n
     row.items_count = sum(quantity for _, _, _, quantity, _ in lines)
     row.updated_at = now
     session.flush()
+
+
+def _moment(text: str | None) -> datetime | None:
+    """An ISO timestamp from an event payload (promo.events.jsonable wrote it), or None."""
+    return datetime.fromisoformat(text) if text else None

@@ -251,7 +251,8 @@ class OfferLoader:
                 limits, usage, customer_id=self.customer_id, local_now=self.local_now, order_value=self.order_value
             )
         code = code_row.code if code_row is not None else None
-        candidate = Candidate(campaign, code, blocked=blocked, remaining_budget=remaining_budget(limits, usage))
+        candidate = Candidate(campaign, code, blocked=blocked, remaining_budget=remaining_budget(limits, usage),
+                              expires_at=code_row.expires_at if code_row is not None else None)
         return Slot(candidate, source, code_row.id if code_row is not None else None, keys, caps)
 
     @staticmethod
