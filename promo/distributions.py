@@ -35,10 +35,10 @@ from .domain import CartLine, Context, Customer
 from .errors import Conflict, InvalidRequest, NotFound, PromoError
 from .events import Event, EventScope, emit, listen
 from .facts import Facts
-from .storage import convert
+from .storage import audit, convert
 from .storage.database import dialect_of, insert_ignoring_conflicts
 from .storage.event_models import CartActivityRow, DistributionFiringRow, DistributionRuleRow
-from .storage.models import CampaignRow, CustomerRow, OrderRow
+from .storage.models import CampaignRow, CodeRow, CustomerRow, OrderRow
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -383,6 +383,11 @@ def period_key(rule: Rule, occurrence: str, local_now: datetime) -> str:
         key = f"{local_now:%Y-%m-%d}"
     else:
         key = occurrence
+    return _bounded(key)
+
+
+def _bounded(key: str) -> str:
+    """The key as the firings table stores it (a long one as its digest)."""
     if len(key) > PERIOD_KEY_LENGTH:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()[:PERIOD_KEY_LENGTH - 7]
     return key
@@ -486,8 +491,43 @@ def _on_redemption(scope: EventScope, event: Event) -> None:
              event_id=event.id)
 
 
+def _on_rollback(scope: EventScope, event: Event) -> None:
+    """A cancelled order takes back the codes its checkout published (order_paid rules, once per
+    occurrence: the order) while they are unused, so cancelling and ordering again cannot collect
+    reward codes; a code already redeemed stays, with a note in the audit log. Rules with a longer
+    `once` period are left alone: their period is spent whatever happens to the order."""
+    order = event.payload["order"]
+    if order["status"] != "cancelled" or event.customer_id is None:
+        return
+    session = scope.session
+    key = _bounded(f"order:{order['order_ref']}")   # the period key of a rule fired once per occurrence
+    firings = session.scalars(
+        select(DistributionFiringRow)
+        .join(DistributionRuleRow, DistributionRuleRow.id == DistributionFiringRow.rule_id)
+        .where(DistributionFiringRow.customer_id == event.customer_id, DistributionFiringRow.period_key == key,
+               DistributionFiringRow.status == "published", DistributionRuleRow.event == Trigger.ORDER_PAID.value)
+        .order_by(DistributionFiringRow.id)
+    ).all()
+    for firing in firings:
+        code = session.scalar(select(CodeRow).where(CodeRow.code == firing.code, CodeRow.holder_id == event.customer_id))
+        if code is None or code.status != "active":
+            continue   # a public code is everybody's: there is nothing of this customer's to take back
+        note = {"rule_id": firing.rule_id, "order_ref": order["order_ref"], "reason": event.payload.get("reason")}
+        if code.redeemed_count > 0:
+            audit.record(session, at=scope.now, actor="system", action="code.kept", object_type="code",
+                         object_id=code.code, after={**note, "note": "the order was cancelled after this code was used"})
+            continue
+        code.status = "disabled"
+        session.flush()
+        audit.record(session, at=scope.now, actor="system", action="code.withdrawn", object_type="code",
+                     object_id=code.code, after={**note, "note": "the order that earned it was cancelled"})
+        emit(scope, "distribution.withdrawn", {**note, "campaign_id": firing.campaign_id, "code": code.code,
+                                                "customer_id": event.customer_id}, customer_id=event.customer_id)
+
+
 listen("tracked.*", _on_tracked)
 listen("redemption.succeeded", _on_redemption)
+listen("redemption.rolled_back", _on_rollback)
 
 
 # ---- scheduled events -------------------------------------------------------------------------------
