@@ -73,12 +73,16 @@ def code_json(info: CodeInfo) -> dict[str, Any]:
         "redeemed_count": info.redeemed_count,
         "gift_balance": info.gift_balance,
         "created_at": _iso(info.created_at),
+        "expires_at": _iso(info.expires_at),
     }
 
 
 def code_page_json(page: CodePage) -> dict[str, Any]:
     return {"codes": [code_json(code) for code in page.codes], "total": page.total, "next_after": page.next_after}
 
+
+_CODE_EXPIRES_AT = {**_NULLABLE_TIME, "description": "When the code stops being valid: its campaign's "
+                    "`codes: {valid_days}`, counted from its publication. Null: no end of its own."}
 
 CodeSchema = _object("Code", {
     "code": _STR,
@@ -88,6 +92,7 @@ CodeSchema = _object("Code", {
     "redeemed_count": _INT,
     "gift_balance": _NULLABLE_INT,
     "created_at": _TIME,
+    "expires_at": _CODE_EXPIRES_AT,
 })
 
 CodePageSchema = _object("CodePage", {
@@ -153,6 +158,7 @@ def qualification_offer_json(offer: Offer) -> dict[str, Any]:
         "hint": hint_json(offer.hint),
         "visible": offer.visible,
         "result": offer_json(offer.result),
+        "expires_at": _iso(offer.expires_at),
     }
 
 
@@ -169,6 +175,7 @@ QualificationOfferSchema = _object("QualifiedOffer", {
     "hint": HINT,
     "visible": {"type": "boolean", "description": "Whether the offer's visibility rules show it in this context."},
     "result": {"$ref": "#/components/schemas/OfferResult"},
+    "expires_at": _CODE_EXPIRES_AT,
 }, refers_to=(OfferSchema,))
 
 QualificationSchema = _object("Qualification", {
@@ -246,6 +253,7 @@ def publication_json(publication: Publication) -> dict[str, Any]:
         "code": publication.code,
         "source_id": publication.source_id,
         "created_at": _iso(publication.created_at),
+        "expires_at": _iso(publication.expires_at),
     }
 
 
@@ -256,4 +264,5 @@ PublicationSchema = _object("Publication", {
     "code": _STR,
     "source_id": _NULLABLE_STR,
     "created_at": _TIME,
+    "expires_at": _CODE_EXPIRES_AT,
 })

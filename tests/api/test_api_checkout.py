@@ -1,8 +1,14 @@
 """Qualify, validate, redeem (idempotently), roll back and publish over HTTP."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from apikit import BEANS_40, bulk, coupon, order
+from shop.extensions import promo_engine
+
+NEW_YORK = ZoneInfo("America/New_York")
 
 FREE_SHIPPING = {"id": "free-shipping", "name": "Free shipping over $50", "kind": "promotion",
                  "stacking": "always", "eligibility": {"fact": "cart.subtotal", "gte": 5000},
@@ -280,6 +286,33 @@ def test_publication_assigns_a_code_and_the_same_source_id_returns_it(store):
     assert first.get_json() == again.get_json()
     code = first.get_json()["code"]
     assert store.ok("GET", f"/codes/{code}")["holder_id"] == "ana"
+
+
+def test_a_code_valid_for_seven_days_carries_its_end_and_is_refused_after_it(store, api_app):
+    engine = promo_engine(api_app)
+    engine.clock = lambda: datetime(2026, 11, 25, 10, 30, tzinfo=NEW_YORK)
+    store.ok("POST", "/campaigns", 201, json=bulk("birthday", codes={"pattern": "BDAY-######", "valid_days": 7}))
+    store.ok("POST", "/campaigns/birthday/codes", 201, json={"count": 2})
+
+    publication = store.ok("POST", "/publications", 201, json={"campaign": "birthday", "customer": "ana", "source_id": "bday"})
+
+    end = "2026-12-03T05:00:00+00:00"      # midnight after Dec 2 in the store's zone (New York), in UTC
+    code = publication["code"]
+    assert publication["expires_at"] == end
+    assert store.ok("GET", f"/codes/{code}")["expires_at"] == end
+    assert store.ok("POST", "/publications", 201, json={"campaign": "sorry", "customer": "ana", "source_id": "t"})["expires_at"] is None
+    wallet = [o for o in store.ok("POST", "/qualifications", json={"customer": "ana", "order": BEANS_40})["offers"]
+              if o["source"] == "wallet"]
+    assert {(o["code"], o["expires_at"]) for o in wallet} >= {(code, end)}
+
+    engine.clock = lambda: datetime(2026, 12, 3, 10, 30, tzinfo=NEW_YORK)
+    validation = store.ok("POST", "/validations", json={"customer": "ana", "order": BEANS_40, "codes": [code]})
+    refused = redeem(store, {"customer": "ana", "order": {**BEANS_40, "id": "A-1"}, "codes": [code]})
+
+    assert validation["codes"][code]["reason"] == "expired"
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["code"] == "expired"
+    assert refused.get_json()["error"]["details"]["codes"][code]["message"] == "This code expired on Dec 2, 2026."
 
 
 def test_an_empty_pool_gets_409_pool_empty(store):
