@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal, ROUND_HALF_UP
 
 from promo import campaign as c
@@ -25,7 +26,7 @@ from promo.facts import Facts
 from promo.reasons import Reason
 from promo.records import Offer, OfferSource
 from promo.results import Evaluation
-from promo.timing import describe_schedule, describe_timeframe
+from promo.timing import describe_code_expiry, describe_schedule, describe_timeframe
 
 # Offers refused for reasons the shopper can't change by shopping: not shown as "for you".
 UNAVAILABLE = frozenset({
@@ -81,8 +82,13 @@ class PriceView:
         return int(saved.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def timeframe_text(campaign: c.Campaign, locale: str) -> str:
-    parts = [describe_timeframe(campaign, locale)]
+def timeframe_text(campaign: c.Campaign, locale: str, code_expires_at: datetime | None = None) -> str:
+    """When the offer is valid. A personal code's own end (codes: {valid_days}) is stated instead
+    of the campaign's when it comes first: "Expires Dec 2, 2026"."""
+    if code_expires_at is not None and (campaign.ends_at is None or code_expires_at < campaign.ends_at):
+        parts = [describe_code_expiry(campaign, code_expires_at, locale)]
+    else:
+        parts = [describe_timeframe(campaign, locale)]
     if campaign.schedule:
         parts.append(describe_schedule(campaign.schedule, locale))
     text = " · ".join(p for p in parts if p)
@@ -97,12 +103,13 @@ def offer_view(
     customer: Customer,
     context: Context,
     currency: str,
+    code_expires_at: datetime | None = None,
 ) -> OfferView:
     """Describe one offer for this shopper: formula values (e.g. $10 for new customers, $5 for
-    others) are shown as this customer would get them."""
+    others) are shown as this customer would get them; `code_expires_at` is the code's own end."""
     locale = context.locale
     facts = Facts.initial(customer, context, (), currency)
-    timeframe = timeframe_text(campaign, locale)
+    timeframe = timeframe_text(campaign, locale, code_expires_at)
     timing_lines = {describe_timeframe(campaign, locale)}
     if campaign.schedule:
         timing_lines.add(describe_schedule(campaign.schedule, locale))
@@ -126,7 +133,7 @@ def _sentence_case(text: str) -> str:
 def view_of(offer: Offer, campaign: c.Campaign, customer: Customer, context: Context, currency: str) -> OfferView:
     return offer_view(
         campaign, kind=KIND_BY_SOURCE[offer.source], code=offer.code, customer=customer, context=context,
-        currency=currency,
+        currency=currency, code_expires_at=offer.expires_at,
     )
 
 

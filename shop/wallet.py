@@ -18,17 +18,17 @@ from promo.domain import Customer
 from promo.engine import Engine
 from promo.errors import NotFound
 from promo.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
+from promo.reasons import Reason
 from promo.results import Hint
-from promo.timing import local
+from promo.timing import last_moment, local
 from shop.account import current_customer
 from shop.extensions import promo_engine
-from shop.offers import OfferView, is_available, offer_view
+from shop.offers import OfferView, is_available, view_of
 from shop.priced_cart import PricedCart, load_session_cart, price_cart
 
 bp = Blueprint("wallet", __name__)
 
 EXPIRING_WITHIN = timedelta(days=14)
-KIND_BY_SOURCE = {OfferSource.PROMOTION: "auto", OfferSource.PUBLIC_CODE: "code", OfferSource.WALLET: "personal"}
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,11 @@ class WalletOffer:
     savings: int                  # on the current cart, when usable now
     message: str                  # the engine's reason when it is not usable
     hint: Hint | None
-    ends_at: datetime | None
+    ends_at: datetime | None      # the campaign's end, or the code's own when that comes first
     ends_text: str                # "Nov 30, 2026" (the last valid day, store time)
     used_up: bool = False
     in_cart: bool = False         # the code is already entered in the shopper's cart
+    expired: bool = False         # past its end (the campaign's or the code's own)
 
     @property
     def campaign_id(self) -> str:
@@ -83,26 +84,22 @@ class Wallet:
     year: int
 
 
-def _last_day(campaign: c.Campaign) -> datetime | None:
-    if campaign.ends_at is None:
-        return None
-    end = local(campaign, campaign.ends_at)
-    # An end at midnight means "through the day before", as promo.timing states it.
-    return end - timedelta(microseconds=1) if (end.hour, end.minute, end.second) == (0, 0, 0) else end
+def _end(campaign: c.Campaign, offer: Offer) -> datetime | None:
+    """Whichever comes first: the campaign's end or the code's own (codes: {valid_days})."""
+    return min((end for end in (campaign.ends_at, offer.expires_at) if end is not None), default=None)
 
 
 def _wallet_offer(
     engine: Engine, offer: Offer, campaign: c.Campaign, customer: Customer, *, used_up: bool, in_cart: bool
 ) -> WalletOffer:
-    context = engine.context(page="wallet")
-    view = offer_view(campaign, kind=KIND_BY_SOURCE[offer.source], code=offer.code, customer=customer,
-                      context=context, currency=engine.currency)
-    last = _last_day(campaign)
+    view = view_of(offer, campaign, customer, engine.context(page="wallet"), engine.currency)
+    end = _end(campaign, offer)
+    last = last_moment(local(campaign, end)) if end is not None else None
     return WalletOffer(
         view=view, campaign=campaign, source=offer.source, code=offer.code, status=offer.status,
-        savings=offer.discount, message=offer.message, hint=offer.hint, ends_at=campaign.ends_at,
+        savings=offer.discount, message=offer.message, hint=offer.hint, ends_at=end,
         ends_text=format_date(last.date(), format="medium", locale=engine.locale) if last else "",
-        used_up=used_up, in_cart=in_cart,
+        used_up=used_up, in_cart=in_cart, expired=offer.reason is Reason.EXPIRED,
     )
 
 

@@ -1,10 +1,12 @@
 """The wallet: a customer's own codes, what applies to the cart now, near misses, and savings."""
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, checkout, choose_persona, code_result, open_cart
+from cartkit import add_to_cart, cart_line, checkout, choose_persona, code_result, enter_code, open_cart, total
 
 pytestmark = pytest.mark.e2e
 
@@ -104,3 +106,56 @@ def test_redeemed_offers_add_up_to_what_was_saved_this_year(page, make_store):
     expect(history.filter(has_text="Free tote with brewing gear")).to_contain_text("$18.00")
     used = wallet_offer(page, "wallet-codes", "birthday")
     expect(used.get_by_test_id("wallet-state")).to_have_text("This code has already been used.")
+
+
+def test_the_birthday_code_lasts_seven_days_and_takes_half_off_each_item_up_to_fifty_dollars(page, store, switch_persona, screenshot):
+    switch_persona(page, "birthday")
+    add_to_cart(page, store, "GEAR-SCALE")            # $45.00: half is $22.50
+    add_to_cart(page, store, "MERCH-MUG")             # $16.00: half is $8.00
+    add_to_cart(page, store, "GEAR-GRINDER")          # $89.00: over $50, full price
+    page.goto(store + "/wallet")
+
+    mine = wallet_offer(page, "wallet-codes", "birthday")
+    # Published on the birthday (Wed Nov 25, the store's date), valid 7 days: through Wed Dec 2.
+    expect(mine.get_by_test_id("wallet-timeframe")).to_have_text("Expires Dec 2, 2026")
+    expiring = page.get_by_test_id("wallet-expiring").locator("[data-campaign=birthday]")
+    expect(expiring).to_contain_text("Last day Dec 2, 2026")
+    code = mine.get_attribute("data-code")
+    expect(expiring).to_contain_text(code)
+    screenshot("wallet-birthday-code")
+
+    mine.get_by_role("button", name="Apply to cart").click()
+    expect(page.get_by_text(f"Code {code} applied.")).to_be_visible()
+    open_cart(page, store)
+
+    # $150 of items reaches the 10% spend tier, which applies before codes ($4.50 + $1.60 + $8.90);
+    # the birthday code then halves what is left of the scale and the mug: $20.25 + $7.20.
+    expect(code_result(page, code)).to_contain_text("Applied: you save $27.45.")
+    expect(cart_line(page, "GEAR-SCALE")).to_contain_text("−$20.25 Happy birthday")
+    expect(cart_line(page, "MERCH-MUG")).to_contain_text("−$7.20 Happy birthday")
+    expect(cart_line(page, "GEAR-GRINDER")).not_to_contain_text("Happy birthday")
+    # $150 + the free tote ($18, given back) − $15 tier − $27.45 birthday; shipping is free over $50.
+    expect(total(page)).to_have_text("$107.55")
+    screenshot("cart-birthday-code")
+
+
+def test_eight_days_after_the_birthday_the_code_is_refused_as_expired(page, store, switch_persona, at_store_time, screenshot):
+    at_store_time(datetime(2026, 12, 3, 10, 30, tzinfo=ZoneInfo("America/New_York")))
+    switch_persona(page, "birthday")
+    page.goto(store + "/wallet")
+
+    mine = wallet_offer(page, "wallet-codes", "birthday")
+    expect(mine.get_by_test_id("wallet-expired")).to_have_text("Expired")
+    expect(mine.get_by_test_id("wallet-state")).to_have_text("This code expired on Dec 2, 2026.")
+    expect(mine.get_by_role("button", name="Apply to cart")).to_have_count(0)
+    expect(page.get_by_test_id("wallet-expiring")).to_have_count(0)
+    screenshot("wallet-birthday-code-expired")
+    code = mine.get_attribute("data-code")
+
+    add_to_cart(page, store, "GEAR-SCALE")
+    open_cart(page, store)
+    enter_code(page, code)
+
+    expect(code_result(page, code)).to_contain_text("This code expired on Dec 2, 2026.")
+    expect(total(page)).to_have_text("$50.95")       # $45 + the free tote, and $5.95 shipping: no birthday discount
+    screenshot("cart-birthday-code-expired")

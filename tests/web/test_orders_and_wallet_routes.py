@@ -126,3 +126,29 @@ def test_offers_ending_within_two_weeks_are_listed_with_their_last_day(app):
     expiring = visible_text(page[page.index('data-testid="wallet-expiring"'):])
     assert "5% off · Week sale Minimum spend $30 Last day Nov 30, 2026" in expiring
     assert "Black Friday" not in expiring        # runs another year
+
+
+def _codes_section(page: str) -> str:
+    """The words of the wallet's "Your codes" section."""
+    start = page.index('data-testid="wallet-codes"')
+    return visible_text(page[start:page.index("</section>", start)])
+
+
+def test_the_birthday_code_states_its_own_end_and_is_marked_expired_after_it(app):
+    client = app.test_client()
+    as_persona(client, "birthday")
+
+    page = client.get("/wallet").get_data(as_text=True)
+
+    assert "Expires Dec 2, 2026" in _codes_section(page)        # published Nov 25, valid 7 days
+    expiring = visible_text(page[page.index('data-testid="wallet-expiring"'):])
+    assert re.search(r"Happy birthday BDAY-\w{6} Items up to \$50 Last day Dec 2, 2026", expiring)
+
+    promo_engine(app).clock = lambda: STORE_NOW + timedelta(days=8)
+    page = client.get("/wallet").get_data(as_text=True)
+
+    codes = _codes_section(page)
+    assert "Expired" in codes and "This code expired on Dec 2, 2026." in codes
+    assert "Apply to cart" not in codes and "Copy code" not in codes
+    assert 'data-testid="wallet-expiring"' not in page
+    assert "Happy birthday" not in visible_text(page[page.index('id="wallet-usable"'):])
