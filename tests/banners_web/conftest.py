@@ -1,14 +1,20 @@
 """Campaigns and codes for share-page tests, stored through the app's promo Engine."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from promo.domain import Customer
 from shop.extensions import promo_engine
 
 END_DATE = "2030-12-31"
+# The engine's clock for these apps: campaigns that end on END_DATE are running, whenever the
+# suite runs (on the real clock they would all have ended on 1 January 2031).
+SHARE_NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 
 
 def coupon_definition(**overrides: Any) -> dict[str, Any]:
@@ -87,6 +93,22 @@ class Store:
         self.engine.generate_codes(campaign_id, 1)
         page = self.engine.list_codes(campaign_id)
         return next(info.code for info in page.codes if info.holder_id is None)
+
+
+@pytest.fixture(scope="session")
+def freeze_clock() -> Callable[[Flask], Flask]:
+    """``freeze_clock(app)`` stops the app's engine clock at SHARE_NOW."""
+
+    def freeze(app: Flask) -> Flask:
+        promo_engine(app).clock = lambda: SHARE_NOW
+        return app
+
+    return freeze
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask], freeze_clock: Callable[[Flask], Flask]) -> Flask:
+    return freeze_clock(make_app())
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def store_app(make_app):
+def store_app(make_app, freeze_clock):
     """A store with the public coupon HAPPY10 and a referral code held by Ana (its own app, so
-    no other test's data)."""
-    app = make_app(WTF_CSRF_ENABLED=True)
+    no other test's data), on a clock well before the offers end."""
+    app = freeze_clock(make_app(WTF_CSRF_ENABLED=True))
     engine = promo_engine(app)
     engine.create_campaign({
         "id": "happy10", "name": "Happy Hour", "kind": "coupon", "code": "HAPPY10",
