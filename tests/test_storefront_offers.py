@@ -121,6 +121,23 @@ def test_offer_view_states_value_for_this_customer_restrictions_and_timeframe():
     assert three_bags.all_restrictions == ("Coffee bags only",)
 
 
+def test_a_personal_code_states_its_own_end_when_it_comes_before_the_campaigns():
+    zone = ZoneInfo(ZONE)
+    week_code_end = datetime(2026, 11, 28, 0, 0, tzinfo=zone)     # valid through Nov 27
+    sorry = shown.offer_view(CAMPAIGNS["sorry"], kind="personal", code="SORRY-ABC234", customer=Customer(id="a"),
+                             context=CONTEXT, currency="USD", code_expires_at=week_code_end)
+    assert sorry.timeframe == "Expires Nov 27, 2026"
+    assert sorry.all_restrictions[-1] == "Expires Nov 27, 2026"
+
+    # A code that would outlive its campaign ends with the campaign, and says that.
+    within = shown.offer_view(CAMPAIGNS["black-friday"], kind="personal", code="BLCKFRDY", customer=Customer(),
+                              context=CONTEXT, currency="USD", code_expires_at=week_code_end)
+    outlives = shown.offer_view(CAMPAIGNS["black-friday"], kind="personal", code="BLCKFRDY", customer=Customer(),
+                                context=CONTEXT, currency="USD", code_expires_at=datetime(2026, 12, 9, tzinfo=zone))
+    assert within.timeframe == "Expires Nov 27, 2026"
+    assert outlives.timeframe == "Valid Nov 1 – 30, 2026"
+
+
 def test_promotional_price_counts_only_item_price_promotions():
     line = CartLine("GIFT-L", "Gift card", 10000, 1)
     evaluation = Evaluation(
