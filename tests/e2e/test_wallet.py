@@ -63,7 +63,8 @@ def test_apply_to_cart_puts_the_code_in_the_cart(page, store, switch_persona):
     expect(code_result(page, code)).to_contain_text("Applied: you save $22.50.")
 
 
-def test_copy_code_copies_and_says_so(page, store, switch_persona):
+def test_copy_code_copies_and_says_so(page, store, switch_persona, remember_texts):
+    toasts = remember_texts("#toasts .toast")
     switch_persona(page, "vip")
     page.goto(store + "/wallet")
     sorry = wallet_offer(page, "wallet-codes", "sorry")
@@ -71,7 +72,7 @@ def test_copy_code_copies_and_says_so(page, store, switch_persona):
 
     sorry.get_by_role("button", name=f"Copy code {code}").click()
 
-    expect(page.locator("#toasts")).to_contain_text(f"Code {code} copied")
+    toasts.expect_shown(f"Code {code} copied")
 
 
 def test_the_vip_holds_the_sorry_code_support_sent(page, store, switch_persona):
