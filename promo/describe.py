@@ -6,7 +6,8 @@ restrictions(campaign)    -> ["New customers only", "Minimum spend $50", "Ends N
 
 Sentences are English; amounts, dates and times follow the locale (Babel). Item selections
 read by their `label` when the definition gives one, else by their category/collection names
-or SKUs.
+or SKUs; a headline also says what else narrows them ("50% off items priced up to $50"), so
+it never promises every item when some are left out.
 """
 from __future__ import annotations
 
@@ -75,8 +76,30 @@ def _from(phrase: str) -> str:
     return f" from {phrase}" if phrase else ""
 
 
-def _scope_suffix(items: c.ItemSelector) -> str:
+def _narrowing(items: c.ItemSelector | None, currency: str, locale: str) -> str:
+    """What a selection leaves out besides what items_phrase names: " priced up to $50", and,
+    when nothing else names the items, " except DRIP-V60"; "" when it leaves out nothing else.
+    A headline that left these to the restrictions would promise every item."""
+    if items is None:
+        return ""
+    text = ""
+    if items.max_unit_price is not None:
+        text += f" priced up to {money(items.max_unit_price, currency, locale)}"
+    if items.exclude_skus and not items_phrase(items):
+        text += f" except {join_and(sorted(items.exclude_skus))}"
+    return text
+
+
+def selection_phrase(items: c.ItemSelector | None, currency: str = "USD", locale: str = "en_US") -> str:
+    """The selection as a headline names it, "" only for every item: "Arabica", "items priced
+    up to $50", "coffee bags priced up to $50", "items except DRIP-V60"."""
+    narrowing = _narrowing(items, currency, locale)
     phrase = items_phrase(items)
+    return f"{phrase or 'items'}{narrowing}" if narrowing else phrase
+
+
+def _scope_suffix(items: c.ItemSelector, currency: str, locale: str) -> str:
+    phrase = selection_phrase(items, currency, locale)
     return f" on {phrase}" if phrase else ""
 
 
@@ -110,9 +133,15 @@ def _off(percent: c.Percent, facts: Facts | None) -> str:
     return "free" if text == "100%" else f"{text} off"
 
 
-def _count_of(quantity: int, items: c.ItemSelector | None, *, default: str = "") -> str:
-    phrase = items_phrase(items) or default
-    return f"{quantity} {phrase}".strip()
+def _count_of(quantity: int, items: c.ItemSelector | None, currency: str, locale: str) -> str:
+    return f"{quantity} {selection_phrase(items, currency, locale)}".strip()
+
+
+def _what_you_get(effect: c.BuyXGetY, currency: str, locale: str) -> str:
+    """ "1 filter papers", or just "1" when the free units are more of what was bought."""
+    if effect.get_items is None:
+        return str(effect.get_quantity)
+    return _count_of(effect.get_quantity, effect.get_items, currency, locale)
 
 
 def effect_label(
@@ -131,52 +160,47 @@ def effect_label(
         return label
     if isinstance(effect, (c.AmountOffEachLine, c.AmountOffEachUnit, c.AmountSplit)):
         amount = _amount(effect.amount, currency, locale, facts)
-        phrase = items_phrase(effect.items)
+        phrase = selection_phrase(effect.items, currency, locale)
         if amount is None:
             return f"Personal discount on {phrase}" if phrase else "Personal discount"
         if isinstance(effect, c.AmountSplit):
             return f"{amount} off {phrase}" if phrase else f"{amount} off"
         noun = "product" if isinstance(effect, c.AmountOffEachLine) else "item"
-        return f"{amount} off each {noun}{_from(phrase)}"
+        return f"{amount} off each {noun}{_from(items_phrase(effect.items))}{_narrowing(effect.items, currency, locale)}"
     if isinstance(effect, c.PercentOffItems):
         percent = _percent(effect.percent, facts)
         label = f"{percent} off" if percent else "Personal discount"
-        phrase = items_phrase(effect.items)
-        label += f" {phrase}" if phrase else " all items"
+        label += f" {selection_phrase(effect.items, currency, locale) or 'all items'}"
         if effect.cap is not None:
             label += f", up to {money(effect.cap, currency, locale)}"
         return label
     if isinstance(effect, c.UnitPrice):
         price = _amount(effect.price, currency, locale, facts) or "a personal price"
         phrase = items_phrase(effect.items) or "Items"
-        return f"{phrase} for {price} each"
+        return f"{phrase}{_narrowing(effect.items, currency, locale)} for {price} each"
     if isinstance(effect, c.BundlePrice):
         price = _amount(effect.price, currency, locale, facts) or "a personal price"
-        return f"{effect.quantity} for {price}{_scope_suffix(effect.items)}"
+        return f"{effect.quantity} for {price}{_scope_suffix(effect.items, currency, locale)}"
     if isinstance(effect, c.CheapestItems):
         which = "cheapest" if effect.pick == "cheapest" else "most expensive"
-        phrase = items_phrase(effect.items)
         off = _off(effect.percent, facts)
         if effect.every:
-            return f"Buy {effect.every} {phrase or 'items'}, get the {which} {effect.count} {off}"
+            phrase = selection_phrase(effect.items, currency, locale) or "items"
+            return f"Buy {effect.every} {phrase}, get the {which} {effect.count} {off}"
         subject = f"{which.capitalize()} item" if effect.count == 1 else f"{effect.count} {which} items"
-        return f"{subject}{_from(phrase)} {off}"
+        return f"{subject}{_from(items_phrase(effect.items))}{_narrowing(effect.items, currency, locale)} {off}"
     if isinstance(effect, c.BuyXGetY):
-        buy = _count_of(effect.buy_quantity, effect.buy_items)
-        if effect.get_items is None:
-            get = str(effect.get_quantity)
-        else:
-            get = _count_of(effect.get_quantity, effect.get_items)
-        return f"Buy {buy}, get {get} {_off(effect.percent, facts)}"
+        buy = _count_of(effect.buy_quantity, effect.buy_items, currency, locale)
+        return f"Buy {buy}, get {_what_you_get(effect, currency, locale)} {_off(effect.percent, facts)}"
     if isinstance(effect, c.Volume):
-        return f"Buy {effect.buy}, get {effect.free} free{_scope_suffix(effect.items)}"
+        return f"Buy {effect.buy}, get {effect.free} free{_scope_suffix(effect.items, currency, locale)}"
     if isinstance(effect, c.Tiers):
         steps = []
         for tier in effect.tiers:
             value = _percent(tier.percent, facts) if tier.percent is not None else _amount(tier.amount, currency, locale, facts)
             steps.append(f"spend {money(tier.min_subtotal, currency, locale)}, get {value or 'a personal discount'} off")
         text = "; ".join(steps)
-        return text[:1].upper() + text[1:] + _scope_suffix(effect.items)
+        return text[:1].upper() + text[1:] + _scope_suffix(effect.items, currency, locale)
     if isinstance(effect, c.FreeGift):
         name = effect.gift.name or effect.gift.sku
         return f"Free {name}" if effect.quantity == 1 else f"{effect.quantity} free {name}"
@@ -218,11 +242,10 @@ def unlock_phrase(
             subject = f"the {which}" if effect.count == 1 else f"the {effect.count} {which}"
         else:
             subject = f"the {which} item" if effect.count == 1 else f"the {effect.count} {which} items"
-            subject += _from(items_phrase(effect.items))
+            subject += _from(items_phrase(effect.items)) + _narrowing(effect.items, currency, locale)
         return f"and {subject} {'is' if effect.count == 1 else 'are'} {_off(effect.percent, facts)}"
     if isinstance(effect, c.BuyXGetY):
-        get = str(effect.get_quantity) if effect.get_items is None else _count_of(effect.get_quantity, effect.get_items)
-        return f"to get {get} {_off(effect.percent, facts)}"
+        return f"to get {_what_you_get(effect, currency, locale)} {_off(effect.percent, facts)}"
     if isinstance(effect, c.Volume):
         return f"to get {effect.free} free"
     if isinstance(effect, c.FreeGift):

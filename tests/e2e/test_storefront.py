@@ -124,7 +124,7 @@ def test_persona_switch_changes_the_home_banners(page, store, switch_persona, sc
 
     switch_persona(page, "birthday")
     birthday = page.get_by_test_id("banner-strip").locator("[data-campaign=birthday]")
-    expect(birthday).to_contain_text("50% off")
+    expect(birthday).to_contain_text("50% off items priced up to $50")
     expect(birthday).to_contain_text("Items up to $50")
     expect(page.get_by_test_id("banner-strip").locator("[data-campaign=sorry]")).to_have_count(0)
 

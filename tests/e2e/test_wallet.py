@@ -32,7 +32,7 @@ def test_the_birthday_code_is_in_the_wallet_and_usable_with_the_cart(page, store
 
     mine = wallet_offer(page, "wallet-codes", "birthday")
     expect(mine.get_by_test_id("wallet-code")).to_have_text(re.compile(r"^BDAY-[A-Z0-9]{6}$"))
-    expect(mine).to_contain_text("50% off")
+    expect(mine).to_contain_text("50% off items priced up to $50")
     expect(mine.get_by_role("list", name="Restrictions")).to_contain_text("Items up to $50")
     expect(mine.get_by_test_id("wallet-state")).to_have_text("Saves $22.50 on your cart now.")
     expect(mine.get_by_role("button", name=re.compile(r"^Copy code BDAY-"))).to_be_visible()
