@@ -112,15 +112,18 @@ def check_code_expiry(campaign: Campaign, expires_at: datetime | None, now: date
     """Is a code that stops being valid at `expires_at` (see code_expiry) still valid `now`?"""
     if expires_at is None or now < expires_at:
         return Check.passed()
-    return Check(
-        ok=False, reason=Reason.EXPIRED,
-        message=f"This code expired on {_moment_text(last_moment(local(campaign, expires_at)), locale)}.",
-    )
+    return Check(ok=False, reason=Reason.EXPIRED, message=f"This code expired on {code_valid_through(campaign, expires_at, locale)}.")
+
+
+def code_valid_through(campaign: Campaign, expires_at: datetime, locale: str = "en_US") -> str:
+    """ "Dec 2, 2026": the last day a code that stops being valid at `expires_at` (see
+    code_expiry) can be used, in the campaign's zone."""
+    return _moment_text(last_moment(local(campaign, expires_at)), locale)
 
 
 def describe_code_expiry(campaign: Campaign, expires_at: datetime, locale: str = "en_US") -> str:
     """ "Expires Dec 2, 2026": the last day a code is valid, in the campaign's zone."""
-    return f"Expires {_moment_text(last_moment(local(campaign, expires_at)), locale)}"
+    return f"Expires {code_valid_through(campaign, expires_at, locale)}"
 
 
 # ---- wording ----

@@ -1,10 +1,15 @@
-"""Codes: search by code, prefix or holder; disable or enable a selection; bulk generation
-jobs with a live progress bar; streamed CSV export."""
+"""Codes: search by code, prefix or holder, each with its own end; disable or enable a
+selection; bulk generation jobs with a live progress bar; streamed CSV export."""
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from promo.errors import NotFound, PromoError
+from promo.records import CodeInfo
+from promo.timing import code_valid_through
 from shop.console import bp
 from shop.console.access import current_user, requires, safe_console_path
 from shop.console.csv_stream import csv_response
@@ -15,6 +20,27 @@ from shop.console.queries import CODE_EXPORT_COLUMNS, matching_codes, search_cod
 from shop.extensions import promo_engine
 
 MAX_SELECTION = 1000
+
+
+@dataclass(frozen=True)
+class CodeExpiry:
+    """A code's own end (codes: {valid_days}) as the list shows it."""
+
+    last_day: str       # "Dec 2, 2026", in its campaign's zone
+    expired: bool
+
+
+def code_expiries(codes: Iterable[CodeInfo]) -> dict[str, CodeExpiry]:
+    """The own end of each code that has one, by code; the campaigns are read once each."""
+    dated = [code for code in codes if code.expires_at is not None]
+    if not dated:
+        return {}
+    engine = promo_engine()
+    campaigns = engine.load_campaigns({code.campaign_id for code in dated})
+    now = engine.now()
+    return {code.code: CodeExpiry(code_valid_through(campaigns[code.campaign_id], code.expires_at, engine.locale),
+                                  expired=now >= code.expires_at)
+            for code in dated}
 
 
 @bp.get("/codes")
@@ -29,7 +55,7 @@ def codes():
         codes_found = matching_codes(query, campaign_id=campaign_id, status=status, limit=MAX_SELECTION)
         matching = len(codes_found) if len(codes_found) <= MAX_SELECTION else None
     return render_template("console/codes.html", found=found, q=query, campaign_id=campaign_id, status=status,
-                           matching=matching, max_selection=MAX_SELECTION,
+                           expiries=code_expiries(found.codes), matching=matching, max_selection=MAX_SELECTION,
                            next_url=next_page_url("console.codes", "after", found.next_after),
                            campaigns=promo_engine().list_campaigns())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 from consolekit import sample_cart
 from shop.console.jobs import get_job, wait_for
@@ -146,3 +147,39 @@ def test_matching_changes_are_refused_beyond_the_limit(marketer, engine, monkeyp
                              follow_redirects=True)
     assert "Change at most 5 codes at once" in response.get_data(as_text=True)
     assert {c.status for c in engine.list_codes("sorry").codes} == {"active"}
+
+
+WEEK_CODES = {"id": "birthday", "name": "Happy birthday", "kind": "bulk", "codes": {"pattern": "BDAY-######", "valid_days": 7},
+              "effect": {"type": "amount_off_order", "amount": 500}, "limits": {"per_code": 1}}
+
+
+def _row_text(page: str, code: str) -> str:
+    """The words of the list's row for `code`, tags left out."""
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", page, re.S) if f'value="{code}"' in r)
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+def test_the_list_states_each_codes_own_end_and_when_it_has_passed(marketer, engine):
+    from promo.domain import Customer
+
+    from consolekit import CONSOLE_NOW, SteppingClock
+
+    engine.create_campaign(WEEK_CODES, actor="test")
+    engine.generate_codes("birthday", 2)
+    engine.upsert_customer(Customer(id="bea", email="bea@example.com"))
+    sent = engine.publish("birthday", "bea").code          # on Nov 25: valid through Dec 2
+    unsent = next(c.code for c in engine.list_codes("birthday").codes if c.code != sent)
+    engine.generate_codes("sorry", 1)
+    sorry = engine.list_codes("sorry").codes[0].code
+
+    page = marketer.get("/console/codes?q=bday-").get_data(as_text=True)
+    assert "Expiry" in page
+    assert "expires Dec 2, 2026" in _row_text(page, sent)
+    assert "Dec 2, 2026" not in _row_text(page, unsent)    # in the pool: its end is set when it is sent
+    assert "—" in _row_text(marketer.get("/console/codes?q=sorry-").get_data(as_text=True), sorry)
+
+    engine.clock = SteppingClock(CONSOLE_NOW + timedelta(days=8))
+    row = _row_text(marketer.get("/console/codes?q=bday-").get_data(as_text=True), sent)
+    assert "expired Dec 2, 2026" in row and "expires" not in row
+    # The day the engine refuses it on.
+    assert engine.validate("bea", sample_cart(), [sent]).codes[sent].message == "This code expired on Dec 2, 2026."

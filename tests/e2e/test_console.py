@@ -202,6 +202,18 @@ def test_viewer_cannot_change_anything_and_forged_posts_get_400(console_store, p
         assert promo_engine().get_campaign("happy10").status == "active"
 
 
+def test_the_codes_list_states_the_birthday_codes_own_end(console_store, page):
+    app, url = console_store
+    sign_in(page, url, Role.VIEWER)
+    page.goto(url + "/console/codes?q=birthday")          # the birthday persona's codes, by holder
+
+    row = page.get_by_role("row").filter(has_text="BDAY-")
+    expect(row).to_have_count(1)
+    # Sent when the store was seeded on Wed Nov 25: valid for the 7 days after.
+    expect(row.get_by_test_id("code-expiry")).to_have_text("expires Dec 2, 2026")
+    shoot(page, "codes-expiry")
+
+
 def test_screenshots_of_every_console_page(console_store, page):
     app, url = console_store
     with app.app_context():
