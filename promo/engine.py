@@ -88,7 +88,7 @@ from .results import Evaluation, OfferResult, Status
 from .storage import audit, convert, counters, idempotency
 from .storage.active import ActiveCampaigns
 from .storage.bulk import Progress, insert_random_codes
-from .storage.database import READ_ONLY, dialect_of, for_update, insert_ignoring_conflicts
+from .storage.database import READ_ONLY, dialect_of, for_update, insert_ignoring_conflicts, starts_with
 from .storage.models import (
     AuditRow,
     CampaignRow,
@@ -404,25 +404,46 @@ class Engine:
         self,
         campaign_id: str,
         *,
+        prefix: str | None = None,
         status: str | None = None,
         holder_id: str | None = None,
         limit: int = 100,
         after: str | None = None,
+        count_total: bool | None = None,
     ) -> CodePage:
-        """A page of a campaign's codes in code order; pass `next_after` back as `after`."""
+        """A page of a campaign's codes in code order; pass `next_after` back as `after`.
+
+        `prefix` keeps the codes that start with it (as shoppers type it: case and surrounding
+        spaces ignored). Paged by key, never by OFFSET: a page is the `limit` codes after
+        `after`, read off the (campaign_id, code) index, so the thousandth page costs what the
+        first does, and a code added or removed between pages neither repeats nor hides another.
+        `total` counts every code matching the filters, which reads all of them; it is counted
+        with `count_total`, by default on the first page only, and None when not counted.
+        """
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}", code="invalid_limit")
-        conditions = [CodeRow.campaign_id == campaign_id]
+        matching = [CodeRow.campaign_id == campaign_id]
         if status is not None:
-            conditions.append(CodeRow.status == status)
+            matching.append(CodeRow.status == status)
         if holder_id is not None:
-            conditions.append(CodeRow.holder_id == holder_id)
+            matching.append(CodeRow.holder_id == holder_id)
+        start = normalise_code(prefix) if prefix else None
+        if start:
+            matching.append(starts_with(CodeRow.code, start))
+        # Where the index starts reading: past the cursor, or at the prefix while the cursor is
+        # before it (LIKE implies that bound but is no range). Past it the prefix bound is left
+        # out, so the database cannot choose to start reading at the prefix instead of the cursor.
+        after = normalise_code(after) if after is not None else None
+        bounds = [] if after is None else [CodeRow.code > after]
+        if start and (after is None or after < start):
+            bounds.append(CodeRow.code >= start)
+        page = select(CodeRow).where(*matching, *bounds).order_by(CodeRow.code).limit(limit + 1)
         with self._read() as session:
             self._campaign_row(session, campaign_id)
-            total = session.scalar(select(func.count()).select_from(CodeRow).where(*conditions)) or 0
-            page = select(CodeRow).where(*conditions).order_by(CodeRow.code).limit(limit + 1)
-            if after is not None:
-                page = page.where(CodeRow.code > normalise_code(after))
+            total = None
+            if count_total or (count_total is None and after is None):
+                starting = [CodeRow.code >= start] if start else []
+                total = session.scalar(select(func.count()).select_from(CodeRow).where(*matching, *starting)) or 0
             rows = list(session.scalars(page))
         more = len(rows) > limit
         rows = rows[:limit]
@@ -1122,7 +1143,6 @@ class Engine:
         except UnreadableDefinition as error:
             return error.details["errors"]
         return []
-
 
     def _campaign_row(self, session: Session, campaign_id: str, *, lock: bool = False) -> CampaignRow:
         statement = select(CampaignRow).where(CampaignRow.id == campaign_id)

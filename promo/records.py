@@ -84,7 +84,7 @@ class CodeInfo:
 @dataclass(frozen=True)
 class CodePage:
     codes: tuple[CodeInfo, ...]
-    total: int
+    total: int | None            # every code matching the filters; None when not counted (later pages)
     next_after: str | None      # pass as `after=` for the next page; None on the last page
 
 

@@ -653,7 +653,7 @@ def _as_stored(definition: Mapping[str, Any]) -> Any:
 
 def _load_codes(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:
     for index, request in enumerate(pack.codes):
-        existing = engine.list_codes(request.campaign_id, limit=1).total
+        existing = engine.list_codes(request.campaign_id, limit=1, count_total=True).total or 0
         missing = request.count - existing
         if missing <= 0:
             report.count("unchanged", "codes", request.count)

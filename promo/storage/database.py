@@ -99,3 +99,9 @@ def dialect_of(session: Session) -> str:
 def for_update(statement: Any, session: Session) -> Any:
     """SELECT ... FOR UPDATE where the database has row locks (SQLite locks the whole file)."""
     return statement.with_for_update() if dialect_of(session) == "postgresql" else statement
+
+
+def starts_with(column: Any, prefix: str) -> Any:
+    """``column LIKE 'prefix%'`` with the prefix's own % and _ taken literally."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(escaped + "%", escape="\\")

@@ -115,6 +115,8 @@ class CodeRow(Base):
         CheckConstraint("redeemed_count >= 0", name="redeemed_count"),
         # publish() picks an unassigned code of one campaign through this index.
         Index("ix_codes_campaign_id_holder_id", "campaign_id", "holder_id"),
+        # Engine.list_codes reads a page of one campaign's codes in code order off this one.
+        Index("ix_codes_campaign_id_code", "campaign_id", "code"),
     )
 
 

@@ -7,11 +7,10 @@ from typing import Any
 from promo.records import CodeStatus
 from shop.api import api
 from shop.api.auth import actor
-from shop.api.code_search import search_codes
 from shop.api.payloads import customer_id_schema, money
 from shop.api.records_json import CodePageSchema, CodeSchema, GeneratedSchema, code_json, code_page_json
 from shop.api.registry import Reply
-from shop.api.schema import Field, Int, Obj, Param, Query, Str
+from shop.api.schema import Bool, Field, Int, Obj, Param, Query, Str
 from shop.extensions import promo_engine
 
 TAG = "codes"
@@ -31,6 +30,8 @@ CodeQuery = Query({
     "holder": Param(customer_id_schema(), description="Codes published to this customer."),
     "limit": Param(Int(minimum=1, maximum=MAX_PAGE), default=100),
     "after": Param(Str(max_length=64), description="The `next_after` of the previous page."),
+    "include_total": Param(Bool(), description="Count `total` on this page too. By default it is counted on the "
+                                               "first page only (no `after`): counting reads every matching code."),
 })
 
 
@@ -47,8 +48,11 @@ def generate_codes(campaign_id: str, body: dict[str, Any]) -> tuple[dict[str, An
 @api.operation("/campaigns/<campaign_id>/codes", "GET", summary="List a campaign's codes", tag=TAG, scope="read",
                query=CodeQuery, reply=Reply(200, "A page of codes in code order.", CodePageSchema))
 def list_codes(campaign_id: str, query: dict[str, Any]) -> dict[str, Any]:
-    page = search_codes(campaign_id, prefix=query.get("prefix"), status=query.get("status"),
-                        holder_id=query.get("holder"), limit=query["limit"], after=query.get("after"))
+    """Paged by key: a page is the `limit` codes after `after`, so every page costs the same and
+    codes added or removed while you page neither repeat nor hide others."""
+    page = promo_engine().list_codes(campaign_id, prefix=query.get("prefix"), status=query.get("status"),
+                                     holder_id=query.get("holder"), limit=query["limit"], after=query.get("after"),
+                                     count_total=query.get("include_total"))
     return code_page_json(page)
 
 

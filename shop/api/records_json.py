@@ -97,7 +97,8 @@ CodeSchema = _object("Code", {
 
 CodePageSchema = _object("CodePage", {
     "codes": {"type": "array", "items": {"$ref": "#/components/schemas/Code"}},
-    "total": {**_INT, "description": "Codes matching the filters, on every page."},
+    "total": {**_NULLABLE_INT, "description": "Codes matching the filters: counted on the first page (no `after`), "
+                                               "and on later pages only with `include_total=true`; null otherwise."},
     "next_after": {**_NULLABLE_STR, "description": "Pass as `after` for the next page; null on the last page."},
 }, refers_to=(CodeSchema,))
 

@@ -19,7 +19,7 @@ from promo.codes import normalise_code
 from promo.records import AuditEntry, CodeInfo, RedemptionResult
 from promo.storage import AuditRow, CodeRow, CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow
 from promo.storage.convert import code_info, redemption_result
-from promo.storage.database import READ_ONLY
+from promo.storage.database import READ_ONLY, starts_with
 from shop.extensions import db, promo_engine
 
 STREAM_CHUNK = 5000
@@ -30,10 +30,6 @@ def reading() -> Iterator[Session]:
     with Session(db.engine) as session:
         session.connection(execution_options=READ_ONLY)
         yield session
-
-
-def _like_prefix(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def local_day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
@@ -63,8 +59,7 @@ def _code_conditions(query: str, campaign_id: str | None, status: str | None) ->
     query = query.strip()
     if query:
         holders = select(CustomerRow.id).where(or_(CustomerRow.id == query, CustomerRow.email == query.lower()))
-        conditions.append(or_(CodeRow.code.like(_like_prefix(normalise_code(query)), escape="\\"),
-                              CodeRow.holder_id.in_(holders)))
+        conditions.append(or_(starts_with(CodeRow.code, normalise_code(query)), CodeRow.holder_id.in_(holders)))
     return conditions
 
 
@@ -103,10 +98,9 @@ def stream_codes(campaign_id: str) -> Iterator[tuple[Any, ...]]:
     """Every code of a campaign as CODE_EXPORT_COLUMNS tuples, in code order, STREAM_CHUNK rows
     in memory at a time.
 
-    One query read through a streaming cursor (server-side on PostgreSQL), not keyset pages:
-    without fresh planner statistics SQLite answers each "code > ? ORDER BY code" page by
-    sorting the whole campaign again, which makes a million-code export quadratic. Plain column
-    rows, not ORM objects, so the time goes into writing CSV."""
+    One query read through a streaming cursor (server-side on PostgreSQL) in the order of the
+    (campaign_id, code) index, rather than a query per page. Plain column rows, not ORM
+    objects, so the time goes into writing CSV."""
     columns = [getattr(CodeRow, name) for name in CODE_EXPORT_COLUMNS]
     statement = (select(*columns).where(CodeRow.campaign_id == campaign_id).order_by(CodeRow.code)
                  .execution_options(stream_results=True, yield_per=STREAM_CHUNK))
@@ -231,9 +225,9 @@ class AuditFilter:
 def audit_entries(where: AuditFilter, *, before_id: int | None = None, limit: int = 50) -> tuple[list[AuditEntry], int | None]:
     conditions: list[Any] = []
     if where.actor:
-        conditions.append(AuditRow.actor.like(_like_prefix(where.actor), escape="\\"))
+        conditions.append(starts_with(AuditRow.actor, where.actor))
     if where.action:
-        conditions.append(AuditRow.action.like(_like_prefix(where.action), escape="\\"))
+        conditions.append(starts_with(AuditRow.action, where.action))
     if where.object_type:
         conditions.append(AuditRow.object_type == where.object_type)
     if where.object_id:

@@ -125,3 +125,40 @@ def test_list_filters_are_validated(api):
 
     assert response.status_code == 400
     assert {e["path"] for e in response.get_json()["error"]["details"]["errors"]} == {"limit", "status"}
+
+
+def test_total_comes_with_the_first_page_and_later_ones_when_asked(api):
+    api.ok("POST", "/campaigns", 201, json=bulk())
+    generated(api, 25)
+
+    first = api.ok("GET", "/campaigns/sorry/codes?limit=10")
+    later = api.ok("GET", f"/campaigns/sorry/codes?limit=10&after={first['next_after']}")
+    asked = api.ok("GET", f"/campaigns/sorry/codes?limit=10&after={first['next_after']}&include_total=true")
+
+    assert (first["total"], later["total"], asked["total"]) == (25, None, 25)
+    assert later["codes"] == asked["codes"]
+    assert api.ok("GET", "/campaigns/sorry/codes?include_total=false")["total"] is None
+    response = api.get("/campaigns/sorry/codes?include_total=maybe")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["details"]["errors"][0]["path"] == "include_total"
+
+
+def test_codes_generated_while_paging_are_read_once_if_still_ahead(api):
+    api.ok("POST", "/campaigns", 201, json=bulk())
+    generated(api, 30)
+    at_start = {c["code"] for c in api.ok("GET", "/campaigns/sorry/codes?limit=1000")["codes"]}
+
+    seen, after, ahead = [], None, set()
+    while True:
+        page = api.ok("GET", "/campaigns/sorry/codes?limit=8" + (f"&after={after}" if after else ""))
+        seen += [c["code"] for c in page["codes"]]
+        after = page["next_after"]
+        if after is None:
+            break
+        known = {c["code"] for c in api.ok("GET", "/campaigns/sorry/codes?limit=1000")["codes"]}
+        generated(api, 4)
+        fresh = {c["code"] for c in api.ok("GET", "/campaigns/sorry/codes?limit=1000")["codes"]} - known
+        ahead |= {code for code in fresh if code > after}
+
+    assert len(seen) == len(set(seen)) and seen == sorted(seen)
+    assert set(seen) == at_start | ahead
