@@ -80,3 +80,12 @@ def test_load_campaigns_reads_several_at_once(engine):
     with pytest.raises(NotFound) as error:
         engine.load_campaigns(["one", "nope"])
     assert error.value.details == {"campaign_ids": ["nope"]}
+
+
+def test_campaign_names_reads_only_the_names_asked_for(engine):
+    engine.create_campaign(promotion("one", amount=100))
+    engine.create_campaign(coupon("two", "TWO22", amount=200))
+    engine.set_campaign_status("two", "archive")
+
+    assert engine.campaign_names(["two", "one", "nope"]) == {"one": "One", "two": "Two"}
+    assert engine.campaign_names([]) == {}
