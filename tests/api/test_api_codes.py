@@ -44,17 +44,28 @@ def test_generate_count_is_bounded_per_request(api):
     assert response.get_json()["error"]["details"]["errors"] == [{"path": "count", "message": "must be at most 100000"}]
 
 
+def walk(api, limit, between=lambda after: None):
+    """Every code over GET /campaigns/sorry/codes, page by page; `between(after)` runs before each
+    page after the first."""
+    seen, after = [], None
+    while True:
+        page = api.ok("GET", f"/campaigns/sorry/codes?limit={limit}" + (f"&after={after}" if after else ""))
+        seen += [c["code"] for c in page["codes"]]
+        after = page["next_after"]
+        if after is None:
+            return seen
+        between(after)
+
+
+def every_code(api):
+    return {c["code"] for c in api.ok("GET", "/campaigns/sorry/codes?limit=1000")["codes"]}
+
+
 def test_paging_walks_every_code_once(api):
     api.ok("POST", "/campaigns", 201, json=bulk())
     generated(api, 23)
 
-    seen, after = [], None
-    while True:
-        page = api.ok("GET", "/campaigns/sorry/codes?limit=10" + (f"&after={after}" if after else ""))
-        seen += [c["code"] for c in page["codes"]]
-        after = page["next_after"]
-        if after is None:
-            break
+    seen = walk(api, 10)
 
     assert len(seen) == 23 and seen == sorted(set(seen))
 
@@ -146,19 +157,14 @@ def test_total_comes_with_the_first_page_and_later_ones_when_asked(api):
 def test_codes_generated_while_paging_are_read_once_if_still_ahead(api):
     api.ok("POST", "/campaigns", 201, json=bulk())
     generated(api, 30)
-    at_start = {c["code"] for c in api.ok("GET", "/campaigns/sorry/codes?limit=1000")["codes"]}
+    at_start, ahead = every_code(api), set()
 
-    seen, after, ahead = [], None, set()
-    while True:
-        page = api.ok("GET", "/campaigns/sorry/codes?limit=8" + (f"&after={after}" if after else ""))
-        seen += [c["code"] for c in page["codes"]]
-        after = page["next_after"]
-        if after is None:
-            break
-        known = {c["code"] for c in api.ok("GET", "/campaigns/sorry/codes?limit=1000")["codes"]}
+    def generate_more(after):
+        known = every_code(api)
         generated(api, 4)
-        fresh = {c["code"] for c in api.ok("GET", "/campaigns/sorry/codes?limit=1000")["codes"]} - known
-        ahead |= {code for code in fresh if code > after}
+        ahead.update(code for code in every_code(api) - known if code > after)
+
+    seen = walk(api, 8, generate_more)
 
     assert len(seen) == len(set(seen)) and seen == sorted(seen)
     assert set(seen) == at_start | ahead
