@@ -36,20 +36,22 @@ def is_visible(campaign: Campaign, customer: Customer, context: Context) -> bool
 
 
 class VisibilityIndex:
-    """Listed campaigns filed by the page they show on and a segment their audience needs, so
-    that a page listing offers looks only at those it may show rather than at every one.
+    """Listed campaigns filed by the page and the category their visibility names and by a
+    segment their audience needs, so that a page listing offers looks only at those it may show
+    rather than at every one.
 
     `shown(customer, context)` is exactly ``[c for c in campaigns if is_visible(c, customer,
     context)]``, in the given order: the index only leaves out campaigns that are unlisted,
-    meant for other pages, or for an audience of segments the customer is not in (read as
-    promo.index reads eligibility), and every campaign it keeps is checked with is_visible.
+    meant for other pages or categories, or for an audience of segments the customer is not in
+    (read as promo.index reads eligibility), and every campaign it keeps is checked with
+    is_visible.
     """
 
     def __init__(self, campaigns: Iterable[Campaign]):
         self._campaigns: list[Campaign] = []
         self._audience: list[tuple[Requirement, ...]] = []
-        # (page or None for every page, segment key or None for any customer) -> positions
-        self._buckets: dict[tuple[str | None, Key | None], list[int]] = {}
+        # (page, category, segment key) -> positions; None: any page, any category, any customer
+        self._buckets: dict[tuple[str | None, str | None, Key | None], list[int]] = {}
         for campaign in campaigns:
             rules = campaign.visibility
             if not rules.listed:
@@ -61,15 +63,17 @@ class VisibilityIndex:
             # Filed under the narrowest segment requirement, as promo.index files eligibility.
             segments = min(needs, key=len) if needs else (None,)
             for page in rules.pages or (None,):
-                for segment in segments:
-                    self._buckets.setdefault((page, segment), []).append(position)
+                for category in rules.categories or (None,):
+                    for segment in segments:
+                        self._buckets.setdefault((page, category, segment), []).append(position)
 
     def shown(self, customer: Customer, context: Context) -> list[Campaign]:
         keys = cart_keys(NO_LINES, customer)
         found: set[int] = set()
         for page in (None, (context.page or "").casefold()):
-            for segment in (None, *keys):
-                found.update(self._buckets.get((page, segment), ()))
+            for category in (None, (context.category or "").casefold()):
+                for segment in (None, *keys):
+                    found.update(self._buckets.get((page, category, segment), ()))
         return [
             self._campaigns[position]
             for position in sorted(found)
