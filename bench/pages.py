@@ -5,11 +5,12 @@ Run: .venv/bin/python bench/pages.py [--campaigns 1000] [--shown 50] [--repeats 
 Goal: at most 3x per page. Both stores are SQLite files with the catalogue of bench/synthetic.py
 (2,000 products) and the same 50 listed offers (automatic promotions and public codes, on the
 cart's items, storewide and for the shopper's segment); the big store adds offers none of these
-pages may show: hidden codes, promotions listed only on product pages of another category, only
-in the cart and checkout, or only to another audience. The signed-in bench shopper holds three
-codes of their own and has the 20-line cart. Each page is requested through the real app
-(Flask's test client, so no network or server in the figure) with warm workers: campaigns parsed
-and indexed once, as a running app has. Rounds alternate the two stores so load falls on both.
+pages may show (on products outside the cart): hidden codes, promotions listed only on product
+pages of another category, only in the cart and checkout, or only to another audience. The
+signed-in bench shopper holds three codes of their own and has the 20-line cart. Each page is
+requested through the real app (Flask's test client, so no network or server in the figure)
+with warm workers: campaigns parsed and indexed once, as a running app has. Rounds alternate the
+two stores so load falls on both.
 """
 from __future__ import annotations
 
@@ -43,11 +44,12 @@ def shown(number: int) -> dict:
 
 
 def unshown(number: int) -> dict:
-    """An offer that would apply to the cart but that home, deals and wallet never show."""
+    """An offer home, deals and wallet never show, on a product outside the cart (so that the
+    wallet's cart price, which the candidate index already narrows, is the same in both stores)."""
     shape = number % 4
+    other = synthetic.CART_LINES + number % (synthetic.CATALOGUE - synthetic.CART_LINES)
     base = {"id": f"unshown-{number:05d}", "name": f"Unshown offer {number}", "kind": "promotion",
-            "effect": {"type": "percent_off_items", "percent": 3,
-                       "items": {"skus": [synthetic.sku(number % synthetic.CART_LINES)]}}}
+            "effect": {"type": "percent_off_items", "percent": 3, "items": {"skus": [synthetic.sku(other)]}}}
     if shape == 0:
         return {**base, "kind": "coupon", "code": f"HIDDEN-{number:05d}", "visibility": {"listed": False}}
     if shape == 1:
