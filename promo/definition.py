@@ -689,20 +689,24 @@ def _group(cls: type, raw: Any, path: str, p: _Problems, depth: int, message: st
 
 # ---- timing ----
 
+def read_moment(raw: Any) -> date | datetime | None:
+    """A date or date-time as `active: {from, until}` takes it ("2026-11-30", "2026-11-30 18:00",
+    or a YAML date); None when it is neither."""
+    if isinstance(raw, (date, datetime)):
+        return raw
+    if isinstance(raw, str) and len(raw) <= 40:
+        text = raw.strip()
+        try:
+            return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    return None
+
+
 def _instant(raw: Any, path: str, p: _Problems, tz: str, *, end: bool) -> datetime | None:
     """A date (start of day, or for `until` the end of that day) or a date-time, in `tz`
     unless it carries its own offset."""
-    value: date | datetime | None = None
-    if isinstance(raw, datetime):
-        value = raw
-    elif isinstance(raw, date):
-        value = raw
-    elif isinstance(raw, str) and len(raw) <= 40:
-        text = raw.strip()
-        try:
-            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-        except ValueError:
-            value = None
+    value = read_moment(raw)
     if value is None:
         p.add(path, f'must be a date "2026-11-30" or date and time "2026-11-30 18:00", got {_show(raw)}')
         return None

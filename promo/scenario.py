@@ -29,7 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .campaign import Campaign
-from .definition import DefinitionError, FieldError, load_yaml, parse_campaigns
+from .definition import DefinitionError, FieldError, load_yaml, parse_campaigns, read_moment
 from .distributions import Rule, parse_rules
 from .domain import Customer
 from .engine import Engine
@@ -43,6 +43,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_RELATIVE_DAY = re.compile(r"^today(?:\s*([+-])\s*(\d{1,5}))?$")
 
 SECTIONS = ("store", "categories", "products", "customers", "personas", "campaigns", "codes", "publications",
             "distributions")
@@ -101,7 +102,8 @@ class ScenarioPack:
     products: tuple[Product, ...] = ()
     customers: tuple[Customer, ...] = ()
     personas: tuple[Persona, ...] = ()
-    # Each campaign with the definition exactly as written (storage keeps what people wrote).
+    # Each campaign with the definition as written (storage keeps what people wrote), its
+    # relative days (`active: {from: today-7}`) resolved to the dates they stand for.
     campaigns: tuple[tuple[Campaign, Mapping[str, Any]], ...] = ()
     codes: tuple[CodeRequest, ...] = ()
     publications: tuple[PublicationRequest, ...] = ()
@@ -115,8 +117,8 @@ class ScenarioPack:
 def read_pack(path: str | Path, *, today: date | None = None, default_timezone: str = "UTC") -> ScenarioPack:
     """Read and validate a pack file (.yaml, .yml or .json). Raises ScenarioError.
 
-    ``today`` anchors relative dates (``birthday: today``, ``last_order_days_ago: 120``); it
-    defaults to today in the pack's store time zone. ``default_timezone`` stands in for the
+    ``today`` anchors relative dates (``birthday: today``, ``last_order_days_ago: 120``,
+    ``active: {from: today-7}``); it defaults to today in the pack's store time zone. ``default_timezone`` stands in for the
     store's zone when the pack has no ``store`` section (pass the running store's).
     """
     file = Path(path)
@@ -165,11 +167,12 @@ def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None,
     personas = _each(top, "personas", r, _persona)
     campaigns: list[tuple[Campaign, Mapping[str, Any]]] = []
     if "campaigns" in top:
+        definitions, reported = _resolve_active_days(top["campaigns"], today, r)
         try:
-            parsed = parse_campaigns(top["campaigns"], timezone=timezone, prefix="campaigns")
-            campaigns = list(zip(parsed, top["campaigns"], strict=True))
+            parsed = parse_campaigns(definitions, timezone=timezone, prefix="campaigns")
+            campaigns = list(zip(parsed, definitions, strict=True))
         except DefinitionError as exc:
-            r.errors.extend(exc.errors)
+            r.errors.extend(error for error in exc.errors if error.path not in reported)
     codes = _each(top, "codes", r, _code_request)
     publications = _each(top, "publications", r, _publication)
     distributions: list[tuple[Rule, Mapping[str, Any]]] = []
@@ -454,6 +457,49 @@ def _birthday(raw: Any, path: str, r: _Reader, today: date) -> date | None:
             pass
     r.add(path, f'must be a date like 1990-05-17 or "today", got {_show(raw)}')
     return None
+
+
+ACTIVE_DAY_FORMS = ('a date like 2026-11-30, a date and time like "2026-11-30 18:00", or a day relative to today '
+                    'like today, today-7 or today+5')
+
+
+def _resolve_active_days(raw: Any, today: date, r: _Reader) -> tuple[Any, set[str]]:
+    """The campaigns with each relative `active` day (today, today-7, today+5) replaced by the
+    date it stands for, and the paths of the days that are neither a date nor a relative day
+    (reported here, with the relative forms, instead of by the definition parser)."""
+    if not isinstance(raw, list):
+        return raw, set()
+    resolved: list[Any] = []
+    reported: set[str] = set()
+    for index, campaign in enumerate(raw):
+        active = campaign.get("active") if isinstance(campaign, Mapping) else None
+        if not isinstance(active, Mapping):
+            resolved.append(campaign)
+            continue
+        days = dict(active)
+        for key in ("from", "until"):
+            value = days.get(key)
+            if not isinstance(value, str) or read_moment(value) is not None:
+                continue
+            day = _relative_day(value, today)
+            if day is None:
+                path = f"campaigns[{index}].active.{key}"
+                r.add(path, f"must be {ACTIVE_DAY_FORMS}; got {_show(value)}")
+                reported.add(path)
+            else:
+                days[key] = day.isoformat()
+        resolved.append({**campaign, "active": days})
+    return resolved, reported
+
+
+def _relative_day(text: str, today: date) -> date | None:
+    """ "today-7" -> the day a week before `today`; None when `text` is no relative day."""
+    match = _RELATIVE_DAY.match(text.strip())
+    if match is None:
+        return None
+    sign, days = match.groups()
+    offset = timedelta(days=int(days or 0))
+    return today - offset if sign == "-" else today + offset
 
 
 def _persona(raw: Any, path: str, r: _Reader) -> Persona | None:

@@ -4,6 +4,7 @@ import json
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -107,6 +108,7 @@ def test_json_packs_work_too(api_app, tmp_path):
     assert "products: 3 created" in result.output
 
 
+EFFECT = "effect: {type: amount_off_order, amount: 100}"
 BAD_PACKS = [
     ("products:\n  - {sku: A, name: A, price: 19.5}\n",
      "products[0].price: must be a whole number of minor units (cents), e.g. 1950 for 19.50, got 19.5"),
@@ -120,6 +122,14 @@ BAD_PACKS = [
      "store.currency: must be a three-letter ISO 4217 code like USD or THB, got 'usd'"),
     ("products:\n  - {sku: A, name: A, price: 100\n",
      "line 3, column 1: expected ',' or '}'"),
+    (f"campaigns:\n  - {{id: x, name: X, kind: coupon, code: XXX, active: {{from: today+five}}, {EFFECT}}}\n",
+     "campaigns[0].active.from: must be a date like 2026-11-30, a date and time like \"2026-11-30 18:00\", or a day "
+     "relative to today like today, today-7 or today+5; got 'today+five'"),
+    (f"campaigns:\n  - {{id: x, name: X, kind: coupon, code: XXX, active: {{until: \"-5 days\"}}, {EFFECT}}}\n",
+     "campaigns[0].active.until: must be a date like 2026-11-30, a date and time like \"2026-11-30 18:00\", or a day "
+     "relative to today like today, today-7 or today+5; got '-5 days'"),
+    (f"campaigns:\n  - {{id: x, name: X, kind: coupon, code: XXX, active: {{from: today+3, until: today-3}}, {EFFECT}}}\n",
+     "campaigns[0].active.until: must be after from"),
 ]
 
 
@@ -171,6 +181,41 @@ def test_relative_dates_resolve_against_today_in_the_store_zone(pack_file):
     # 9 days before 27 November, at noon in Chicago (UTC-6)
     assert customers["regular"].last_order_at == datetime(2026, 11, 18, 18, 0, tzinfo=timezone.utc)
     assert [p.key for p in pack.personas] == ["guest", "new", "vip"]
+
+
+def test_relative_campaign_dates_resolve_against_today_in_the_store_zone():
+    pack = parse_pack({
+        "store": {"name": "S", "currency": "USD", "locale": "en_US", "timezone": "America/Chicago"},
+        "campaigns": [{"id": "sale", "name": "Sale", "kind": "promotion", "active": {"from": "today-3", "until": "today+5"},
+                       "effect": {"type": "percent_off_order", "percent": 10}},
+                      {"id": "today-only", "name": "Today only", "kind": "promotion",
+                       "active": {"from": "today", "until": "today"}, "effect": {"type": "percent_off_order", "percent": 5}}],
+    }, today=date(2026, 11, 27))
+
+    chicago = ZoneInfo("America/Chicago")
+    (sale, sale_definition), (today_only, today_definition) = pack.campaigns
+    # Through the end of the `until` day, as a written date is.
+    assert (sale.starts_at, sale.ends_at) == (datetime(2026, 11, 24, tzinfo=chicago), datetime(2026, 12, 3, tzinfo=chicago))
+    assert (today_only.starts_at, today_only.ends_at) == (datetime(2026, 11, 27, tzinfo=chicago),
+                                                          datetime(2026, 11, 28, tzinfo=chicago))
+    # Stored as the dates they resolved to: the engine reads no relative dates.
+    assert sale_definition["active"] == {"from": "2026-11-24", "until": "2026-12-02"}
+    assert today_definition["active"] == {"from": "2026-11-27", "until": "2026-11-27"}
+
+
+def test_the_demo_stores_black_friday_moves_with_the_load_date(api_app):
+    pack = REPO / "scenarios" / "arabica.yaml"
+    load(api_app, pack, "--today", "2026-11-25")
+    with api_app.app_context():
+        first = promo_engine(api_app).get_campaign("blckfrdy").definition["active"]
+
+    later = load(api_app, pack, "--today", "2026-12-05")
+
+    assert first == {"from": "2026-11-18", "until": "2026-11-30"}
+    assert later.exit_code == 0, later.output
+    assert "campaigns: 2 updated" in later.output                  # Black Friday and the clearance sale
+    with api_app.app_context():
+        assert promo_engine(api_app).get_campaign("blckfrdy").definition["active"] == {"from": "2026-11-28", "until": "2026-12-10"}
 
 
 def test_the_engine_refusing_an_entry_names_it(api_app, tmp_path):
