@@ -1054,6 +1054,49 @@ class Engine:
                 return row
         raise Conflict("could not reserve a code; try again", code="busy")
 
+    def renew_publication(
+        self, publication_id: int, *, as_of: datetime | None = None, actor: str = "system"
+    ) -> Publication:
+        """Give a published code that is still unused the end a publication at `as_of` (default
+        now) would give it (code_expiry), so a code handed out days ago, say a demo persona's
+        birthday code, is valid again for its campaign's `valid_days` from that day. The
+        publication keeps its id, code and date. When the end moves it is audited (code.renew)
+        and announced (publication.renewed); nothing happens when it would not move or the
+        campaign's codes have no end of their own. A redeemed code keeps its end: Conflict
+        (``code_used``). NotFound (``publication_not_found``) for an unknown id.
+        """
+        if as_of is not None and as_of.tzinfo is None:
+            raise InvalidRequest("as_of must carry a time zone", code="invalid_as_of")
+        return self._write(lambda session: self._renew_publication_in(session, publication_id, as_of, actor))
+
+    def _renew_publication_in(self, session: Session, publication_id: int, as_of: datetime | None,
+                              actor: str) -> Publication:
+        row = session.get(PublicationRow, publication_id)
+        if row is None:
+            raise NotFound(f"no publication {publication_id}", code="publication_not_found")
+        code_row = session.scalar(for_update(select(CodeRow).where(CodeRow.id == row.code_id), session))
+        campaign = self._campaign(self._campaign_row(session, row.campaign_id))
+        now = self.clock()
+        # A campaign's public code is everyone's: it never gets an end of its own.
+        end = None if campaign.code else code_expiry(campaign, as_of or now)
+        if end is None:
+            return convert.publication(row, code_row, created=False)
+        if code_row.redeemed_count:
+            raise Conflict(f"code {code_row.code!r} has been used; it keeps its end", code="code_used",
+                           details={"code": code_row.code})
+        previous = code_row.expires_at
+        if previous == end:
+            return convert.publication(row, code_row, created=False)
+        code_row.expires_at = end
+        session.flush()
+        audit.record(session, at=now, actor=actor, action="code.renew", object_type="code", object_id=code_row.code,
+                     before={"expires_at": _iso(previous) if previous else None},
+                     after={"expires_at": _iso(end), "publication_id": row.id})
+        result = convert.publication(row, code_row, created=False)
+        self._emit(session, "publication.renewed", {"publication": result, "previous_expires_at": previous, "actor": actor},
+                   customer_id=row.customer_id)
+        return result
+
     def list_publications(self, customer_id: str) -> list[Publication]:
         with self._read() as session:
             rows = session.execute(

@@ -47,6 +47,7 @@ EVENT_TYPES = (
     "redemption.succeeded",
     "redemption.rolled_back",
     "publication.created",
+    "publication.renewed",
     "distribution.published",
     "tracked.<event>",
 )

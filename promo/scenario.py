@@ -34,7 +34,7 @@ from .distributions import Rule, parse_rules
 from .domain import Customer
 from .engine import Engine
 from .errors import NotFound, PromoError
-from .records import Category, Product
+from .records import Category, CodeStatus, Product, Publication
 
 MAX_MONEY = 10**12
 MAX_ITEMS = 100_000           # entries per section
@@ -98,6 +98,10 @@ class PublicationRequest:
 class ScenarioPack:
     source: str
     store: StoreSettings | None
+    # The day relative dates were resolved against, and the zone it is a day in: loading
+    # publishes (and renews) the pack's codes as of that day.
+    today: date | None = None
+    timezone: str = "UTC"
     categories: tuple[Category, ...] = ()
     products: tuple[Product, ...] = ()
     customers: tuple[Customer, ...] = ()
@@ -195,7 +199,8 @@ def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None,
     if r.errors:
         raise ScenarioError(source, r.errors)
     return ScenarioPack(
-        source=source, store=store, categories=tuple(categories.values()), products=tuple(products.values()),
+        source=source, store=store, today=today, timezone=timezone,
+        categories=tuple(categories.values()), products=tuple(products.values()),
         customers=tuple(customers.values()), personas=tuple(personas.values()), campaigns=tuple(campaigns),
         codes=tuple(codes.values()), publications=tuple(publications.values()), distributions=tuple(distributions),
     )
@@ -409,9 +414,7 @@ def _customer(raw: Any, path: str, r: _Reader, today: date, timezone: str) -> Cu
     elif "last_order_days_ago" in fields:
         days = r.integer(fields["last_order_days_ago"], _join(path, "last_order_days_ago"), maximum=36_500)
         if days is not None:
-            # Noon, store time: the same value all day long, so reloading the same day changes nothing.
-            noon = datetime.combine(today - timedelta(days=days), time(12), tzinfo=ZoneInfo(timezone))
-            values["last_order_at"] = noon.astimezone(UTC)
+            values["last_order_at"] = _noon(today - timedelta(days=days), timezone).astimezone(UTC)
     if "birthday" in fields:
         values["birthday"] = _birthday(fields["birthday"], _join(path, "birthday"), r, today)
     if "country" in fields:
@@ -425,6 +428,12 @@ def _customer(raw: Any, path: str, r: _Reader, today: date, timezone: str) -> Cu
     if len(r.errors) > before:
         return None
     return Customer(**values)
+
+
+def _noon(day: date, timezone: str) -> datetime:
+    """Noon on `day` in the store's zone: the same value all day long, so what a load derives
+    from today does not change when the pack is loaded again later that day."""
+    return datetime.combine(day, time(12), tzinfo=ZoneInfo(timezone))
 
 
 def _instant(raw: Any, path: str, r: _Reader, timezone: str) -> datetime | None:
@@ -713,11 +722,25 @@ def _load_codes(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: s
 
 
 def _load_publications(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:
+    """Publish each code once (by source_id); a code with an end of its own (codes: {valid_days})
+    that is still unused is renewed to the end a publication on the pack's day would get, so a
+    demo store loaded again days later still has its birthday persona's code valid."""
+    expiring = {campaign.id for campaign, _ in pack.campaigns if campaign.code_valid_days is not None}
+    as_of = _noon(pack.today, pack.timezone) if pack.today is not None else None
     for index, request in enumerate(pack.publications):
         with _entry(pack, f"publications[{index}]"):
             publication = engine.publish(request.campaign_id, request.customer_id, source_id=request.source_id,
                                          actor=actor)
-        report.count("created" if publication.created else "unchanged", "publications")
+            renewed = request.campaign_id in expiring and _renew_if_unused(engine, publication, as_of, actor)
+        report.count("created" if publication.created else "updated" if renewed else "unchanged", "publications")
+
+
+def _renew_if_unused(engine: Engine, publication: Publication, as_of: datetime | None, actor: str) -> bool:
+    """Renew the publication's code unless it has been redeemed or disabled; True when its end moved."""
+    code = engine.get_code(publication.code)
+    if code.redeemed_count or code.status is not CodeStatus.ACTIVE:
+        return False
+    return engine.renew_publication(publication.id, as_of=as_of, actor=actor).expires_at != publication.expires_at
 
 
 def _load_distributions(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
+from promo.domain import Cart, CartLine
+from promo.reasons import Reason
 from promo.scenario import ScenarioError, parse_pack, read_pack
 from shop.extensions import promo_engine
 
@@ -216,6 +218,52 @@ def test_the_demo_stores_black_friday_moves_with_the_load_date(api_app):
     assert "campaigns: 2 updated" in later.output                  # Black Friday and the clearance sale
     with api_app.app_context():
         assert promo_engine(api_app).get_campaign("blckfrdy").definition["active"] == {"from": "2026-11-28", "until": "2026-12-10"}
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+SCALE = Cart((CartLine("GEAR-SCALE", "Brewing Scale", 4500, 1, frozenset({"brewing-gear"})),))
+
+
+def birthday_code(engine):
+    return next(c for c in engine.customer_codes("birthday") if c.campaign_id == "birthday")
+
+
+def test_reloading_days_later_renews_the_unused_birthday_code(api_app):
+    pack = REPO / "scenarios" / "arabica.yaml"
+    load(api_app, pack, "--today", "2026-11-25")
+    with api_app.app_context():
+        first = birthday_code(promo_engine(api_app))
+
+    later = load(api_app, pack, "--today", "2026-12-05")
+
+    assert first.expires_at == datetime(2026, 12, 3, tzinfo=NEW_YORK)           # through Dec 2
+    assert later.exit_code == 0, later.output
+    assert "publications: 1 updated, 3 unchanged" in later.output
+    with api_app.app_context():
+        engine = promo_engine(api_app)
+        renewed = birthday_code(engine)
+        assert (renewed.code, renewed.expires_at) == (first.code, datetime(2026, 12, 13, tzinfo=NEW_YORK))  # through Dec 12
+        engine.clock = lambda: datetime(2026, 12, 12, 22, 0, tzinfo=NEW_YORK)
+        assert engine.validate("birthday", SCALE, [first.code]).codes[first.code].discount == 2250   # half of $45
+        engine.clock = lambda: datetime(2026, 12, 13, 9, 0, tzinfo=NEW_YORK)
+        assert engine.validate("birthday", SCALE, [first.code]).codes[first.code].reason is Reason.EXPIRED
+
+
+def test_a_used_birthday_code_keeps_its_end_when_the_pack_is_reloaded(api_app):
+    pack = REPO / "scenarios" / "arabica.yaml"
+    load(api_app, pack, "--today", "2026-11-25")
+    with api_app.app_context():
+        engine = promo_engine(api_app)
+        code = birthday_code(engine).code
+        engine.clock = lambda: datetime(2026, 11, 26, 12, 0, tzinfo=NEW_YORK)
+        engine.redeem("birthday", SCALE, [code], order_ref="BDAY-1")
+
+    later = load(api_app, pack, "--today", "2026-12-05")
+
+    assert later.exit_code == 0, later.output
+    assert "publications: 4 unchanged" in later.output
+    with api_app.app_context():
+        assert birthday_code(promo_engine(api_app)).expires_at == datetime(2026, 12, 3, tzinfo=NEW_YORK)
 
 
 def test_the_engine_refusing_an_entry_names_it(api_app, tmp_path):

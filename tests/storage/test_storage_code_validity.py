@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from promo.errors import RedemptionRefused
+from promo.errors import Conflict, NotFound, RedemptionRefused
+from promo.events import list_events
 from promo.reasons import Reason
 from promo.records import OfferSource, OfferStatus
 from storagekit import CART_40, bulk, customer
@@ -92,3 +93,68 @@ def test_codes_without_valid_days_never_expire_on_their_own(engine, clock):
     clock.set(datetime(2030, 1, 1, tzinfo=NEW_YORK))
     assert publication.expires_at is None
     assert engine.validate("ana", CART_40, [publication.code]).discount == 1000
+
+
+# ---- renewing a publication: an unused code gets the end a publication on another day would get
+
+
+RENEWED = datetime(2026, 12, 5, 9, 0, tzinfo=NEW_YORK)
+RENEWED_END = datetime(2026, 12, 13, 0, 0, tzinfo=NEW_YORK)   # valid through Dec 12
+
+
+def test_renewing_an_unused_code_moves_its_end_to_what_publishing_now_would_give(birthday, clock):
+    publication = birthday.publish("birthday", "bea", source_id="birthday-bea")
+    clock.set(RENEWED)
+
+    renewed = birthday.renew_publication(publication.id, actor="scenario")
+
+    assert (renewed.id, renewed.code, renewed.created_at, renewed.expires_at) == (
+        publication.id, publication.code, publication.created_at, RENEWED_END)
+    assert birthday.get_code(publication.code).expires_at == RENEWED_END
+    assert [p.expires_at for p in birthday.list_publications("bea")] == [RENEWED_END]
+    entry = birthday.audit_log(object_id=publication.code)[0]
+    assert (entry.action, entry.actor) == ("code.renew", "scenario")
+    assert datetime.fromisoformat(entry.before["expires_at"]) == END
+    assert datetime.fromisoformat(entry.after["expires_at"]) == RENEWED_END
+    assert entry.after["publication_id"] == publication.id
+    event = list_events(birthday, pattern="publication.renewed").events[0]
+    assert (event.customer_id, datetime.fromisoformat(event.payload["publication"]["expires_at"])) == ("bea", RENEWED_END)
+    assert datetime.fromisoformat(event.payload["previous_expires_at"]) == END
+
+    clock.set(datetime(2026, 12, 12, 23, 59, tzinfo=NEW_YORK))     # past the first end, within the new one
+    assert birthday.redeem("bea", CART_40, [publication.code], order_ref="A-1").discount == 1000
+
+
+def test_renewing_as_of_a_day_ignores_the_clock_and_a_second_time_changes_nothing(birthday, clock):
+    publication = birthday.publish("birthday", "bea", source_id="birthday-bea")
+
+    first = birthday.renew_publication(publication.id, as_of=RENEWED)
+    audit_entries = len(birthday.audit_log())
+    again = birthday.renew_publication(publication.id, as_of=RENEWED.replace(hour=20))
+
+    assert first.expires_at == again.expires_at == RENEWED_END
+    assert len(birthday.audit_log()) == audit_entries
+    assert len(list_events(birthday, pattern="publication.renewed").events) == 1
+
+
+def test_a_used_code_keeps_its_end(birthday, clock):
+    publication = birthday.publish("birthday", "bea", source_id="birthday-bea")
+    birthday.redeem("bea", CART_40, [publication.code], order_ref="A-1")
+
+    with pytest.raises(Conflict) as refused:
+        birthday.renew_publication(publication.id, as_of=RENEWED)
+
+    assert refused.value.code == "code_used"
+    assert birthday.get_code(publication.code).expires_at == END
+
+
+def test_codes_without_an_end_of_their_own_have_nothing_to_renew(engine, clock):
+    engine.create_campaign(bulk("sorry", limits={"per_code": 1}))
+    engine.generate_codes("sorry", 1)
+    engine.upsert_customer(customer("ana"))
+    publication = engine.publish("sorry", "ana", source_id="ticket-1")
+
+    assert engine.renew_publication(publication.id, as_of=RENEWED).expires_at is None
+    assert engine.audit_log()[0].action == "code.publish"
+    with pytest.raises(NotFound):
+        engine.renew_publication(publication.id + 1000)
