@@ -120,7 +120,8 @@ def build_wallet(customer: Customer) -> Wallet:
     engine = promo_engine()
     priced = price_cart(load_session_cart(), customer, page="wallet", max_nudges=0)
     context = engine.context(page="wallet")
-    offers = engine.qualify(customer, priced.cart, context)
+    # The wallet shows its holder's own codes and the offers visible to them, nothing else.
+    offers = engine.qualify(customer, priced.cart, context, visible_only=True)
     held: dict[str, CodeInfo] = {info.code: info for info in engine.customer_codes(customer.id)}
     campaigns: dict[str, c.Campaign] = {}
 
@@ -154,8 +155,8 @@ def build_wallet(customer: Customer) -> Wallet:
         key=lambda w: w.ends_at,
     )
 
-    names = {info.id: info.name for info in engine.list_campaigns()}
     results = engine.list_redemptions(customer_id=customer.id, limit=200)
+    names = engine.campaign_names(item.campaign_id for result in results for item in result.items)
     history = _history(results, names)
     year = now.year
     saved = sum(e.amount for e in history if e.at.astimezone(engine.tz).year == year)
