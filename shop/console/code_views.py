@@ -96,8 +96,7 @@ def export_codes(campaign_id: str):
         promo_engine().get_campaign(campaign_id)
     except NotFound:
         abort(404)
-    rows = ((*values[:-1], values[-1].isoformat()) for values in stream_codes(campaign_id))
-    return csv_response(f"{campaign_id}-codes.csv", CODE_EXPORT_COLUMNS, rows)
+    return csv_response(f"{campaign_id}-codes.csv", CODE_EXPORT_COLUMNS, stream_codes(campaign_id))
 
 
 @bp.post("/campaigns/<campaign_id>/jobs")

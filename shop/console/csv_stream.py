@@ -4,8 +4,18 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 
 from flask import Response, stream_with_context
+
+
+def _cell(value: object) -> object:
+    """A blank for a missing value, ISO 8601 for a moment or a day, the value otherwise."""
+    if value is None:
+        return ""
+    if isinstance(value, date):        # datetime is a date too
+        return value.isoformat()
+    return value
 
 
 def _lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
@@ -13,7 +23,7 @@ def _lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[
     writer = csv.writer(buffer)
     writer.writerow(header)
     for count, row in enumerate(rows, start=1):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow([_cell(value) for value in row])
         if count % 1000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -91,7 +91,7 @@ def count_codes(campaign_id: str) -> dict[str, int]:
     return {status: count for status, count in rows}
 
 
-CODE_EXPORT_COLUMNS = ("code", "status", "holder_id", "redeemed_count", "gift_balance", "created_at")
+CODE_EXPORT_COLUMNS = ("code", "status", "holder_id", "redeemed_count", "gift_balance", "created_at", "expires_at")
 
 
 def stream_codes(campaign_id: str) -> Iterator[tuple[Any, ...]]:

@@ -57,7 +57,7 @@ def export_redemptions():
     def rows():
         for r in stream_redemptions(where):
             for item in r.items:
-                yield (r.id, r.created_at.isoformat(), r.order.order_ref, r.customer_id, r.status.value,
+                yield (r.id, r.created_at, r.order.order_ref, r.customer_id, r.status.value,
                        item.campaign_id, item.code, item.discount, item.shipping_discount, item.status.value,
                        r.order.subtotal, r.order.total)
     return csv_response("redemptions.csv", ("redemption_id", "created_at", "order_ref", "customer_id", "status",

@@ -183,3 +183,19 @@ def test_the_list_states_each_codes_own_end_and_when_it_has_passed(marketer, eng
     assert "expired Dec 2, 2026" in row and "expires" not in row
     # The day the engine refuses it on.
     assert engine.validate("bea", sample_cart(), [sent]).codes[sent].message == "This code expired on Dec 2, 2026."
+
+
+def test_codes_export_gives_each_sent_codes_own_end(marketer, engine):
+    from promo.domain import Customer
+
+    engine.create_campaign(WEEK_CODES, actor="test")
+    engine.generate_codes("birthday", 2)
+    engine.upsert_customer(Customer(id="bea", email="bea@example.com"))
+    sent = engine.publish("birthday", "bea").code          # on Nov 25: valid through Dec 2
+
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(
+        marketer.get("/console/campaigns/birthday/codes.csv").get_data(as_text=True)))}
+    assert rows[sent]["holder_id"] == "bea"
+    assert rows[sent]["expires_at"] == engine.get_code(sent).expires_at.isoformat()
+    assert rows[sent]["expires_at"].startswith("2026-12-0")
+    assert [r["expires_at"] for code, r in rows.items() if code != sent] == [""]   # still in the pool
