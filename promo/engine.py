@@ -605,9 +605,11 @@ class Engine:
     def customer_gift_cards(self, customer_id: str) -> list[GiftCardBalance]:
         return self.incentives.customer_gift_cards(customer_id)
 
-    def gift_card_payments(self, codes: Iterable[str], total: int, customer_id: str | None = None) -> list[GiftCardPayment]:
-        """What the gift cards among `codes` would pay towards `total`, in entry order."""
-        return self.incentives.gift_card_payments(list(codes), total, customer_id)
+    def gift_card_payments(self, codes: Iterable[str], total: int, customer_id: str | None = None, *,
+                           currency: str | None = None) -> list[GiftCardPayment]:
+        """What the gift cards among `codes` would pay towards `total`, in entry order; with the
+        order's `currency`, cards in another currency are left out, as redeem refuses them."""
+        return self.incentives.gift_card_payments(list(codes), total, customer_id, currency=currency)
 
     def order_gift_card_payments(self, order_ref: str) -> list[GiftCardPayment]:
         return self.incentives.order_gift_card_payments(order_ref)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from .campaign import Kind
 from .codes import draw_code, normalise_code
 from .events import Event, EventScope, emit, listen
-from .errors import Conflict, InvalidRequest, NotFound
+from .errors import Conflict, InvalidRequest, NotFound, UnreadableDefinition
 from .giftcards import GiftCardPlan
 from .incentive_records import (
     GiftCardBalance,
@@ -30,7 +30,7 @@ from .incentive_records import (
 )
 from .storage import audit, convert, giftcards, loyalty, referrals
 from .storage.issue import ISSUED, take_issued
-from .storage.models import CodeRow, CustomerRow, OrderRow, PublicationRow, RedemptionItemRow, RedemptionRow
+from .storage.models import CampaignRow, CodeRow, CustomerRow, OrderRow, PublicationRow, RedemptionItemRow, RedemptionRow
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -122,11 +122,21 @@ class Incentives:
         with self._engine._read() as session:
             return [giftcards.balance(session, code, entries=20) for code in giftcards.held_cards(session, customer_id)]
 
-    def gift_card_payments(self, codes: Sequence[str], total: int, customer_id: str | None = None) -> list[GiftCardPayment]:
-        """What the gift cards among `codes` would pay towards `total` now, in entry order."""
+    def gift_card_payments(self, codes: Sequence[str], total: int, customer_id: str | None = None, *,
+                           currency: str | None = None) -> list[GiftCardPayment]:
+        """What the gift cards among `codes` would pay towards `total` now, in entry order;
+        with `currency`, a card of another currency pays nothing (redeem refuses it)."""
         entered = [normalise_code(code) for code in codes if isinstance(code, str)]
+
+        def pays_in_currency(row: CampaignRow) -> bool:
+            try:
+                return self._parse(row).currency in (None, currency)
+            except UnreadableDefinition:
+                return True     # as validation does: nothing to compare, the balance stays spendable
+
         with self._engine._read() as session:
-            plan: GiftCardPlan = giftcards.plan(session, entered, customer_id, total)
+            plan: GiftCardPlan = giftcards.plan(session, entered, customer_id, total,
+                                                accepts=pays_in_currency if currency is not None else None)
         return [GiftCardPayment(d.code, d.amount, d.balance_after) for d in plan.draws]
 
     def order_gift_card_payments(self, order_ref: str) -> list[GiftCardPayment]:

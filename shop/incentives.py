@@ -77,7 +77,8 @@ class GiftCardSummary:
 def gift_card_payments(priced: PricedCart) -> GiftCardSummary:
     """What the gift cards entered in this cart would pay, in the order they were entered."""
     customer_id = priced.customer.id if priced.customer is not None else None
-    payments = promo_engine().gift_card_payments(priced.state.codes, priced.total, customer_id) if priced.state.codes else []
+    payments = (promo_engine().gift_card_payments(priced.state.codes, priced.total, customer_id, currency=priced.currency)
+                if priced.state.codes else [])
     return GiftCardSummary(tuple(payments), priced.total)
 
 

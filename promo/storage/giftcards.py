@@ -7,7 +7,7 @@ transaction.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -25,13 +25,15 @@ from .models import CampaignRow, CodeRow, GiftCardLedgerRow, OrderRow
 codes = CodeRow.__table__
 
 
-def usable_cards(session: Session, entered: Sequence[str], customer_id: str | None, *, lock: bool = False) -> list[CodeRow]:
+def usable_cards(session: Session, entered: Sequence[str], customer_id: str | None, *, lock: bool = False,
+                 accepts: Callable[[CampaignRow], bool] | None = None) -> list[CodeRow]:
     """The entered codes that are gift cards this shopper may pay with, in entry order:
-    active cards of live gift card campaigns, unassigned (bearer cards) or held by the shopper."""
+    active cards of live gift card campaigns, unassigned (bearer cards) or held by the shopper,
+    and, with `accepts`, of a campaign it accepts (e.g. in the order's currency)."""
     if not entered:
         return []
     statement = (
-        select(CodeRow)
+        select(CodeRow, CampaignRow)
         .join(CampaignRow, CodeRow.campaign_id == CampaignRow.id)
         .where(CodeRow.code.in_(list(entered)), CampaignRow.kind == Kind.GIFT_CARD.value,
                CampaignRow.status == "active", CodeRow.status == "active")
@@ -39,7 +41,8 @@ def usable_cards(session: Session, entered: Sequence[str], customer_id: str | No
     )
     if lock and dialect_of(session) == "postgresql":
         statement = statement.with_for_update(of=CodeRow)
-    rows = {row.code: row for row in session.scalars(statement)}
+    rows = {code_row.code: code_row for code_row, campaign_row in session.execute(statement)
+            if accepts is None or accepts(campaign_row)}
     return [rows[code] for code in entered
             if code in rows and rows[code].holder_id in (None, customer_id)]
 
@@ -49,8 +52,9 @@ def refusal(code_row: CodeRow) -> Reason | None:
     return Reason.GIFT_CARD_EMPTY if (code_row.gift_balance or 0) <= 0 else None
 
 
-def plan(session: Session, entered: Sequence[str], customer_id: str | None, total: int, *, lock: bool = False) -> GiftCardPlan:
-    cards = usable_cards(session, entered, customer_id, lock=lock)
+def plan(session: Session, entered: Sequence[str], customer_id: str | None, total: int, *, lock: bool = False,
+         accepts: Callable[[CampaignRow], bool] | None = None) -> GiftCardPlan:
+    cards = usable_cards(session, entered, customer_id, lock=lock, accepts=accepts)
     return plan_payment(total, [GiftCard(row.code, row.gift_balance or 0) for row in cards])
 
 

@@ -91,3 +91,18 @@ def test_points_are_earned_only_on_orders_in_the_programmes_currency(store):
     store.redeem(customer("ana"), order_in("USD"), order_ref="U-1")
 
     assert store.points_account("ana", "club").points == 95   # $100 less the $5 promotion; the euros earn none
+
+
+def test_a_gift_card_in_another_currency_pays_nothing_in_the_preview_and_the_other_card_pays(store):
+    store.create_campaign({"id": "gift", "name": "Gift card", "kind": "gift_card",
+                           "codes": {"pattern": "GIFT-####-####"}, "gift_card": {"balance": 5000}})
+    store.create_campaign({"id": "euro-gift", "name": "Euro gift card", "kind": "gift_card", "currency": "EUR",
+                           "codes": {"pattern": "EURO-####-####"}, "gift_card": {"balance": 5000}})
+    store.issue_gift_card("euro-gift", code="EURO-AAAA-BBBB")
+    store.issue_gift_card("gift", code="GIFT-AAAA-BBBB")
+
+    payments = store.gift_card_payments(["EURO-AAAA-BBBB", "GIFT-AAAA-BBBB"], 8000, currency="USD")
+
+    assert [(p.code, p.amount) for p in payments] == [("GIFT-AAAA-BBBB", 5000)]
+    assert [(p.code, p.amount) for p in store.gift_card_payments(["EURO-AAAA-BBBB"], 8000, currency="EUR")] == [
+        ("EURO-AAAA-BBBB", 5000)]
