@@ -429,7 +429,9 @@ def fire(scope: EventScope, rule: Rule, customer: Customer, occurrence: str, *,
         return _firing(row)
     row.code = publication.code
     session.flush()
-    if rule.notify:
+    if rule.notify and customer.accepts_marketing:
+        # A customer who said no to offers still finds the code in the wallet; nobody is asked to
+        # email it (publication.created, which publish emitted, carries it for other listeners).
         emit(scope, "distribution.published", {
             "rule_id": rule.id, "rule_name": rule.name, "event": rule.event.value, "period_key": key,
             "campaign_id": rule.publish, "code": publication.code, "publication_id": publication.id,

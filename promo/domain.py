@@ -64,6 +64,9 @@ class Customer:
     email: str | None = None
     name: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False, hash=False)
+    # May the store send this customer offers? Codes still reach the wallet either way; a
+    # distribution rule only asks for a notification (distribution.published) when it is True.
+    accepts_marketing: bool = True
 
     @property
     def is_guest(self) -> bool:

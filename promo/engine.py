@@ -538,6 +538,24 @@ class Engine:
 
         self._write(work)
 
+    def set_accepts_marketing(self, customer_id: str, accepts: bool, *, actor: str = "system") -> Customer:
+        """Record whether the customer may be sent offers, and nothing else of the profile (a
+        read-then-upsert could put back counters an order changed in between)."""
+        if not isinstance(accepts, bool):
+            raise InvalidRequest(f"accepts_marketing must be true or false, got {accepts!r}", code="invalid_customer")
+
+        def work(session: Session) -> Customer:
+            row = self._customer_row(session, customer_id)
+            if row.accepts_marketing != accepts:
+                row.accepts_marketing = accepts
+                row.updated_at = self.clock()
+                audit.record(session, at=row.updated_at, actor=actor, action="customer.marketing",
+                             object_type="customer", object_id=customer_id,
+                             before={"accepts_marketing": not accepts}, after={"accepts_marketing": accepts})
+            return convert.customer_profile(row)
+
+        return self._write(work)
+
     def upsert_category(self, category: Category) -> Category:
         def work(session: Session) -> Category:
             row = session.get(CategoryRow, category.slug) or CategoryRow(slug=category.slug)

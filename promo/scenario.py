@@ -261,6 +261,12 @@ class _Reader:
             return None
         return raw
 
+    def flag(self, raw: Any, path: str) -> bool | None:
+        if not isinstance(raw, bool):
+            self.add(path, f"must be true or false, got {_show(raw)}")
+            return None
+        return raw
+
     def texts(self, raw: Any, path: str, *, pattern: re.Pattern[str] | None = None, what: str = "") -> tuple[str, ...] | None:
         if not isinstance(raw, list) or len(raw) > 100:
             self.add(path, f"must be a list of at most 100 texts, got {_show(raw)}")
@@ -385,7 +391,7 @@ def _product(raw: Any, path: str, r: _Reader) -> Product | None:
 
 CUSTOMER_KEYS = (
     "id", "name", "email", "segments", "orders_count", "total_spent", "last_order_at", "last_order_days_ago",
-    "birthday", "country", "city", "metadata",
+    "birthday", "country", "city", "metadata", "accepts_marketing",
 )
 
 
@@ -425,6 +431,8 @@ def _customer(raw: Any, path: str, r: _Reader, today: date, timezone: str) -> Cu
         values["city"] = r.text(fields["city"], _join(path, "city"), max_length=120)
     if "metadata" in fields:
         values["metadata"] = r.metadata(fields["metadata"], _join(path, "metadata"))
+    if "accepts_marketing" in fields:
+        values["accepts_marketing"] = r.flag(fields["accepts_marketing"], _join(path, "accepts_marketing"))
     if len(r.errors) > before:
         return None
     return Customer(**values)

@@ -106,13 +106,15 @@ class RegisterForm:
     name: str = ""
     email: str = ""
     password: str = ""
+    accepts_marketing: bool = False      # opt-in: unticked unless the shopper ticks it
     errors: dict[str, str] | None = None
 
     @classmethod
     def from_request(cls) -> RegisterForm:
         return cls(name=normalise(request.form.get("name", "")[:MAX_NAME_LENGTH * 4]),
                    email=normalise(request.form.get("email", "")[:MAX_EMAIL_LENGTH * 4]),
-                   password=request.form.get("password", ""))
+                   password=request.form.get("password", ""),
+                   accepts_marketing=request.form.get("accepts_marketing") == "yes")
 
     def validate(self) -> bool:
         errors = {}
@@ -181,7 +183,8 @@ def register_submit() -> Response | tuple[str, int]:
     engine = promo_engine()
     customer_id = f"cus_{secrets.token_hex(8)}"
     try:
-        engine.upsert_customer(Customer(id=customer_id, email=register.email.lower(), name=register.name),
+        engine.upsert_customer(Customer(id=customer_id, email=register.email.lower(), name=register.name,
+                                        accepts_marketing=register.accepts_marketing),
                                actor=f"customer:{customer_id}")
     except Conflict:
         register.errors = {"email": "An account with this email already exists. Sign in instead."}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from babel.dates import format_date
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
 from promo import campaign as c
 from promo.domain import Customer
@@ -22,6 +22,7 @@ from promo.reasons import Reason
 from promo.results import Hint
 from promo.timing import last_moment, local
 from shop.account import current_customer
+from shop.cart import is_htmx, toast_header
 from shop.extensions import promo_engine
 from shop.offers import OfferView, is_available, view_of
 from shop.priced_cart import PricedCart, load_session_cart, price_cart
@@ -172,3 +173,23 @@ def wallet() -> str:
                                demo_mode=current_app.config.get("DEMO_MODE", False))
     return render_template("wallet.html", wallet=build_wallet(customer), active_section="wallet",
                            demo_mode=current_app.config.get("DEMO_MODE", False))
+
+
+@bp.post("/wallet/emails")
+def marketing_emails() -> Response:
+    """The customer says whether we may email them offers (a plain form post without JavaScript)."""
+    customer = current_customer()
+    if customer is None:
+        abort(403)
+    choice = request.form.get("accepts_marketing")
+    if choice not in ("yes", "no"):
+        abort(400, "Choose whether we may email you offers: yes or no.")
+    customer = promo_engine().set_accepts_marketing(customer.id, choice == "yes", actor=f"customer:{customer.id}")
+    message = ("We'll email you when a new code lands in your wallet." if customer.accepts_marketing
+               else "No more offer emails. New codes still appear in your wallet.")
+    if is_htmx():
+        response = make_response(render_template("partials/wallet_emails.html", customer=customer))
+        response.headers.update(toast_header(message))
+        return response
+    flash(message, "success")
+    return redirect(url_for("wallet.wallet", _anchor="wallet-emails"), 303)

@@ -82,6 +82,7 @@ def customer_profile(row: CustomerRow) -> Customer:
         email=row.email,
         name=row.name,
         metadata=dict(row.extra or {}),
+        accepts_marketing=row.accepts_marketing is not False,
     )
 
 
@@ -98,6 +99,7 @@ def customer_fields(customer: Customer) -> dict[str, Any]:
         "country": customer.country,
         "city": customer.city,
         "extra": dict(customer.metadata),
+        "accepts_marketing": customer.accepts_marketing,
     }
 
 

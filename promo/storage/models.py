@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -135,6 +136,7 @@ class CustomerRow(Base):
     city: Mapped[str | None] = mapped_column(String(120))
     # "metadata" is reserved on declarative classes, hence the attribute name.
     extra: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    accepts_marketing: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,7 +16,7 @@ from babel.numbers import list_currencies
 from promo.domain import Cart, CartLine, Context, Customer
 from promo.engine import Engine
 from shop.api.schema import (
-    Arr, DateTimeValue, DateValue, Either, Field, FieldError, FreeObject, Int, Obj, Str, child_path,
+    Arr, Bool, DateTimeValue, DateValue, Either, Field, FieldError, FreeObject, Int, Obj, Str, child_path,
 )
 
 MAX_MONEY = 10**12                      # minor units: 10 billion dollars is surely a typo
@@ -74,6 +74,9 @@ PROFILE_FIELDS = {
                      nullable=True),
     "city": Field(Str(max_length=120), nullable=True),
     "metadata": Field(FreeObject(scalars_only=True), description="Free-form attributes (text, numbers, booleans)."),
+    "accepts_marketing": Field(Bool(), description="Whether the store may send this customer offers; left out, "
+                                                   "true. False: codes still reach the wallet, but no "
+                                                   "`distribution.published` is emitted for them."),
 }
 
 CustomerProfile = Obj(PROFILE_FIELDS, name="CustomerProfile",
@@ -155,6 +158,7 @@ def to_profile(customer_id: str, fields: dict[str, Any]) -> Customer:
         country=fields["country"].upper() if fields.get("country") else None,
         city=fields.get("city"),
         metadata=fields.get("metadata", {}),
+        accepts_marketing=fields.get("accepts_marketing", True),
     )
 
 

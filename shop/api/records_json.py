@@ -124,6 +124,7 @@ def customer_json(customer: Customer) -> dict[str, Any]:
         "country": customer.country,
         "city": customer.city,
         "metadata": dict(customer.metadata),
+        "accepts_marketing": customer.accepts_marketing,
     }
 
 
@@ -139,6 +140,7 @@ CustomerSchema = _object("Customer", {
     "country": _NULLABLE_STR,
     "city": _NULLABLE_STR,
     "metadata": {"type": "object"},
+    "accepts_marketing": {"type": "boolean"},
 })
 
 

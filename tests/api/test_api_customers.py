@@ -30,7 +30,20 @@ def test_put_stores_the_profile_and_get_reads_it(api):
         "country": "US",
         "city": "Boston",
         "metadata": {"newsletter": True},
+        "accepts_marketing": True,
     }
+
+
+def test_a_customer_can_decline_marketing_and_it_is_not_inherited_by_a_replacement(api):
+    declined = api.ok("PUT", "/customers/vip", json={**PROFILE, "accepts_marketing": False})
+    assert declined["accepts_marketing"] is False and api.ok("GET", "/customers/vip")["accepts_marketing"] is False
+
+    response = api.put("/customers/vip", json={"accepts_marketing": "no"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["details"]["errors"] == [
+        {"path": "accepts_marketing", "message": "must be true or false, not a string"}]
+
+    assert api.ok("PUT", "/customers/vip", json={"name": "V"})["accepts_marketing"] is True   # whole profile
 
 
 def test_put_replaces_the_whole_profile(api):
@@ -58,7 +71,7 @@ def test_bad_fields_are_reported_by_path(api):
         "email": "must be an email address",
         "orders_count": "must be at least 0",
         "segment": "is not a known field (known fields: name, email, segments, orders_count, total_spent, "
-                   "last_order_at, birthday, country, city, metadata)",
+                   "last_order_at, birthday, country, city, metadata, accepts_marketing)",
         "last_order_at": "must include a UTC offset, e.g. 2026-11-27T09:00:00-05:00",
     }
 

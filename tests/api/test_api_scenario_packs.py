@@ -120,6 +120,8 @@ BAD_PACKS = [
      "campaigns[0].effect.percent: "),
     ("customers:\n  - {id: vip}\npublications:\n  - {campaign: nope, customer: vipp, source_id: s}\n",
      "publications[0].customer: 'vipp' is not one of the pack's customers (did you mean 'vip'?)"),
+    ("customers:\n  - {id: quiet, accepts_marketing: nope}\n",
+     "customers[0].accepts_marketing: must be true or false, got 'nope'"),
     ("store: {name: S, currency: usd, locale: en_US, timezone: Mars/Olympus}\n",
      "store.currency: must be a three-letter ISO 4217 code like USD or THB, got 'usd'"),
     ("products:\n  - {sku: A, name: A, price: 100\n",
@@ -183,6 +185,12 @@ def test_relative_dates_resolve_against_today_in_the_store_zone(pack_file):
     # 9 days before 27 November, at noon in Chicago (UTC-6)
     assert customers["regular"].last_order_at == datetime(2026, 11, 18, 18, 0, tzinfo=timezone.utc)
     assert [p.key for p in pack.personas] == ["guest", "new", "vip"]
+
+
+def test_a_pack_customer_may_decline_marketing():
+    pack = parse_pack({"customers": [{"id": "quiet", "accepts_marketing": False}, {"id": "chatty"}]}, source="p.yaml")
+
+    assert [(c.id, c.accepts_marketing) for c in pack.customers] == [("quiet", False), ("chatty", True)]
 
 
 def test_relative_campaign_dates_resolve_against_today_in_the_store_zone():

@@ -160,3 +160,21 @@ def test_eight_days_after_the_birthday_the_code_is_refused_as_expired(page, stor
     expect(code_result(page, code)).to_contain_text("This code expired on Dec 2, 2026.")
     expect(total(page)).to_have_text("$50.95")       # $45 + the free tote, and $5.95 shipping: no birthday discount
     screenshot("cart-birthday-code-expired")
+
+
+def test_a_shopper_stops_offer_emails_from_the_wallet_and_keeps_the_codes(page, make_store, remember_texts):
+    shop = make_store()         # changes the persona's profile
+    toasts = remember_texts("#toasts .toast")
+    choose_persona(page, shop, "vip")
+    page.goto(shop + "/wallet")
+    emails = page.get_by_test_id("wallet-emails")
+    expect(emails.get_by_test_id("marketing-status")).to_contain_text("We email you when a new code lands")
+
+    emails.get_by_role("button", name="Stop emailing me offers").click()
+
+    toasts.expect_shown("No more offer emails. New codes still appear in your wallet.")
+    expect(emails.get_by_test_id("marketing-status")).to_have_text(
+        "We don't email you offers. New codes still appear here in your wallet.")
+    expect(wallet_offer(page, "wallet-codes", "sorry")).to_be_visible()
+    page.reload()
+    expect(page.get_by_test_id("wallet-emails").get_by_role("button")).to_have_text("Email me offers")

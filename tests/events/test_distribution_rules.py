@@ -39,6 +39,23 @@ def test_signup_publishes_a_welcome_code_once_and_announces_it(engine):
     assert outbox_types(engine, "ana").count("distribution.published") == 1
 
 
+def test_a_customer_who_declines_marketing_gets_the_code_but_no_notification(engine, clock):
+    reward_campaign(engine)
+    add_customer(engine, "ana", accepts_marketing=False)
+    add_customer(engine, "bob", birthday=date(1990, TODAY.month, TODAY.day))
+    add_customer(engine, "cleo", birthday=date(1990, TODAY.month, TODAY.day), accepts_marketing=False)
+    engine.distributions.create(rule("welcome", "signup"))
+    engine.distributions.create(rule("birthday", "birthday"))
+
+    engine.track("ana", "signup")
+    engine.distributions.run_scheduled()
+
+    assert len(wallet(engine, "ana")) == 1 and len(wallet(engine, "cleo")) == 1
+    assert "distribution.published" not in outbox_types(engine, "ana") + outbox_types(engine, "cleo")
+    assert "publication.created" in outbox_types(engine, "ana")
+    assert outbox_types(engine, "bob").count("distribution.published") == 1
+
+
 def test_order_paid_rule_checks_the_orders_cart_and_fires_per_order(engine):
     reward_campaign(engine)
     add_customer(engine, "ana")

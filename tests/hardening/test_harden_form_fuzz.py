@@ -18,7 +18,8 @@ from webkit import as_persona, seeded
 FUZZ_EXAMPLES = 60
 FIELDS = ["action", "back", "campaign", "checkout_token", "code", "codes", "count", "definition", "email", "format",
           "item_id", "name", "next", "password", "persona", "q", "quantity", "reason", "role", "scope", "sku",
-          "spend_key", "status", "step", "customer", "kind", "percent", "amount", "min_subtotal", "starts", "ends"]
+          "spend_key", "status", "step", "customer", "kind", "percent", "amount", "min_subtotal", "starts", "ends",
+          "accepts_marketing"]
 NASTY = ["", " ", "0", "-1", "1e309", "99999999999999999999", "NaN", "\x00", "\u202eRTL\u202c", "مرحبا", "שלום",
          "🎉🎉", "ＦＵＬＬＷＩＤＴＨ", "ﬁ", "<script>alert(1)</script>", "' OR 1=1 --", "../../etc/passwd", "%s%n",
          "a" * 5000, "HAPPY10", "ARA-ETH-YIRG", "vip", "admin", "yaml: [unclosed", "{\"json\": true}", "\r\n\t"]
@@ -27,7 +28,7 @@ BODIES = st.dictionaries(st.sampled_from(FIELDS), st.one_of(VALUES, st.lists(VAL
 
 STORE_FORMS = ["/cart/add", "/cart/update", "/cart/remove", "/cart/codes", "/cart/codes/remove", "/checkout/codes",
                "/checkout/codes/remove", "/checkout", "/signin", "/register", "/signout", "/demo/persona",
-               "/wallet/referral-code", "/wallet/points/loyalty/1", "/orders/1/cancel"]
+               "/wallet/referral-code", "/wallet/points/loyalty/1", "/wallet/emails", "/orders/1/cancel"]
 CONSOLE_FORMS = ["/console/login", "/console/campaigns/new/raw", "/console/campaigns/new", "/console/try",
                  "/console/codes/status", "/console/users", "/console/users/1", "/console/api-keys",
                  "/console/api-keys/psk_xx/revoke", "/console/redemptions/1/rollback", "/console/campaigns/happy10/jobs",

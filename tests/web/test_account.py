@@ -7,6 +7,7 @@ from werkzeug.security import generate_password_hash
 from promo.events import list_events
 from shop.account import safe_next
 from shop.extensions import promo_engine
+from webkit import visible_text
 
 
 @pytest.fixture
@@ -127,3 +128,38 @@ def test_signing_in_reprices_the_cart_for_the_customer(app):
 ])
 def test_redirects_after_sign_in_stay_on_this_site(raw, expected):
     assert safe_next(raw, "/home") == expected
+
+
+def test_offer_emails_are_opt_in_at_registration_and_changeable_in_the_wallet(app):
+    client = app.test_client()
+    engine = promo_engine(app)
+    client.post("/register", data={"name": "Quiet Quinn", "email": "quinn@example.com", "password": "no-spam-please"})
+    quinn, _ = engine.find_customer_by_email("quinn@example.com")
+    assert quinn.accepts_marketing is False                     # the box was left unticked
+
+    wallet = visible_text(client.get("/wallet").get_data(as_text=True))
+    assert "We don't email you offers. New codes still appear here in your wallet." in wallet
+
+    answer = client.post("/wallet/emails", data={"accepts_marketing": "yes"}, headers={"HX-Request": "true"})
+    assert answer.status_code == 200
+    assert "We email you when a new code lands in your wallet" in answer.get_data(as_text=True)
+    assert "We'll email you" in answer.headers["HX-Trigger"]
+    assert engine.get_customer(quinn.id).accepts_marketing is True
+
+    # without JavaScript: a plain post, back to the wallet's section, with the news as a flash
+    answer = client.post("/wallet/emails", data={"accepts_marketing": "no"})
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/wallet#wallet-emails")
+    assert "No more offer emails." in client.get("/wallet").get_data(as_text=True)
+    assert engine.get_customer(quinn.id).accepts_marketing is False
+    assert [e.action for e in engine.audit_log(object_id=quinn.id)][:2] == ["customer.marketing"] * 2
+
+    client.post("/register", data={"name": "Chatty Cat", "email": "cat@example.com", "password": "send-me-deals",
+                                   "accepts_marketing": "yes"})
+    assert engine.find_customer_by_email("cat@example.com")[0].accepts_marketing is True
+
+
+def test_the_email_preference_needs_a_customer_and_a_clear_answer(app):
+    assert app.test_client().post("/wallet/emails", data={"accepts_marketing": "no"}).status_code == 403
+    client = app.test_client()
+    client.post("/register", data={"name": "Quiet Quinn", "email": "quinn@example.com", "password": "no-spam-please"})
+    assert client.post("/wallet/emails", data={"accepts_marketing": "maybe"}).status_code == 400
