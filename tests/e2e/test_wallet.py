@@ -162,7 +162,7 @@ def test_eight_days_after_the_birthday_the_code_is_refused_as_expired(page, stor
     screenshot("cart-birthday-code-expired")
 
 
-def test_a_shopper_stops_offer_emails_from_the_wallet_and_keeps_the_codes(page, make_store, remember_texts):
+def test_a_shopper_stops_offer_emails_from_the_wallet_and_keeps_the_codes(page, make_store, remember_texts, screenshot):
     shop = make_store()         # changes the persona's profile
     toasts = remember_texts("#toasts .toast")
     choose_persona(page, shop, "vip")
@@ -178,3 +178,4 @@ def test_a_shopper_stops_offer_emails_from_the_wallet_and_keeps_the_codes(page, 
     expect(wallet_offer(page, "wallet-codes", "sorry")).to_be_visible()
     page.reload()
     expect(page.get_by_test_id("wallet-emails").get_by_role("button")).to_have_text("Email me offers")
+    screenshot("wallet-emails-declined")
