@@ -19,6 +19,7 @@ from babel.lists import format_list
 from . import campaign as c
 from .facts import Facts
 from .formula import Formula
+from .limits import needs_customer
 from .money import format_money
 from .timing import describe_schedule, describe_timeframe
 
@@ -293,6 +294,9 @@ def _limit_restrictions(limits: c.Limits) -> list[str]:
         lines.append(f"{_times(limits.per_customer)} per customer")
     for period in limits.per_customer_periods:
         lines.append(f"{_times(period.count)} per {_PERIOD_WORDS.get(period.period, period.period)}")
+    if needs_customer(limits):
+        # A guest is refused (login_required) since the limit is counted per customer: say so first.
+        lines.append("Signed-in customers only")
     if limits.total is not None:
         lines.append(f"Limited to the first {limits.total:,} orders")
     return lines

@@ -112,9 +112,9 @@ def test_offer_view_states_value_for_this_customer_restrictions_and_timeframe():
     assert new.label.startswith("$10 off")
     assert regular.label.startswith("$5 off")
     assert black_friday.label == "20% off, up to $50"
-    assert black_friday.restrictions == ("Once per customer",)
+    assert black_friday.restrictions == ("Once per customer", "Signed-in customers only")
     assert black_friday.timeframe == "Valid Nov 1\u2009–\u200930, 2026"
-    assert black_friday.all_restrictions == ("Once per customer", black_friday.timeframe)
+    assert black_friday.all_restrictions == (*black_friday.restrictions, black_friday.timeframe)
     # Item labels written for mid-sentence start a list item with a capital.
     assert three_bags.restrictions == ("Coffee bags only",)
     assert three_bags.timeframe == shown.NO_END

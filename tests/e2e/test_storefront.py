@@ -111,6 +111,12 @@ def test_persona_switch_changes_the_home_banners(page, store, switch_persona, sc
     page.goto(store + "/")
     banners = page.get_by_test_id("banner-strip")
     expect(banners.locator("[data-campaign=blckfrdy]")).to_contain_text("BLCKFRDY")
+    # Each banner states when it runs, as the deals page does (checklist item 1).
+    expect(banners.locator("[data-campaign=blckfrdy]").get_by_test_id("banner-terms")).to_contain_text(
+        "Valid Nov 18\u2009–\u200930, 2026")
+    happy_hour = banners.locator("[data-campaign=happy-hour]").get_by_test_id("banner-terms")
+    expect(happy_hour).to_contain_text("Weekdays")
+    expect(happy_hour).to_contain_text("4:00")
     expect(banners.locator("[data-campaign=sorry]")).to_have_count(0)
     screenshot("storefront-home")
 
@@ -139,6 +145,8 @@ def test_deals_page_works_without_login_and_states_timeframes_and_restrictions(p
     # The pack's Black Friday runs from a week before the store's day (Wed Nov 25) to 5 days after.
     expect(black_friday.get_by_test_id("deal-timeframe")).to_have_text("Valid Nov 18\u2009–\u200930, 2026")
     expect(black_friday.get_by_test_id("deal-restrictions")).to_contain_text("Once per customer")
+    # Guests are refused it at the cart ("Sign in to use this offer."): the deal says so first.
+    expect(black_friday.get_by_test_id("deal-restrictions")).to_contain_text("Signed-in customers only")
     expect(black_friday.get_by_test_id("deal-restrictions")).to_contain_text("Can't be combined with other offers")
 
     happy_hour = page.locator("[data-testid=deal][data-campaign=happy-hour]")

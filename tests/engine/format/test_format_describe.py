@@ -153,6 +153,7 @@ def test_restrictions_state_who_what_when_and_how_often():
         "Weekdays 4:00\u202fPM–6:00\u202fPM",
         "Once per customer",
         "Twice per day",
+        "Signed-in customers only",
         "Limited to the first 1,000 orders",
         "Can't be combined with other offers",
     ]
