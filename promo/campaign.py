@@ -235,6 +235,9 @@ class Campaign:
     effect: Effect | None                    # None only for gift_card / loyalty kinds
     description: str = ""
     code: str | None = None                  # the public code of a coupon
+    # A coupon whose public code is applied for the shopper whenever it helps their cart (shown
+    # as their code, removable), so nobody has to hunt for a code everyone may use.
+    auto_apply: bool = False
     code_pattern: CodePattern | None = None  # bulk codes
     # Bulk codes: each is valid this many days after the day it is published to a customer
     # (promo.timing.code_expiry); None: codes never expire on their own.

@@ -949,7 +949,7 @@ _SECTION_READERS = {"gift_card": _gift_card_section, "loyalty": _loyalty_section
 # ---- campaigns ----
 
 CAMPAIGN_KEYS = (
-    "id", "name", "kind", "description", "code", "codes", "timezone", "active", "schedule",
+    "id", "name", "kind", "description", "code", "auto_apply", "codes", "timezone", "active", "schedule",
     "priority", "stacking", "eligibility", "visibility", "effect", "limits", "currency", "tags",
     "banner", "gift_card", "loyalty", "referral",
 )
@@ -988,6 +988,10 @@ def _kind_rules(kind: c.Kind, fields: dict, p: _Problems) -> None:
         p.add("code", "is required for a coupon (the code shoppers type)")
     if kind is not c.Kind.COUPON and "code" in fields:
         p.add("code", f"is only for kind coupon; {kind.value} " + ("uses codes: {pattern: ...}" if kind is not c.Kind.PROMOTION else "applies without a code"))
+    if kind is not c.Kind.COUPON and "auto_apply" in fields:
+        p.add("auto_apply", "is only for kind coupon (a public code applied for the shopper); "
+                            + ("a promotion applies by itself already" if kind is c.Kind.PROMOTION
+                               else f"{kind.value} codes are personal"))
     if kind is c.Kind.BULK and "codes" not in fields:
         p.add("codes", 'is required for bulk codes, e.g. {pattern: "SORRY-####-####"}')
     if kind in (c.Kind.COUPON, c.Kind.PROMOTION) and "codes" in fields:
@@ -1037,6 +1041,8 @@ def _campaign(raw: Any, p: _Problems, default_timezone: str) -> c.Campaign | Non
         values["description"] = _text(fields["description"], "description", p, max_length=2000, empty=True)
     if "code" in fields:
         values["code"] = _code(fields["code"], "code", p)
+    if "auto_apply" in fields:
+        values["auto_apply"] = _bool(fields["auto_apply"], "auto_apply", p)
     if "codes" in fields:
         values["code_pattern"] = _code_pattern(fields["codes"], "codes", p)
         values["code_valid_days"] = _code_valid_days(fields["codes"], "codes", kind, p)

@@ -704,13 +704,20 @@ class Engine:
         cart: Cart,
         codes: Iterable[str] = (),
         context: Context | None = None,
+        *,
+        declined_codes: Iterable[str] = (),
     ) -> Evaluation:
-        """The evaluation redeem() would make now, with no side effects."""
+        """The evaluation redeem() would make now, with no side effects.
+
+        Coupons with ``auto_apply`` apply their public code when it helps, as if entered, except
+        those in `declined_codes` (the shopper removed them); they are among the applied offers
+        (with their code) but not in ``Evaluation.codes``, which reports the entered ones."""
         context = context or self.context()
         entered = _entered_codes(codes)
+        declined = _entered_codes(declined_codes)
         with self._read() as session:
             profile = self._profile(session, customer)
-            offers = self._offers(session, profile, context, cart, entered)
+            offers = self._offers(session, profile, context, cart, entered, declined)
         return self._evaluate(offers, cart, profile, context, entered)
 
     # ------------------------------------------------------------------ redeem
@@ -724,6 +731,7 @@ class Engine:
         order_ref: str | None = None,
         idempotency_key: str | None = None,
         context: Context | None = None,
+        declined_codes: Iterable[str] = (),
     ) -> RedemptionResult:
         """Evaluate again and, in one transaction, record the order and its redemption, take every
         counter and consume the budgets.
@@ -733,10 +741,12 @@ class Engine:
         ``campaign_limit_reached``, ``budget_exhausted``) when a limit is used up, Conflict for a
         reused order_ref or an idempotency key reused with another payload. The same key with the
         same payload returns the first result (``replayed=True``) and redeems nothing again.
-        Auto promotions that cannot apply are simply left out of the order.
+        Auto promotions that cannot apply are simply left out of the order, and so are auto_apply
+        codes (validate() says which apply); `declined_codes` are not applied for the shopper.
         """
         entered = _entered_codes(codes)
-        request_hash = idempotency.fingerprint(_redeem_payload(customer, cart, entered, order_ref, context))
+        declined = _entered_codes(declined_codes)
+        request_hash = idempotency.fingerprint(_redeem_payload(customer, cart, entered, order_ref, context, declined))
         if order_ref is not None and not (isinstance(order_ref, str) and 0 < len(order_ref) <= 128):
             raise InvalidRequest("order_ref must be 1 to 128 characters long", code="invalid_order_ref")
         if idempotency_key is not None and not isinstance(idempotency_key, str):
@@ -749,7 +759,7 @@ class Engine:
             try:
                 return self._write(
                     lambda session: self._redeem_once(session, customer, cart, entered, ref, idempotency_key,
-                                                      request_hash, context)
+                                                      request_hash, context, declined)
                 )
             except _LostRace as race:
                 lost = race
@@ -766,6 +776,7 @@ class Engine:
         idempotency_key: str | None,
         request_hash: str,
         context: Context | None,
+        declined: Sequence[str] = (),
     ) -> RedemptionResult:
         now = self.clock()
         if idempotency_key is not None:
@@ -779,7 +790,7 @@ class Engine:
         if session.scalar(select(OrderRow.id).where(OrderRow.order_ref == order_ref)) is not None:
             raise Conflict(f"an order with reference {order_ref!r} already exists", code="order_exists")
 
-        offers = self._offers(session, profile, context, cart, entered)
+        offers = self._offers(session, profile, context, cart, entered, declined)
         evaluation = self._evaluate(offers, cart, profile, context, entered)
         refused = {
             code: (result.reason, result.message)
@@ -1274,11 +1285,16 @@ class Engine:
         return OfferLoader(session, self._campaign, customer_id=profile.id,
                            local_now=context.now.astimezone(self.tz), order_value=cart.subtotal, currency=cart.currency)
 
-    def _offers(self, session: Session, profile: Customer, context: Context, cart: Cart, entered: list[str]) -> Offers:
+    def _offers(self, session: Session, profile: Customer, context: Context, cart: Cart, entered: list[str],
+                declined: Sequence[str] = ()) -> Offers:
         loader = self._loader(session, profile, context, cart)
+        active = self._active.current(session)
         offers = loader.entered(entered)
         # Promotions that cannot apply to this cart (promo.index) are not evaluated or reported.
-        offers.slots[:0] = loader.touching_promotions(self._active.current(session), cart, profile)
+        offers.slots[:0] = loader.touching_promotions(active, cart, profile)
+        # Public codes applied for the shopper come last: like promotions, they are left out
+        # silently when they do not apply; unlike entered codes, they never refuse an order.
+        offers.slots.extend(loader.auto_applied_codes(active, cart, profile, {*entered, *declined}))
         return offers
 
     def _evaluate(self, offers: Offers, cart: Cart, profile: Customer, context: Context, entered: list[str]) -> Evaluation:
@@ -1345,7 +1361,8 @@ def _refusal_error(refused: Mapping[str, tuple[Reason, str]]) -> RedemptionRefus
 
 
 def _redeem_payload(
-    customer: Customer | str | None, cart: Cart, codes: Sequence[str], order_ref: str | None, context: Context | None
+    customer: Customer | str | None, cart: Cart, codes: Sequence[str], order_ref: str | None, context: Context | None,
+    declined: Sequence[str] = (),
 ) -> dict[str, Any]:
     # Only the customer's identity: a profile reloaded after the first redemption (one more
     # order) is still the same request.
@@ -1364,6 +1381,8 @@ def _redeem_payload(
         "codes": list(codes),
         "order_ref": order_ref,
         "context": None if context is None else [context.page, context.category, context.product_sku, context.channel],
+        # Only when given, so requests stored before declined codes existed keep their fingerprint.
+        **({"declined_codes": list(declined)} if declined else {}),
     }
 
 

@@ -55,6 +55,7 @@ class ActiveSet:
     coupon_hints: CampaignIndex
     listed_promotions: VisibilityIndex  # for pages that list offers: where and to whom each shows
     listed_coupons: VisibilityIndex
+    auto_coupons: CampaignIndex   # listed coupons with auto_apply: their codes apply unasked
 
 
 def _active(statement: Any) -> Any:
@@ -110,4 +111,5 @@ class ActiveCampaigns:
         coupons = [self._parsed[r.id][1] for r in rows if r.kind == Kind.COUPON.value and r.id in self._parsed]
         return ActiveSet(fingerprint, CampaignIndex(promotions), CampaignIndex(promotions, hints=True),
                          CampaignIndex(coupons, hints=True), VisibilityIndex(promotions),
-                         VisibilityIndex(c for c in coupons if c.code))
+                         VisibilityIndex(c for c in coupons if c.code),
+                         CampaignIndex([c for c in coupons if c.auto_apply and c.code and c.visibility.listed]))

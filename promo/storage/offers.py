@@ -118,6 +118,12 @@ class OfferLoader:
         return self.public_code_slots(
             [c for c in active.coupon_hints.candidates(cart, customer) if c.code and c.visibility.listed])
 
+    def auto_applied_codes(self, active: ActiveSet, cart: Cart, customer: Customer, skip: set[str]) -> list[Slot]:
+        """The public codes of auto_apply coupons that could apply to this cart, except `skip`
+        (codes entered already, or declined by the shopper)."""
+        return self.public_code_slots([c for c in active.auto_coupons.candidates(cart, customer)
+                                       if normalise_code(c.code) not in skip])
+
     def public_code_slots(self, campaigns: list[Campaign]) -> list[Slot]:
         """These active coupons, in this order, each with its public code and counters read now."""
         if not campaigns:
