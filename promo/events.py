@@ -49,6 +49,7 @@ EVENT_TYPES = (
     "publication.created",
     "publication.renewed",
     "distribution.published",
+    "distribution.withdrawn",
     "tracked.<event>",
 )
 MAX_LISTENER_DEPTH = 4      # a listener's own events may trigger listeners, this deep at most

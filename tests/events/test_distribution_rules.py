@@ -361,14 +361,16 @@ def test_every_event_the_engine_writes_is_one_of_the_documented_types(engine):
     reward_campaign(engine)
     add_customer(engine, "ana")
     engine.distributions.create(rule("welcome", "signup"))
+    engine.distributions.create(rule("thanks-per-order", "order_paid"))
     engine.track("ana", "signup")
     result = engine.redeem("ana", CART_40, order_ref="A-1")
-    engine.rollback(result.id, reason="test")
+    engine.rollback(result.id, reason="test")     # withdraws the unused code the order earned
     engine.update_campaign("thanks", {**engine.get_campaign("thanks").definition, "name": "Thanks!"})
     for action in ("pause", "resume", "archive"):
         engine.set_campaign_status("thanks", action)
 
     documented = {t.replace("<event>", "*") for t in EVENT_TYPES}
     written = set(outbox_types(engine))
+    assert "distribution.withdrawn" in written
     assert all(any(t == d or (d.endswith("*") and t.startswith(d[:-1])) for d in documented) for t in written), written
-    assert len(written) == 10
+    assert len(written) == 11
