@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, Sequence
 
 from .campaign import Campaign, Effect, Kind, Stacking
+from .codes import normalise_code  # the one normal form, as storage keeps codes (NFKC, strip, upper)
 from .describe import effect_label, join_and, unlock_phrase
 from .domain import Cart, Context, Customer
 from .effects import Benefit, compute
@@ -47,11 +48,6 @@ class Candidate:
     blocked: Reason | None = None
     remaining_budget: int | None = None
     expires_at: datetime | None = None      # the code's own end, fixed when it was published
-
-
-def normalise_code(code: str) -> str:
-    """Codes are compared without surrounding spaces and case: " happy10 " is HAPPY10."""
-    return code.strip().upper()
 
 
 # ---- one offer, one step ----
@@ -386,7 +382,8 @@ def evaluate_campaigns(
     """Evaluate auto promotions and the public codes entered, without storage.
 
     Promotions apply in campaign order; codes follow in the order entered, matched to a
-    campaign's public code ignoring case and surrounding spaces. A code that matches nothing
+    campaign's public code as storage matches it (promo.codes.normalise_code: NFKC, so a
+    full-width ＨＡＰＰＹ１０ is HAPPY10, ignoring case and surrounding spaces). A code that matches nothing
     is CODE_NOT_FOUND; a code entered again is CODE_ALREADY_ENTERED (the first entry keeps
     its result in Evaluation.codes, the repeat is listed among the offers). Gift cards and
     loyalty campaigns are not discounts and are ignored here.
