@@ -7,11 +7,15 @@
 * The friend's order records a referral. It converts when the order is placed, or, when the
   campaign names another ``conversion`` event, when the store reports that event for the friend.
 * Each conversion publishes a reward code to the advocate; a bonus tier adds a bonus code on
-  the conversion that reaches it. Rolling the friend's order back revokes the referral and
-  disables its codes that were not used yet.
+  the conversion that reaches it, unless the advocate already holds a live one for that tier
+  (unused and active, or used). Rolling the friend's order back revokes the referral and
+  disables its reward code if not used yet; when that takes the advocate's converted count
+  below a tier, the tier's unused bonus is disabled too, so it can be earned again by reaching
+  the tier again, but an advocate never holds two live bonuses for one tier.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -23,7 +27,7 @@ from ..campaign import Campaign, Kind
 from ..errors import Conflict, NotFound
 from ..incentive_records import ReferralCode, ReferralConversion, ReferralReward, ReferralSummary
 from ..reasons import Reason
-from .issue import companion_campaign, issue_code
+from .issue import companion_campaign, companion_id, issue_code
 from .models import CampaignRow, CodeRow, CustomerRow, RedemptionRow, ReferralRow
 
 ParseCampaign = Callable[[CampaignRow], Campaign]
@@ -148,35 +152,93 @@ def _convert(session: Session, parse: ParseCampaign, row: CampaignRow, referral:
     source = f"referral:{referral.id}:{referral.order_id}"
     code, _ = issue_code(session, reward, referral.advocate_id, source_id=source, now=now)
     referral.reward_code_id = code.id
-    count = session.scalar(
-        select(func.count()).select_from(ReferralRow)
-        .where(ReferralRow.campaign_id == row.id, ReferralRow.advocate_id == referral.advocate_id,
-               ReferralRow.status == "converted")
-    )
+    count = converted_count(session, row.id, referral.advocate_id)
     bonus_code = None
     for bonus in section.get("bonuses") or ():
-        if bonus["referrals"] == count:
-            tier = parse(companion_campaign(session, campaign, f"bonus-{count}",
-                                            f"{campaign.name}: bonus for {count} referrals", bonus["reward"], now))
-            bonus_row, _ = issue_code(session, tier, referral.advocate_id, source_id=f"{source}:bonus-{count}", now=now)
-            referral.bonus_code_id, bonus_code = bonus_row.id, bonus_row.code
+        if bonus["referrals"] != count:
+            continue
+        tier_id = companion_id(campaign.id, f"bonus-{count}")
+        held = tier_bonuses(session, tier_id, referral.advocate_id)
+        if any(live(code_row) for code_row in held):
+            continue   # this tier was paid already (and not taken back): never twice
+        tier = parse(companion_campaign(session, campaign, f"bonus-{count}",
+                                        f"{campaign.name}: bonus for {count} referrals", bonus["reward"], now))
+        # The source names the advocate, the tier and which earning of it this is (not the
+        # referral), so the publications' unique key also allows one bonus per earning.
+        bonus_source = _bonus_source(referral.advocate_id, count, len(held))
+        bonus_row, _ = issue_code(session, tier, referral.advocate_id, source_id=bonus_source, now=now)
+        referral.bonus_code_id, bonus_code = bonus_row.id, bonus_row.code
     session.flush()
     return ReferralConversion(referral.id, row.id, referral.advocate_id, referral.friend_id, code.code, bonus_code)
 
 
+def converted_count(session: Session, campaign_id: str, advocate_id: str) -> int:
+    return session.scalar(
+        select(func.count()).select_from(ReferralRow)
+        .where(ReferralRow.campaign_id == campaign_id, ReferralRow.advocate_id == advocate_id,
+               ReferralRow.status == "converted")
+    ) or 0
+
+
+def tier_bonuses(session: Session, tier_campaign_id: str, advocate_id: str) -> list[CodeRow]:
+    """Every bonus code of one tier the advocate was given, live or taken back, oldest first."""
+    return list(session.scalars(
+        select(CodeRow).where(CodeRow.campaign_id == tier_campaign_id, CodeRow.holder_id == advocate_id)
+        .order_by(CodeRow.id).execution_options(populate_existing=True)
+    ))
+
+
+def live(code_row: CodeRow) -> bool:
+    """A bonus counts as paid while it can still be used or once it was used."""
+    return code_row.redeemed_count > 0 or code_row.status == "active"
+
+
+def _bonus_source(advocate_id: str, tier: int, earning: int) -> str:
+    who = advocate_id if len(advocate_id) <= 200 else hashlib.sha256(advocate_id.encode()).hexdigest()
+    return f"referral-bonus:{tier}:{earning}:{who}"
+
+
 def revoke_order(session: Session, order_id: int, now: datetime) -> int:
-    """Revoke the order's referrals and disable their reward codes not used yet; returns how many."""
+    """Revoke the order's referrals and disable their reward codes not used yet, and the unused
+    bonuses of tiers their advocates no longer reach; returns how many referrals were revoked."""
     revoked = list(session.scalars(
         select(ReferralRow).where(ReferralRow.order_id == order_id, ReferralRow.status.in_(OPEN))
+        .order_by(ReferralRow.id)
     ))
     for referral in revoked:
         referral.status, referral.revoked_at = "revoked", now
-        for code_id in sorted(c for c in (referral.reward_code_id, referral.bonus_code_id) if c is not None):
+        if referral.reward_code_id is not None:
             # A reward already spent stays spent; only an unused one is taken back.
-            session.execute(update(codes).where(codes.c.id == code_id, codes.c.redeemed_count == 0)
+            session.execute(update(codes).where(codes.c.id == referral.reward_code_id, codes.c.redeemed_count == 0)
                             .values(status="disabled"))
     session.flush()
+    for campaign_id, advocate_id in sorted({(r.campaign_id, r.advocate_id) for r in revoked}):
+        _revoke_unreached_bonuses(session, campaign_id, advocate_id)
+    session.flush()
     return len(revoked)
+
+
+def _revoke_unreached_bonuses(session: Session, campaign_id: str, advocate_id: str) -> None:
+    """Disable the advocate's unused bonuses of the tiers above their converted count (a used
+    one stays used: it was paid)."""
+    tiers = _tiers(session.get(CampaignRow, campaign_id))
+    count = converted_count(session, campaign_id, advocate_id)
+    tier_ids = [companion_id(campaign_id, f"bonus-{tier}") for tier in tiers if tier > count]
+    if tier_ids:
+        session.execute(update(codes).where(codes.c.campaign_id.in_(tier_ids), codes.c.holder_id == advocate_id,
+                                            codes.c.redeemed_count == 0, codes.c.status == "active")
+                        .values(status="disabled"))
+
+
+def _tiers(row: CampaignRow | None) -> list[int]:
+    """The tiers (referral counts) of the campaign's stored `bonuses`, read leniently: a
+    definition that no longer parses must not stop an order from being rolled back."""
+    section = (row.definition if row is not None and isinstance(row.definition, dict) else {}).get("referral")
+    bonuses = section.get("bonuses") if isinstance(section, dict) else None
+    if not isinstance(bonuses, list):
+        return []
+    return sorted({b["referrals"] for b in bonuses
+                   if isinstance(b, dict) and isinstance(b.get("referrals"), int) and not isinstance(b["referrals"], bool)})
 
 
 def summary(session: Session, customer_id: str, campaign_id: str | None) -> ReferralSummary:
@@ -187,14 +249,27 @@ def summary(session: Session, customer_id: str, campaign_id: str | None) -> Refe
         .order_by(ReferralRow.id)
     ))
     rewards = []
+    listed: set[int] = set()
     for referral in referrals:
         for kind, code_id in (("reward", referral.reward_code_id), ("bonus", referral.bonus_code_id)):
             if code_id is None:
                 continue
-            reward = session.get(CodeRow, code_id)
-            status = "used" if reward.redeemed_count > 0 else ("available" if reward.status == "active" else "revoked")
-            rewards.append(ReferralReward(reward.code, kind, status))
+            listed.add(code_id)
+            rewards.append(_reward(session.get(CodeRow, code_id), kind))
+    # Bonuses no referral row points at any more (its friend was referred again since), still
+    # the advocate's: listed after the others.
+    bonus_campaigns = [companion_id(row.id, f"bonus-{tier}") for tier in _tiers(row)]
+    if bonus_campaigns:
+        for bonus in session.scalars(select(CodeRow).where(CodeRow.campaign_id.in_(bonus_campaigns),
+                                                           CodeRow.holder_id == customer_id).order_by(CodeRow.id)):
+            if bonus.id not in listed:
+                rewards.append(_reward(bonus, "bonus"))
     return ReferralSummary(
         row.id, code.code if code is not None else None, invited=len(referrals),
         converted=sum(1 for r in referrals if r.status == "converted"), rewards=tuple(rewards),
     )
+
+
+def _reward(code: CodeRow, kind: str) -> ReferralReward:
+    status = "used" if code.redeemed_count > 0 else ("available" if code.status == "active" else "revoked")
+    return ReferralReward(code.code, kind, status)

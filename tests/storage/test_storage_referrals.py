@@ -144,6 +144,55 @@ def test_the_bonus_tier_adds_a_bonus_code_on_the_conversion_that_reaches_it(refe
     assert referrals.validate("ana", CART_100, [bonus]).codes[bonus].discount == 2500
 
 
+def bonus_codes(engine, advocate: str = "ana") -> dict[str, tuple[str, int]]:
+    """The advocate's tier-3 bonus codes: code -> (status, times used)."""
+    return {c.code: (c.status.value, c.redeemed_count) for c in engine.customer_codes(advocate)
+            if c.campaign_id == "friends--bonus-3"}
+
+
+def test_a_used_tier_bonus_is_not_paid_again_when_a_rollback_drops_the_count_and_it_is_reached_again(referrals):
+    code = referrals.referral_code_for("ana").code
+    first, *_ = [refer(referrals, friend, code) for friend in ("bo", "cy", "di")]
+    [bonus] = bonus_codes(referrals)
+    referrals.redeem("ana", CART_100, [bonus], order_ref="ana-1")       # spent
+
+    referrals.rollback(first.id, reason="payment failed")              # 2 converted: below the tier
+    refer(referrals, "ed", code)                                        # 3 again
+
+    assert referrals.referral_summary("ana").converted == 3
+    assert bonus_codes(referrals) == {bonus: ("active", 1)}             # one bonus for the tier, ever
+    assert [r.status for r in referrals.referral_summary("ana").rewards if r.kind == "bonus"] == ["used"]
+
+
+def test_an_unused_tier_bonus_is_revoked_below_the_tier_and_earned_once_more_when_it_is_reached_again(referrals):
+    code = referrals.referral_code_for("ana").code
+    first, *_ = [refer(referrals, friend, code) for friend in ("bo", "cy", "di")]
+    [bonus] = bonus_codes(referrals)
+
+    referrals.rollback(first.id, reason="payment failed")              # 2 converted: the bonus goes
+    assert bonus_codes(referrals) == {bonus: ("disabled", 0)}
+    refer(referrals, "ed", code)                                        # 3 again: earned again
+
+    codes = bonus_codes(referrals)
+    assert codes.pop(bonus) == ("disabled", 0)
+    assert list(codes.values()) == [("active", 0)]                      # exactly one live bonus
+    statuses = sorted(r.status for r in referrals.referral_summary("ana").rewards if r.kind == "bonus")
+    assert statuses == ["available", "revoked"]
+
+
+def test_a_tier_bonus_stays_while_the_count_stays_at_the_tier(referrals):
+    referrals.upsert_customer(customer("fy"))
+    code = referrals.referral_code_for("ana").code
+    orders = [refer(referrals, friend, code) for friend in ("bo", "cy", "di", "ed")]
+    [bonus] = bonus_codes(referrals)
+
+    referrals.rollback(orders[2].id, reason="payment failed")   # di's conversion reached the tier; 3 remain
+    refer(referrals, "fy", code)                                # 4 again: no tier at 4
+
+    assert bonus_codes(referrals) == {bonus: ("active", 0)}
+    assert referrals.validate("ana", CART_100, [bonus]).codes[bonus].discount == 2500
+
+
 def test_rolling_the_friends_order_back_revokes_the_unused_reward(referrals):
     code = referrals.referral_code_for("ana").code
     order = refer(referrals, "bo", code)
