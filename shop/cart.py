@@ -151,7 +151,11 @@ def remove_code_from_cart(raw_code: str) -> Outcome:
     state = load_session_cart()
     new_state = cart_state.without_code(state, code)
     store_cart(new_state)
-    return Outcome(new_state, message=f"Removed code {code}." if code in state.codes else None)
+    if code in state.codes:
+        return Outcome(new_state, message=f"Removed code {code}.")
+    if new_state.declined != state.declined:
+        return Outcome(new_state, message=f"Removed code {code}. We won't apply it for you again; type it to bring it back.")
+    return Outcome(new_state)
 
 
 # ---- routes ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ leaving the stored cart untouched.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from promo.codes import normalise_code as promo_normalise_code
@@ -31,6 +31,9 @@ class CartInputError(ValueError):
 class SessionCart:
     items: Mapping[str, int] = field(default_factory=dict)   # insertion order = line order
     codes: tuple[str, ...] = ()
+    # Codes the store applied for the shopper (auto_apply coupons) that they removed: not
+    # applied for them again until they type one.
+    declined: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
@@ -80,18 +83,24 @@ def load(session: Mapping[str, Any]) -> SessionCart:
                 and 1 <= entry[1] <= MAX_QUANTITY
             ):
                 items[entry[0]] = entry[1]
-    raw_codes = raw.get("codes")
+    return SessionCart(items=items, codes=_codes(raw.get("codes")), declined=_codes(raw.get("declined")))
+
+
+def _codes(raw: Any) -> tuple[str, ...]:
     codes: list[str] = []
-    if isinstance(raw_codes, list):
-        for code in raw_codes:
+    if isinstance(raw, list):
+        for code in raw:
             if isinstance(code, str) and 0 < len(code) <= MAX_CODE_LENGTH and code not in codes:
                 codes.append(code)
-    return SessionCart(items=items, codes=tuple(codes[:MAX_CODES]))
+    return tuple(codes[:MAX_CODES])
 
 
 def save(session: MutableMapping[str, Any], cart: SessionCart) -> None:
     # A list of pairs keeps line order through the JSON session serializer.
-    session[SESSION_KEY] = {"items": [[sku, qty] for sku, qty in cart.items.items()], "codes": list(cart.codes)}
+    stored: dict[str, Any] = {"items": [[sku, qty] for sku, qty in cart.items.items()], "codes": list(cart.codes)}
+    if cart.declined:
+        stored["declined"] = list(cart.declined)
+    session[SESSION_KEY] = stored
 
 
 def with_quantity(cart: SessionCart, sku: str, quantity: int) -> SessionCart:
@@ -103,7 +112,7 @@ def with_quantity(cart: SessionCart, sku: str, quantity: int) -> SessionCart:
         if sku not in items and len(items) >= MAX_LINES:
             raise CartInputError(f"Your cart can hold at most {MAX_LINES} different items.")
         items[sku] = quantity
-    return SessionCart(items=items, codes=cart.codes)
+    return replace(cart, items=items)
 
 
 def with_added(cart: SessionCart, sku: str, quantity: int) -> SessionCart:
@@ -128,12 +137,17 @@ def with_code(cart: SessionCart, raw_code: str) -> SessionCart:
         raise CartInputError(f"{code} is already in your cart.")
     if len(cart.codes) >= MAX_CODES:
         raise CartInputError(f"You can enter at most {MAX_CODES} codes.")
-    return SessionCart(items=cart.items, codes=(*cart.codes, code))
+    return replace(cart, codes=(*cart.codes, code), declined=tuple(c for c in cart.declined if c != code))
 
 
 def without_code(cart: SessionCart, raw_code: str) -> SessionCart:
+    """Remove an entered code, or decline one the store applied for the shopper (not entered)."""
     code = normalise_code(raw_code)
-    return SessionCart(items=cart.items, codes=tuple(c for c in cart.codes if c != code))
+    if code in cart.codes:
+        return replace(cart, codes=tuple(c for c in cart.codes if c != code))
+    if not code or code in cart.declined or len(code) > MAX_CODE_LENGTH:
+        return cart
+    return replace(cart, declined=(*cart.declined, code)[-MAX_CODES:])
 
 
 class CatalogueItem(Protocol):

@@ -178,6 +178,7 @@ def place_order() -> Response:
         result = engine.redeem(
             customer, priced.cart, priced.state.codes, order_ref=order_reference(token),
             idempotency_key=f"checkout:{token}", context=engine.context(page="checkout"),
+            declined_codes=priced.state.declined,
         )
     except RedemptionRefused as error:
         return _page(price_for_checkout(load_session_cart()), form, status=error.http_status, refusal=_refusal(error))

@@ -55,6 +55,7 @@ class OfferView:
     description: str
     restrictions: tuple[str, ...]    # who, what cart, which items, how often (timeframe separate)
     timeframe: str                   # "Ends Nov 30, 2027", "Weekdays 4:00 PM–6:00 PM", "No end date"
+    applied_for_you: bool = False    # a code the cart applies by itself (auto_apply coupon)
 
     @property
     def all_restrictions(self) -> tuple[str, ...]:
@@ -122,6 +123,7 @@ def offer_view(
         description=campaign.description,
         restrictions=tuple(_sentence_case(r) for r in restrictions(campaign, currency, locale) if r not in timing_lines),
         timeframe=timeframe,
+        applied_for_you=campaign.auto_apply,
     )
 
 

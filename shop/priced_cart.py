@@ -9,7 +9,7 @@ return: nothing here computes a discount.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import current_app, g, session, url_for
 
@@ -71,6 +71,7 @@ class CodeView:
     message: str
     hint: str | None = None
     savings: int = 0
+    applied_for_you: bool = False     # an auto_apply code the store applied, not one the shopper typed
 
     @property
     def ok(self) -> bool:
@@ -175,10 +176,10 @@ def price_cart(
     cart, dropped = cart_state.build_cart(state, products, currency=engine.currency, shipping=shipping_fee())
     if dropped:
         # Stop carrying SKUs the shop no longer sells; the page says they were removed.
-        state = SessionCart(items={s: q for s, q in state.items.items() if s not in dropped}, codes=state.codes)
+        state = replace(state, items={s: q for s, q in state.items.items() if s not in dropped})
         save_session_cart(state)
     context = engine.context(page=page)
-    evaluation = engine.validate(customer, cart, state.codes, context)
+    evaluation = engine.validate(customer, cart, state.codes, context, declined_codes=state.declined)
     nudges: tuple[Nudge, ...] = ()
     if max_nudges and cart.lines:
         # Nudges are about this cart: offers on items it lacks are left to the deals page.
@@ -239,6 +240,7 @@ _STATUS_WORDS = {Status.APPLIED: "applied", Status.SET_ASIDE: "set_aside", Statu
 
 
 def _codes(evaluation: Evaluation) -> tuple[CodeView, ...]:
+    """The entered codes in the order entered, then the codes the store applied for the shopper."""
     views = []
     for code, result in evaluation.codes.items():
         hint = result.hint.message if result.hint is not None and result.status is not Status.APPLIED else None
@@ -246,6 +248,10 @@ def _codes(evaluation: Evaluation) -> tuple[CodeView, ...]:
             code=code, status=_STATUS_WORDS[result.status], reason=result.reason.value,
             message=result.message, hint=hint, savings=result.total_discount,
         ))
+    for offer in evaluation.applied:
+        if offer.code is not None and offer.code not in evaluation.codes:
+            views.append(CodeView(code=offer.code, status="applied", reason=offer.reason.value, message=offer.message,
+                                  savings=offer.total_discount, applied_for_you=True))
     return tuple(views)
 
 

@@ -134,13 +134,15 @@ def build_wallet(customer: Customer) -> Wallet:
                 return None
         return campaigns[campaign_id]
 
+    in_cart_codes = {*priced.state.codes, *(c.code for c in priced.codes if c.applied_for_you)}
+
     def wrap(offer: Offer) -> WalletOffer | None:
         campaign = campaign_of(offer.campaign_id)
         if campaign is None or campaign.effect is None:
             return None
         info = held.get(offer.code or "")
         used_up = info is not None and campaign.limits.per_code is not None and info.redeemed_count >= campaign.limits.per_code
-        in_cart = offer.code is not None and offer.code in priced.state.codes
+        in_cart = offer.code is not None and offer.code in in_cart_codes
         return _wallet_offer(engine, offer, campaign, customer, used_up=used_up, in_cart=in_cart)
 
     mine = [w for w in (wrap(o) for o in offers if o.source is OfferSource.WALLET) if w is not None]

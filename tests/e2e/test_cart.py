@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, cart_line, code_result, enter_code, hold_requests, open_cart, total
+from cartkit import add_to_cart, cart_line, checkout, code_result, enter_code, hold_requests, open_cart, total
 
 pytestmark = pytest.mark.e2e
 
@@ -308,3 +308,37 @@ def test_buttons_show_a_loading_state_while_the_cart_recalculates(page, store):
     first_held().continue_()
     expect(total(page)).to_have_text("$21.70")
     expect(page.get_by_test_id("apply-code")).to_be_enabled()
+
+
+def test_a_public_code_is_applied_for_the_shopper_and_stays_off_once_removed(page, make_store, screenshot):
+    shop = make_store()             # places an order with KETTLE10
+    page.goto(shop + "/products/GEAR-KETTLE")
+    kettle_week = page.locator("[data-testid=offer][data-campaign=kettle-week]")
+    expect(kettle_week.get_by_test_id("applied-for-you")).to_have_text("Code applied for you")
+    expect(kettle_week.get_by_test_id("offer-code")).to_have_text("KETTLE10")
+
+    add_to_cart(page, shop, "GEAR-KETTLE")              # $64.00, and the free tote with brewing gear
+    open_cart(page, shop)
+
+    kettle10 = code_result(page, "KETTLE10")
+    expect(kettle10).to_contain_text("Applied for you: you save $10.00.")
+    expect(cart_line(page, "GEAR-KETTLE").get_by_test_id("line-now")).to_have_text("$54.00")
+    expect(page.get_by_test_id("shipping")).to_contain_text("Free")    # $54 after discounts: over $50
+    expect(total(page)).to_have_text("$54.00")
+    screenshot("cart-code-applied-for-you")
+
+    kettle10.get_by_role("button", name="Remove code KETTLE10").click()
+
+    expect(code_result(page, "KETTLE10")).to_have_count(0)
+    expect(total(page)).to_have_text("$64.00")
+    add_to_cart(page, shop, "GEAR-FILTERS")              # another change does not bring it back
+    open_cart(page, shop)
+    expect(code_result(page, "KETTLE10")).to_have_count(0)
+    expect(total(page)).to_have_text("$71.00")
+
+    enter_code(page, "kettle10")                         # typing it does
+    expect(code_result(page, "KETTLE10")).to_contain_text("Applied: you save $10.00.")
+    expect(total(page)).to_have_text("$61.00")
+    checkout(page)
+    # $10 off the kettle, the $18 tote and the $5.95 shipping ($61 is over $50)
+    expect(page.get_by_test_id("order-savings")).to_contain_text("$33.95")
