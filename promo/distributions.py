@@ -36,7 +36,7 @@ from .errors import Conflict, InvalidRequest, NotFound, PromoError
 from .events import Event, EventScope, emit, listen
 from .facts import Facts
 from .storage import audit, convert
-from .storage.database import dialect_of, insert_ignoring_conflicts
+from .storage.database import dialect_of, for_update, insert_ignoring_conflicts
 from .storage.event_models import CartActivityRow, DistributionFiringRow, DistributionRuleRow
 from .storage.models import CampaignRow, CodeRow, CustomerRow, OrderRow
 
@@ -254,6 +254,11 @@ def _rule_of(row: DistributionRuleRow) -> Rule:
     return parse_rule(row.definition)
 
 
+def _snapshot(row: DistributionRuleRow) -> dict[str, Any]:
+    """What the audit log records of a rule."""
+    return {"name": row.name, "event": row.event, "active": row.active, "definition": row.definition}
+
+
 def _info(row: DistributionRuleRow) -> RuleInfo:
     return RuleInfo(row.id, row.name, row.event, row.active, row.definition, row.created_at, row.updated_at)
 
@@ -267,7 +272,9 @@ def _firing(row: DistributionFiringRow) -> Firing:
 
 
 class Distributions:
-    """Create, change, pause and list rules; list firings; run the scheduled ones."""
+    """Create, change, pause and list rules; list firings; run the scheduled ones. Every change
+    is written to the audit log (rule.create, rule.update, rule.pause, rule.resume) with its
+    `actor`, in the transaction of the change."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -294,6 +301,8 @@ class Distributions:
                                       active=rule.active, created_at=now, updated_at=now)
             session.add(row)
             session.flush()
+            audit.record(session, at=now, actor=actor, action="rule.create", object_type="distribution_rule",
+                         object_id=rule.id, after=_snapshot(row))
             return _info(row)
 
         return self.engine._write(work)
@@ -308,24 +317,31 @@ class Distributions:
                                  code="rule_id_mismatch")
 
         def work(session: Session) -> RuleInfo:
-            row = self._row(session, rule_id)
+            row = self._row(session, rule_id, lock=True)
             self._check_campaign(session, rule)
+            before = _snapshot(row)
             row.name, row.event, row.definition = rule.name, rule.event.value, stored
             if "active" in stored:      # otherwise a paused rule stays paused, like a campaign
                 row.active = rule.active
             row.updated_at = self.engine.clock()
             session.flush()
+            audit.record(session, at=row.updated_at, actor=actor, action="rule.update",
+                         object_type="distribution_rule", object_id=rule_id, before=before, after=_snapshot(row))
             return _info(row)
 
         return self.engine._write(work)
 
-    def set_active(self, rule_id: str, active: bool) -> RuleInfo:
+    def set_active(self, rule_id: str, active: bool, *, actor: str = "system") -> RuleInfo:
+        """Pause or resume a rule; pausing a paused rule changes nothing and logs nothing."""
         def work(session: Session) -> RuleInfo:
-            row = self._row(session, rule_id)
+            row = self._row(session, rule_id, lock=True)
             if row.active != active:
                 row.active = active
                 row.updated_at = self.engine.clock()
                 session.flush()
+                audit.record(session, at=row.updated_at, actor=actor, action="rule.resume" if active else "rule.pause",
+                             object_type="distribution_rule", object_id=rule_id,
+                             before={"active": not active}, after={"active": active})
             return _info(row)
 
         return self.engine._write(work)
@@ -353,8 +369,9 @@ class Distributions:
         return run_scheduled(self.engine, batch_size=batch_size)
 
     @staticmethod
-    def _row(session: Session, rule_id: str) -> DistributionRuleRow:
-        row = session.get(DistributionRuleRow, rule_id)
+    def _row(session: Session, rule_id: str, *, lock: bool = False) -> DistributionRuleRow:
+        statement = select(DistributionRuleRow).where(DistributionRuleRow.id == rule_id)
+        row = session.scalar(for_update(statement, session) if lock else statement)
         if row is None:
             raise NotFound(f"no distribution rule {rule_id!r}", code="rule_not_found")
         return row

@@ -50,7 +50,7 @@ def create_api_key_command(name: str, scopes: tuple[str, ...]) -> None:
         chosen = parse_scopes(scopes)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--scope") from None
-    info, plaintext = create_api_key(name, chosen)
+    info, plaintext = create_api_key(name, chosen, actor=CLI_ACTOR)
     click.echo(f"Created API key {info.prefix} '{info.name}' with scopes: {', '.join(info.scopes)}")
     click.echo("Copy it now; it is stored hashed and cannot be shown again:")
     click.echo(plaintext)
@@ -73,7 +73,7 @@ def list_api_keys_command() -> None:
 @click.argument("prefix")
 def revoke_api_key_command(prefix: str) -> None:
     """Revoke the key with this PREFIX (as list-api-keys shows it, e.g. psk_rw_3f9a0c1e)."""
-    info = revoke_api_key(prefix.strip())
+    info = revoke_api_key(prefix.strip(), actor=CLI_ACTOR)
     if info is None:
         raise click.ClickException(f"no API key with prefix {prefix!r}; see flask promo list-api-keys")
     click.echo(f"Revoked {info.prefix} '{info.name}'. Requests with it now get 401.")

@@ -15,7 +15,7 @@ from flask import g, request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from promo.storage import ApiKeyRow
+from promo.storage import ApiKeyRow, audit
 from promo.storage.database import READ_ONLY
 from shop.api.keys import PUBLIC, NewKey, PresentedKey, hashes_match, make_key, read_key, scopes_of_prefix
 from shop.api.problems import ApiError
@@ -51,13 +51,20 @@ def _info(row: ApiKeyRow) -> ApiKeyInfo:
                       row.last_used_at)
 
 
-def create_api_key(name: str, scopes: tuple[str, ...]) -> tuple[ApiKeyInfo, str]:
-    """Store a new key; returns its info and the plaintext, which is never stored or shown again."""
+def create_api_key(name: str, scopes: tuple[str, ...], *, actor: str | None = None) -> tuple[ApiKeyInfo, str]:
+    """Store a new key; returns its info and the plaintext, which is never stored or shown again.
+
+    With an `actor` (the CLI passes "cli") the audit log gets an ``api_key.create`` row in the
+    same transaction: the prefix, name and scopes, never the key. The console writes its own row."""
     new: NewKey = make_key(scopes)
     with _session(read_only=False) as session, session.begin():
-        row = ApiKeyRow(name=name, prefix=new.prefix, key_hash=new.key_hash, active=True, created_at=datetime.now(UTC))
+        now = datetime.now(UTC)
+        row = ApiKeyRow(name=name, prefix=new.prefix, key_hash=new.key_hash, active=True, created_at=now)
         session.add(row)
         session.flush()
+        if actor is not None:
+            audit.record(session, at=now, actor=actor, action="api_key.create", object_type="api_key",
+                         object_id=row.prefix, after={"name": row.name, "scopes": list(scopes_of_prefix(row.prefix))})
         return _info(row), new.plaintext
 
 
@@ -66,14 +73,22 @@ def list_api_keys() -> list[ApiKeyInfo]:
         return [_info(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
 
 
-def revoke_api_key(prefix: str) -> ApiKeyInfo | None:
-    """Deactivate the key whose prefix (``psk_rw_3f9a0c1e``) is given; None if there is none."""
+def revoke_api_key(prefix: str, *, actor: str | None = None) -> ApiKeyInfo | None:
+    """Deactivate the key whose prefix (``psk_rw_3f9a0c1e``) is given; None if there is none.
+
+    With an `actor` the audit log gets an ``api_key.revoke`` row in the same transaction when the
+    key was active (revoking a revoked key changes nothing)."""
     with _session(read_only=False) as session, session.begin():
         row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
         if row is None:
             return None
+        was_active = row.active
         row.active = False
         session.flush()
+        if actor is not None and was_active:
+            audit.record(session, at=datetime.now(UTC), actor=actor, action="api_key.revoke", object_type="api_key",
+                         object_id=row.prefix, before={"name": row.name, "active": True},
+                         after={"name": row.name, "active": False})
         return _info(row)
 
 

@@ -54,13 +54,13 @@ def replace_rule(rule_id: str, body: dict[str, Any]) -> dict[str, Any]:
 @api.operation("/distributions/<rule_id>/pause", "POST", summary="Pause a distribution rule", tag=TAG, scope="write",
                reply=Reply(200, "The rule, inactive.", RuleSchema))
 def pause_rule(rule_id: str) -> dict[str, Any]:
-    return rule_json(promo_engine().distributions.set_active(rule_id, False))
+    return rule_json(promo_engine().distributions.set_active(rule_id, False, actor=actor()))
 
 
 @api.operation("/distributions/<rule_id>/resume", "POST", summary="Resume a distribution rule", tag=TAG,
                scope="write", reply=Reply(200, "The rule, active.", RuleSchema))
 def resume_rule(rule_id: str) -> dict[str, Any]:
-    return rule_json(promo_engine().distributions.set_active(rule_id, True))
+    return rule_json(promo_engine().distributions.set_active(rule_id, True, actor=actor()))
 
 
 @api.operation("/distributions/<rule_id>/firings", "GET", summary="List a rule's firings", tag=TAG, scope="read",

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from apikit import ApiClient, coupon, make_keys
 from promo.storage import ApiKeyRow
-from shop.extensions import db
+from shop.extensions import db, promo_engine
 
 
 def test_request_without_a_key_gets_401_with_a_challenge(api):
@@ -85,6 +85,27 @@ def test_cli_prints_the_key_once_and_stores_only_its_hash(api_app, api):
     listing = runner.invoke(args=["promo", "list-api-keys"]).output
     assert row.prefix in listing and key not in listing
     assert "read,redeem" in listing
+
+
+def test_cli_key_changes_are_audited_as_the_cli_without_the_key(api_app):
+    runner = api_app.test_cli_runner()
+
+    created = runner.invoke(args=["promo", "create-api-key", "--name", "checkout service", "--scope", "read,redeem"])
+    key = created.output.strip().splitlines()[-1]
+    prefix = created.output.split()[3]                           # "Created API key <prefix> 'name' ..."
+    revoked = runner.invoke(args=["promo", "revoke-api-key", prefix])
+    again = runner.invoke(args=["promo", "revoke-api-key", prefix])   # revoked already: nothing changes
+
+    assert (created.exit_code, revoked.exit_code, again.exit_code) == (0, 0, 0), created.output + revoked.output
+    entries = promo_engine(api_app).audit_log(object_type="api_key", object_id=prefix)
+    assert [(e.actor, e.action) for e in entries] == [("cli", "api_key.revoke"), ("cli", "api_key.create")]
+    revoke, create = entries
+    assert (create.before, create.after) == (None, {"name": "checkout service", "scopes": ["read", "redeem"]})
+    assert (revoke.before, revoke.after) == ({"name": "checkout service", "active": True},
+                                             {"name": "checkout service", "active": False})
+    with api_app.app_context():
+        key_hash = db.session.scalar(select(ApiKeyRow.key_hash).where(ApiKeyRow.prefix == prefix))
+    assert key not in repr(entries) and key.removeprefix(prefix) not in repr(entries) and key_hash not in repr(entries)
 
 
 def test_cli_refuses_unknown_scopes(api_app):

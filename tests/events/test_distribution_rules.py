@@ -317,6 +317,53 @@ def test_replacing_a_rule_keeps_it_paused_unless_the_definition_says_otherwise(e
     assert engine.distributions.update("welcome", rule("welcome", "signup", active=True)).active is True
 
 
+# ---- the audit log --------------------------------------------------------------------------------
+
+
+def test_rule_changes_are_audited_with_the_actor_and_the_rule_before_and_after(engine):
+    reward_campaign(engine)
+    reward_campaign(engine, "other", codes=0)
+    engine.distributions.create(rule("welcome", "signup"), actor="ana@example.com")
+    engine.distributions.update("welcome", rule("welcome", "signup", publish="other"), actor="api:psk_w_1a2b (crm)")
+    engine.distributions.set_active("welcome", False, actor="ben@example.com")
+    engine.distributions.set_active("welcome", False, actor="ben@example.com")      # no change: nothing logged
+    engine.distributions.set_active("welcome", True, actor="cli")
+    with pytest.raises(InvalidRequest):                                              # refused: nothing logged
+        engine.distributions.update("welcome", rule("welcome", "signup", publish="nope"), actor="ana@example.com")
+
+    entries = engine.audit_log(object_type="distribution_rule", object_id="welcome")
+
+    assert [(e.actor, e.action) for e in entries] == [
+        ("cli", "rule.resume"), ("ben@example.com", "rule.pause"),
+        ("api:psk_w_1a2b (crm)", "rule.update"), ("ana@example.com", "rule.create"),
+    ]
+    resume, pause, update, create = entries
+    assert (pause.before, pause.after) == ({"active": True}, {"active": False})
+    assert (resume.before, resume.after) == ({"active": False}, {"active": True})
+    assert update.before["definition"]["publish"] == "thanks" and update.after["definition"]["publish"] == "other"
+    assert create.before is None
+    assert create.after == {"name": "Welcome", "event": "signup", "active": True, "definition": rule("welcome", "signup")}
+
+
+def test_a_rule_change_and_its_audit_entry_commit_together(engine, monkeypatch):
+    from promo.storage import audit
+
+    reward_campaign(engine)
+    engine.distributions.create(rule("paused-later", "signup"))
+
+    def unwritable(*args, **kwargs):
+        raise RuntimeError("the audit log cannot be written")
+
+    monkeypatch.setattr(audit, "record", unwritable)
+    with pytest.raises(RuntimeError):
+        engine.distributions.create(rule("welcome", "signup"), actor="ana@example.com")
+    with pytest.raises(RuntimeError):
+        engine.distributions.set_active("paused-later", False, actor="ana@example.com")
+    monkeypatch.undo()
+
+    assert [(r.id, r.active) for r in engine.distributions.list()] == [("paused-later", True)]
+
+
 def _worker_process(url: str, options: dict, results) -> None:
     """A separate worker process: its own connections, its own Engine, one scheduled pass."""
     from promo.engine import Engine
