@@ -13,8 +13,9 @@ event out into one delivery per matching endpoint, then POSTs due deliveries wit
 
     {"id": "evt_...", "type": "...", "created_at": "...", "data": {...}}
 
-Any 2xx answer delivers it. Anything else (another status, a refused connection, a timeout of
-at most 6 s) schedules a retry after an exponential backoff with jitter, until the endpoint
+Any 2xx answer delivers it. Anything else (another status, a refused connection, no complete
+answer within the attempt's time: at most 6 s in all, however slowly the receiver trickles its
+answer) schedules a retry after an exponential backoff with jitter, until the endpoint
 has had ``max_attempts`` tries; then the delivery is dead (the dead-letter list), where
 ``retry`` can revive it.
 
@@ -25,6 +26,7 @@ serialises the claims, so several workers stay correct but gain nothing: run one
 """
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import hmac
 import json
@@ -39,19 +41,22 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from .errors import InvalidRequest, NotFound
 from .events import matches_any
-from .storage.database import dialect_of, insert_ignoring_conflicts
+from .storage import audit
+from .storage.database import dialect_of, for_update, insert_ignoring_conflicts
 from .storage.event_models import OutboxEventRow, WebhookDeliveryRow, WebhookEndpointRow
 
 if TYPE_CHECKING:
     from .engine import Engine
 
-MAX_TIMEOUT = 6.0
+MAX_TIMEOUT = 6.0                 # seconds an attempt may take in all: connect, send, answer
+ERROR_BODY_CHARS = 200            # how much of a refusing answer the delivery keeps
 SIGNATURE_HEADER = "Promoshop-Signature"
 TIMESTAMP_HEADER = "Promoshop-Timestamp"
 EVENT_ID_HEADER = "Promoshop-Event-Id"
@@ -64,7 +69,7 @@ _PATTERN = re.compile(r"^(\*|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*(\.\*)?)$")
 
 @dataclass(frozen=True)
 class WebhookSettings:
-    timeout: float = 5.0              # seconds per attempt; capped at MAX_TIMEOUT
+    timeout: float = 5.0              # seconds per attempt in all (not per phase); capped at MAX_TIMEOUT
     max_attempts: int = 8
     backoff_base: float = 30.0        # seconds before the second attempt; doubles after each failure
     backoff_max: float = 6 * 3600.0
@@ -155,6 +160,23 @@ def _delivery(row: WebhookDeliveryRow, event: OutboxEventRow) -> Delivery:
                     row.next_attempt_at, row.last_status, row.last_error, row.delivered_at, row.created_at)
 
 
+def _endpoint_snapshot(row: WebhookEndpointRow) -> dict[str, Any]:
+    """What the audit log records of an endpoint: never its signing secret, nor the secret's
+    first characters."""
+    return {"url": row.url, "description": row.description, "events": list(row.events), "active": row.active}
+
+
+def _delivery_snapshot(row: WebhookDeliveryRow, event: OutboxEventRow) -> dict[str, Any]:
+    """What the audit log records of a delivery."""
+    return {"endpoint_id": row.endpoint_id, "event_id": event.event_id, "event_type": event.type,
+            "status": row.status, "attempts": row.attempts, "last_status": row.last_status,
+            "last_error": row.last_error}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat()
+
+
 def check_url(url: Any) -> str:
     if not isinstance(url, str) or not 0 < len(url) <= 2000:
         raise InvalidRequest("url must be an http(s) URL of at most 2000 characters", code="invalid_webhook")
@@ -182,10 +204,15 @@ def check_patterns(events: Any) -> tuple[str, ...]:
 
 
 class Webhooks:
+    """Endpoints and deliveries. Every change (create, pause, resume, delete, retry, redeliver,
+    replay) is written to the audit log with its `actor`, in the transaction of the change;
+    the signing secret never goes into the log."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def create(self, url: str, events: Sequence[str] = ("*",), *, description: str = "") -> tuple[WebhookEndpoint, str]:
+    def create(self, url: str, events: Sequence[str] = ("*",), *, description: str = "",
+               actor: str = "system") -> tuple[WebhookEndpoint, str]:
         """A new endpoint and its signing secret; the secret is returned here only."""
         url, patterns = check_url(url), check_patterns(list(events))
         if not isinstance(description, str) or len(description) > 200:
@@ -196,10 +223,13 @@ class Webhooks:
             count = len(session.scalars(select(WebhookEndpointRow.id)).all())
             if count >= MAX_ENDPOINTS:
                 raise InvalidRequest(f"at most {MAX_ENDPOINTS} webhook endpoints", code="too_many_webhooks")
+            now = self.engine.clock()
             row = WebhookEndpointRow(url=url, description=description, events=list(patterns), secret=secret,
-                                     active=True, created_at=self.engine.clock())
+                                     active=True, created_at=now)
             session.add(row)
             session.flush()
+            audit.record(session, at=now, actor=actor, action="webhook.create", object_type="webhook_endpoint",
+                         object_id=str(row.id), after=_endpoint_snapshot(row))
             return _endpoint(row)
 
         return self.engine._write(work), secret
@@ -212,23 +242,32 @@ class Webhooks:
         with self.engine._read() as session:
             return _endpoint(self._row(session, endpoint_id))
 
-    def set_active(self, endpoint_id: int, active: bool) -> WebhookEndpoint:
+    def set_active(self, endpoint_id: int, active: bool, *, actor: str = "system") -> WebhookEndpoint:
         """A paused endpoint gets no new deliveries (events meanwhile are not queued for it;
-        replay them after resuming); deliveries already queued are still sent."""
+        replay them after resuming); deliveries already queued are still sent. Pausing a paused
+        endpoint changes nothing and logs nothing."""
         def work(session: Session) -> WebhookEndpoint:
-            row = self._row(session, endpoint_id)
-            row.active = active
-            session.flush()
+            row = self._row(session, endpoint_id, lock=True)
+            if row.active != active:
+                row.active = active
+                session.flush()
+                audit.record(session, at=self.engine.clock(), actor=actor,
+                             action="webhook.resume" if active else "webhook.pause", object_type="webhook_endpoint",
+                             object_id=str(endpoint_id), before={"active": not active}, after={"active": active})
             return _endpoint(row)
 
         return self.engine._write(work)
 
-    def delete(self, endpoint_id: int) -> None:
+    def delete(self, endpoint_id: int, *, actor: str = "system") -> None:
         """Remove the endpoint and its deliveries (pending ones are never sent)."""
         def work(session: Session) -> None:
-            self._row(session, endpoint_id)
-            session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.endpoint_id == endpoint_id))
+            row = self._row(session, endpoint_id, lock=True)
+            before = _endpoint_snapshot(row)
+            deleted = session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.endpoint_id == endpoint_id))
             session.execute(delete(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint_id))
+            audit.record(session, at=self.engine.clock(), actor=actor, action="webhook.delete",
+                         object_type="webhook_endpoint", object_id=str(endpoint_id),
+                         before={**before, "deliveries": deleted.rowcount})
 
         self.engine._write(work)
 
@@ -244,19 +283,27 @@ class Webhooks:
         with self.engine._read() as session:
             return [_delivery(d, e) for d, e in session.execute(statement).all()]
 
-    def retry(self, delivery_id: int) -> Delivery:
-        """Send a dead delivery again from scratch (a full round of attempts); others are left as they are."""
+    def retry(self, delivery_id: int, *, actor: str = "system") -> Delivery:
+        """Send a dead delivery again from scratch (a full round of attempts); others are left
+        as they are (and nothing is logged for them)."""
         def work(session: Session) -> Delivery:
-            row = session.get(WebhookDeliveryRow, delivery_id)
+            row = session.scalar(for_update(select(WebhookDeliveryRow).where(WebhookDeliveryRow.id == delivery_id),
+                                            session))
             if row is None:
                 raise NotFound(f"no webhook delivery {delivery_id}", code="delivery_not_found")
+            event = session.get(OutboxEventRow, row.outbox_id)
             if row.status == "dead":
+                before = _delivery_snapshot(row, event)
                 self._reset(row)
-            return _delivery(row, session.get(OutboxEventRow, row.outbox_id))
+                session.flush()
+                audit.record(session, at=self.engine.clock(), actor=actor, action="webhook.retry",
+                             object_type="webhook_delivery", object_id=str(delivery_id), before=before,
+                             after=_delivery_snapshot(row, event))
+            return _delivery(row, event)
 
         return self.engine._write(work)
 
-    def redeliver(self, endpoint_id: int, event_id: str) -> Delivery:
+    def redeliver(self, endpoint_id: int, event_id: str, *, actor: str = "system") -> Delivery:
         """Send one outbox event to the endpoint (again), whatever its filter says: a dead
         delivery revived, a delivered one repeated, or an event from before the endpoint existed."""
         def work(session: Session) -> Delivery:
@@ -264,13 +311,21 @@ class Webhooks:
             event = session.scalar(select(OutboxEventRow).where(OutboxEventRow.event_id == event_id))
             if event is None:
                 raise NotFound(f"no event {event_id!r}", code="event_not_found")
-            return _delivery(self._queue(session, endpoint_id, event), event)
+            existing = self._existing(session, endpoint_id, event)
+            before = _delivery_snapshot(existing, event) if existing is not None else None
+            row = self._queue(session, endpoint_id, event)
+            audit.record(session, at=self.engine.clock(), actor=actor, action="webhook.redeliver",
+                         object_type="webhook_delivery", object_id=str(row.id), before=before,
+                         after=_delivery_snapshot(row, event))
+            return _delivery(row, event)
 
         return self.engine._write(work)
 
-    def replay(self, endpoint_id: int, since: datetime, until: datetime | None = None) -> int:
+    def replay(self, endpoint_id: int, since: datetime, until: datetime | None = None, *,
+               actor: str = "system") -> int:
         """Send the endpoint every event from `since` (to `until`) that its filter matches, again:
-        after an outage longer than the retries, or to fill a new endpoint. Returns how many."""
+        after an outage longer than the retries, or to fill a new endpoint. Returns how many.
+        The audit log gets one row for the endpoint (the window and how many were queued)."""
         if until is not None and until <= since:
             raise InvalidRequest("until must be after since", code="invalid_replay")
 
@@ -285,13 +340,21 @@ class Webhooks:
                                      code="invalid_replay")
             for event in events:
                 self._queue(session, endpoint_id, event)
+            audit.record(session, at=self.engine.clock(), actor=actor, action="webhook.replay",
+                         object_type="webhook_endpoint", object_id=str(endpoint_id),
+                         after={"since": _iso(since), "until": _iso(until) if until is not None else None,
+                                "queued": len(events)})
             return len(events)
 
         return self.engine._write(work)
 
-    def _queue(self, session: Session, endpoint_id: int, event: OutboxEventRow) -> WebhookDeliveryRow:
-        row = session.scalar(select(WebhookDeliveryRow).where(
+    @staticmethod
+    def _existing(session: Session, endpoint_id: int, event: OutboxEventRow) -> WebhookDeliveryRow | None:
+        return session.scalar(select(WebhookDeliveryRow).where(
             WebhookDeliveryRow.outbox_id == event.id, WebhookDeliveryRow.endpoint_id == endpoint_id))
+
+    def _queue(self, session: Session, endpoint_id: int, event: OutboxEventRow) -> WebhookDeliveryRow:
+        row = self._existing(session, endpoint_id, event)
         if row is None:
             row = WebhookDeliveryRow(outbox_id=event.id, endpoint_id=endpoint_id, created_at=self.engine.clock())
             session.add(row)
@@ -305,8 +368,9 @@ class Webhooks:
         row.delivered_at = None
 
     @staticmethod
-    def _row(session: Session, endpoint_id: int) -> WebhookEndpointRow:
-        row = session.get(WebhookEndpointRow, endpoint_id)
+    def _row(session: Session, endpoint_id: int, *, lock: bool = False) -> WebhookEndpointRow:
+        statement = select(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint_id)
+        row = session.scalar(for_update(statement, session) if lock else statement)
         if row is None:
             raise NotFound(f"no webhook endpoint {endpoint_id}", code="webhook_not_found")
         return row
@@ -416,25 +480,164 @@ class Outcome:
     error: str | None = None
 
 
+# ---- one attempt, bounded in all -----------------------------------------------------------------
+#
+# httpx's timeouts limit each phase separately (connect, each write, each read), so a receiver
+# that sends its answer a byte at a time, each byte sooner than the read timeout, could hold an
+# attempt for as long as it likes. An attempt therefore has a deadline (settings'
+# effective_timeout from its start) and two guards enforce it:
+#
+# * `send` gives httpx per-phase timeouts no longer than the time left, streams the answer and
+#   checks the deadline after each chunk;
+# * the worker's client (`http_client`) sends through a network backend that caps every single
+#   connect, write and read at the time left before the deadline, so a receiver trickling its
+#   status line and headers is cut off at the deadline too (before the answer reaches `send`).
+#
+# An attempt past its deadline is a timed-out attempt, retried like any other failure.
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("promo_webhook_deadline", default=None)
+
+
+class AttemptTimedOut(Exception):
+    """The attempt's whole time (connect, send, answer) ran out."""
+
+
+def _time_left(error: type[Exception]) -> float | None:
+    """Seconds left before the current attempt's deadline (None outside an attempt); raises
+    `error` once it has passed."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the attempt's time ran out")
+    return left
+
+
+def _capped(timeout: float | None, error: type[Exception]) -> float | None:
+    left = _time_left(error)
+    if left is None:
+        return timeout
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _capped(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _capped(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname,
+                                                     _capped(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """Caps each socket operation of an attempt at the time left before its deadline."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Any = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_tcp(host, port, _capped(timeout, httpcore.ConnectTimeout),
+                                                       local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Any = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.connect_unix_socket(path, _capped(timeout, httpcore.ConnectTimeout),
+                                                               socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _bound_by_deadline(transport: Any) -> bool:
+    """Make an httpx transport cap its socket operations at the attempt's deadline; False when
+    it cannot. httpx has no public switch for the network backend, so the one the transport's
+    connection pool was built with is wrapped."""
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, _DeadlineBackend):
+        return True
+    if not isinstance(backend, httpcore.NetworkBackend):
+        return False
+    pool._network_backend = _DeadlineBackend(backend)
+    return True
+
+
+def http_client() -> httpx.Client:
+    """The client webhook workers deliver with: redirects are not followed, proxies from the
+    environment are used as httpx uses them, and every socket operation of an attempt ends by
+    its deadline. Should a later httpx build its transports differently, they are left as they
+    are and `send`'s own checks (per-phase timeouts, the deadline after each chunk) still end a
+    trickled body; tests/events/test_webhooks.py tells the difference."""
+    client = httpx.Client(follow_redirects=False)
+    for transport in (getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()):
+        if transport is not None:
+            _bound_by_deadline(transport)
+    return client
+
+
 def send(client: httpx.Client, claimed: Claimed, settings: WebhookSettings) -> Outcome:
+    """One attempt, over in at most settings.effective_timeout seconds in all."""
+    budget = settings.effective_timeout
+    token = _DEADLINE.set(time.monotonic() + budget)
+    try:
+        return _attempt(client, claimed)
+    except (httpx.TimeoutException, AttemptTimedOut) as error:
+        return Outcome(False, None, f"Timeout: no complete answer within {budget:g} s "
+                                    f"({type(error).__name__}: {error})"[:500])
+    except (httpx.HTTPError, socket.error) as error:
+        return Outcome(False, None, f"{type(error).__name__}: {error}"[:500])
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _attempt(client: httpx.Client, claimed: Claimed) -> Outcome:
     timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "promoshop-webhooks/1",
+        "Accept-Encoding": "identity",      # a refusal's text is kept as sent; nothing to decompress
         EVENT_ID_HEADER: claimed.event_id,
         EVENT_TYPE_HEADER: claimed.event_type,
         TIMESTAMP_HEADER: str(timestamp),
         SIGNATURE_HEADER: sign(claimed.secret, timestamp, claimed.body),
         "Promoshop-Attempt": str(claimed.attempt),
     }
-    try:
-        response = client.post(claimed.url, content=claimed.body, headers=headers,
-                               timeout=httpx.Timeout(settings.effective_timeout))
-    except (httpx.HTTPError, socket.error) as error:
-        return Outcome(False, None, f"{type(error).__name__}: {error}"[:500])
+    timeout = httpx.Timeout(_time_left(AttemptTimedOut))       # no phase may outlast the attempt
+    with client.stream("POST", claimed.url, content=claimed.body, headers=headers, timeout=timeout) as response:
+        kept = bytearray()
+        _time_left(AttemptTimedOut)                             # the status line and headers came in time
+        for chunk in response.iter_raw():                       # as sent: nothing is decompressed
+            _time_left(AttemptTimedOut)                         # a trickled answer ends at the deadline
+            if len(kept) < 4 * ERROR_BODY_CHARS:
+                kept += chunk[:4 * ERROR_BODY_CHARS - len(kept)]
     if 200 <= response.status_code < 300:
         return Outcome(True, response.status_code)
-    return Outcome(False, response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")
+    return Outcome(False, response.status_code, f"HTTP {response.status_code}: {_answer_text(response, bytes(kept))}")
+
+
+def _answer_text(response: httpx.Response, kept: bytes) -> str:
+    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
+        return f"(a {response.headers['Content-Encoding']}-encoded answer)"
+    try:
+        text = kept.decode(response.charset_encoding or "utf-8", errors="replace")
+    except LookupError:                                          # a charset Python does not know
+        text = kept.decode("utf-8", errors="replace")
+    return text[:ERROR_BODY_CHARS]
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from .distributions import run_scheduled
-from .webhooks import DeliveryReport, WebhookSettings, deliver_due, fan_out, new_worker_id, prune
+from .webhooks import DeliveryReport, WebhookSettings, deliver_due, fan_out, http_client, new_worker_id, prune
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -53,7 +53,7 @@ def tick(engine: Engine, settings: WebhookSettings, *, client: httpx.Client | No
     report.fanned_out = fan_out(engine)
     worker_id = worker_id or new_worker_id()
     if client is None:
-        with httpx.Client(follow_redirects=False) as own:
+        with http_client() as own:
             report.deliveries = deliver_due(engine, settings, own, worker_id)
     else:
         report.deliveries = deliver_due(engine, settings, client, worker_id)
@@ -66,7 +66,7 @@ def run(engine: Engine, settings: WebhookSettings, *, stop: threading.Event, int
     `scheduled_every` seconds (they scan customers, webhooks only look at due rows)."""
     worker_id = new_worker_id()
     last_scheduled = float("-inf")
-    with httpx.Client(follow_redirects=False) as client:
+    with http_client() as client:
         while not stop.is_set():
             due = time.monotonic() - last_scheduled >= scheduled_every
             try:

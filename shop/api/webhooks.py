@@ -9,6 +9,7 @@ from flask import Response
 
 from promo.events import list_events
 from shop.api import api
+from shop.api.auth import actor
 from shop.api.events_json import (
     DeliveryListSchema, EndpointListSchema, EndpointSchema, EventPageSchema, NewEndpointSchema, ReplayedSchema,
     delivery_json, endpoint_json, event_page_json,
@@ -33,7 +34,8 @@ NewEndpoint = Obj({
 def create_webhook(body: dict[str, Any]) -> tuple[dict[str, Any], int]:
     """Each event matching `events` is POSTed to `url`, signed with the secret: see docs/api.md,
     "Webhooks". An invalid URL or pattern gets 400 `invalid_webhook`."""
-    endpoint, secret = promo_engine().webhooks.create(body["url"], body["events"], description=body["description"])
+    endpoint, secret = promo_engine().webhooks.create(body["url"], body["events"], description=body["description"],
+                                                      actor=actor())
     return {**endpoint_json(endpoint), "secret": secret}, 201
 
 
@@ -54,19 +56,19 @@ def get_webhook(endpoint_id: int) -> dict[str, Any]:
 def pause_webhook(endpoint_id: int) -> dict[str, Any]:
     """Events from now on are not queued for it (replay them after resuming); deliveries already
     queued are still sent."""
-    return endpoint_json(promo_engine().webhooks.set_active(endpoint_id, False))
+    return endpoint_json(promo_engine().webhooks.set_active(endpoint_id, False, actor=actor()))
 
 
 @api.operation("/webhooks/<int:endpoint_id>/resume", "POST", summary="Resume a webhook endpoint", tag=TAG,
                scope="write", reply=Reply(200, "The endpoint, active.", EndpointSchema))
 def resume_webhook(endpoint_id: int) -> dict[str, Any]:
-    return endpoint_json(promo_engine().webhooks.set_active(endpoint_id, True))
+    return endpoint_json(promo_engine().webhooks.set_active(endpoint_id, True, actor=actor()))
 
 
 @api.operation("/webhooks/<int:endpoint_id>", "DELETE", summary="Delete a webhook endpoint", tag=TAG, scope="write",
                reply=Reply(204, "Deleted, with its deliveries; pending ones are never sent."))
 def delete_webhook(endpoint_id: int) -> Response:
-    promo_engine().webhooks.delete(endpoint_id)
+    promo_engine().webhooks.delete(endpoint_id, actor=actor())
     return Response(status=204)
 
 
@@ -107,9 +109,9 @@ def replay_events(endpoint_id: int, body: dict[str, Any]) -> dict[str, Any]:
     delivered, or never made (the endpoint did not exist yet); the worker sends them."""
     webhooks = promo_engine().webhooks
     if "event_id" in body:
-        webhooks.redeliver(endpoint_id, body["event_id"])
+        webhooks.redeliver(endpoint_id, body["event_id"], actor=actor())
         return {"queued": 1}
-    return {"queued": webhooks.replay(endpoint_id, body["since"], body.get("until"))}
+    return {"queued": webhooks.replay(endpoint_id, body["since"], body.get("until"), actor=actor())}
 
 
 EventQuery = Query({

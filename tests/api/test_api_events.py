@@ -3,6 +3,7 @@
 import pytest
 
 from apikit import bulk
+from shop.extensions import promo_engine
 from test_api_openapi import conforms
 
 
@@ -126,3 +127,29 @@ def test_events_page_by_type_and_customer(api, document):
     assert [e["data"]["event"] for e in api.ok("GET", "/events?type=tracked.signup")["events"]] == ["signup", "signup"]
     assert api.get("/events?after=evt_nope").status_code == 404
     assert api.get("/events?type=Tracked Stuff").status_code == 400
+
+
+def test_rule_and_webhook_changes_through_the_api_are_audited_under_the_key(api, keys):
+    prefix = "_".join(keys["all"].split("_")[:3])
+    key_actor = f"api:{prefix} (all-scopes test key)"
+    api.ok("POST", "/campaigns", 201, json=bulk("welcome", "WELCOME-######"))
+    body = {"id": "welcome", "name": "Welcome", "event": "signup", "publish": "welcome"}
+    api.ok("POST", "/distributions", 201, json=body)
+    api.ok("PUT", "/distributions/welcome", json={**body, "once": "ever"})
+    api.ok("POST", "/distributions/welcome/pause")
+    api.ok("POST", "/distributions/welcome/resume")
+    hook = api.ok("POST", "/webhooks", 201, json={"url": "https://example.com/hooks", "events": ["campaign.*"]})
+    api.ok("POST", f"/webhooks/{hook['id']}/pause")
+    api.ok("POST", f"/webhooks/{hook['id']}/resume")
+    assert api.ok("POST", f"/webhooks/{hook['id']}/replay", json={"since": "2020-01-01T00:00:00Z"}) == {"queued": 1}
+    assert api.request("DELETE", f"/webhooks/{hook['id']}").status_code == 204
+
+    engine = promo_engine(api.app)
+    rules = engine.audit_log(object_type="distribution_rule", object_id="welcome")
+    endpoints = engine.audit_log(object_type="webhook_endpoint", object_id=str(hook["id"]))
+    assert [(e.actor, e.action) for e in rules] == [
+        (key_actor, "rule.resume"), (key_actor, "rule.pause"), (key_actor, "rule.update"), (key_actor, "rule.create")]
+    assert [(e.actor, e.action) for e in endpoints] == [
+        (key_actor, "webhook.delete"), (key_actor, "webhook.replay"), (key_actor, "webhook.resume"),
+        (key_actor, "webhook.pause"), (key_actor, "webhook.create")]
+    assert hook["secret"] not in repr(endpoints) and keys["all"] not in repr(rules + endpoints)

@@ -80,3 +80,67 @@ class Receiver:
 
     def event_ids(self) -> list[str]:
         return [r.headers["Promoshop-Event-Id"] for r in self.received]
+
+
+class Trickler:
+    """A receiver that answers each POST one byte at a time, `interval` seconds apart: either
+    inside its headers (``phase="headers"``: the status line, then a header `length` bytes long,
+    then the rest) or inside its body (``phase="body"``: complete headers, then a body of
+    `length` bytes). Uncut, an answer takes ``length * interval`` seconds, each byte coming long
+    before any read timeout. ``outcomes`` says per request whether the client hung up first
+    ("cut off") or took the whole answer ("finished"); ``answered`` is set after each.
+    """
+
+    def __init__(self, phase: str, *, interval: float = 0.1, length: int = 200) -> None:
+        assert phase in ("headers", "body")
+        self.received: list[Received] = []
+        self.outcomes: list[str] = []
+        self.answered = threading.Event()
+        self._stop = threading.Event()
+        trickler = self
+        if phase == "headers":
+            head, tail = b"HTTP/1.1 200 OK\r\nX-Slow: ", b"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+        else:
+            head, tail = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % length, b""
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                trickler.received.append(Received({k: v for k, v in self.headers.items()}, body))
+                self.close_connection = True
+                outcome = "finished"
+                try:
+                    self.wfile.write(head)
+                    for _ in range(length):
+                        if trickler._stop.wait(interval):
+                            outcome = "stopped"
+                            break
+                        self.wfile.write(b"a")
+                    else:
+                        self.wfile.write(tail)
+                except OSError:                         # broken pipe, reset: the client hung up
+                    outcome = "cut off"
+                trickler.outcomes.append(outcome)
+                trickler.answered.set()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass                                      # a hung-up client is what the tests make
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/hooks"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Trickler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()

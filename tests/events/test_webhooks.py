@@ -24,7 +24,7 @@ from promo.storage.event_models import WebhookDeliveryRow
 from promo.storage.testing import DatabaseUnavailable, isolated_database
 from promo.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
 from promo.worker import tick
-from receiver import Receiver
+from receiver import Receiver, Trickler
 
 FAST = WebhookSettings(timeout=2, max_attempts=50, backoff_base=0.01, backoff_max=0.05)
 
@@ -112,6 +112,45 @@ def test_a_slow_receiver_times_out_and_the_timeout_never_exceeds_six_seconds(eng
     assert len(receiver.received) == 1
     assert report.deliveries.retried == 1
     assert "Timeout" in engine.webhooks.deliveries()[0].last_error
+
+
+@pytest.mark.parametrize("phase, client", [
+    ("headers", "worker's"),     # the status line and headers come a byte at a time
+    ("body", "worker's"),        # complete headers, then the body a byte at a time
+    ("body", "plain httpx"),     # send's own checks, with any client
+])
+def test_a_receiver_trickling_its_answer_is_cut_off_at_the_attempts_deadline(engine, phase, client):
+    """httpx's timeouts limit each phase separately: a receiver sending a byte every 0.1 s
+    never trips a 0.5 s read timeout, and uncut its answer would take 20 s. The attempt's
+    deadline (0.5 s here, at most 6 s) ends it: a timed-out attempt, retried later."""
+    add_customer(engine, "ana")
+    settings = WebhookSettings(timeout=0.5, backoff_base=60, backoff_max=60)
+    with Trickler(phase, interval=0.1, length=200) as receiver:
+        engine.webhooks.create(receiver.url, ["redemption.*"])
+        engine.redeem("ana", CART_40, order_ref="A-1")
+        if client == "plain httpx":
+            with httpx.Client() as plain:
+                report = tick(engine, settings, client=plain, scheduled=False)
+        else:
+            report = tick(engine, settings, scheduled=False)            # the worker's own client
+        assert receiver.answered.wait(60)      # the receiver noticed how its answer ended (a safety net)
+
+    assert len(receiver.received) == 1
+    assert receiver.outcomes == ["cut off"]    # the worker hung up before the answer was complete
+    assert (report.deliveries.delivered, report.deliveries.retried) == (0, 1)
+    [delivery] = engine.webhooks.deliveries()
+    assert (delivery.status, delivery.attempts, delivery.last_status) == ("pending", 1, None)
+    assert delivery.last_error.startswith("Timeout: no complete answer within 0.5 s"), delivery.last_error
+
+
+def test_a_refusal_keeps_the_start_of_the_receivers_answer(engine):
+    add_customer(engine, "ana")
+    with Receiver(status=503) as receiver:
+        engine.webhooks.create(receiver.url, ["redemption.*"])
+        engine.redeem("ana", CART_40, order_ref="A-1")
+        tick(engine, FAST, scheduled=False)
+    [delivery] = engine.webhooks.deliveries()
+    assert (delivery.status, delivery.last_status, delivery.last_error) == ("pending", 503, "HTTP 503: ok")
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_ceiling():
@@ -302,3 +341,68 @@ def test_a_paused_endpoint_is_not_sent_new_events_until_replayed(engine, clock):
         assert engine.webhooks.replay(endpoint.id, since) == 1
         tick(engine, FAST, scheduled=False)
     assert [r.json["type"] for r in receiver.received] == ["redemption.succeeded"]
+
+
+def test_endpoint_and_delivery_changes_are_audited_without_the_secret(engine, clock):
+    add_customer(engine, "ana")
+    api = "api:psk_w_1a2b (crm)"
+    endpoint, secret = engine.webhooks.create("https://hooks.example.com/promo", ["redemption.*"],
+                                              description="CRM", actor=api)
+    engine.redeem("ana", CART_40, order_ref="A-1")
+    with _refusing_client() as refusing:                     # one attempt, refused: dead
+        tick(engine, WebhookSettings(max_attempts=1), client=refusing, scheduled=False)
+    [dead] = engine.webhooks.deliveries(status="dead")
+
+    engine.webhooks.retry(dead.id, actor="ana@example.com")
+    engine.webhooks.retry(dead.id, actor="ana@example.com")      # pending already: no change, nothing logged
+    engine.webhooks.redeliver(endpoint.id, dead.event_id, actor=api)
+    engine.webhooks.set_active(endpoint.id, False, actor=api)
+    engine.webhooks.set_active(endpoint.id, False, actor=api)     # paused already: nothing logged
+    engine.webhooks.set_active(endpoint.id, True, actor="cli")
+    since = clock.now - timedelta(hours=1)
+    assert engine.webhooks.replay(endpoint.id, since, actor=api) == 1
+    engine.webhooks.delete(endpoint.id, actor="ben@example.com")
+
+    endpoint_log = engine.audit_log(object_type="webhook_endpoint", object_id=str(endpoint.id))
+    delivery_log = engine.audit_log(object_type="webhook_delivery", object_id=str(dead.id))
+    assert [(e.actor, e.action) for e in endpoint_log] == [
+        ("ben@example.com", "webhook.delete"), (api, "webhook.replay"), ("cli", "webhook.resume"),
+        (api, "webhook.pause"), (api, "webhook.create"),
+    ]
+    assert [(e.actor, e.action) for e in delivery_log] == [(api, "webhook.redeliver"), ("ana@example.com", "webhook.retry")]
+    delete, replay, resume, pause, create = endpoint_log
+    endpoint_as_made = {"url": "https://hooks.example.com/promo", "description": "CRM", "events": ["redemption.*"],
+                        "active": True}
+    assert (create.before, create.after) == (None, endpoint_as_made)
+    assert (pause.before, pause.after, resume.after) == ({"active": True}, {"active": False}, {"active": True})
+    assert replay.after == {"since": since.isoformat(), "until": None, "queued": 1}
+    assert (delete.before, delete.after) == ({**endpoint_as_made, "deliveries": 1}, None)
+    redeliver, retry = delivery_log
+    assert (retry.before["status"], retry.before["attempts"], retry.after["status"], retry.after["attempts"]) == (
+        "dead", 1, "pending", 0)
+    assert "receiver down" in retry.before["last_error"]
+    assert retry.after["event_id"] == dead.event_id and retry.after["event_type"] == "redemption.succeeded"
+    assert redeliver.before["status"] == "pending" and redeliver.after["status"] == "pending"
+
+    logged = repr(endpoint_log + delivery_log)
+    assert secret not in logged and secret.removeprefix("whsec_")[:6] not in logged   # nor the hint's part of it
+
+
+def test_an_endpoint_change_and_its_audit_entry_commit_together(engine, monkeypatch):
+    from promo.storage import audit
+
+    endpoint, _ = engine.webhooks.create("https://hooks.example.com/promo", ["*"])
+
+    def unwritable(*args, **kwargs):
+        raise RuntimeError("the audit log cannot be written")
+
+    monkeypatch.setattr(audit, "record", unwritable)
+    for change in (lambda: engine.webhooks.create("https://hooks.example.com/other", ["*"], actor="ana"),
+                   lambda: engine.webhooks.set_active(endpoint.id, False, actor="ana"),
+                   lambda: engine.webhooks.delete(endpoint.id, actor="ana")):
+        with pytest.raises(RuntimeError):
+            change()
+    monkeypatch.undo()
+
+    assert [(e.id, e.url, e.active) for e in engine.webhooks.list()] == [
+        (endpoint.id, "https://hooks.example.com/promo", True)]
