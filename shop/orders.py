@@ -66,6 +66,12 @@ class OrderView:
         return self.result.order.discount + self.result.order.shipping_discount
 
     @property
+    def charged(self) -> int:
+        """What the shopper paid when the order was placed: a rollback raises the order's total by
+        what it gave back (what they would owe without it), which is not what they paid."""
+        return self.result.order.total - sum(offer.savings for offer in self.offers if offer.withdrawn)
+
+    @property
     def codes(self) -> tuple[str, ...]:
         return tuple(o.code for o in self.offers if o.code and not o.withdrawn)
 
@@ -105,8 +111,9 @@ def owns_order(result: RedemptionResult) -> bool:
 # ---- views ------------------------------------------------------------------------------------
 
 
-def _campaign_names() -> dict[str, str]:
-    return {info.id: info.name for info in promo_engine().list_campaigns()}
+def _campaign_names(results: list[RedemptionResult]) -> dict[str, str]:
+    """The names of these orders' campaigns alone (not every campaign's definition)."""
+    return promo_engine().campaign_names(item.campaign_id for result in results for item in result.items)
 
 
 def _view(result: RedemptionResult, names: dict[str, str]) -> OrderView:
@@ -124,7 +131,7 @@ def order_view(redemption_id: int) -> OrderView | None:
         result = promo_engine().get_redemption(redemption_id)
     except NotFound:
         return None
-    return _view(result, _campaign_names())
+    return _view(result, _campaign_names([result]))
 
 
 def order_history() -> list[OrderView]:
@@ -140,7 +147,7 @@ def order_history() -> list[OrderView]:
             except NotFound:
                 continue
         results = [r for r in results if r.customer_id is None]
-    names = _campaign_names()
+    names = _campaign_names(results)
     return [_view(result, names) for result in results]
 
 
@@ -159,7 +166,7 @@ def cancel(redemption_id: int) -> Response:
     else:
         result = promo_engine().rollback(redemption_id, reason="cancelled by the customer",
                                          actor=f"customer:{current_customer_id() or 'guest'}")
-        view = _view(result, _campaign_names())
+        view = _view(result, _campaign_names([result]))
         freed = ", ".join(offer.code for offer in view.offers if offer.code)
         message = f"Order {view.reference} is cancelled."
         if freed:

@@ -34,6 +34,9 @@ def test_cancelling_an_order_makes_its_code_usable_again(page, shop, screenshot,
     order.get_by_test_id("cancel-order").click()
 
     expect(order.get_by_test_id("order-status")).to_have_text("Cancelled")
+    # What was paid, struck through and refunded: not the $30.95 the order would cost without the code.
+    expect(order.get_by_test_id("order-total")).to_have_text("$18.45")
+    expect(order.get_by_test_id("order-refunded")).to_have_text("Refunded")
     expect(order.get_by_test_id("cancel-order")).to_have_count(0)
     toasts.expect_shown(f"You can use {code} again.")
     screenshot("orders")
