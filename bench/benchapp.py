@@ -39,7 +39,7 @@ class WithoutPromotions:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._engine, name)
 
-    def validate(self, customer, cart, codes=(), context=None):
+    def validate(self, customer, cart, codes=(), context=None, *, declined_codes=()):
         return evaluate([], cart, customer or Customer(), context or self._engine.context())
 
     def qualify(self, *args: Any, **kwargs: Any) -> list:

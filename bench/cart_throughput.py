@@ -1,8 +1,8 @@
 """Cart-update throughput under gunicorn: 1,000 active campaigns and a 20-line cart, against the
-same cart fragment rendered without promotions; plus p50/p99 latency of cart update, checkout
-and wallet, memory per worker and HTML bytes per page.
+same cart fragment rendered without promotions; plus p50/p99 latency of cart update, the checkout
+page, placing an order and the wallet, memory per worker and HTML bytes per page.
 
-Run: .venv/bin/python bench/cart_throughput.py [--campaigns 1000] [--seconds 10] [--workers 2]
+Run: .venv/bin/python bench/cart_throughput.py [--campaigns 1000] [--seconds 10] [--workers 2] [--orders 100]
 Goal (issue 9): the cart update reaches at least 50% of the baseline's requests per second.
 
 The load generator is wrk (Debian package `wrk`; install it with `apt-get install wrk`). Without
@@ -11,12 +11,22 @@ CPU use on a 2-core machine makes both figures lower; the ratio is still side by
 The store is a SQLite file: the catalogue of bench/synthetic.py (2,000 products), the campaign
 mix of bench/synthetic.py (of 1,000 campaigns, 50 can touch the cart), served by bench/benchapp.py
 (the real app plus the bench-only baseline route).
+
+Placing an order is `POST /checkout` as the checkout form sends it with htmx (name, email, the
+form's checkout_token and csrf_token; answered with HX-Redirect to the confirmation), which calls
+Engine.redeem and records the order. Every order is placed from a fresh session holding its own
+20-line cart and checkout token, made before the timing starts, so no order is a replay of
+another; they are sent one at a time by an httpx client (wrk cannot give each request its own
+session), after the other figures are taken, so those are measured as before: guests first, then
+the signed-in bench shopper (whose per-customer limits fill up after a few orders, as they would).
 """
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
+import secrets
 import shutil
 import socket
 import statistics
@@ -40,6 +50,8 @@ SECRET_KEY = "bench-secret-key-not-for-production-0123456789"
 UPDATE = ("/cart/update", "POST")
 BASELINE = ("/bench/cart/update-without-promotions", "POST")
 PAGES = ["/", "/cart", "/checkout", "/wallet", "/deals", "/shop", f"/products/{synthetic.sku(0)}"]
+REQUEST_TIMEOUT = 120  # seconds, for wrk and gunicorn: the 2,000-product /shop page takes 12-30 s
+ORDER_CONTACT = {"name": "Bench Shopper", "email": "bench@example.com"}
 
 
 def free_port() -> int:
@@ -59,15 +71,26 @@ def server_environment(directory: Path) -> dict[str, str]:
     }
 
 
-def prepare_store(directory: Path, campaigns: int, touching: int) -> dict[str, tuple[str, str]]:
+class OrderSession:
+    """A fresh session for placing one order: its cookie holds a 20-line cart and a checkout
+    token, as showing the checkout form leaves it; `form` is what that form then posts."""
+
+    def __init__(self, cookie: str, csrf: str, token: str):
+        self.cookie, self.form = cookie, {**ORDER_CONTACT, "checkout_token": token, "csrf_token": csrf}
+
+
+def prepare_store(directory: Path, campaigns: int, touching: int,
+                  orders: int = 0) -> tuple[dict[str, tuple[str, str]], dict[str, list[OrderSession]]]:
     """Migrate and fill the database; returns (session cookie, CSRF token) for a guest and the
-    signed-in bench shopper, each with the 20-line cart."""
+    signed-in bench shopper, each with the 20-line cart, and `orders` fresh order sessions for
+    each of them."""
     os.environ.update(server_environment(directory))
     from flask import session
     from flask_wtf.csrf import generate_csrf
 
     from benchapp import create_bench_app
     from shop import cart_state
+    from shop.checkout import TOKEN_KEY
 
     app = create_bench_app()
     from shop.extensions import promo_engine
@@ -84,12 +107,25 @@ def prepare_store(directory: Path, campaigns: int, touching: int) -> dict[str, t
             token = generate_csrf()
             cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
         sessions[who] = (f"{app.config['SESSION_COOKIE_NAME']}={cookie}", token)
-    return sessions
+    order_sessions: dict[str, list[OrderSession]] = {"guest": [], "signed-in": []}
+    for who, customer_id in (("guest", None), ("signed-in", synthetic.SHOPPER.id)):
+        for _ in range(orders):
+            with app.test_request_context("/"):
+                cart_state.save(session, state)
+                if customer_id is not None:
+                    session["customer_id"] = customer_id
+                session[TOKEN_KEY] = secrets.token_hex(16)
+                csrf = generate_csrf()
+                cookie = app.session_interface.get_signing_serializer(app).dumps(dict(session))
+                order_sessions[who].append(OrderSession(f"{app.config['SESSION_COOKIE_NAME']}={cookie}", csrf,
+                                                        session[TOKEN_KEY]))
+    return sessions, order_sessions
 
 
 def start_server(directory: Path, port: int, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--timeout", str(REQUEST_TIMEOUT),
          "--chdir", str(BENCH), "--log-level", "warning", "benchapp:create_bench_app()"],
         env=server_environment(directory),
     )
@@ -133,10 +169,12 @@ def wrk_run(base: str, path: str, method: str, auth, seconds: int, connections: 
     lines += [f'wrk.headers["{name}"] = "{value}"' for name, value in headers(auth, method).items()]
     script.write_text("\n".join(lines) + "\n")
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base + path],
+        # wrk's own timeout is 2 s: a slower answer would count as a socket error, not a latency.
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", f"{REQUEST_TIMEOUT}s", "--latency",
+         "-s", str(script), base + path],
         capture_output=True, text=True, check=True,
     ).stdout
-    if "Non-2xx" in output:
+    if "Non-2xx" in output or "Socket errors" in output:
         raise SystemExit(f"{path} answered errors under load:\n{output}")
     total = int(re.search(r"(\d+) requests in ([\d.]+)(m?s)", output).group(1))
     duration = re.search(r"requests in ([\d.]+)(m?s)", output)
@@ -177,6 +215,30 @@ def httpx_run(base: str, path: str, method: str, auth, seconds: int, connections
     return Run(len(ordered), elapsed, ordered[len(ordered) // 2] * 1e3, ordered[int(len(ordered) * 0.99)] * 1e3)
 
 
+def percentile_ms(seconds: list[float], fraction: float) -> float:
+    """Nearest-rank percentile in milliseconds (p99 of 100 orders: the 99th fastest)."""
+    ordered = sorted(seconds)
+    return ordered[max(0, math.ceil(len(ordered) * fraction) - 1)] * 1e3
+
+
+def place_orders(base: str, orders: list[OrderSession]) -> Run:
+    """POST /checkout once per fresh session, one at a time; each must place its order."""
+    latencies = []
+    started = time.monotonic()
+    with httpx.Client(base_url=base, timeout=60) as http:
+        for order in orders:
+            request_headers = {"Cookie": order.cookie, "HX-Request": "true", "HX-Target": "checkout-body",
+                               "X-CSRFToken": order.form["csrf_token"]}
+            began = time.perf_counter()
+            response = http.post("/checkout", data=order.form, headers=request_headers)
+            latencies.append(time.perf_counter() - began)
+            if response.status_code != 200 or "/checkout/confirmation/" not in response.headers.get("HX-Redirect", ""):
+                raise SystemExit(f"POST /checkout did not place the order: HTTP {response.status_code} "
+                                 f"{response.headers.get('HX-Redirect')!r}\n{response.text[:500]}")
+    return Run(len(latencies), time.monotonic() - started, percentile_ms(latencies, 0.5),
+               percentile_ms(latencies, 0.99))
+
+
 def worker_memory_mb(master: int) -> list[float]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     sizes = []
@@ -193,6 +255,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="per round; two rounds per endpoint")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--orders", type=int, default=100,
+                        help="orders placed (POST /checkout, each from a fresh cart) per shopper, guest and signed in")
     args = parser.parse_args()
 
     if shutil.which("wrk"):
@@ -202,7 +266,7 @@ def main() -> int:
         drive, tool = httpx_run, "httpx client (threads)"
     with tempfile.TemporaryDirectory() as name:
         directory = Path(name)
-        sessions = prepare_store(directory, args.campaigns, args.touching)
+        sessions, order_sessions = prepare_store(directory, args.campaigns, args.touching, args.orders)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_server(directory, port, args.workers)
@@ -234,6 +298,10 @@ def main() -> int:
             fragment = httpx.post(base + UPDATE[0], headers=headers(sessions["guest"], "POST"), content=BODY)
             sizes["POST /cart/update (htmx fragment)"] = (fragment.status_code, len(fragment.content),
                                                           time.perf_counter() - started)
+            placed = {}
+            if args.orders:  # last: the orders change the store the figures above were taken on
+                for who in ("guest", "signed-in"):
+                    placed[f"place order, {who.replace('-', ' ')}"] = place_orders(base, order_sessions[who])
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -252,6 +320,8 @@ def main() -> int:
     print(f"\nlatency, one connection at a time{'':<10}{'p50 ms':>9}{'p99 ms':>9}")
     for label, run in latency.items():
         print(f"{label:<43}{run.p50:>9.1f}{run.p99:>9.1f}")
+    for label, run in placed.items():
+        print(f"{label + f' ({run.requests} orders, httpx)':<43}{run.p50:>9.1f}{run.p99:>9.1f}")
     print(f"\nmemory per worker (RSS after the run): {', '.join(f'{m:.0f} MB' for m in memory)}")
     print("HTML bytes per page (signed-in shopper with the 20-line cart), and one request's time:")
     for page, (status, size, seconds) in sizes.items():

@@ -4,11 +4,15 @@
 Run: .venv/bin/python bench/oscar_offers.py [--offers 100] [--repeats 30]
 Goal (issue 9): promoshop's evaluation at least 10x faster.
 
-Oscar is installed into its own virtual environment, bench/.venv-oscar, from
-bench/requirements-oscar.txt (created on the first run: `python -m venv` + pip from PyPI), and
+Oscar is installed into its own virtual environment, bench/.venv-oscar, from the project's
+`bench` extra (pyproject.toml: django-oscar and Django, pinned). The first run does it for you:
+`python -m venv bench/.venv-oscar` and, from the repository root,
+`bench/.venv-oscar/bin/pip install -e '.[bench]'` (from PyPI); a later run installs again only
+when the venv's versions differ from the extra's pins. Never install the extra into .venv. Oscar
 runs headless on an in-memory SQLite database (bench/oscar_side.py). The offers are the kind both
-can express: "5% off product X when the basket has at least one X", X being one of 40 products
-(so half of the offers concern the basket's 20 lines), combinable with each other. Oscar side:
+can express: "5% off product X when the basket has at least one X", offer n on product n % 40 of
+40 products, combinable with each other; the basket holds products 0-19, so with 100 offers 60
+concern its lines (offers 0-19, 40-59 and 80-99) and 40 do not. Oscar side:
 Range of one product, COUNT condition of 1, PERCENTAGE benefit, exclusive=False; promoshop side:
 promotion with a percent_off_items effect on that SKU and a cart.lines eligibility rule.
 What only one side can say (promoshop's tiers, schedules, formulas, budgets; Oscar's
@@ -24,11 +28,13 @@ import json
 import subprocess
 import sys
 import tempfile
+import tomllib
 import venv
 from decimal import Decimal
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import synthetic  # noqa: E402
@@ -39,15 +45,39 @@ GOAL_FACTOR = 10.0
 OSCAR_VENV = BENCH / ".venv-oscar"
 
 
+# Is every `name==version` pin of the extra (exact pins only) installed at that version? Run by the
+# Oscar venv's python.
+PROBE = """
+import importlib.metadata, sys
+for pin in sys.argv[1:]:
+    name, _, version = pin.partition("==")
+    try:
+        found = importlib.metadata.version(name.strip())
+    except importlib.metadata.PackageNotFoundError:
+        sys.exit(1)
+    if version and found != version.strip():
+        sys.exit(1)
+import oscar
+"""
+
+
+def bench_extra() -> list[str]:
+    """The `bench` optional dependencies of pyproject.toml: what the Oscar venv holds."""
+    with (ROOT / "pyproject.toml").open("rb") as pyproject:
+        return tomllib.load(pyproject)["project"]["optional-dependencies"]["bench"]
+
+
 def oscar_python() -> Path:
     python = OSCAR_VENV / "bin" / "python"
     if not python.exists():
-        print(f"creating {OSCAR_VENV} and installing django-oscar from PyPI (once)...", flush=True)
+        print(f"creating {OSCAR_VENV} (once)...", flush=True)
         venv.create(OSCAR_VENV, with_pip=True)
-    probe = subprocess.run([str(python), "-c", "import oscar"], capture_output=True)
+    pins = [pin.split(";")[0].strip() for pin in bench_extra()]
+    probe = subprocess.run([str(python), "-c", PROBE, *pins], capture_output=True)
     if probe.returncode != 0:
-        subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(BENCH / "requirements-oscar.txt")],
-                       check=True)
+        print(f"installing the bench extra ({', '.join(pins)}) into {OSCAR_VENV}: pip install -e '.[bench]'",
+              flush=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "-e", ".[bench]"], cwd=ROOT, check=True)
     return python
 
 
