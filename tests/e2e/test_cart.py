@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
+from shop.extensions import promo_engine
 from cartkit import add_to_cart, cart_line, checkout, code_result, enter_code, hold_requests, open_cart, total
 
 pytestmark = pytest.mark.e2e
@@ -342,3 +343,41 @@ def test_a_public_code_is_applied_for_the_shopper_and_stays_off_once_removed(pag
     checkout(page)
     # $10 off the kettle, the $18 tote and the $5.95 shipping ($61 is over $50)
     expect(page.get_by_test_id("order-savings")).to_contain_text("$33.95")
+
+
+NOT_YET_AND_MINIMUM = [
+    {"id": "next-year", "name": "Next year", "kind": "coupon", "code": "SOON10",
+     "active": {"from": "2027-06-01"}, "effect": {"type": "percent_off_order", "percent": 10}},
+    {"id": "big-spender", "name": "Big spender", "kind": "coupon", "code": "BIG20",
+     "eligibility": {"fact": "cart.subtotal", "gte": 10000}, "effect": {"type": "percent_off_order", "percent": 20}},
+]
+
+
+@pytest.fixture(scope="module")
+def store_with_future_and_minimum_codes(make_app, make_live_server, seed_store) -> str:
+    app = make_app(WTF_CSRF_ENABLED=True, DEMO_MODE=True)
+    seed_store(app)
+    for definition in NOT_YET_AND_MINIMUM:
+        promo_engine(app).create_campaign(definition, actor="test")
+    return make_live_server(app)
+
+
+def test_a_code_not_active_yet_and_one_needing_more_spend_each_say_so(page, store_with_future_and_minimum_codes):
+    shop = store_with_future_and_minimum_codes
+    add_to_cart(page, shop, "MERCH-MUG", 3)             # $48.00
+    open_cart(page, shop)
+
+    enter_code(page, "SOON10")
+    enter_code(page, "BIG20")
+
+    expect(code_result(page, "SOON10")).to_contain_text("This offer starts Jun 1, 2027.")
+    expect(code_result(page, "BIG20")).to_contain_text("Minimum spend $100. Add $52 more to get 20% off.")
+    expect(total(page)).to_have_text("$53.95")          # neither applies: $48.00 + $5.95 shipping
+
+    quantity = cart_line(page, "MERCH-MUG").get_by_label("Quantity of Stoneware Mug")
+    quantity.fill("7")                                   # $112.00: now BIG20 applies
+    quantity.press("Enter")
+    expect(total(page)).to_have_text("$80.64")         # $112.00 - $11.20 - $20.16, shipping free
+    # The spend tier takes 10% first ($11.20); BIG20 then takes 20% of the $100.80 left.
+    expect(code_result(page, "BIG20")).to_contain_text("Applied: you save $20.16.")
+    expect(code_result(page, "SOON10")).to_contain_text("This offer starts Jun 1, 2027.")
