@@ -1124,7 +1124,9 @@ def parse_campaigns(data: Sequence[Any], *, timezone: str = "UTC", prefix: str =
 
 class _StrictLoader(yaml.SafeLoader):
     """YAML as people mean it: 16:00 stays "16:00" (not 960), NO stays "NO" (not false),
-    and a key written twice is an error instead of silently keeping the last one."""
+    a date that does not exist (2026-11-31) stays the text written, so the field reading it
+    reports it with its path, and a key written twice is an error instead of silently
+    keeping the last one."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         if isinstance(node, yaml.MappingNode):
@@ -1156,6 +1158,19 @@ _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
     list("-+0123456789."))
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A YAML date or date-time, or, when it looks like one but does not exist (2026-11-31,
+    1990-02-30), its text: the field then says what it must be instead of the whole file
+    failing with "day is out of range for month" and no path."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 def load_yaml(text: str, source: str = "<text>") -> Any:

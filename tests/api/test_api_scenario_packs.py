@@ -134,6 +134,13 @@ BAD_PACKS = [
      "relative to today like today, today-7 or today+5; got '-5 days'"),
     (f"campaigns:\n  - {{id: x, name: X, kind: coupon, code: XXX, active: {{from: today+3, until: today-3}}, {EFFECT}}}\n",
      "campaigns[0].active.until: must be after from"),
+    # Unquoted, these look like YAML dates but do not exist; they are reported at their field
+    # like the quoted form, not as "day is out of range for month" for the whole file.
+    (f"campaigns:\n  - {{id: x, name: X, kind: coupon, code: XXX, active: {{from: 2026-11-31}}, {EFFECT}}}\n",
+     "campaigns[0].active.from: must be a date like 2026-11-30, a date and time like \"2026-11-30 18:00\", or a day "
+     "relative to today like today, today-7 or today+5; got '2026-11-31'"),
+    ("customers:\n  - {id: leap, birthday: 1990-02-30}\n",
+     "customers[0].birthday: must be a date like 1990-05-17 or \"today\", got '1990-02-30'"),
 ]
 
 
@@ -165,6 +172,24 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path):
         "pack.yaml: products[1].name: must not be empty",
         "pack.yaml: customers[0].birthday: must be a date like 1990-05-17 or \"today\", got 'someday'",
     ]
+
+
+def test_a_date_that_does_not_exist_hides_no_other_problem(tmp_path):
+    path = tmp_path / "dates.yaml"
+    path.write_text(
+        "products:\n  - {sku: A, name: A, price: -1}\n"
+        "customers:\n  - {id: leap, birthday: 1990-02-30}\n  - {id: ok, birthday: 1990-02-28}\n"
+        f"campaigns:\n  - {{id: x, name: X, kind: coupon, code: XXX, active: {{until: 2026-13-01 10:00:00}}, {EFFECT}}}\n",
+        encoding="utf-8")
+
+    with pytest.raises(ScenarioError) as caught:
+        read_pack(path, today=date(2026, 11, 27))
+
+    problems = [f"{e.path}: {e.message}" for e in caught.value.errors]
+    assert problems[0].startswith("products[0].price: ")
+    assert "customers[0].birthday: must be a date like 1990-05-17 or \"today\", got '1990-02-30'" in problems
+    assert any(p.startswith("campaigns[0].active.until: ") and p.endswith("got '2026-13-01 10:00:00'") for p in problems)
+    assert len(problems) == 3
 
 
 def test_missing_and_wrongly_named_files(api_app, tmp_path):
