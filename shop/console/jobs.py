@@ -2,8 +2,11 @@
 Engine.generate_codes and writes its progress to the code_jobs table after every batch, so a
 page reload, or another console user, sees the same progress bar.
 
-A job whose row stopped moving (the process restarted mid-run) shows as interrupted; the
-codes made so far are kept, and a new job adds the rest.
+Rate and time left are measured against the job's clock (`clock`, wall time) when the row is
+read, not against the row's last update, so an estimate never stands still while the job does:
+a running job with no progress for STALLED_AFTER says it is waiting instead. A job whose row
+stopped moving for STALE_AFTER (the process restarted mid-run) shows as interrupted; the codes
+made so far are kept, and a new job adds the rest.
 """
 from __future__ import annotations
 
@@ -22,7 +25,14 @@ from shop.extensions import db, promo_engine
 
 MAX_CODES_PER_JOB = 10_000_000
 STALE_AFTER = timedelta(minutes=2)
+STALLED_AFTER = timedelta(seconds=15)     # no batch recorded for this long: "waiting…", no estimate
 _threads: dict[int, threading.Thread] = {}
+
+
+def clock() -> datetime:
+    """The job's clock: wall time in UTC (jobs run in real time whatever the engine's clock
+    says). Tests replace it to read a job at a fixed moment."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class Job:
     started_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+    now: datetime         # when the row was read: a running job's rate and time left run to here
 
     @property
     def percent(self) -> int:
@@ -43,14 +54,30 @@ class Job:
 
     @property
     def rate(self) -> float:
-        """Codes per second so far."""
-        end = self.finished_at or self.updated_at
+        """Codes per second so far: up to now while it runs, up to its end (or its last
+        progress, if interrupted) once it has stopped."""
+        if self.finished_at is not None:
+            end = self.finished_at
+        elif self.status == JobStatus.RUNNING:
+            end = self.now
+        else:
+            end = self.updated_at
         seconds = (end - self.started_at).total_seconds()
         return self.done / seconds if seconds > 0 else 0.0
 
     @property
+    def idle_seconds(self) -> int:
+        """Seconds since the job last recorded progress."""
+        return max(0, int((self.now - self.updated_at).total_seconds()))
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but no batch recorded for STALLED_AFTER: an estimate would be stale."""
+        return self.status == JobStatus.RUNNING and self.now - self.updated_at >= STALLED_AFTER
+
+    @property
     def seconds_left(self) -> int | None:
-        if self.status != JobStatus.RUNNING or self.rate <= 0:
+        if self.status != JobStatus.RUNNING or self.stalled or self.rate <= 0:
             return None
         return int((self.requested - self.done) / self.rate + 0.5)
 
@@ -64,7 +91,7 @@ def _job(row: CodeJobRow, now: datetime) -> Job:
     if status == JobStatus.RUNNING and now - row.updated_at > STALE_AFTER:
         status = "interrupted"
     return Job(row.id, row.campaign_id, row.requested, row.done, status, row.error, row.started_at,
-               row.updated_at, row.finished_at)
+               row.updated_at, row.finished_at, now)
 
 
 def batch_size_for(count: int, smallest: int = 500) -> int:
@@ -84,7 +111,7 @@ def start_job(campaign_id: str, count: int, *, actor: str) -> Job:
     if campaign.code_pattern is None:
         raise PromoError(f"{campaign.name} has no code pattern, so it cannot have generated codes.",
                          code="no_code_pattern")
-    now = datetime.now(UTC)
+    now = clock()
     with Session(db.engine, expire_on_commit=False) as session, session.begin():
         row = CodeJobRow(campaign_id=campaign_id, requested=count, done=0, status=JobStatus.RUNNING.value,
                          actor=actor, started_at=now, updated_at=now)
@@ -119,7 +146,7 @@ def _run(app: Flask, engine: Engine, job_id: int, campaign_id: str, count: int, 
 
 
 def _update(job_id: int, *, done: int | None = None, status: JobStatus | None = None, error: str | None = None) -> None:
-    now = datetime.now(UTC)
+    now = clock()
     values: dict = {"updated_at": now}
     if done is not None:
         values["done"] = done
@@ -135,11 +162,11 @@ def _update(job_id: int, *, done: int | None = None, status: JobStatus | None = 
 def get_job(job_id: int) -> Job | None:
     with Session(db.engine) as session:
         row = session.get(CodeJobRow, job_id)
-        return _job(row, datetime.now(UTC)) if row is not None else None
+        return _job(row, clock()) if row is not None else None
 
 
 def jobs_for(campaign_id: str, limit: int = 5) -> list[Job]:
-    now = datetime.now(UTC)
+    now = clock()
     with Session(db.engine) as session:
         rows = session.scalars(select(CodeJobRow).where(CodeJobRow.campaign_id == campaign_id)
                                .order_by(CodeJobRow.id.desc()).limit(limit))

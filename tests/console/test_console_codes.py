@@ -36,24 +36,59 @@ def test_generation_runs_in_the_background_and_its_progress_survives_a_reload(ma
     assert engine.audit_log(object_id="sorry")[0].action == "codes.generate"
 
 
-def test_a_running_job_polls_every_half_second_with_rate_and_time_left(marketer, console_app):
-    from datetime import UTC, datetime, timedelta
-
+def _running_job(console_app, *, done: int, started_ago: float, updated_ago: float, now) -> int:
+    """A running job's row as its thread would have left it, `now` being the job's clock."""
     from sqlalchemy.orm import Session
 
     from shop.console.models import CodeJobRow
     from shop.extensions import db
 
-    now = datetime.now(UTC)
     with console_app.app_context(), Session(db.engine) as session, session.begin():
-        row = CodeJobRow(campaign_id="sorry", requested=10000, done=4000, status="running", actor="test",
-                         started_at=now - timedelta(seconds=2), updated_at=now)
+        row = CodeJobRow(campaign_id="sorry", requested=10000, done=done, status="running", actor="test",
+                         started_at=now - timedelta(seconds=started_ago), updated_at=now - timedelta(seconds=updated_ago))
         session.add(row)
         session.flush()
-        job_id = row.id
+        return row.id
+
+
+def _fixed_job_clock(monkeypatch):
+    from datetime import UTC, datetime
+
+    from shop.console import jobs
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    monkeypatch.setattr(jobs, "clock", lambda: now)
+    return now
+
+
+def test_a_running_job_polls_every_half_second_with_rate_and_time_left(marketer, console_app, monkeypatch):
+    now = _fixed_job_clock(monkeypatch)
+    job_id = _running_job(console_app, done=4000, started_ago=2, updated_ago=0, now=now)
     fragment = marketer.get(f"/console/jobs/{job_id}").get_data(as_text=True)
     assert 'hx-trigger="load delay:500ms"' in fragment
     assert "40%" in fragment and "2,000 codes/s" in fragment and "about 3 s left" in fragment
+
+
+def test_rate_and_time_left_run_to_now_not_to_the_last_update(marketer, console_app, monkeypatch):
+    now = _fixed_job_clock(monkeypatch)
+    # 4,000 codes in the 10 s since it started (the last batch 4 s ago): 400 codes/s, and the
+    # other 6,000 take 15 s more. Measured to the last update it would claim 667/s and 9 s.
+    job_id = _running_job(console_app, done=4000, started_ago=10, updated_ago=4, now=now)
+    fragment = marketer.get(f"/console/jobs/{job_id}").get_data(as_text=True)
+    assert "400 codes/s" in fragment and "about 15 s left" in fragment
+    assert "waiting" not in fragment
+
+
+def test_a_stalled_job_says_it_is_waiting_instead_of_a_stale_estimate(marketer, console_app, monkeypatch):
+    now = _fixed_job_clock(monkeypatch)
+    # 9,990 of 10,000 by 20 s after it started, then nothing for 40 s: measured to its last
+    # update the page said "about 0 s left" for as long as it stood still.
+    job_id = _running_job(console_app, done=9990, started_ago=60, updated_ago=40, now=now)
+    fragment = marketer.get(f"/console/jobs/{job_id}").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", fragment).split())
+    assert "waiting… (no progress for 40 s)" in text
+    assert "s left" not in text and "codes/s" not in text
+    assert "running" in text and 'hx-trigger="load delay:500ms"' in fragment     # still polled
 
 
 def test_campaigns_without_a_pattern_cannot_generate(marketer):
