@@ -16,7 +16,7 @@ from shop.banners import campaign_banner_url
 from shop.console import bp
 from shop.console.access import current_user, requires, safe_console_path
 from shop.console.charts import budget_gauge, daily_bars
-from shop.console.editor import annotate, decode, dump, locate
+from shop.console.editor import annotate, decode, dump, in_line_order, locate
 from shop.console.guided import (
     KIND_HELP,
     KINDS,
@@ -168,7 +168,7 @@ def _free_id(base: str, taken: set[str]) -> str:
 def _render_editor(*, text: str, fmt: str, campaign_id: str | None, problems: list, status: int = 200):
     lines, unplaced = annotate(text, problems)
     return render_template("console/editor.html", text=text, fmt=fmt, campaign_id=campaign_id,
-                           problems=problems, lines=lines, unplaced=unplaced), status
+                           problems=in_line_order(problems), lines=lines, unplaced=unplaced), status
 
 
 def _save_definition(text: str, campaign_id: str | None) -> tuple[CampaignInfo | None, list]:

@@ -80,6 +80,11 @@ def _line_of(root: yaml.Node | None, path: str) -> int | None:
     return line
 
 
+def in_line_order(problems: list[Problem]) -> list[Problem]:
+    """The problems as the summary lists them: top of the text first, those without a line last."""
+    return sorted(problems, key=lambda p: (p.line is None, p.line or 0))
+
+
 def annotate(text: str, problems: list[Problem]) -> tuple[list[AnnotatedLine], list[Problem]]:
     """The text's lines with their problems, and the problems no line could be found for."""
     lines = [AnnotatedLine(n, t) for n, t in enumerate(text.splitlines() or [""], start=1)]

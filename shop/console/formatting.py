@@ -7,10 +7,28 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app
 
-from promo.campaign import Campaign
+from promo.campaign import Campaign, Kind
 
 from promo.money import format_money
 from shop.banners import last_valid_day
+
+
+# What the console calls each kind of campaign (the definition's `kind`); one list for every page.
+KIND_LABELS: dict[str, str] = {
+    Kind.COUPON: "Public code",
+    Kind.BULK: "Bulk codes",
+    Kind.PROMOTION: "Automatic",
+    Kind.REFERRAL: "Referral",
+    Kind.GIFT_CARD: "Gift card",
+    Kind.LOYALTY: "Loyalty",
+}
+
+
+def kind_label(kind: str | None) -> str:
+    """A campaign kind in words: gift_card -> "Gift card"; an unknown kind loses its underscores."""
+    if not kind:
+        return "—"
+    return KIND_LABELS.get(kind, str(kind).replace("_", " ").capitalize())
 
 
 def money(amount: int | None, currency: str | None = None) -> str:
@@ -49,5 +67,6 @@ def percent_of(used: int, cap: int | None) -> int:
 
 
 def register_filters(bp: Blueprint) -> None:
-    for name, function in {"money": money, "when": when, "day": day, "percent_of": percent_of, "runs": runs}.items():
+    filters = {"money": money, "when": when, "day": day, "percent_of": percent_of, "runs": runs, "kind": kind_label}
+    for name, function in filters.items():
         bp.add_app_template_filter(function, f"console_{name}")

@@ -20,6 +20,24 @@ def test_list_shows_status_dates_and_usage_bars(marketer, engine):
     assert 'aria-label="Discount given of the budget" aria-valuemin="0" aria-valuemax="100" aria-valuenow="1"' in row
 
 
+def test_list_names_each_kind_in_words_and_keeps_codes_whole(marketer, engine):
+    engine.create_campaign({"id": "card", "name": "Gift card", "kind": "gift_card", "codes": {"pattern": "GIFT-####-####-####"},
+                            "gift_card": {"balance": 5000}}, actor="test")
+    page = marketer.get("/console/campaigns").get_data(as_text=True)
+
+    def kind_line(campaign: str) -> str:
+        row = re.search(rf'<tr data-campaign="{campaign}">.*?</tr>', page, re.S).group(0)
+        line = re.search(r'<span class="nowrap">(.*?)</span>', row, re.S).group(1)
+        return " ".join(re.sub(r"<[^>]+>", " ", line).split())
+
+    assert kind_line("happy10") == "Public code · HAPPY10"
+    assert kind_line("auto5") == "Automatic"
+    assert kind_line("sorry") == "Bulk codes · SORRY-#####-#####"
+    assert kind_line("card") == "Gift card · GIFT-####-####-####"
+    assert '<code class="code-chip">GIFT-####-####-####</code>' in page
+    assert "gift_card" not in page
+
+
 def test_pause_stops_the_promotion_at_the_next_evaluation_and_resume_brings_it_back(marketer, engine):
     before = engine.validate(None, sample_cart(), ["HAPPY10"])
     assert "happy10" in [o.campaign_id for o in before.applied]
@@ -85,6 +103,15 @@ def test_raw_editor_shows_each_error_at_its_line_and_saves_nothing(marketer, eng
     assert bad_lines == ["7", "9"]
     assert "effect.percent</code>: must be between 0 and 100" in page
     assert "limits.budgett" in page
+    # The summary above the editor says what each problem is, as "path: message", with its line.
+    summary = re.search(r'<ul class="problem-list" id="editor-problems">(.*?)</ul>', page, re.S).group(1)
+    items = [" ".join(re.sub(r"<[^>]+>", " ", li).replace(" :", ":").split())
+             for li in re.findall(r"<li>(.*?)</li>", summary, re.S)]
+    assert len(items) == 2
+    assert items[0].startswith("line 7 effect.percent: must be between 0 and 100")
+    assert items[1].startswith("line 9 limits.budgett:")
+    assert re.findall(r'href="#line-(\d+)"', summary) == ["7", "9"]
+    assert 'aria-invalid="true" aria-describedby="editor-problems"' in page
     assert engine.get_campaign("happy10").version == 1
 
 

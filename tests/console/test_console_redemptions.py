@@ -151,6 +151,14 @@ def test_audit_log_filters_and_offers_no_way_to_change_it(marketer, engine, cons
     assert actions("object=happy10&type=campaign")[0] == "campaign.pause"
     page = marketer.get("/console/audit?action=campaign.pause").get_data(as_text=True)
     assert '<dt>status</dt><dd><del>"active"</del> → <ins>"paused"</ins></dd>' in page
+    # One entry shown: its change is open. Several: each is folded under what it changed.
+    assert re.findall(r'<details class="change"( open)?>\s*<summary class="small">([^<]*)</summary>', page) == [
+        (" open", "Changed: status")]
+    many = marketer.get("/console/audit").get_data(as_text=True)
+    folded = re.findall(r'<details class="change"( open)?>\s*<summary class="small">([^<]*)</summary>', many)
+    assert len(folded) > 1 and not any(opened for opened, _ in folded)
+    assert ("", "Changed: status") in folded
+    assert re.search(r'<td class="small nowrap">[A-Z][a-z]{2} \d{2}, \d{4} \d{2}:\d{2}:\d{2}</td>', many)   # with the year
     audit_rules = [r for r in console_app.url_map.iter_rules() if r.rule.startswith("/console/audit")]
     assert all(r.methods <= {"GET", "HEAD", "OPTIONS"} for r in audit_rules)
 

@@ -250,6 +250,12 @@ def test_screenshots_of_every_console_page(console_store, page):
         "id: happy10\nname: Happy 10\nkind: coupon\ncode: HAPPY10\neffect:\n  type: percent_off_order\n  percent: 150\n")
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".annotated__line--bad")).to_contain_text("percent: 150")
+    # The summary names each problem as "path: message", linked to its line.
+    problems = page.locator("#editor-problems li")
+    expect(problems).to_have_count(1)
+    expect(problems.first).to_contain_text("effect.percent: must be between 0 and 100")
+    expect(problems.first.get_by_role("link", name="line 7")).to_have_attribute("href", "#line-7")
+    expect(page.locator("textarea[name=definition]")).to_have_attribute("aria-describedby", "editor-problems")
     shoot(page, "editor-errors")
 
     page.goto(url + "/console/campaigns/new?kind=public_code")
@@ -268,6 +274,8 @@ def test_screenshots_of_every_console_page(console_store, page):
     page.get_by_role("button", name="Evaluate").click()
     expect(page.get_by_role("heading", name="Every offer, and why")).to_be_visible()
     expect(page.locator(".result h2")).to_have_text("Dana Dorsey")
+    expect(page.locator(".result")).not_to_contain_text("(applied)")   # the badge says it already
+    expect(page.locator(".result .reason-code", has_text="code_not_found")).to_be_visible()
     shoot(page, "try-it")
 
     page.goto(url + "/console/redemptions")
