@@ -16,7 +16,6 @@ from flask import Blueprint, Response, abort, current_app, flash, make_response,
 from promo import campaign as c
 from promo.domain import Customer
 from promo.engine import Engine
-from promo.errors import NotFound
 from promo.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
 from promo.reasons import Reason
 from promo.results import Hint
@@ -26,6 +25,7 @@ from shop.cart import is_htmx, toast_header
 from shop.extensions import promo_engine
 from shop.offers import OfferView, is_available, view_of
 from shop.priced_cart import PricedCart, load_session_cart, price_cart
+from shop.showcase import campaigns_by_id
 
 bp = Blueprint("wallet", __name__)
 
@@ -124,15 +124,11 @@ def build_wallet(customer: Customer) -> Wallet:
     # The wallet shows its holder's own codes and the offers visible to them, nothing else.
     offers = engine.qualify(customer, priced.cart, context, visible_only=True)
     held: dict[str, CodeInfo] = {info.code: info for info in engine.customer_codes(customer.id)}
-    campaigns: dict[str, c.Campaign] = {}
+    # Every offer's campaign in one query, not one query per offer shown.
+    campaigns = campaigns_by_id({offer.campaign_id for offer in offers})
 
     def campaign_of(campaign_id: str) -> c.Campaign | None:
-        if campaign_id not in campaigns:
-            try:
-                campaigns[campaign_id] = engine.load_campaign(campaign_id)
-            except NotFound:
-                return None
-        return campaigns[campaign_id]
+        return campaigns.get(campaign_id)
 
     in_cart_codes = {*priced.state.codes, *(c.code for c in priced.codes if c.applied_for_you)}
 
