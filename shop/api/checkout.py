@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import g, request, url_for
 
+from promo.errors import Conflict
 from shop.api import api
 from shop.api.auth import actor
 from shop.api.payloads import (
@@ -106,10 +107,18 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     key = _idempotency_key()
     engine = promo_engine()
     context = to_context(body["context"], engine, default_page="checkout") if "context" in body else None
-    result = engine.redeem(
-        to_customer(body.get("customer")), to_cart(body["order"], engine), body["codes"],
-        order_ref=body["order"].get("id"), idempotency_key=key, context=context,
-    )
+    try:
+        result = engine.redeem(
+            to_customer(body.get("customer")), to_cart(body["order"], engine), body["codes"],
+            order_ref=body["order"].get("id"), idempotency_key=key, context=context,
+        )
+    except Conflict as conflict:
+        if conflict.code != "idempotency_key_reused":
+            raise
+        # The engine saw the key namespaced by API key (api:<prefix>:<key>); answer with the client's own.
+        sent = request.headers[IDEMPOTENCY_HEADER].strip()
+        raise ApiError(409, conflict.code, f"The {IDEMPOTENCY_HEADER} {sent!r} was already used with a different "
+                       "request; use a new key for a new request.", {"idempotency_key": sent}) from None
     headers = {
         "Location": url_for("api.get_redemption", redemption_id=result.id),
         "Idempotent-Replayed": "true" if result.replayed else "false",

@@ -505,8 +505,13 @@ class Query:
                     cleaned[key] = spec.default
                 continue
             raw: Any = values[0]
-            if isinstance(spec.schema, Int):
-                raw = int(raw) if re.fullmatch(r"-?\d{1,18}", raw) else raw
+            if isinstance(spec.schema, Int) and re.fullmatch(r"-?\d+", raw):
+                if len(raw.lstrip("-").lstrip("0")) > 18:
+                    # Far outside any range (and not worth converting): say the range, as for 1001.
+                    bound = f"least {spec.schema.minimum}" if raw.startswith("-") else f"most {spec.schema.maximum}"
+                    errors.append(FieldError(key, f"must be at {bound}"))
+                    continue
+                raw = int(raw)
             elif isinstance(spec.schema, Bool):
                 raw = {"true": True, "false": False}.get(raw.lower(), raw)
             value = spec.schema.check(raw, key, errors)
