@@ -248,7 +248,7 @@ def test_the_demo_stores_black_friday_moves_with_the_load_date(api_app):
 
     assert first == {"from": "2026-11-18", "until": "2026-11-30"}
     assert later.exit_code == 0, later.output
-    assert "campaigns: 2 updated" in later.output                  # Black Friday and the clearance sale
+    assert "campaigns: 3 updated" in later.output        # Black Friday, the clearance sale and kettle week
     with api_app.app_context():
         assert promo_engine(api_app).get_campaign("blckfrdy").definition["active"] == {"from": "2026-11-28", "until": "2026-12-10"}
 
