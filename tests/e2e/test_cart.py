@@ -281,6 +281,30 @@ def test_the_cart_works_from_the_keyboard(page, store):
     expect(cart_line(page, "ARA-COL-HUILA").get_by_role("button", name="One more Colombia Huila")).to_be_focused()
 
 
+def test_tab_reaches_every_cart_control_in_reading_order(page, store):
+    add_to_cart(page, store, "ARA-COL-HUILA")
+    open_cart(page, store)
+    page.locator("body").focus()
+
+    reached: list[str] = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("""() => {
+            const el = document.activeElement;
+            return el.getAttribute('aria-label') || (el.labels && el.labels[0] && el.labels[0].innerText)
+                || el.innerText.trim() || el.tagName; }"""))
+        if reached[-1] == "Go to checkout":
+            break
+
+    order = ["One fewer Colombia Huila", "Quantity of Colombia Huila", "One more Colombia Huila",
+             "Remove Colombia Huila", "Have a code?", "Apply", "Go to checkout"]
+    assert all(name in reached for name in order), reached
+    assert [reached.index(name) for name in order] == sorted(reached.index(name) for name in order), reached
+    # And back: Shift+Tab from the checkout button lands on what came before it, not on the page.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement !== document.body")
+
+
 def test_totals_sit_in_a_live_region_and_the_response_varies_on_htmx(page, store, remember_texts):
     toasts = remember_texts("#toasts .toast")
     add_to_cart(page, store, "ARA-COL-HUILA")
