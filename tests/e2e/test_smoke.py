@@ -15,7 +15,9 @@ def test_home_page_shows_the_store_and_loads_htmx(page, live_server, screenshot)
     expect(page.get_by_role("link", name="See today's deals")).to_be_visible()
     assert page.evaluate("typeof htmx") == "object"
     assert page.evaluate("htmx.version").startswith("2.")
-    screenshot("home")
+    # This rig's store is empty (no scenario pack): it says so rather than showing empty shelves.
+    expect(page.get_by_test_id("no-categories")).to_contain_text("no products yet")
+    screenshot("home-empty-store")
 
 
 def test_unknown_page_shows_a_friendly_404_with_a_way_back(page, live_server):
