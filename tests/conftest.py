@@ -199,6 +199,10 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
 
     def save(name: str, page=None, full_page: bool = True) -> Path:
         target = page if page is not None else request.getfixturevalue("page")
+        if full_page:
+            # Lazy images below the window are never fetched for a full-page capture: load them all.
+            target.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')")
+            target.wait_for_function("[...document.images].every(img => img.complete)")
         path = _artifact_path(name)
         target.screenshot(path=path, full_page=full_page)
         return path
