@@ -34,6 +34,7 @@ from .conditions import (
 )
 from .domain import CartLine
 from .formula import Formula, FormulaError
+from .text import normalise, refusal
 from .timing import EVERY_DAY, WEEKDAYS, WEEKEND, WORKDAYS, zone
 
 MAX_MONEY = 10**12                 # minor units; anything larger is a typo
@@ -122,11 +123,21 @@ def _fields(raw: Any, path: str, p: _Problems, allowed: Iterable[str], required:
     return result
 
 
-def _text(raw: Any, path: str, p: _Problems, *, max_length: int = 200, empty: bool = False) -> str | None:
+def _text(raw: Any, path: str, p: _Problems, *, max_length: int = 200, empty: bool = False,
+          newlines: bool = False) -> str | None:
+    """Every text of a definition (names, descriptions, messages, codes, tags ...) is read
+    NFKC-normalised, and refused with its path when it holds a control character, a bidi
+    override or isolate, or another invisible format character (promo.text). So the console,
+    the API and scenario packs all store names as people see them. Only a description may
+    span lines (``newlines``)."""
     if not isinstance(raw, str):
         p.add(path, f"must be text, got {_show(raw)}")
         return None
-    value = raw.strip()
+    value = normalise(raw)
+    refused = refusal(value, allow_newlines=newlines)
+    if refused is not None:
+        p.add(path, refused)
+        return None
     if not value and not empty:
         p.add(path, "must not be empty")
         return None
@@ -1038,7 +1049,8 @@ def _campaign(raw: Any, p: _Problems, default_timezone: str) -> c.Campaign | Non
     tz = _timezone(fields["timezone"], "timezone", p) if "timezone" in fields else default_timezone
     values["timezone"] = tz or default_timezone
     if "description" in fields:
-        values["description"] = _text(fields["description"], "description", p, max_length=2000, empty=True)
+        values["description"] = _text(fields["description"], "description", p, max_length=2000, empty=True,
+                                      newlines=True)
     if "code" in fields:
         values["code"] = _code(fields["code"], "code", p)
     if "auto_apply" in fields:

@@ -103,6 +103,7 @@ from .storage.models import (
     RedemptionRow,
 )
 from .storage.offers import OfferLoader, Offers, Slot
+from .text import normalise as normalise_text, refusal
 from .timing import code_expiry
 from .visibility import is_visible
 
@@ -495,6 +496,7 @@ class Engine:
                        name=(customer.name, 200), city=(customer.city, 120), country=(customer.country, 2))
         if not customer.id:
             raise InvalidRequest("a customer needs an id", code="invalid_customer")
+        customer = _readable_profile(customer)
 
         def work(session: Session) -> Customer:
             if customer.email:
@@ -1420,6 +1422,20 @@ def _check_lengths(what: str, label: str | None, **fields: tuple[str | None, int
             raise InvalidRequest(
                 f"{what} {label!r}: {name} must be text of at most {limit} characters", code=f"invalid_{what.replace(' ', '_')}"
             )
+
+
+def _readable_profile(customer: Customer) -> Customer:
+    """The name and city as people see them (NFKC, as every edge reads them: promo.text), and
+    no control, bidi or other invisible format character in them, the id or the email: a name
+    reaches pages, banners and emails, where such characters could make it read as another."""
+    for name in ("id", "email", "name", "city"):
+        value = getattr(customer, name)
+        problem = refusal(normalise_text(value)) if value else None
+        if problem is not None:
+            raise InvalidRequest(f"customer {customer.id!r}: {name} {problem}", code="invalid_customer",
+                                 details={"errors": [{"path": name, "message": problem}]})
+    return replace(customer, **{name: normalise_text(getattr(customer, name))
+                                for name in ("name", "city") if getattr(customer, name)})
 
 
 def _enum_or_none(enum: type, value: str) -> Any:

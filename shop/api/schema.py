@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from promo.text import describe_character, has_control_characters, refused_character
+
 Components = dict[str, dict[str, Any]]
 _INVALID = object()  # what check() returns for a value it reported errors for
 
@@ -94,7 +96,7 @@ def _type_name(value: Any) -> str:
 
 
 def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" for ch in text)
+    return has_control_characters(text)
 
 
 @dataclass
@@ -120,9 +122,12 @@ class Str(Schema):
             errors.append(FieldError(path, f"must be a string, not {_type_name(value)}"))
             return _INVALID
         text = unicodedata.normalize("NFKC", value).strip()
-        control_ok = {"\n", "\r", "\t"} if self.allow_newlines else set()
-        if any(unicodedata.category(ch) == "Cc" and ch not in control_ok for ch in text):
-            errors.append(FieldError(path, "must not contain control characters"))
+        # promo.text's rule, as the storefront and campaign definitions apply it: control
+        # characters, bidi overrides/isolates and other invisible format characters are refused.
+        refused = refused_character(text, allow_newlines=self.allow_newlines)
+        if refused is not None:
+            errors.append(FieldError(path, "must not contain control characters" if unicodedata.category(refused) == "Cc"
+                                     else f"must not contain invisible formatting characters (found {describe_character(refused)})"))
             return _INVALID
         if self.enum is not None and text not in self.enum:
             errors.append(FieldError(path, f"must be one of {', '.join(self.enum)}"))
