@@ -14,6 +14,8 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from promo import faults
+
 PRODUCTION_ENV_VAR = "PROMOSHOP_ENV"
 PRODUCTION = "production"
 
@@ -52,12 +54,19 @@ def is_production(config: Mapping[str, Any]) -> bool:
 
 def harden_config(config: dict[str, Any], default_secret_key: str) -> None:
     """Cookies HttpOnly + SameSite=Lax always; Secure too in production. Production refuses the
-    development secret key (anyone could forge sessions and CSRF tokens with it)."""
+    development secret key (anyone could forge sessions and CSRF tokens with it) and the crash
+    tests' fault injection hook (promo/faults.py), which must only ever run in tests."""
     config["SESSION_COOKIE_HTTPONLY"] = True
     if not config.get("SESSION_COOKIE_SAMESITE"):   # Flask's default is None (no attribute)
         config["SESSION_COOKIE_SAMESITE"] = "Lax"
     if not is_production(config):
         return
+    if faults.requested():
+        raise InsecureConfiguration(
+            f"{faults.ENABLED_VAR} is set, and {PRODUCTION_ENV_VAR}=production: the fault injection hook kills or "
+            f"pauses workers inside the redeem transaction and is for crash tests only. Unset {faults.ENABLED_VAR} "
+            "(and PROMOSHOP_FAULT_POINT, PROMOSHOP_FAULT_ACTION, PROMOSHOP_FAULT_RATE) before starting in production."
+        )
     secret = config.get("SECRET_KEY")
     if not secret or secret == default_secret_key or len(str(secret)) < 32:
         raise InsecureConfiguration(
