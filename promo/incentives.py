@@ -167,7 +167,8 @@ class Incentives:
                                          code="no_code_pattern")
                 drawn = draw_code(campaign.code_pattern)
             now = engine.clock()
-            card = giftcards.issue(session, row, amount, now, code=code, holder_id=customer_id, pattern_code=drawn)
+            card = giftcards.issue(session, row, amount, now, code=code, holder_id=customer_id, pattern_code=drawn,
+                                   actor=actor)
             if customer_id is not None:
                 publication = PublicationRow(campaign_id=campaign_id, customer_id=customer_id, code_id=card.id,
                                              code=card.code, source_id=None, created_at=now)
@@ -185,8 +186,12 @@ class Incentives:
         _check_text("code", code)
 
         def work(session: Session) -> GiftCardBalance:
-            giftcards.top_up(session, code, amount, self._engine.clock(), actor=actor)
-            return giftcards.balance(session, code)
+            now = self._engine.clock()
+            before = giftcards.top_up(session, code, amount, now, actor=actor)
+            card = giftcards.balance(session, code)
+            audit.record(session, at=now, actor=actor, action="gift_card.top_up", object_type="code", object_id=card.code,
+                         before={"balance": before}, after={"balance": card.balance, "amount": amount})
+            return card
 
         return self._engine._write(work)
 

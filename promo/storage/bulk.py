@@ -15,6 +15,7 @@ from ..campaign import CodePattern
 from ..codes import draw_codes
 from ..errors import Conflict
 from .database import insert_ignoring_conflicts
+from .giftcards import log_issued
 from .models import CodeRow
 
 Progress = Callable[[int, int], None]
@@ -40,7 +41,8 @@ def insert_random_codes(
     """Insert `count` new unique codes for the campaign; returns how many were inserted (= count).
 
     Codes that collide with stored ones (of any campaign) are skipped by
-    INSERT ... ON CONFLICT DO NOTHING and the shortfall is drawn again.
+    INSERT ... ON CONFLICT DO NOTHING and the shortfall is drawn again. Codes with a
+    `gift_balance` (gift cards) get their ledger's ``issue`` entry in the batch's transaction.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -50,8 +52,11 @@ def insert_random_codes(
         with sessions() as session, session.begin():
             insert_batch = _batch_inserter(session, campaign_id, gift_balance, now)
             inserted = 0
+            drawn: set[str] = set()
             for _ in range(MAX_ROUNDS_PER_BATCH):
-                inserted += insert_batch(set(draw_codes(pattern, wanted - inserted)))
+                fresh = set(draw_codes(pattern, wanted - inserted))
+                drawn |= fresh
+                inserted += insert_batch(fresh)
                 if inserted == wanted:
                     break
             else:
@@ -60,6 +65,8 @@ def insert_random_codes(
                     "the code pattern's keyspace is too crowded",
                     code="keyspace_too_small",
                 )
+            if gift_balance is not None and gift_balance > 0:
+                log_issued(session, campaign_id, drawn, now)
         done += inserted
         if progress is not None:
             progress(done, count)

@@ -117,15 +117,31 @@ def _orders_and_redemptions(session: Session) -> list[Problem]:
 
 
 def _gift_card_balances(session: Session) -> list[Problem]:
+    """A card's ledger adds up to its balance and ends at it. Since cards are issued with an
+    ``issue`` entry the sum starts at 0; a card issued before that has its starting balance read
+    off its first entry (balance after, less amount), and one never used has no entries."""
+    first: dict[int, tuple[int, str, int]] = {}      # code id -> (entry id, kind, opening balance)
     latest: dict[int, tuple[int, int]] = {}
-    for entry in session.execute(select(GiftCardLedgerRow.code_id, GiftCardLedgerRow.id, GiftCardLedgerRow.balance_after)):
+    total: dict[int, int] = defaultdict(int)
+    for entry in session.execute(select(GiftCardLedgerRow.code_id, GiftCardLedgerRow.id, GiftCardLedgerRow.kind,
+                                        GiftCardLedgerRow.amount, GiftCardLedgerRow.balance_after)):
+        total[entry.code_id] += int(entry.amount)
+        if entry.code_id not in first or entry.id < first[entry.code_id][0]:
+            first[entry.code_id] = (entry.id, entry.kind, int(entry.balance_after) - int(entry.amount))
         if entry.code_id not in latest or entry.id > latest[entry.code_id][0]:
             latest[entry.code_id] = (entry.id, int(entry.balance_after))
     problems = []
     for code in session.execute(select(CodeRow.id, CodeRow.code, CodeRow.gift_balance).where(CodeRow.gift_balance.is_not(None))):
         if code.gift_balance < 0:
             problems.append(Problem("balance", f"gift card {code.code}", f"balance is negative ({code.gift_balance})"))
-        if code.id in latest and latest[code.id][1] != code.gift_balance:
+        if code.id not in first:
+            continue
+        _, kind, opening = first[code.id]
+        added_up = (0 if kind == "issue" else opening) + total[code.id]
+        if added_up != code.gift_balance:
+            problems.append(Problem("balance", f"gift card {code.code}",
+                                    f"balance is {code.gift_balance} but its ledger adds up to {added_up}"))
+        if latest[code.id][1] != code.gift_balance:
             problems.append(Problem("balance", f"gift card {code.code}",
                                     f"balance is {code.gift_balance} but its ledger ends at {latest[code.id][1]}"))
     return problems

@@ -3,14 +3,15 @@
 Every change is one conditional UPDATE (``... WHERE gift_balance >= :amount`` for a draw), and
 on PostgreSQL the cards are locked in id order first, so two checkouts spending the same card
 never take it below zero and never deadlock. Every change writes a ledger row in the same
-transaction.
+transaction, starting with the card's ``issue`` (its starting balance), so a card's entries add
+up to its balance.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import String, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from ..campaign import Kind
@@ -23,6 +24,7 @@ from .database import dialect_of
 from .models import CampaignRow, CodeRow, GiftCardLedgerRow, OrderRow
 
 codes = CodeRow.__table__
+ISSUE_CHUNK = 500   # codes per statement when logging a bulk issue (SQLite's bound-parameter limit)
 
 
 def usable_cards(session: Session, entered: Sequence[str], customer_id: str | None, *, lock: bool = False,
@@ -99,20 +101,24 @@ def refund_order(session: Session, order_id: int, now: datetime, *, actor: str =
     return refunded
 
 
-def top_up(session: Session, code: str, amount: int, now: datetime, *, actor: str = "system") -> None:
+def top_up(session: Session, code: str, amount: int, now: datetime, *, actor: str = "system") -> int:
+    """Add `amount` to the card; returns its balance before."""
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
         raise InvalidRequest(f"a top-up must be a positive amount in minor units, got {amount!r}", code="invalid_amount")
     row = card_row(session, code)
+    before = session.scalar(select(codes.c.gift_balance).where(codes.c.id == row.id)) or 0
     session.execute(
         update(codes).where(codes.c.id == row.id).values(gift_balance=func.coalesce(codes.c.gift_balance, 0) + amount)
     )
     _log(session, row.code, order_id=None, kind="top_up", amount=amount, now=now, actor=actor)
+    return before
 
 
 def issue(session: Session, campaign_row: CampaignRow, balance: int, now: datetime, *, code: str | None = None,
-          holder_id: str | None = None, pattern_code: str | None = None) -> CodeRow:
+          holder_id: str | None = None, pattern_code: str | None = None, actor: str = "system") -> CodeRow:
     """A new card of the campaign: `code` as given (cards printed elsewhere) or `pattern_code`
-    (drawn by the caller), holding `balance`, in `holder_id`'s wallet when given."""
+    (drawn by the caller), holding `balance`, in `holder_id`'s wallet when given; its ledger
+    starts with the ``issue`` entry."""
     if campaign_row.kind != Kind.GIFT_CARD.value:
         raise InvalidRequest(f"campaign {campaign_row.id!r} is not a gift card campaign", code="not_a_gift_card_campaign")
     if not isinstance(balance, int) or isinstance(balance, bool) or balance < 1:
@@ -127,7 +133,26 @@ def issue(session: Session, campaign_row: CampaignRow, balance: int, now: dateti
                   gift_balance=balance, created_at=now)
     session.add(row)
     session.flush()
+    _log(session, row.code, order_id=None, kind="issue", amount=balance, now=now, actor=actor)
     return row
+
+
+def log_issued(session: Session, campaign_id: str, drawn: Iterable[str], now: datetime, *, actor: str = "system") -> None:
+    """The ``issue`` entries of cards just inserted in bulk: those of the `drawn` codes that are
+    the campaign's, made at `now` with a balance, and have none yet (a drawn code may have
+    collided with one stored before)."""
+    ledger = GiftCardLedgerRow.__table__
+    drawn = sorted(drawn)
+    for start in range(0, len(drawn), ISSUE_CHUNK):
+        issued_already = select(ledger.c.id).where(ledger.c.code_id == codes.c.id, ledger.c.kind == "issue").exists()
+        session.execute(ledger.insert().from_select(
+            ["code_id", "kind", "amount", "balance_after", "actor", "created_at"],
+            select(codes.c.id, literal("issue", String), codes.c.gift_balance, codes.c.gift_balance,
+                   literal(actor, String), codes.c.created_at)
+            .where(codes.c.code.in_(drawn[start:start + ISSUE_CHUNK]), codes.c.campaign_id == campaign_id,
+                   codes.c.created_at == now, codes.c.gift_balance > 0, ~issued_already)
+            .order_by(codes.c.id)
+        ))
 
 
 def card_row(session: Session, code: str) -> CodeRow:

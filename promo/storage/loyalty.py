@@ -1,8 +1,11 @@
 """Loyalty balances: points earned on placed orders, taken back on rollback, spent on rewards.
 
 A spend is one conditional UPDATE (``points = points - :cost WHERE points >= :cost``), so two
-spends racing for the same points cannot both succeed, and the CHECK constraint keeps every
-balance at zero or above. Every change writes a ledger row in the same transaction.
+spends racing for the same points cannot both succeed and no spend takes a balance below zero.
+Cancelling an order takes back every point it earned, even points already spent: the balance
+may then go below zero, a debt the next orders' points repay (spending waits until the balance
+covers the cost again). Every change writes a ledger row in the same transaction, so a balance
+is always the sum of its ledger.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from ..campaign import Campaign, Kind
 from ..errors import Conflict, InvalidRequest, NotFound, UnreadableDefinition
 from ..incentive_records import PointsAccount, PointsEntry, PointsSpend, RewardOption
 from ..loyalty import PaidLine, earning_rules, points_earned, rewards
-from .database import dialect_of, for_update, insert_ignoring_conflicts
+from .database import dialect_of, insert_ignoring_conflicts
 from .issue import companion_campaign, issue_code
 from .models import CampaignRow, LoyaltyAccountRow, LoyaltyLedgerRow, OrderRow
 
@@ -59,8 +62,8 @@ def earn(session: Session, parse: ParseCampaign, order: OrderRow, customer_id: s
 
 
 def reverse_order(session: Session, order_id: int, now: datetime) -> int:
-    """Take back what the order earned (once). Points already spent cannot be taken back twice:
-    the balance stops at zero and the ledger records what was actually reversed."""
+    """Take back everything the order earned (once). When some of it was spent already the
+    balance goes below zero: the reward stays paid for, by the customer's next points."""
     entries = session.execute(
         select(LoyaltyLedgerRow.campaign_id, LoyaltyLedgerRow.customer_id, LoyaltyLedgerRow.kind, LoyaltyLedgerRow.points)
         .where(LoyaltyLedgerRow.order_id == order_id)
@@ -71,13 +74,9 @@ def reverse_order(session: Session, order_id: int, now: datetime) -> int:
     for campaign_id, customer_id, kind, points in sorted(entries):
         if kind != "earn":
             continue
-        account = session.scalar(for_update(
-            select(LoyaltyAccountRow).where(LoyaltyAccountRow.campaign_id == campaign_id,
-                                            LoyaltyAccountRow.customer_id == customer_id), session))
-        take = min(points, account.points if account is not None else 0)
-        balance = _change(session, campaign_id, customer_id, -take)
-        _log(session, campaign_id, customer_id, "reverse", -take, balance, now, order_id=order_id)
-        reversed_points += take
+        balance = _change(session, campaign_id, customer_id, -points)
+        _log(session, campaign_id, customer_id, "reverse", -points, balance, now, order_id=order_id)
+        reversed_points += points
     return reversed_points
 
 

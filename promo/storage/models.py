@@ -350,7 +350,8 @@ class ReferralRow(Base):
 
 
 class GiftCardLedgerRow(Base):
-    """Every change to a gift card's balance; `amount` is signed (a redemption is negative)."""
+    """Every change to a gift card's balance, from its `issue` (the starting balance) on; `amount`
+    is signed (a redemption is negative), so a card's entries add up to its balance."""
 
     __tablename__ = "gift_card_ledger"
 
@@ -364,21 +365,20 @@ class GiftCardLedgerRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        CheckConstraint("kind IN ('redemption', 'refund', 'top_up')", name="kind"),
+        CheckConstraint("kind IN ('issue', 'redemption', 'refund', 'top_up')", name="kind"),
         CheckConstraint("balance_after >= 0", name="balance_after"),
     )
 
 
 class LoyaltyAccountRow(Base):
-    """A customer's points in one loyalty programme; never below zero."""
+    """A customer's points in one loyalty programme. Below zero only when a cancelled order took
+    back points already spent: a debt later earnings repay (a spend needs points >= its cost)."""
 
     __tablename__ = "loyalty_accounts"
 
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
     customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), primary_key=True, index=True)
     points: Mapped[int] = mapped_column(BigInteger, default=0)
-
-    __table_args__ = (CheckConstraint("points >= 0", name="points"),)
 
 
 class LoyaltyLedgerRow(Base):

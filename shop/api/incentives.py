@@ -53,7 +53,7 @@ ConversionsSchema = _object("ReferralConversions", {
     "conversions": {"type": "array", "items": {"$ref": "#/components/schemas/ReferralConversion"}},
 }, refers_to=(ConversionSchema,))
 GiftCardEntrySchema = _object("GiftCardEntry", {
-    "id": _INT, "code": _STR, "kind": {"type": "string", "enum": ["redemption", "refund", "top_up"]},
+    "id": _INT, "code": _STR, "kind": {"type": "string", "enum": ["issue", "redemption", "refund", "top_up"]},
     "amount": {**_INT, "description": "Signed, minor units: a redemption is negative."},
     "balance_after": _INT, "order_ref": _NULLABLE_STR, "at": _TIME,
 })

@@ -41,9 +41,12 @@ def test_a_gift_card_pays_what_is_left_and_its_ledger_shows_the_order(page, shop
     page.goto(store + "/wallet")
     wallet_card = page.locator(f"[data-testid=gift-card][data-code='{card}']")
     expect(wallet_card.get_by_test_id("gift-card-balance")).to_have_text("$16.05")
-    entry = wallet_card.get_by_test_id("gift-card-entry")
+    entry, issued = wallet_card.get_by_test_id("gift-card-entry").all()     # newest first
     expect(entry).to_have_attribute("data-kind", "redemption")
     expect(entry).to_contain_text("−$33.95")
+    expect(issued).to_have_attribute("data-kind", "issue")
+    expect(issued).to_contain_text("Card issued")
+    expect(issued).to_contain_text("+$50.00")
 
 
 def test_points_from_an_order_are_redeemed_in_place_for_a_reward_code(page, shop, remember_texts):

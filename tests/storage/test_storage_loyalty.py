@@ -1,11 +1,14 @@
-"""Loyalty points: earned on placed orders by the programme's rules, taken back on rollback,
-spent on a reward code in the wallet, and never spent twice or below zero."""
+"""Loyalty points: earned on placed orders by the programme's rules, taken back on rollback (all
+of them, even when spent: a debt later orders repay), spent on a reward code in the wallet, and
+never spent twice or beyond the balance."""
 from __future__ import annotations
 
 import pytest
 
 from promo.domain import Cart, CartLine
 from promo.errors import Conflict, NotFound
+from promo.storage import make_session_factory
+from promo.storage.consistency import find_problems
 from storagekit import coupon, customer, run_together
 
 BEANS_CLUB = {
@@ -61,6 +64,38 @@ def test_rolling_the_order_back_takes_its_points_back_once(club):
     account = club.points_account("ana", "beans-club")
     assert account.points == 0
     assert [(e.kind, e.points) for e in account.entries] == [("reverse", -69), ("earn", 69)]
+
+
+def test_cancelling_an_order_whose_points_were_spent_takes_them_all_back_as_a_debt(club, db_engine):
+    order = club.redeem(customer("ana"), ORDER, order_ref="A-1")       # 69 points
+    club.spend_points("ana", "beans-club", 1)                           # $5 off for 50: 19 left
+
+    club.rollback(order.id, reason="cancelled")
+
+    account = club.points_account("ana", "beans-club")
+    assert account.points == 19 - 69 == -50
+    assert [(e.kind, e.points, e.balance_after, e.order_ref) for e in account.entries][0] == ("reverse", -69, -50, "A-1")
+    assert not any(reward.affordable for reward in account.rewards)
+    with pytest.raises(Conflict) as refused:
+        club.spend_points("ana", "beans-club", 1)
+    assert refused.value.code == "insufficient_points"
+    assert refused.value.details == {"points": -50, "cost": 50}
+    with make_session_factory(db_engine)() as session:
+        assert find_problems(session) == []                             # the balance is still its ledger's sum
+
+
+def test_a_points_debt_is_repaid_by_the_next_orders(club):
+    order = club.redeem(customer("ana"), ORDER, order_ref="A-1")
+    club.spend_points("ana", "beans-club", 1)
+    club.rollback(order.id, reason="cancelled")                          # -50
+
+    club.redeem(customer("ana"), ORDER, order_ref="A-2")                # +69
+
+    account = club.points_account("ana", "beans-club")
+    assert account.points == 19
+    assert [(e.kind, e.balance_after) for e in account.entries][:2] == [("earn", 19), ("reverse", -50)]
+    with pytest.raises(Conflict):
+        club.spend_points("ana", "beans-club", 1)                       # 19 < 50: still short
 
 
 def test_spending_points_publishes_a_reward_code_that_works_in_the_cart(club):

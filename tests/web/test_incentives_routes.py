@@ -107,7 +107,10 @@ def test_gift_card_lines_show_what_each_card_pays_and_what_is_left(app, client):
     assert re.search(r'data-testid="order-amount-due">\$0\.00<', confirmation)
     balance = promo_engine(app).gift_card_balance(card)
     assert balance.balance < 5000 and balance.entries[0].kind == "redemption"
-    assert 'data-testid="gift-card-entry" data-kind="redemption"' in client.get("/wallet").get_data(as_text=True)
+    wallet = client.get("/wallet").get_data(as_text=True)
+    assert 'data-testid="gift-card-entry" data-kind="redemption"' in wallet
+    assert 'data-testid="gift-card-entry" data-kind="issue"' in wallet and "Card issued" in visible_text(wallet)
+    assert sum(entry.amount for entry in promo_engine(app).gift_card_balance(card).entries) == balance.balance
 
 
 def test_points_earned_at_checkout_are_redeemed_in_place_with_htmx(app, client):
@@ -127,6 +130,26 @@ def test_points_earned_at_checkout_are_redeemed_in_place_with_htmx(app, client):
     assert f'data-testid="points-balance">{points - 500:,}<' in replay.get_data(as_text=True)   # spent once
     codes = [c.code for c in promo_engine(app).customer_codes("vip") if c.code.startswith("RWD-")]
     assert len(codes) == 1
+
+
+def test_a_negative_points_balance_reads_as_a_debt_repaid_by_future_orders(app, client):
+    engine = promo_engine(app)
+    as_persona(client, "vip")
+    before = engine.points_account("vip", "beans-club").points
+    client.post("/cart/add", data={"sku": "GIFT-L", "quantity": "6"})   # $600: 600 points
+    checkout(client)
+    order = engine.list_redemptions(customer_id="vip")[0]
+    engine.spend_points("vip", "beans-club", 1)                          # 500 of them spent
+    engine.rollback(order.id, reason="cancelled")                       # all 600 taken back
+
+    wallet = client.get("/wallet").get_data(as_text=True)
+
+    owed = engine.points_account("vip", "beans-club").points
+    assert owed == before - 500 < 0
+    assert f'data-testid="points-balance">{owed:,}<' in wallet           # e.g. -500
+    assert "Your next orders' points repay them first." in visible_text(wallet)
+    assert 'data-testid="points-entry" data-kind="reverse"' in wallet
+    assert f"Need {500 - owed:,} more" in visible_text(wallet)
 
 
 def test_a_spend_above_the_balance_is_refused_without_javascript_too(client):
