@@ -24,9 +24,10 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from promo.storage import audit
+from promo.storage import attempts, audit
 
 LIMITER_KEY = "promo.limiter"
 SESSION_ID_KEY = "rate_limit_id"
@@ -154,12 +155,37 @@ def code_entry_blocked() -> Blocked | None:
 
 
 def note_wrong_code() -> None:
-    """A code that matched nothing (or is someone else's) was entered: spend one attempt of the
-    session's and the IP's budget, and count it in today's aggregate audit."""
+    """A code that matched nothing (or is someone else's) was entered in the storefront: count it
+    in today's aggregate (promo.storage.attempts, source "storefront"; one row a day, however
+    many guesses), and spend one attempt of the session's and the IP's budget (a
+    ``code_guessing_blocked`` audit row when that uses one up)."""
     g.wrong_code_entered = True
+    _tally_wrong_codes(attempts.STOREFRONT, 1)
     if not _enabled():
         return
     _spend(_wrong_code_checks(), action="code_guessing_blocked", counted="wrong_codes")
+
+
+def note_wrong_api_codes(count: int, key_prefix: str) -> None:
+    """``count`` codes of one API call (POST /validations or /redemptions) matched nothing, or
+    are another customer's: count them in today's aggregate for the key that sent them
+    (source "api:<key prefix>"). No budget is spent: a key is a store's server forwarding many
+    shoppers' typos, and its calls have their own per-key limit."""
+    _tally_wrong_codes(attempts.api_source(key_prefix), count)
+
+
+def _tally_wrong_codes(source: str, count: int) -> None:
+    """Add to today's (UTC) tally in a transaction of its own. The tally is bookkeeping: if the
+    database refuses it, the shopper still gets the answer for the code, and the log says why."""
+    from shop.extensions import db  # shop.extensions builds the limiter from this module
+
+    if count < 1:
+        return
+    try:
+        with Session(db.engine) as db_session, db_session.begin():
+            attempts.count_wrong_codes(db_session, source, at=datetime.now(UTC), count=count)
+    except SQLAlchemyError:
+        current_app.logger.exception("could not count %d wrong code(s) from %s", count, source)
 
 
 def _spend(checks: list[tuple[str, tuple[str, ...]]], *, action: str, counted: str,

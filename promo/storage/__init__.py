@@ -26,6 +26,7 @@ from .models import (
     metadata,
 )
 from . import event_models  # noqa: E402,F401  (the outbox, webhook and distribution tables join `metadata`)
+from . import attempts  # noqa: E402,F401  (the wrong-code tallies join `metadata`)
 
 
 def create_schema(engine: Engine) -> None:

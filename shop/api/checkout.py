@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from flask import g, request, url_for
 
-from promo.errors import Conflict
+from promo.errors import Conflict, RedemptionRefused
+from promo.reasons import Reason
 from shop.api import api
 from shop.api.auth import actor
 from shop.api.payloads import (
@@ -22,6 +24,7 @@ from shop.api.registry import HeaderParam, Reply
 from shop.api.results_json import EvaluationSchema, evaluation_json
 from shop.api.schema import Field, FieldError, Int, Obj, Str
 from shop.extensions import promo_engine
+from shop.rate_limits import note_wrong_api_codes
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY = 200
@@ -88,6 +91,7 @@ def validate(body: dict[str, Any]) -> dict[str, Any]:
     engine = promo_engine()
     evaluation = engine.validate(to_customer(body.get("customer")), to_cart(body["order"], engine), body["codes"],
                                  to_context(body.get("context"), engine, default_page="cart"))
+    _count_wrong_codes(getattr(result.reason, "value", result.reason) for result in evaluation.codes.values())
     return evaluation_json(evaluation)
 
 
@@ -112,6 +116,9 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
             to_customer(body.get("customer")), to_cart(body["order"], engine), body["codes"],
             order_ref=body["order"].get("id"), idempotency_key=key, context=context,
         )
+    except RedemptionRefused as refused:
+        _count_wrong_codes(entry.get("reason") for entry in refused.details.get("codes", {}).values())
+        raise
     except Conflict as conflict:
         if conflict.code != "idempotency_key_reused":
             raise
@@ -124,6 +131,14 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         "Idempotent-Replayed": "true" if result.replayed else "false",
     }
     return redemption_json(result), 201, headers
+
+
+def _count_wrong_codes(reasons: Iterable[str | None]) -> None:
+    """Codes that matched nothing (or are another customer's: the same answer) go into the day's
+    aggregate for this API key; docs/reliability.md, Audit."""
+    wrong = sum(1 for reason in reasons if reason == Reason.CODE_NOT_FOUND.value)
+    if wrong:
+        note_wrong_api_codes(wrong, g.api_key.prefix)
 
 
 def _idempotency_key() -> str:
