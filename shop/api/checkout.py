@@ -13,7 +13,7 @@ from promo.reasons import Reason
 from shop.api import api
 from shop.api.auth import actor
 from shop.api.payloads import (
-    Codes, ContextBody, CustomerRef, Order, customer_id_schema, to_cart, to_context, to_customer,
+    Codes, ContextBody, CustomerRef, DeclinedCodes, Order, customer_id_schema, to_cart, to_context, to_customer,
 )
 from shop.api.problems import ApiError
 from shop.api.records_json import (
@@ -40,6 +40,7 @@ ValidateBody = Obj({
     "customer": Field(CustomerRef, nullable=True),
     "order": Field(Order, required=True),
     "codes": Field(Codes, default=[]),
+    "declined_codes": Field(DeclinedCodes, default=[]),
     "context": Field(ContextBody),
 }, name="ValidationRequest")
 
@@ -52,6 +53,7 @@ RedeemBody = Obj({
     "customer": Field(CustomerRef, nullable=True),
     "order": Field(Order, required=True),
     "codes": Field(Codes, default=[]),
+    "declined_codes": Field(DeclinedCodes, default=[]),
     "context": Field(ContextBody),
 }, name="RedemptionRequest", refine=_has_items)
 
@@ -90,7 +92,8 @@ def validate(body: dict[str, Any]) -> dict[str, Any]:
     effects. Rejected codes are in `codes` with their reason; the request still answers 200."""
     engine = promo_engine()
     evaluation = engine.validate(to_customer(body.get("customer")), to_cart(body["order"], engine), body["codes"],
-                                 to_context(body.get("context"), engine, default_page="cart"))
+                                 to_context(body.get("context"), engine, default_page="cart"),
+                                 declined_codes=body["declined_codes"])
     _count_wrong_codes(getattr(result.reason, "value", result.reason) for result in evaluation.codes.values())
     return evaluation_json(evaluation)
 
@@ -115,6 +118,7 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         result = engine.redeem(
             to_customer(body.get("customer")), to_cart(body["order"], engine), body["codes"],
             order_ref=body["order"].get("id"), idempotency_key=key, context=context,
+            declined_codes=body["declined_codes"],
         )
     except RedemptionRefused as refused:
         _count_wrong_codes(entry.get("reason") for entry in refused.details.get("codes", {}).values())

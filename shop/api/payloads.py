@@ -131,6 +131,9 @@ ContextBody = Obj({
 
 Codes = Arr(Str(max_length=64), max_items=MAX_CODES,
             description="Codes as the shopper typed them; matched ignoring case and surrounding spaces.")
+DeclinedCodes = Arr(Str(max_length=64), max_items=MAX_CODES,
+                    description="Codes of `auto_apply` coupons the shopper removed: not applied for them "
+                                "(entering one in `codes` still applies it).")
 
 
 def to_cart(order: dict[str, Any], engine: Engine) -> Cart:

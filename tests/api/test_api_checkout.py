@@ -332,3 +332,29 @@ def test_publication_needs_known_campaign_and_customer(store):
 
     assert unknown_customer.status_code == 404 and unknown_campaign.status_code == 404
     assert no_source.status_code == 400
+
+
+# --- codes applied for the shopper ----------------------------------------------------------------
+
+AUTO_FIVE = {"id": "auto-five", "name": "Auto five", "kind": "coupon", "code": "AUTO5", "auto_apply": True,
+             "effect": {"type": "amount_off_order", "amount": 500}}
+
+
+def test_an_auto_apply_code_applies_unasked_unless_declined(store):
+    store.ok("POST", "/campaigns", 201, json=AUTO_FIVE)
+
+    applied = store.ok("POST", "/validations", key="read", json={"customer": "ana", "order": BEANS_40})
+    declined = store.ok("POST", "/validations", key="read",
+                        json={"customer": "ana", "order": BEANS_40, "declined_codes": ["auto5"]})
+    placed = redeem(store, {"customer": "ana", "order": BEANS_40, "declined_codes": ["AUTO5"]})
+    placed_with = redeem(store, {"customer": "ana", "order": BEANS_40}, key="order-2")
+
+    def applied_offers(evaluation):
+        return [(o["campaign_id"], o["code"], o["discount"]) for o in evaluation["offers"] if o["status"] == "applied"]
+
+    assert applied_offers(applied) == [("auto-five", "AUTO5", 500)]
+    assert applied["codes"] == {}                       # it was not entered, so it has no entry there
+    assert applied_offers(declined) == [] and declined["discount"] == 0
+    assert placed.status_code == 201 and placed.get_json()["discount"] == 0
+    assert placed_with.status_code == 201 and placed_with.get_json()["discount"] == 500
+    assert store.ok("GET", "/codes/AUTO5")["redeemed_count"] == 1
