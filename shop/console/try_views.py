@@ -2,7 +2,7 @@
 engine's evaluation with a reason for every offer. Nothing is redeemed or counted."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from promo.domain import Cart, CartLine
 from promo.errors import NotFound, PromoError
@@ -37,8 +37,9 @@ def try_it():
         codes = [c.strip() for c in codes_text.replace(",", " ").split() if c.strip()]
         try:
             customer = engine.get_customer(customer_id) if customer_id else None
-            evaluation = engine.validate(customer_id or None, Cart(lines, currency=engine.currency), codes,
-                                         engine.context(page="cart"))
+            # The storefront's flat shipping fee too, so free-shipping offers are tried as shoppers get them.
+            cart = Cart(lines, currency=engine.currency, shipping=current_app.config["SHIPPING_FEE"] if lines else 0)
+            evaluation = engine.validate(customer_id or None, cart, codes, engine.context(page="cart"))
         except NotFound:
             problems.append(f"There is no customer {customer_id!r}.")
         except PromoError as error:

@@ -276,6 +276,8 @@ def test_screenshots_of_every_console_page(console_store, page):
     expect(page.locator(".result h2")).to_have_text("Dana Dorsey")
     expect(page.locator(".result")).not_to_contain_text("(applied)")   # the badge says it already
     expect(page.locator(".result .reason-code", has_text="code_not_found")).to_be_visible()
+    # With the store's $5.95 shipping, as a shopper's cart has it: $56.70 after discounts ships free.
+    expect(page.get_by_test_id("try-shipping")).to_have_text("Free −$5.95")
     shoot(page, "try-it")
 
     page.goto(url + "/console/redemptions")
