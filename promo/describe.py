@@ -34,12 +34,19 @@ def money(amount: int, currency: str, locale: str) -> str:
     return format_money(amount, currency, locale, trim_zero_minor=True)
 
 
+# Slugs are lower case; these words are read as initials ("vip" is "VIP customers only").
+_INITIALISMS = frozenset({"vip", "vvip", "b2b", "b2c", "eu", "uk", "us"})
+
+
 def humanize(slug: str) -> str:
-    """"single-origin" -> "Single origin"; anything with capitals is kept as written."""
+    """"single-origin" -> "Single origin", "vip" -> "VIP"; anything with capitals is kept as written."""
     if any(ch.isupper() for ch in slug):
         return slug
     words = slug.replace("_", " ").replace("-", " ").split()
-    return " ".join(words).capitalize() if words else slug
+    if not words:
+        return slug
+    text = " ".join(words).capitalize()
+    return " ".join(word.upper() if word.lower() in _INITIALISMS else word for word in text.split(" "))
 
 
 def join_or(words: Iterable[str]) -> str:

@@ -242,7 +242,7 @@ def test_every_rejected_code_says_why(fresh_shop):
     assert said("OLD10") == "This offer ended Dec 31, 2025."
     assert said("SOON10") == "This offer starts Jun 1, 2027."
     assert said("GONE5") == "This offer has been fully claimed."
-    assert said("VIPONLY") == "Vip customers only."
+    assert said("VIPONLY") == "VIP customers only."
 
 
 def _checkout_token(client) -> str:
