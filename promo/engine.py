@@ -35,7 +35,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -85,8 +85,9 @@ from .records import (
     SetAsideCode,
 )
 from .results import Evaluation, OfferResult, Status
-from .storage import audit, convert, counters, idempotency
+from .storage import attempts, audit, convert, counters, idempotency
 from .storage.active import ActiveCampaigns
+from .storage.attempts import WrongCodeTally
 from .storage.bulk import Progress, insert_random_codes
 from .storage.database import READ_ONLY, dialect_of, for_update, insert_ignoring_conflicts, starts_with
 from .storage.models import (
@@ -1181,6 +1182,13 @@ class Engine:
                 AuditEntry(r.id, r.at, r.actor, r.action, r.object_type, r.object_id, r.before, r.after)
                 for r in session.scalars(statement)
             ]
+
+    def wrong_code_tallies(self, *, days: int = 14) -> list[WrongCodeTally]:
+        """Wrong codes entered per UTC day and source (storefront, or api:<key prefix>), for the
+        last `days` days including today, newest first: guessing shows up here in aggregate."""
+        since = self.clock().astimezone(timezone.utc).date() - timedelta(days=max(days, 1) - 1)
+        with self._read() as session:
+            return attempts.wrong_code_tallies(session, since=since)
 
     # ------------------------------------------------------------------ helpers
 

@@ -16,7 +16,6 @@ import hashlib
 import math
 import secrets
 import time
-from datetime import UTC, datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -176,14 +175,15 @@ def note_wrong_api_codes(count: int, key_prefix: str) -> None:
 
 def _tally_wrong_codes(source: str, count: int) -> None:
     """Add to today's (UTC) tally in a transaction of its own. The tally is bookkeeping: if the
-    database refuses it, the shopper still gets the answer for the code, and the log says why."""
-    from shop.extensions import db  # shop.extensions builds the limiter from this module
+    database refuses it, the shopper still gets the answer for the code, and the log says why.
+    The day is the engine's (the store's clock), like every other record the engine keeps."""
+    from shop.extensions import db, promo_engine  # shop.extensions builds the limiter from this module
 
     if count < 1:
         return
     try:
         with Session(db.engine) as db_session, db_session.begin():
-            attempts.count_wrong_codes(db_session, source, at=datetime.now(UTC), count=count)
+            attempts.count_wrong_codes(db_session, source, at=promo_engine().now(), count=count)
     except SQLAlchemyError:
         current_app.logger.exception("could not count %d wrong code(s) from %s", count, source)
 
@@ -203,11 +203,11 @@ def _audit_block(identity: tuple[str, ...], item: RateLimitItem, *, action: str,
                  noted: dict[str, str] | None) -> None:
     """One audit row each time a budget is used up: the aggregate (how many, in what window),
     never one row per attempt."""
-    from shop.extensions import db  # shop.extensions builds the limiter from this module
+    from shop.extensions import db, promo_engine  # shop.extensions builds the limiter from this module
 
     what, kind, who = identity[-3], identity[-2], identity[-1]
     with Session(db.engine) as db_session, db_session.begin():
-        audit.record(db_session, at=datetime.now(UTC), actor=f"{kind}:{who}", action=action,
+        audit.record(db_session, at=promo_engine().now(), actor=f"{kind}:{who}", action=action,
                      object_type="rate_limit", object_id=f"{what}:{kind}",
                      after={counted: item.amount, "window": str(item), "ip": client_ip(), "path": request.path,
                             **(noted or {})})

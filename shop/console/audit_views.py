@@ -11,6 +11,9 @@ from promo.records import AuditEntry
 from shop.console import bp
 from shop.console.paging import next_page_url
 from shop.console.queries import AuditFilter, audit_entries, audit_object_types
+from shop.extensions import promo_engine
+
+WRONG_CODE_DAYS = 14
 
 
 # Whole definitions are too long for the summary; the before/after details show them.
@@ -44,4 +47,6 @@ def audit_log():
     entries, next_before = audit_entries(where, before_id=request.args.get("before", type=int))
     return render_template("console/audit.html", entries=entries, where=where,
                            older_url=next_page_url("console.audit_log", "before", next_before),
-                           types=audit_object_types(), changes=changes)
+                           types=audit_object_types(), changes=changes,
+                           wrong_codes=promo_engine().wrong_code_tallies(days=WRONG_CODE_DAYS),
+                           wrong_code_days=WRONG_CODE_DAYS)

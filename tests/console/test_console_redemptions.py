@@ -171,3 +171,23 @@ def test_redemption_pages_keep_the_filters(marketer, engine):
     older = re.search(r'href="([^"]*before=\d+[^"]*)"', page).group(1).replace("&amp;", "&")
     assert f"from={today}" in older and f"to={today}" in older and "campaign=auto5" in older
     assert "<code>P-0</code>" in marketer.get(older).get_data(as_text=True)
+
+
+def test_the_audit_page_counts_wrong_codes_per_day_and_source(marketer, engine):
+    from datetime import UTC, timedelta
+
+    from promo.storage import attempts
+
+    now = engine.now()
+    for source, at, count in ((attempts.STOREFRONT, now, 3), (attempts.api_source("psk_abc"), now, 2),
+                              (attempts.STOREFRONT, now - timedelta(days=20), 7)):      # too old to show
+        engine._write(lambda session, s=source, a=at, c=count: attempts.count_wrong_codes(session, s, at=a, count=c))
+
+    page = marketer.get("/console/audit").get_data(as_text=True)
+
+    assert "Wrong codes entered, last 14 days:</strong> 5" in page
+    rows = sorted(" ".join(re.sub(r"<[^>]+>", " ", row).split())
+                  for row in re.findall(r'<tr data-testid="wrong-code-tally">(.*?)</tr>', page, re.S))
+    day = now.astimezone(UTC).strftime("%b %d, %Y")     # tallies are kept per UTC day
+    assert [row.split(" ", 3)[3].rsplit(" ", 2)[0] for row in rows] == ["API key psk_abc 2", "Storefront 3"]
+    assert all(row.startswith(day) for row in rows)
