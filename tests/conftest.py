@@ -201,8 +201,15 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[..., Path]:
         target = page if page is not None else request.getfixturevalue("page")
         if full_page:
             # Lazy images below the window are never fetched for a full-page capture: load them all.
-            target.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(img => img.loading = 'eager')")
-            target.wait_for_function("[...document.images].every(img => img.complete)")
+            # One evaluate that resolves when every picture has loaded (or failed): the store's CSP
+            # forbids eval, which wait_for_function's polling would need.
+            target.evaluate("""() => {
+                document.querySelectorAll('img[loading=lazy]').forEach(img => { img.loading = 'eager'; });
+                return Promise.all([...document.images].filter(img => !img.complete).map(img => new Promise(done => {
+                    img.addEventListener('load', done, {once: true});
+                    img.addEventListener('error', done, {once: true});
+                })));
+            }""")
         path = _artifact_path(name)
         target.screenshot(path=path, full_page=full_page)
         return path
