@@ -65,7 +65,8 @@ def test_banner_shows_on_the_page(page, share_server, screenshot):
     banner = page.get_by_test_id("share-banner")
 
     banner.wait_for()
-    page.wait_for_function("document.querySelector('[data-testid=share-banner]').complete")
+    # A function, not an expression: polling an expression needs eval, which the page's CSP forbids.
+    page.wait_for_function("() => document.querySelector('[data-testid=share-banner]').complete")
     assert banner.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [1200, 630]
     assert page.get_by_test_id("share-discount").inner_text() == "10% off"
     screenshot("share-page")
