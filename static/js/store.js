@@ -21,6 +21,23 @@
     showToast(detail.message || detail.value, detail.level);
   });
 
+  // Keyboard focus survives a fragment swap. htmx moves it to the new element with the same id
+  // when that element had the focus as the swap began; if the focus fell to the page while the
+  // request was in flight, it would be lost, and a keyboard user would start again from the top.
+  // So: remember the focused element's id when a request starts, and after each swap put the
+  // focus back on the element with that id if the page itself holds it.
+  var focusedId = null;
+  document.body.addEventListener("htmx:beforeRequest", function () {
+    var active = document.activeElement;
+    focusedId = active && active !== document.body && active.id ? active.id : null;
+  });
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var active = document.activeElement;
+    if (!focusedId || (active && active !== document.body)) return;
+    var again = document.getElementById(focusedId);
+    if (again) again.focus({ preventScroll: true });
+  });
+
   // On a phone the category row scrolls sideways; keep the current category in view.
   var current = document.querySelector(".category-nav [aria-current=page]");
   if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest", inline: "center" });
