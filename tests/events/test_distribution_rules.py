@@ -1,7 +1,6 @@
 """Distribution rules: each event publishes to the right customers, once per period."""
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from promo.definition import DefinitionError
 from promo.errors import InvalidRequest, NotFound, RedemptionRefused
 from promo.storage.event_models import OutboxEventRow
 from promo.storage.models import PublicationRow
+from threadkit import failures, run_together
 
 
 def outbox_types(engine, customer_id=None):
@@ -213,23 +213,9 @@ def test_two_workers_at_once_publish_each_code_once(engine, clock):
     for n in range(25):
         add_customer(engine, f"c{n:02d}", last_order_at=clock.now - timedelta(days=120), orders_count=1)
     engine.distributions.create(rule("win-back", "dormant", days=90))
-    start = threading.Barrier(2)
-    results, errors = [], []
+    results = run_together(2, lambda _: engine.distributions.run_scheduled(batch_size=5))
 
-    def worker() -> None:
-        start.wait()
-        try:
-            results.append(engine.distributions.run_scheduled(batch_size=5))
-        except Exception as error:  # surfaced below
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert failures(results) == []
     assert sum(r["win-back"] for r in results) == 25
     with engine._read() as session:
         per_customer = session.execute(

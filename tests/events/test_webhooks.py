@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from promo.storage.testing import DatabaseUnavailable, isolated_database
 from promo.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
 from promo.worker import tick
 from receiver import Receiver, Trickler
+from threadkit import failures, run_together
 
 FAST = WebhookSettings(timeout=2, max_attempts=50, backoff_base=0.01, backoff_max=0.05)
 
@@ -222,18 +222,13 @@ def test_two_postgresql_workers_deliver_every_event_exactly_once(pg_engine):
         with pg_engine._sessions() as session, session.begin():
             for row in session.scalars(select(WebhookDeliveryRow)):
                 row.attempts, row.next_attempt_at = 0, pg_engine.clock()
-        start = threading.Barrier(2)
-
-        def worker(name: str) -> None:
-            start.wait()
+        def worker(number: int) -> None:
             with httpx.Client() as client:
-                deliver_due(pg_engine, settings, client, name)
+                deliver_due(pg_engine, settings, client, f"worker-{number}")
 
-        threads = [threading.Thread(target=worker, args=(f"worker-{n}",)) for n in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcomes = run_together(2, worker)
+
+    assert failures(outcomes) == []
 
     assert len(receiver.received) == 24
     assert len(set(receiver.event_ids())) == 24
@@ -278,26 +273,15 @@ def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(engine,
     engine.distributions.create(rule("win-back", "dormant", days=90))
     with Receiver() as receiver:
         engine.webhooks.create(receiver.url, ["distribution.published"])
-        start = threading.Barrier(2)
-        errors = []
+        def worker(_: int) -> None:
+            tick(engine, FAST)
+            tick(engine, FAST, scheduled=False)     # deliver what the other worker's pass announced
 
-        def worker() -> None:
-            start.wait()
-            try:
-                tick(engine, FAST)
-                tick(engine, FAST, scheduled=False)     # deliver what the other worker's pass announced
-            except Exception as error:  # surfaced below
-                errors.append(error)
-
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcomes = run_together(2, worker)
         # Whatever either worker announced after the other's last pass goes out now.
         tick(engine, FAST, scheduled=False)
 
-    assert errors == []
+    assert failures(outcomes) == []
     codes = [r.json["data"]["code"] for r in receiver.received]
     assert len(codes) == len(set(codes)) == 20
     assert sorted(codes) == sorted(c.code for n in range(20) for c in engine.customer_codes(f"c{n:02d}"))

@@ -4,7 +4,6 @@ PostgreSQL; the audit log gets no row per guess. Someone else's code counts as w
 answers (docs/reliability.md, "Audit")."""
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from promo.storage import attempts, create_schema
 from promo.storage.models import AuditRow
 from promo.storage.testing import KINDS, DatabaseUnavailable, isolated_database
 from shop.extensions import db, promo_engine
+from threadkit import failures, run_together
 from webkit import as_persona, seeded
 
 GOOD_CODE = "HAPPY10"
@@ -116,24 +116,13 @@ def db_engine(request, tmp_path: Path):
 def test_concurrent_wrong_codes_are_all_counted_and_days_are_apart(db_engine):
     """8 threads × 25 wrong codes at once, each in its own transaction: the one row says 200."""
     now = datetime(2026, 11, 25, 23, 59, tzinfo=UTC)
-    start = threading.Barrier(8)
-    failures: list[BaseException] = []
 
-    def guess() -> None:
-        try:
-            start.wait()
-            for _ in range(25):
-                with Session(db_engine) as session, session.begin():
-                    attempts.count_wrong_codes(session, attempts.STOREFRONT, at=now)
-        except BaseException as error:  # noqa: BLE001 - reported below
-            failures.append(error)
+    def guess(_: int) -> None:
+        for _ in range(25):
+            with Session(db_engine) as session, session.begin():
+                attempts.count_wrong_codes(session, attempts.STOREFRONT, at=now)
 
-    threads = [threading.Thread(target=guess) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    assert failures(run_together(8, guess)) == []
     with Session(db_engine) as session, session.begin():
         attempts.count_wrong_codes(session, attempts.STOREFRONT, at=now + timedelta(minutes=2), count=3)
         attempts.count_wrong_codes(session, attempts.api_source("psk_abc"), at=now, count=2)

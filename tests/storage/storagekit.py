@@ -2,14 +2,10 @@
 (the settable clock and the store zone come from tests/dbkit.py)."""
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 from promo.domain import Cart, CartLine, Customer
-
-T = TypeVar("T")
+from threadkit import run_together  # noqa: F401 - the storage tests import it from here
 
 
 def cart(*lines: tuple[str, int, int], shipping: int = 0) -> Cart:
@@ -65,20 +61,3 @@ def promotion(campaign_id: str, *, amount: int = 500, limits: dict | None = None
         definition["limits"] = limits
     return definition
 
-
-def run_together(count: int, task: Callable[[int], T]) -> list[T | BaseException]:
-    """Run task(0..count-1) on `count` real threads released at the same moment.
-
-    Returns each call's result or the exception it raised, in index order.
-    """
-    barrier = threading.Barrier(count)
-
-    def call(index: int) -> T | BaseException:
-        barrier.wait()
-        try:
-            return task(index)
-        except BaseException as error:  # collected, so the test can count the outcomes
-            return error
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(call, range(count)))
