@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -70,3 +71,6 @@ def sign_in(client: FlaskClient, role: Role) -> FlaskClient:
     return client
 
 
+def flagged_lines(page: str) -> list[str]:
+    """The line numbers the raw editor's annotated copy marks as having a problem."""
+    return re.findall(r'<li class="annotated__line--bad"><span class="annotated__no">(\d+)</span>', page)

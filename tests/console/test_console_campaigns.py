@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from consolekit import sample_cart
+from consolekit import flagged_lines, sample_cart
 
 
 def test_list_shows_status_dates_and_usage_bars(marketer, engine):
@@ -99,8 +99,7 @@ def test_raw_editor_shows_each_error_at_its_line_and_saves_nothing(marketer, eng
     page = response.get_data(as_text=True)
 
     assert response.status_code == 422
-    bad_lines = re.findall(r'<li class="annotated__line--bad"><span class="annotated__no">(\d+)</span>', page)
-    assert bad_lines == ["7", "9"]
+    assert flagged_lines(page) == ["7", "9"]
     assert "effect.percent</code>: must be between 0 and 100" in page
     assert "limits.budgett" in page
     # The summary above the editor says what each problem is, as "path: message", with its line.
