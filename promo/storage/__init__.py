@@ -27,6 +27,7 @@ from .models import (
 )
 from . import event_models  # noqa: E402,F401  (the outbox, webhook and distribution tables join `metadata`)
 from . import attempts  # noqa: E402,F401  (the wrong-code tallies join `metadata`)
+from . import store_settings  # noqa: E402,F401  (the test clock's row joins `metadata`)
 
 
 def create_schema(engine: Engine) -> None:
