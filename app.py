@@ -15,6 +15,7 @@ from flask import Flask, Response
 from shop.errors import register_error_handlers
 from shop.security import init_security
 from shop.extensions import init_extensions
+from shop.test_mode import check_test_mode_config, init_test_mode
 
 DEV_SECRET_KEY = "promoshop-dev-secret-not-for-production"
 _TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -61,6 +62,9 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
         "SHIPPING_FEE": env.get("PROMOSHOP_SHIPPING_FEE") or "595",
         # The scenario pack the demo store is seeded from; its personas fill the header switcher.
         "DEMO_SCENARIO": env.get("PROMOSHOP_SCENARIO") or "scenarios/arabica.yaml",
+        # Test mode: /_test endpoints (reset, clock, persona) behind this token; docs/testing.md.
+        "TEST_MODE": parse_bool("PROMOSHOP_TEST_MODE", env.get("PROMOSHOP_TEST_MODE", "false")),
+        "TEST_TOKEN": env.get("PROMOSHOP_TEST_TOKEN") or None,
         # Unset: only the embedded SQLite upgrades its schema at start-up.
         "DATABASE_AUTO_UPGRADE": (
             parse_bool("PROMOSHOP_DATABASE_AUTO_UPGRADE", env["PROMOSHOP_DATABASE_AUTO_UPGRADE"])
@@ -107,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.catalog import bp as catalog_bp
     from shop.cli import register_cli
     import shop.check_cli  # noqa: F401  (adds `flask promo check` to the promo group)
+    import shop.store_cli  # noqa: F401  (adds `flask promo reset` and `flask promo export`)
     from shop.console import bp as console_bp
     from shop.incentives import bp as incentives_bp
     from shop.orders import bp as orders_bp
@@ -149,8 +154,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SHIPPING_FEE"] = int(str(app.config["SHIPPING_FEE"]).strip())
 
     init_security(app, DEV_SECRET_KEY)
+    check_test_mode_config(app.config)   # before anything touches the database
     init_extensions(app)
     register_blueprints(app)
+    init_test_mode(app)
     register_error_handlers(app)
     app.after_request(_vary_on_htmx)
     return app

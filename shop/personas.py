@@ -1,15 +1,16 @@
 """Demo personas: the shoppers the header switches between in one click (demo mode only).
 
 They come from the ``personas`` section of the scenario pack the demo store was seeded from
-(``DEMO_SCENARIO``, scripts/demo loads the same file), read once per app. A persona whose
-customer is not in the database (the pack was never loaded) is left out rather than offered
-as a button that cannot work.
+(``DEMO_SCENARIO``, scripts/demo loads the same file), read once per app. In test mode they
+come from the pack the store was last reset to (``POST /_test/reset``), so a suite that loads
+its own pack signs in as its own personas. A persona whose customer is not in the database
+(the pack was never loaded) is left out rather than offered as a button that cannot work.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from promo.errors import NotFound
 from promo.scenario import Persona, ScenarioError, read_pack
@@ -21,22 +22,38 @@ GUEST = Persona(key="guest", label="Guest")
 _CACHE_KEY = "shop.personas"
 
 
-def scenario_path(app: Flask) -> Path:
+def configured_scenario_path(app: Flask) -> Path:
     path = Path(app.config.get("DEMO_SCENARIO") or DEFAULT_SCENARIO)
     return path if path.is_absolute() else REPO_ROOT / path
 
 
+# Set for the request by test mode (shop/test_mode.py): the pack of the store's latest reset.
+RESET_SCENARIO_KEY = "reset_scenario"
+
+
+def scenario_path(app: Flask) -> Path:
+    reset_to = g.get(RESET_SCENARIO_KEY)
+    return Path(reset_to) if reset_to else configured_scenario_path(app)
+
+
+def forget(app: Flask) -> None:
+    """Read the packs again on next use (after a reset, the file may have changed)."""
+    app.extensions.pop(_CACHE_KEY, None)
+
+
 def _declared(app: Flask) -> tuple[Persona, ...]:
-    if _CACHE_KEY not in app.extensions:
+    cache: dict[Path, tuple[Persona, ...]] = app.extensions.setdefault(_CACHE_KEY, {})
+    path = scenario_path(app)
+    if path not in cache:
         try:
-            personas = read_pack(scenario_path(app)).personas
+            personas = read_pack(path).personas
         except ScenarioError as error:
             app.logger.warning("demo personas unavailable: %s", error)
             personas = ()
         if not any(p.customer_id is None for p in personas):
             personas = (GUEST, *personas)
-        app.extensions[_CACHE_KEY] = personas
-    return app.extensions[_CACHE_KEY]
+        cache[path] = personas
+    return cache[path]
 
 
 def personas() -> tuple[Persona, ...]:
