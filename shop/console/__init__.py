@@ -29,6 +29,7 @@ from shop.console import (  # noqa: E402,F401  (routes register themselves on `b
     code_views,
     login_views,
     redemption_views,
+    store_views,
     try_views,
     user_views,
 )
