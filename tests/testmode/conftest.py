@@ -7,8 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-TOKEN = "test-token-0123456789abcdef"
-AUTH = {"X-Test-Token": TOKEN}
+from testmodekit import AUTH, TOKEN
 
 
 @pytest.fixture
@@ -39,8 +38,3 @@ def test_store(make_test_store: Callable[..., Flask]) -> Flask:
 def client(test_store: Flask) -> FlaskClient:
     return test_store.test_client()
 
-
-def freeze(client: FlaskClient, moment: str) -> dict:
-    response = client.post("/_test/clock", json={"now": moment}, headers=AUTH)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return response.get_json()

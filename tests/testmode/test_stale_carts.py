@@ -2,7 +2,7 @@
 still answers, and says what was removed."""
 from __future__ import annotations
 
-from conftest import AUTH, TOKEN
+from testmodekit import AUTH, TOKEN
 
 SMALL_PACK = """
 store: {name: Corner Café, currency: USD, locale: en_US, timezone: America/New_York}

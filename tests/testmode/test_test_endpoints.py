@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from conftest import AUTH, TOKEN, freeze
+from testmodekit import AUTH, TOKEN, freeze
 from promo.domain import Cart, CartLine
 from shop.extensions import promo_engine
 

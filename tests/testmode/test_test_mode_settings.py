@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from conftest import TOKEN
+from testmodekit import TOKEN
 from shop.security import InsecureConfiguration
 
 STRONG_SECRET = "s" * 40
