@@ -23,7 +23,7 @@ def upgrade():
     op.create_table(
         'store_settings',
         sa.Column('name', sa.String(length=64), nullable=False),
-        sa.Column('value', sa.JSON(), nullable=True),
+        sa.Column('value', sa.JSON(), nullable=False),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('name', name=op.f('pk_store_settings')),
     )
