@@ -45,10 +45,6 @@ class ClockState:
             return self.frozen_at
         return real() + timedelta(seconds=self.offset_seconds)
 
-    @property
-    def is_real(self) -> bool:
-        return self.frozen_at is None and not self.offset_seconds
-
     def as_json(self) -> dict[str, Any]:
         return {"frozen_at": self.frozen_at.isoformat() if self.frozen_at else None,
                 "offset_seconds": self.offset_seconds}

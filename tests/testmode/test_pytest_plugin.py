@@ -1,6 +1,7 @@
 """The promoshop.testing pytest plugin, run as a suite author runs it: pytest in a subprocess."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -12,11 +13,18 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+def inner_env() -> dict[str, str]:
+    """This environment without what marks the outer pytest's test or xdist worker, so the inner
+    run is a suite of its own even when the outer one runs under pytest-xdist."""
+    return {name: value for name, value in os.environ.items()
+            if not name.startswith(("PYTEST_XDIST", "PYTEST_CURRENT_TEST"))}
+
+
 def run_pytest(directory: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     """pytest on `directory` in its own process, with its own temporary folder and no cache."""
     command = [sys.executable, "-m", "pytest", str(directory), "-p", "no:cacheprovider",
                "--basetemp", str(directory.parent / f"{directory.name}-tmp"), "-q", *args]
-    return subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=timeout, env=inner_env())
 
 
 def suite(tmp_path: Path, source: str) -> Path:
@@ -92,6 +100,6 @@ def test_the_example_playwright_suite_passes(tmp_path):
     started by the plugin, in Chromium, through pytest-playwright."""
     command = [sys.executable, "-m", "pytest", str(REPO_ROOT / "examples" / "playwright"), "-p", "no:cacheprovider",
                "--basetemp", str(tmp_path / "examples"), "-q"]
-    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=900, env=inner_env())
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert "7 passed" in result.stdout
