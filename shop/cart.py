@@ -163,7 +163,7 @@ def remove_code_from_cart(raw_code: str) -> Outcome:
 
 @bp.get("/cart")
 def view() -> Response:
-    return render_cart_page(price_for_cart(load_session_cart()))
+    return render_cart_page(price_cart(load_session_cart(), current_customer(), drop_gone_codes=True))
 
 
 def _known_sku(raw: str) -> str:

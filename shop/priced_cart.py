@@ -15,6 +15,8 @@ from flask import current_app, g, session, url_for
 
 from promo.domain import Cart, Customer
 from promo.engine import Engine
+from promo.errors import NotFound
+from promo.reasons import Reason
 from promo.records import OfferSource, OfferStatus, Product
 from promo.results import Evaluation, Hint, Status
 from shop import cart_state
@@ -114,6 +116,7 @@ class PricedCart:
     codes: tuple[CodeView, ...] = ()
     nudges: tuple[Nudge, ...] = ()
     dropped: tuple[str, ...] = ()        # SKUs no longer sold, removed from the cart
+    dropped_codes: tuple[str, ...] = ()  # codes the store no longer has (after a reset), removed
     subtotal: int = 0
     discount: int = 0
     shipping: int = 0
@@ -169,8 +172,14 @@ def price_cart(
     page: str = "cart",
     max_nudges: int = MAX_NUDGES,
     engine: Engine | None = None,
+    drop_gone_codes: bool = False,
 ) -> PricedCart:
-    """Price `state` for `customer` with the engine, as the pages show it."""
+    """Price `state` for `customer` with the engine, as the pages show it.
+
+    `drop_gone_codes` (the cart page) removes entered codes the store no longer has, as after a
+    reset. Not while a code is being entered (it is refused at the field instead), nor at
+    checkout, where a code that went is refused with its reason so the price the shopper
+    confirms never changes behind their back."""
     engine = engine or promo_engine()
     products = catalogue(engine)
     cart, dropped = cart_state.build_cart(state, products, currency=engine.currency, shipping=shipping_fee())
@@ -180,6 +189,12 @@ def price_cart(
         save_session_cart(state)
     context = engine.context(page=page)
     evaluation = engine.validate(customer, cart, state.codes, context, declined_codes=state.declined)
+    dropped_codes = _codes_gone(engine, evaluation) if drop_gone_codes else ()
+    if dropped_codes:
+        # Only a reset deletes codes; one that matches nothing now would be refused if typed.
+        state = replace(state, codes=tuple(c for c in state.codes if c not in dropped_codes))
+        save_session_cart(state)
+        evaluation = engine.validate(customer, cart, state.codes, context, declined_codes=state.declined)
     nudges: tuple[Nudge, ...] = ()
     if max_nudges and cart.lines:
         # Nudges are about this cart: offers on items it lacks are left to the deals page.
@@ -193,6 +208,7 @@ def price_cart(
         codes=_codes(evaluation),
         nudges=nudges,
         dropped=dropped,
+        dropped_codes=dropped_codes,
         subtotal=evaluation.subtotal,
         discount=evaluation.discount,
         shipping=evaluation.shipping,
@@ -201,6 +217,19 @@ def price_cart(
         cart=cart,
         evaluation=evaluation,
     )
+
+
+def _codes_gone(engine: Engine, evaluation: Evaluation) -> tuple[str, ...]:
+    """Entered codes the store has no record of any more. "Not found" also answers a code held
+    by another customer, which must stay for when they come back: only a missing code goes."""
+    gone = []
+    for code, result in evaluation.codes.items():
+        if result.reason is Reason.CODE_NOT_FOUND:
+            try:
+                engine.get_code(code)
+            except NotFound:
+                gone.append(code)
+    return tuple(gone)
 
 
 def _lines(evaluation: Evaluation, products: Mapping[str, Product]) -> tuple[LineView, ...]:
