@@ -752,7 +752,9 @@ class Engine:
         same payload returns the first result (``replayed=True``) and redeems nothing again.
         Auto promotions that cannot apply are simply left out of the order, and so are auto_apply
         codes (validate() says which apply); `declined_codes` are not applied for the shopper.
-        `promotions` limits the promotions to those campaign ids, as in validate().
+        `promotions` limits the promotions to those campaign ids, as in validate(); each of
+        them must apply (or be set aside by stacking) like an entered code, or the order is
+        refused with its reason (``campaign_paused`` when it is no longer active).
         """
         entered = _entered_codes(codes)
         declined = _entered_codes(declined_codes)
@@ -810,6 +812,8 @@ class Engine:
             for code, result in evaluation.codes.items()
             if result.status is Status.NOT_APPLICABLE
         }
+        if chosen:
+            refused.update(_refused_promotions(evaluation, chosen))
         if refused:
             raise _refusal_error(refused)
 
@@ -1381,6 +1385,20 @@ def _refusal_error(refused: Mapping[str, tuple[Reason, str]]) -> RedemptionRefus
     code, (reason, message) = next(iter(refused.items()))
     error_class = LimitExceeded if reason in LIMIT_REASONS else RedemptionRefused
     return error_class(f"{code}: {message or message_for(reason)}", code=reason.value, details=details)
+
+
+def _refused_promotions(evaluation: Evaluation, chosen: frozenset[str]) -> dict[str, tuple[Reason, str]]:
+    """Named promotions refuse the order like entered codes when they cannot apply; one that
+    was not evaluated at all is no longer active (paused or archived since it was named)."""
+    results = {offer.campaign_id: offer for offer in evaluation.offers if offer.code is None}
+    refused = {}
+    for campaign_id in sorted(chosen):
+        offer = results.get(campaign_id)
+        if offer is None:
+            refused[campaign_id] = (Reason.CAMPAIGN_PAUSED, message_for(Reason.CAMPAIGN_PAUSED))
+        elif offer.status is Status.NOT_APPLICABLE:
+            refused[campaign_id] = (offer.reason, offer.message)
+    return refused
 
 
 def _chosen(promotions: Iterable[str] | None) -> frozenset[str] | None:

@@ -42,3 +42,21 @@ def test_redeem_with_named_promotions_counts_only_those(engine):
     assert [item.campaign_id for item in result.items] == ["summer"] and result.discount == 700
     assert engine.get_campaign("summer").redemptions_count == 1
     assert engine.get_campaign("spring").redemptions_count == 0
+
+
+def test_a_named_promotion_that_cannot_apply_refuses_the_order(engine):
+    import pytest
+    from promo.errors import RedemptionRefused
+
+    engine.create_campaign(promotion("big-spender", amount=300, eligibility={"fact": "cart.subtotal", "gte": 50000},
+                                     limits={"total": 5}))
+    engine.create_campaign(promotion("paused", amount=300))
+    engine.set_campaign_status("paused", "pause")
+
+    with pytest.raises(RedemptionRefused) as refused:
+        engine.redeem(customer("ana"), CART_100, order_ref="A-1", promotions=["big-spender"])
+    assert refused.value.code == "minimum_not_met" and "big-spender" in refused.value.details["codes"]
+    with pytest.raises(RedemptionRefused) as paused:
+        engine.redeem(customer("ana"), CART_100, order_ref="A-1", promotions=["paused"])
+    assert paused.value.code == "campaign_paused"
+    assert engine.get_campaign("big-spender").redemptions_count == 0
