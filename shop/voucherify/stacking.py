@@ -177,8 +177,8 @@ def validation_json(asked: Sequence[Asked], evaluation: Evaluation, *, source_id
                     tracking_id: str | None) -> dict[str, Any]:
     engine = promo_engine()
     results = {a: result_of(evaluation, a) for a in asked}
-    campaigns = engine.load_campaigns({r.campaign_id for r in results.values() if r is not None}
-                                      | {a.campaign_id for a in asked if a.campaign_id})
+    known = {r.campaign_id for a, r in results.items() if r is not None and r.campaign_id and a.refusal is None}
+    campaigns = engine.load_campaigns(known | {a.campaign_id for a in asked if a.campaign_id and a.refusal is None})
     failed = {a for a, r in results.items() if a.refusal is not None or r is None or r.status is Status.NOT_APPLICABLE}
     valid = not failed
     applied = list(evaluation.applied) if valid else []
