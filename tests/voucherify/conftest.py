@@ -26,7 +26,8 @@ class Store:
 
 @pytest.fixture(scope="module")
 def store(make_app: Callable[..., Flask], make_live_server: Callable[[Flask], str]) -> Iterator[Store]:
-    app = dialect_app(make_app)
+    # CSRF on, as in production: the dialect is exempt like /api/v1 (headers, not cookies, authenticate).
+    app = dialect_app(make_app, WTF_CSRF_ENABLED=True)
     app_id, token = app_key(app)
     yield Store(app, make_live_server(app), app_id, token)
     check_contract(app)

@@ -222,3 +222,20 @@ def test_gift_card_top_up_and_loyalty_member_balance(app, client):
     assert call(client, "GET", f"/v1/vouchers/{card.code}")["gift"]["balance"] == card.balance + 1500
     member = call(client, "GET", "/v1/loyalties/members/cust_vip")
     assert member["loyalty_card"]["points"] == member["loyalty_card"]["balance"] >= 0
+
+
+def test_validations_share_the_api_rate_limit_per_key(make_app):
+    import secrets
+
+    app = dialect_app(make_app, RATELIMIT_ENABLED=True, REDIS_URL=None,
+                      RATELIMIT_KEY_PREFIX=f"vf-{secrets.token_hex(4)}", RATE_LIMIT_API_VALIDATIONS_PER_KEY="3 per minute")
+    client = app.test_client()
+    first, second = headers(*app_key(app, "read")), headers(*app_key(app, "read"))
+    body = {"redeemables": vouchers("HAPPY10"), "order": {"items": ITEMS}}
+
+    assert [client.post("/v1/validations", json=body, headers=first).status_code for _ in range(3)] == [200] * 3
+    blocked = client.post("/v1/validations", json=body, headers=first)
+    assert (blocked.status_code, blocked.get_json()["key"]) == (429, "too_many_requests")
+    assert int(blocked.headers["Retry-After"]) >= 1
+    assert client.post("/v1/validations", json=body, headers=second).status_code == 200
+    check_contract(app)
