@@ -239,3 +239,18 @@ def test_validations_share_the_api_rate_limit_per_key(make_app):
     assert int(blocked.headers["Retry-After"]) >= 1
     assert client.post("/v1/validations", json=body, headers=second).status_code == 200
     check_contract(app)
+
+
+def test_a_gift_voucher_campaign_makes_cards_with_their_balance(client):
+    campaign = call(client, "POST", "/v1/campaigns", json={
+        "name": "Holiday cards", "campaign_type": "GIFT_VOUCHERS", "vouchers_count": 2,
+        "voucher": {"type": "GIFT_VOUCHER", "gift": {"amount": 2500}, "code_config": {"pattern": "HOL-########"}}})
+    assert (campaign["campaign_type"], campaign["voucher"]["gift"]["amount"], campaign["vouchers_count"]) == (
+        "GIFT_VOUCHERS", 2500, 2)
+    cards = call(client, "GET", "/v1/vouchers?campaign=Holiday+cards")["vouchers"]
+    assert [(card["type"], card["gift"]["balance"]) for card in cards] == [("GIFT_VOUCHER", 2500)] * 2
+
+
+def test_campaign_types_it_cannot_make_are_refused_clearly(client):
+    refused = call(client, "POST", "/v1/campaigns", 400, json={"name": "Loyal", "campaign_type": "LOYALTY_PROGRAM"})
+    assert refused["key"] == "not_supported" and "LOYALTY_PROGRAM" in refused["details"]
