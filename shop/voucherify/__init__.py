@@ -8,10 +8,11 @@ rollback, qualify, publish ...); nothing here computes a discount. Requests auth
 """
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from promo.errors import PromoError
+from promo.reasons import Reason
 from shop.api.problems import ApiError
 from shop.api.schema import SchemaViolation
 from shop.errors import register_path_errors
@@ -22,6 +23,7 @@ from shop.voucherify.routing import PREFIX, bp
 _PROMO_KEYS = {"not_found": "not_found", "invalid_code_pattern": "invalid_code_config",
                "keyspace_too_small": "invalid_code_config", "pool_empty": "no_voucher_suitable_for_publication",
                "source_id_reused": "duplicate_source_id", "campaign_archived": "campaign_inactive"}
+_REASONS = {reason.value for reason in Reason}
 
 
 @bp.errorhandler(VoucherifyError)
@@ -45,16 +47,18 @@ def _api_error(error: ApiError) -> Response:
 @bp.errorhandler(PromoError)
 def _promo_error(error: PromoError) -> Response:
     status = 404 if error.http_status == 404 else 400
-    key = _PROMO_KEYS.get(error.code) or ("not_found" if status == 404 else reason_key(error.code)
-                                           if error.code in _REASONS else "invalid_payload")
+    if error.code in _PROMO_KEYS:
+        key = _PROMO_KEYS[error.code]
+    elif status == 404:
+        key = "not_found"
+    else:
+        key = reason_key(error.code) if error.code in _REASONS else "invalid_payload"
     return VoucherifyError(status, key, error.message, promoshop_code=error.code).response()
 
 
 def _http_error(exc: HTTPException) -> Response:
     """Routing errors (no such path, wrong method), oversized bodies and crashes under /v1."""
     status = exc.code or 500
-    from flask import jsonify
-
     key = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(status, "error")
     details = "There is no Voucherify endpoint at this path." if status == 404 else (exc.description or "")
     response = jsonify(error_body(status, key, MESSAGES.get(status, exc.name), details))
@@ -62,10 +66,6 @@ def _http_error(exc: HTTPException) -> Response:
     response.headers.update({k: v for k, v in exc.get_headers() if k.lower() != "content-type"})
     return response
 
-
-from promo.reasons import Reason  # noqa: E402
-
-_REASONS = {reason.value for reason in Reason}
 
 # The operations register themselves on `bp` when their modules are imported.
 from shop.voucherify import (  # noqa: E402,F401

@@ -9,10 +9,9 @@ ignoring case, so a charset's letters are upper-cased.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
-from promo.campaign import Campaign, Kind
+from promo.campaign import Kind
 from promo.errors import NotFound
 from promo.records import CampaignInfo, CodeInfo
 from shop.api.auth import actor

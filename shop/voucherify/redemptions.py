@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import request
 
 from promo.campaign import Campaign
-from promo.errors import Conflict, RedemptionRefused
+from promo.errors import Conflict, NotFound, RedemptionRefused
 from promo.records import ItemStatus, OrderStatus, RedemptionItemRecord, RedemptionResult, RedemptionStatus
 from shop.api.auth import actor
 from shop.api.schema import Field, FreeObject, Str
@@ -187,8 +186,6 @@ def get_redemption(redemption_id: str) -> dict[str, Any]:
 
 def _lookup(given: str) -> tuple[RedemptionResult, RedemptionItemRecord | None]:
     parent, child = ids.parse_redemption(given)
-    from promo.errors import NotFound
-
     try:
         result = promo_engine().get_redemption(parent)
     except NotFound:

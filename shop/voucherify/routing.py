@@ -19,7 +19,7 @@ from flask import Blueprint, Response, jsonify, request
 from shop.api.auth import check_key
 from shop.api.problems import ApiError
 from shop.api.registry import read_json_body
-from shop.api.schema import FieldError, Int, Obj, Schema, SchemaViolation, Str
+from shop.api.schema import FieldError, Int, Obj, SchemaViolation, Str
 from shop.extensions import csrf
 from shop.rate_limits import api_call_blocked
 from shop.voucherify.errors import VoucherifyError
@@ -116,7 +116,3 @@ class Lenient(Obj):
 
 def lenient(fields: Mapping[str, Any], **options: Any) -> Lenient:
     return Lenient(fields, **options)
-
-
-def one_of(*names: str) -> Schema:
-    return Str(max_length=64, enum=names)

@@ -11,7 +11,6 @@ import pytest
 import voucherify
 from voucherify import models as m
 
-from promo.domain import Customer
 from shop.cart_state import SessionCart
 from shop.extensions import promo_engine
 from shop.priced_cart import price_cart
