@@ -12,16 +12,19 @@ and cancels the order. A second rollback of the same thing is 400 ``already_roll
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from flask import g
 
 from promo.campaign import Campaign
 from promo.errors import Conflict, NotFound, RedemptionRefused
+from promo.reasons import Reason
 from promo.records import ItemStatus, OrderStatus, RedemptionItemRecord, RedemptionResult, RedemptionStatus
 from shop.api.auth import actor
 from shop.api.schema import Field, FreeObject, Str
 from shop.extensions import promo_engine
+from shop.rate_limits import note_wrong_api_codes
 from shop.voucherify import ids
 from shop.voucherify.customers import resolve
 from shop.voucherify.errors import VoucherifyError, reason_key, reason_status
@@ -52,6 +55,7 @@ def validate() -> dict[str, Any]:
     codes, tiers = codes_and_tiers(asked)
     evaluation = promo_engine().validate(resolve(request_body.get("customer"), create=False), to_cart(order), codes,
                                          _context(), promotions=tiers)
+    _count_wrong_codes(result.reason for result in evaluation.codes.values())
     return validation_json(asked, evaluation, source_id=order.get("source_id"),
                            tracking_id=request_body.get("tracking_id"))
 
@@ -72,6 +76,7 @@ def redeem() -> dict[str, Any]:
                                order_ref=source_id, idempotency_key=ORDER_KEY_PREFIX + source_id if source_id else None,
                                promotions=tiers)
     except RedemptionRefused as refused:
+        _count_wrong_codes(entry.get("reason") for entry in refused.details.get("codes", {}).values())
         raise _refused(asked, refused) from None
     except Conflict as conflict:
         if conflict.code not in ("idempotency_key_reused", "order_exists"):
@@ -83,6 +88,14 @@ def redeem() -> dict[str, Any]:
     if result.replayed:
         result = engine.get_redemption(result.id)
     return stacked_redemption_json(result, asked, tracking_id=request_body.get("tracking_id"))
+
+
+def _count_wrong_codes(reasons: Iterable[str | None]) -> None:
+    """Codes that matched nothing go into the day's wrong-code tally of this key, as with
+    /api/v1 (docs/reliability.md, Audit)."""
+    wrong = sum(1 for reason in reasons if reason == Reason.CODE_NOT_FOUND)
+    if wrong:
+        note_wrong_api_codes(wrong, g.api_key.prefix)
 
 
 def _refused(asked: Sequence[Asked], refused: RedemptionRefused) -> VoucherifyError:

@@ -75,9 +75,9 @@ def read_redeemables(raw: Sequence[Mapping[str, Any]]) -> list[Asked]:
     for index, item in enumerate(raw):
         kind, given = item["object"], item["id"]
         if kind == "promotion_stack":
-            asked.append(Asked(kind, given, refusal=(400, "not_supported",
-                                                     "promotion stacks are not supported; send their tiers")))
-            continue
+            # The SDK's validation models have no place for a stack's verdict: refuse the request.
+            raise VoucherifyError(400, "not_supported", f"redeemables[{index}]: promotion stacks are not supported; "
+                                  "send their promotion tiers", resource_id=given, resource_type="promotion_stack")
         key = (kind, normalise_code(given) if kind == VOUCHER else given)
         if key in seen:
             raise invalid_payload(f"redeemables[{index}] repeats {kind} {given!r}")

@@ -124,6 +124,12 @@ def test_only_the_redeemables_sent_are_applied(client):
     assert with_tier["order"]["total_discount_amount"] == 620 + 248   # 10% of what clearance left
 
 
+def test_promotion_stacks_are_refused_clearly(client):
+    refused = call(client, "POST", "/v1/validations", 400, json={
+        "redeemables": [{"object": "promotion_stack", "id": "stack_1"}], "order": {"items": ITEMS}})
+    assert refused["key"] == "not_supported" and "promotion tiers" in refused["details"]
+
+
 def test_a_tier_that_cannot_apply_or_does_not_exist_is_inapplicable(client):
     result = call(client, "POST", "/v1/validations", json={"redeemables": [
         {"object": "promotion_tier", "id": "promo_clearance"}, {"object": "promotion_tier", "id": "promo_nope"}],
@@ -254,3 +260,15 @@ def test_a_gift_voucher_campaign_makes_cards_with_their_balance(client):
 def test_campaign_types_it_cannot_make_are_refused_clearly(client):
     refused = call(client, "POST", "/v1/campaigns", 400, json={"name": "Loyal", "campaign_type": "LOYALTY_PROGRAM"})
     assert refused["key"] == "not_supported" and "LOYALTY_PROGRAM" in refused["details"]
+
+
+def test_codes_that_match_nothing_are_tallied_for_the_key(app):
+    client = app.test_client()
+    app_id, token = app_key(app)
+    body = {"redeemables": vouchers("NOPE-1", "NOPE-2", "HAPPY10"), "order": {"items": ITEMS}}
+    client.post("/v1/validations", json=body, headers=headers(app_id, token))
+    client.post("/v1/redemptions", json={**body, "order": {"source_id": "W-1", "items": ITEMS}},
+                headers=headers(app_id, token))
+    with app.app_context():
+        tallies = {t.source: t.wrong_codes for t in promo_engine().wrong_code_tallies()}
+    assert tallies[f"api:{app_id}"] == 4
