@@ -10,6 +10,7 @@ dialect reads is checked with shop.api.schema, so a wrong type gets a 400 naming
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
@@ -27,6 +28,7 @@ from shop.voucherify.errors import VoucherifyError
 PREFIX = "/v1"
 APP_ID_HEADER = "X-App-Id"
 APP_TOKEN_HEADER = "X-App-Token"
+_INTEGER = re.compile(r"-?[0-9]{1,18}")   # ASCII digits only: int() would take "²" or "٣" too
 
 bp = Blueprint("voucherify", __name__, url_prefix=PREFIX)
 # Authenticated by headers, never by a session cookie: a CSRF token protects nothing here.
@@ -94,9 +96,9 @@ def query(schema: Obj) -> dict[str, Any]:
             raise SchemaViolation([FieldError(name, "must be given once")])
         raw = given[0]
         if isinstance(schema.fields[name].schema, Int):
-            if not (raw.strip().lstrip("-").isdigit() and len(raw) < 20):
+            if not _INTEGER.fullmatch(raw.strip()):
                 raise SchemaViolation([FieldError(name, f"must be an integer, got {raw[:40]!r}")])
-            values[name] = int(raw)
+            values[name] = int(raw.strip())
         elif raw.lower() in ("true", "false") and not isinstance(schema.fields[name].schema, Str):
             values[name] = raw.lower() == "true"
         else:

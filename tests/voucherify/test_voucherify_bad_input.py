@@ -80,6 +80,11 @@ def test_unknown_paths_and_methods_get_voucherify_errors(client):
     assert voucherify_error(send(client, "GET", "/v1/redemptions/r_x"), 404)["key"] == "not_found"
 
 
+@pytest.mark.parametrize("limit", ["²", "٣", "1.5", "-1", "10" * 20, " "])
+def test_query_integers_must_be_plain_digits_in_range(client, limit):
+    assert voucherify_error(send(client, "GET", f"/v1/vouchers?limit={quote(limit)}"), 400)["key"] == "invalid_payload"
+
+
 def test_oversized_bodies_get_413(client):
     big = json.dumps({"redeemables": [], "pad": "x" * client.application.config["MAX_CONTENT_LENGTH"]})
     voucherify_error(send(client, "POST", "/v1/validations", data=big, content_type="application/json"), 413)

@@ -272,3 +272,13 @@ def test_codes_that_match_nothing_are_tallied_for_the_key(app):
     with app.app_context():
         tallies = {t.source: t.wrong_codes for t in promo_engine().wrong_code_tallies()}
     assert tallies[f"api:{app_id}"] == 4
+
+
+def test_listing_every_voucher_pages_across_campaigns(client):
+    first = call(client, "GET", "/v1/vouchers?limit=100")
+    assert first["total"] > 100 and len(first["vouchers"]) == 100
+    second = call(client, "GET", "/v1/vouchers?limit=7&page=2")
+    assert second["total"] == first["total"]
+    assert [v["code"] for v in second["vouchers"]] == [v["code"] for v in first["vouchers"]][7:14]
+    last = call(client, "GET", "/v1/vouchers?limit=100&page=2")
+    assert len(last["vouchers"]) == first["total"] - 100

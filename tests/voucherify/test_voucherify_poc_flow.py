@@ -63,6 +63,7 @@ def test_the_sdk_runs_a_whole_poc_flow(store, sdk):
 
     # Redeem: one parent, one child per redeemable, the same amounts
     happy_before = sdk.vouchers.get_voucher("HAPPY10").redemption.redeemed_quantity
+    arabica_before = sdk.vouchers.get_voucher("ARABICA-LVRS").redemption.redeemed_quantity
     redemption = sdk.redemptions.redeem_stacked_discounts(m.RedemptionsRedeemRequestBody(
         redeemables=redeemables(m.RedemptionsRedeemRequestBodyRedeemablesItem), order=order("POC-1"),
         customer=m.Customer(source_id=CUSTOMER)))
@@ -92,6 +93,7 @@ def test_the_sdk_runs_a_whole_poc_flow(store, sdk):
     rest = sdk.redemptions.rollback_stacked_redemptions(parent.id, reason="order cancelled")
     assert [r.redemption for r in rest.rollbacks] == [r.id for r in redemption.redemptions if r.id != happy_child.id]
     assert rest.order.status == "CANCELED"
+    assert sdk.vouchers.get_voucher("ARABICA-LVRS").redemption.redeemed_quantity == arabica_before
     with pytest.raises(voucherify.exceptions.BadRequestException) as whole_twice:
         sdk.redemptions.rollback_stacked_redemptions(parent.id, reason="again")
     assert json.loads(whole_twice.value.body)["key"] == "already_rolled_back"
