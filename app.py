@@ -116,12 +116,14 @@ def register_blueprints(app: Flask) -> None:
     from shop.incentives import bp as incentives_bp
     from shop.orders import bp as orders_bp
     from shop.storefront import bp as storefront_bp
+    from shop.voucherify import register_voucherify
     from shop.wallet import bp as wallet_bp
 
     app.register_blueprint(storefront_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(banners_bp)
     app.register_blueprint(api_bp)
+    register_voucherify(app)   # the Voucherify-compatible dialect at /v1 (docs/voucherify.md)
     app.register_blueprint(console_bp)
     for shopper_bp in (cart_bp, checkout_bp, orders_bp, wallet_bp, account_bp, incentives_bp):
         app.register_blueprint(shopper_bp)

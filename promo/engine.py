@@ -709,18 +709,23 @@ class Engine:
         context: Context | None = None,
         *,
         declined_codes: Iterable[str] = (),
+        promotions: Iterable[str] | None = None,
     ) -> Evaluation:
         """The evaluation redeem() would make now, with no side effects.
 
         Coupons with ``auto_apply`` apply their public code when it helps, as if entered, except
         those in `declined_codes` (the shopper removed them); they are among the applied offers
-        (with their code) but not in ``Evaluation.codes``, which reports the entered ones."""
+        (with their code) but not in ``Evaluation.codes``, which reports the entered ones.
+        With `promotions` (campaign ids) only those active promotions and the entered codes are
+        evaluated: no other promotion and no auto_apply code (a client that names every offer
+        it wants, as the Voucherify dialect's redeemables do)."""
         context = context or self.context()
         entered = _entered_codes(codes)
         declined = _entered_codes(declined_codes)
+        chosen = _chosen(promotions)
         with self._read() as session:
             profile = self._profile(session, customer)
-            offers = self._offers(session, profile, context, cart, entered, declined)
+            offers = self._offers(session, profile, context, cart, entered, declined, chosen)
         return self._evaluate(offers, cart, profile, context, entered)
 
     # ------------------------------------------------------------------ redeem
@@ -735,6 +740,7 @@ class Engine:
         idempotency_key: str | None = None,
         context: Context | None = None,
         declined_codes: Iterable[str] = (),
+        promotions: Iterable[str] | None = None,
     ) -> RedemptionResult:
         """Evaluate again and, in one transaction, record the order and its redemption, take every
         counter and consume the budgets.
@@ -746,10 +752,15 @@ class Engine:
         same payload returns the first result (``replayed=True``) and redeems nothing again.
         Auto promotions that cannot apply are simply left out of the order, and so are auto_apply
         codes (validate() says which apply); `declined_codes` are not applied for the shopper.
+        `promotions` limits the promotions to those campaign ids, as in validate(); each of
+        them must apply (or be set aside by stacking) like an entered code, or the order is
+        refused with its reason (``campaign_paused`` when it is no longer active).
         """
         entered = _entered_codes(codes)
         declined = _entered_codes(declined_codes)
-        request_hash = idempotency.fingerprint(_redeem_payload(customer, cart, entered, order_ref, context, declined))
+        chosen = _chosen(promotions)
+        request_hash = idempotency.fingerprint(
+            _redeem_payload(customer, cart, entered, order_ref, context, declined, chosen))
         if order_ref is not None and not (isinstance(order_ref, str) and 0 < len(order_ref) <= 128):
             raise InvalidRequest("order_ref must be 1 to 128 characters long", code="invalid_order_ref")
         if idempotency_key is not None and not isinstance(idempotency_key, str):
@@ -762,7 +773,7 @@ class Engine:
             try:
                 return self._write(
                     lambda session: self._redeem_once(session, customer, cart, entered, ref, idempotency_key,
-                                                      request_hash, context, declined)
+                                                      request_hash, context, declined, chosen)
                 )
             except _LostRace as race:
                 lost = race
@@ -780,6 +791,7 @@ class Engine:
         request_hash: str,
         context: Context | None,
         declined: Sequence[str] = (),
+        chosen: frozenset[str] | None = None,
     ) -> RedemptionResult:
         now = self.clock()
         if idempotency_key is not None:
@@ -793,13 +805,15 @@ class Engine:
         if session.scalar(select(OrderRow.id).where(OrderRow.order_ref == order_ref)) is not None:
             raise Conflict(f"an order with reference {order_ref!r} already exists", code="order_exists")
 
-        offers = self._offers(session, profile, context, cart, entered, declined)
+        offers = self._offers(session, profile, context, cart, entered, declined, chosen)
         evaluation = self._evaluate(offers, cart, profile, context, entered)
         refused = {
             code: (result.reason, result.message)
             for code, result in evaluation.codes.items()
             if result.status is Status.NOT_APPLICABLE
         }
+        if chosen:
+            refused.update(_refused_promotions(evaluation, chosen))
         if refused:
             raise _refusal_error(refused)
 
@@ -1296,10 +1310,13 @@ class Engine:
                            local_now=context.now.astimezone(self.tz), order_value=cart.subtotal, currency=cart.currency)
 
     def _offers(self, session: Session, profile: Customer, context: Context, cart: Cart, entered: list[str],
-                declined: Sequence[str] = ()) -> Offers:
+                declined: Sequence[str] = (), chosen: frozenset[str] | None = None) -> Offers:
         loader = self._loader(session, profile, context, cart)
         active = self._active.current(session)
         offers = loader.entered(entered)
+        if chosen is not None:
+            offers.slots[:0] = loader.chosen_promotions(active, chosen)
+            return offers
         # Promotions that cannot apply to this cart (promo.index) are not evaluated or reported.
         offers.slots[:0] = loader.touching_promotions(active, cart, profile)
         # Public codes applied for the shopper come last: like promotions, they are left out
@@ -1370,9 +1387,31 @@ def _refusal_error(refused: Mapping[str, tuple[Reason, str]]) -> RedemptionRefus
     return error_class(f"{code}: {message or message_for(reason)}", code=reason.value, details=details)
 
 
+def _refused_promotions(evaluation: Evaluation, chosen: frozenset[str]) -> dict[str, tuple[Reason, str]]:
+    """Named promotions refuse the order like entered codes when they cannot apply; one that
+    was not evaluated at all is no longer active (paused or archived since it was named)."""
+    results = {offer.campaign_id: offer for offer in evaluation.offers if offer.code is None}
+    refused = {}
+    for campaign_id in sorted(chosen):
+        offer = results.get(campaign_id)
+        if offer is None:
+            refused[campaign_id] = (Reason.CAMPAIGN_PAUSED, message_for(Reason.CAMPAIGN_PAUSED))
+        elif offer.status is Status.NOT_APPLICABLE:
+            refused[campaign_id] = (offer.reason, offer.message)
+    return refused
+
+
+def _chosen(promotions: Iterable[str] | None) -> frozenset[str] | None:
+    if promotions is None:
+        return None
+    if isinstance(promotions, str):
+        raise InvalidRequest("promotions must be a list of campaign ids, not one string", code="invalid_promotions")
+    return frozenset(promotions)
+
+
 def _redeem_payload(
     customer: Customer | str | None, cart: Cart, codes: Sequence[str], order_ref: str | None, context: Context | None,
-    declined: Sequence[str] = (),
+    declined: Sequence[str] = (), chosen: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     # Only the customer's identity: a profile reloaded after the first redemption (one more
     # order) is still the same request.
@@ -1393,6 +1432,7 @@ def _redeem_payload(
         "context": None if context is None else [context.page, context.category, context.product_sku, context.channel],
         # Only when given, so requests stored before declined codes existed keep their fingerprint.
         **({"declined_codes": list(declined)} if declined else {}),
+        **({"promotions": sorted(chosen)} if chosen is not None else {}),
     }
 
 

@@ -41,7 +41,9 @@ def register_cli(app: Flask) -> None:
 @click.option("--name", required=True, help="Who or what uses the key, e.g. 'checkout service'.")
 @click.option("--scope", "scopes", multiple=True, default=("read",), show_default=True,
               help=f"Repeat or comma-separate: {', '.join(SCOPES)}, or all.")
-def create_api_key_command(name: str, scopes: tuple[str, ...]) -> None:
+@click.option("--voucherify", is_flag=True,
+              help="Also print the key as the X-App-Id and X-App-Token the Voucherify SDK sends to /v1.")
+def create_api_key_command(name: str, scopes: tuple[str, ...], voucherify: bool) -> None:
     """Make an API key and print it once; only its hash is stored."""
     name = name.strip()
     if not name or len(name) > 200:
@@ -54,6 +56,11 @@ def create_api_key_command(name: str, scopes: tuple[str, ...]) -> None:
     click.echo(f"Created API key {info.prefix} '{info.name}' with scopes: {', '.join(info.scopes)}")
     click.echo("Copy it now; it is stored hashed and cannot be shown again:")
     click.echo(plaintext)
+    if voucherify:
+        # The /v1 dialect checks the token as the key and the app id as its public prefix.
+        click.echo("For a Voucherify SDK integration (api_key in voucherify.Configuration; docs/voucherify.md):")
+        click.echo(f"X-App-Id: {info.prefix}")
+        click.echo(f"X-App-Token: {plaintext}")
 
 
 @promo_cli.command("list-api-keys")

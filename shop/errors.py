@@ -6,12 +6,14 @@ that shapes that envelope, so API blueprints should use it for their own errors 
 """
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/"
+_PATH_ERRORS = "promoshop.path_errors"   # app.extensions key: path prefix -> error handler
 
 _TITLES = {
     400: "We couldn't accept that request",
@@ -92,7 +94,16 @@ def _passthrough_headers(exc: HTTPException) -> dict[str, str]:
     return {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
 
 
+def register_path_errors(app: Flask, prefix: str, handler: Callable[[HTTPException], Response]) -> None:
+    """Let another JSON dialect (shop/voucherify at /v1/) answer the HTTP errors of its paths in
+    its own shape: unknown paths, wrong methods, oversized bodies and crashes alike."""
+    app.extensions.setdefault(_PATH_ERRORS, {})[prefix] = handler
+
+
 def handle_http_exception(exc: HTTPException) -> Response | tuple[str, int, dict[str, str]]:
+    for prefix, handler in current_app.extensions.get(_PATH_ERRORS, {}).items():
+        if request.path.startswith(prefix) or request.path == prefix.rstrip("/"):
+            return handler(exc)
     status = exc.code or 500
     headers = _passthrough_headers(exc)
     if is_api_request():

@@ -106,6 +106,11 @@ class OfferLoader:
         index = active.promotion_hints if hints else active.promotions
         return self.promotion_slots(index.candidates(cart, customer))
 
+    def chosen_promotions(self, active: ActiveSet, campaign_ids: frozenset[str]) -> list[Slot]:
+        """The active promotions among `campaign_ids`, in campaign order, whatever the cart holds
+        (a client named them, so each gets its own verdict), with their counters read now."""
+        return self.promotion_slots([c for c in active.promotions.campaigns if c.id in campaign_ids])
+
     def promotion_slots(self, campaigns: list[Campaign]) -> list[Slot]:
         """These active promotions, in this order, with their counters read now."""
         counters = self._counters([c.id for c in campaigns])

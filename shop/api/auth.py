@@ -6,6 +6,7 @@ covers them; key format and hashing are in ``shop.api.keys``.
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -112,9 +113,18 @@ def authenticate(scope: str) -> ApiKeyInfo | None:
         raise ApiError(401, "unauthorized",
                        "This endpoint needs an API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.",
                        headers=_CHALLENGE)
+    return check_key(raw, scope)
+
+
+def check_key(raw: str, scope: str, *, prefix: str | None = None) -> ApiKeyInfo:
+    """The active key `raw` if it grants `scope` (and, when given, has this public `prefix`);
+    raises ApiError 401/403 otherwise. Kept on ``flask.g.api_key`` for the view.
+
+    The Voucherify dialect (shop/voucherify) calls it with its own headers: X-App-Token as the
+    key and X-App-Id as the prefix."""
     key = read_key(raw)
     info = _find_active(key) if key is not None else None
-    if key is None or info is None:
+    if key is None or info is None or (prefix is not None and not hmac.compare_digest(prefix, key.prefix)):
         raise ApiError(401, "invalid_api_key", "The API key is not valid, or it has been revoked.", headers=_CHALLENGE)
     if scope not in key.scopes:
         raise ApiError(403, "insufficient_scope", f"This API key does not have the '{scope}' scope this operation needs.",
