@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from apikit import ApiClient, make_keys
+from tests.support.apikit import ApiClient, make_keys
 from promo.storage.testing import DatabaseUnavailable, isolated_database
 
 

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from apikit import ApiClient, coupon, make_keys
+from tests.support.apikit import ApiClient, coupon, make_keys
 from promo.storage import ApiKeyRow
 from shop.extensions import db, promo_engine
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from apikit import BEANS_40, bulk, coupon, order
+from tests.support.apikit import BEANS_40, bulk, coupon, order
 from shop.extensions import promo_engine
 
 NEW_YORK = ZoneInfo("America/New_York")

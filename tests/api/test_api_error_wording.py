@@ -4,7 +4,7 @@ string", and a reused idempotency key was echoed in its internal namespaced form
 
 import pytest
 
-from apikit import BEANS_40, coupon
+from tests.support.apikit import BEANS_40, coupon
 from shop.api.schema import Int, Param, Query, SchemaViolation
 
 FIVE_OFF = {"id": "five-off", "name": "Five off", "kind": "coupon", "code": "FIVE",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from apikit import bulk
+from tests.support.apikit import bulk
 from shop.extensions import promo_engine
 from test_api_openapi import conforms
 

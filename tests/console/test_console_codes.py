@@ -7,7 +7,7 @@ import io
 import re
 from datetime import timedelta
 
-from consolekit import sample_cart
+from tests.support.consolekit import sample_cart
 from shop.console.jobs import get_job, wait_for
 from shop.console.queries import STREAM_CHUNK
 
@@ -197,7 +197,7 @@ def _row_text(page: str, code: str) -> str:
 def test_the_list_states_each_codes_own_end_and_when_it_has_passed(marketer, engine):
     from promo.domain import Customer
 
-    from consolekit import CONSOLE_NOW, SteppingClock
+    from tests.support.consolekit import CONSOLE_NOW, SteppingClock
 
     engine.create_campaign(WEEK_CODES, actor="test")
     engine.generate_codes("birthday", 2)

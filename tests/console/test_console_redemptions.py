@@ -6,7 +6,7 @@ import io
 import re
 from datetime import datetime, timedelta
 
-from consolekit import sample_cart
+from tests.support.consolekit import sample_cart
 from promo.domain import Customer
 from promo.errors import RedemptionRefused
 

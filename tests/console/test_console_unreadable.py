@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from consolekit import sample_cart
-from definitionkit import OLD_EFFECT_PROBLEM, store_unreadable
+from tests.support.consolekit import sample_cart
+from tests.support.definitionkit import OLD_EFFECT_PROBLEM, store_unreadable
 from shop.extensions import db
 
 

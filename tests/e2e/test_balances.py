@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, checkout, choose_persona, open_cart
+from tests.support.cartkit import add_to_cart, checkout, choose_persona, open_cart
 from shop.extensions import promo_engine
 
 pytestmark = pytest.mark.e2e

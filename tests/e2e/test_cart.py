@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from shop.extensions import promo_engine
-from cartkit import add_to_cart, cart_line, checkout, code_result, enter_code, hold_requests, open_cart, total
+from tests.support.cartkit import add_to_cart, cart_line, checkout, code_result, enter_code, hold_requests, open_cart, total
 
 pytestmark = pytest.mark.e2e
 

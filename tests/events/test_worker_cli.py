@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import click
 import pytest
 
-from eventkit import add_customer, reward_campaign, rule
-from receiver import Receiver
+from tests.support.eventkit import add_customer, reward_campaign, rule
+from tests.support.receiver import Receiver
 from shop.events_cli import webhook_settings
 from shop.extensions import promo_engine
 

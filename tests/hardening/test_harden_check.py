@@ -4,8 +4,8 @@ from sqlalchemy.orm import Session
 
 from promo.storage.models import CampaignRow, CodeRow, GiftCardLedgerRow, OrderRow
 from shop.extensions import db, promo_engine
-from hardenkit import place_order
-from webkit import seeded
+from tests.support.hardenkit import place_order
+from tests.support.webkit import seeded
 
 
 def run_check(app):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from apikit import make_keys
+from tests.support.apikit import make_keys
 from app import DEV_SECRET_KEY, create_app
 from shop.security import CONTENT_SECURITY_POLICY, InsecureConfiguration
 

@@ -11,7 +11,7 @@ from promo.definition import DefinitionError, parse_campaign
 from promo.domain import Customer
 from promo.errors import InvalidRequest
 from shop.extensions import promo_engine
-from webkit import as_persona, seeded, visible_text
+from tests.support.webkit import as_persona, seeded, visible_text
 
 RTL_EMOJI_NAME = "שרה 🎉 مريم <b>bold</b>"
 
@@ -140,8 +140,8 @@ def test_the_definition_reads_names_nfkc_and_keeps_emoji_and_right_to_left_text(
 
 
 def test_campaigns_saved_through_the_api_console_and_scenario_packs_get_the_same_rules(store, tmp_path):
-    from apikit import ApiClient, make_keys
-    from consolekit import FAST_HASH, create_console_users, sign_in
+    from tests.support.apikit import ApiClient, make_keys
+    from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
     from promo.scenario import ScenarioError, read_pack
     from shop.console.models import Role
 
@@ -173,7 +173,7 @@ def test_campaigns_saved_through_the_api_console_and_scenario_packs_get_the_same
 
 @pytest.mark.parametrize("value", list(SPOOFS.values()), ids=list(SPOOFS))
 def test_customer_names_saved_through_the_api_or_the_engine_refuse_spoofing_characters(store, value):
-    from apikit import ApiClient, make_keys
+    from tests.support.apikit import ApiClient, make_keys
 
     api = ApiClient(store, make_keys(store))
     response = api.put("/customers/spoofer", json={"name": value})
@@ -184,7 +184,7 @@ def test_customer_names_saved_through_the_api_or_the_engine_refuse_spoofing_char
 
 
 def test_customer_names_saved_through_the_api_or_the_engine_are_nfkc(store):
-    from apikit import ApiClient, make_keys
+    from tests.support.apikit import ApiClient, make_keys
 
     api = ApiClient(store, make_keys(store))
     assert api.ok("PUT", "/customers/wide", json={"name": "Ａｎａ 🎉"})["name"] == "Ana 🎉"

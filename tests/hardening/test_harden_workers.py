@@ -10,7 +10,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from gunicorn_rig import BUDGET, BUDGET_CODE, deployment
+from tests.support.gunicorn_rig import BUDGET, BUDGET_CODE, deployment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

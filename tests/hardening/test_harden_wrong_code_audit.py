@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from apikit import BEANS_40, make_keys
-from dbkit import POOL
+from tests.support.apikit import BEANS_40, make_keys
+from tests.support.dbkit import POOL
 from promo.storage import attempts, create_schema
 from promo.storage.models import AuditRow
 from promo.storage.testing import KINDS, DatabaseUnavailable, isolated_database
 from shop.extensions import db, promo_engine
-from threadkit import failures, run_together
-from webkit import as_persona, seeded
+from tests.support.threadkit import failures, run_together
+from tests.support.webkit import as_persona, seeded
 
 GOOD_CODE = "HAPPY10"
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine as SqlEngine
 
 import promo.engine
-from dbkit import STORE_TIMEZONE, Clock, clock, database, db_engine, engine  # noqa: F401 - fixtures
+from tests.support.dbkit import STORE_TIMEZONE, Clock, clock, database, db_engine, engine  # noqa: F401 - fixtures
 from promo.domain import Cart, CartLine, Customer
 from promo.engine import Engine
 from promo.storage import make_session_factory

@@ -10,8 +10,8 @@ from promo.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, Rede
 from promo.records import ItemStatus, OrderStatus, RedemptionStatus
 from promo.reasons import Reason
 from promo.results import Status
-from dbkit import STORE_ZONE
-from storagekit import CART_40, CART_100, bulk, cart, coupon, customer, promotion
+from tests.support.dbkit import STORE_ZONE
+from tests.support.storagekit import CART_40, CART_100, bulk, cart, coupon, customer, promotion
 
 
 def test_redeem_records_order_lines_and_counters(engine):

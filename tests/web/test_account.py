@@ -7,7 +7,7 @@ from werkzeug.security import generate_password_hash
 from promo.events import list_events
 from shop.account import safe_next
 from shop.extensions import promo_engine
-from webkit import visible_text
+from tests.support.webkit import visible_text
 
 
 @pytest.fixture

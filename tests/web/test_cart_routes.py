@@ -8,7 +8,7 @@ import re
 import pytest
 
 from shop.extensions import promo_engine
-from webkit import as_persona, htmx, session_cart
+from tests.support.webkit import as_persona, htmx, session_cart
 
 
 def test_an_empty_cart_page_says_so(shopper):

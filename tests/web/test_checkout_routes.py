@@ -6,7 +6,7 @@ import re
 import pytest
 
 from shop.extensions import promo_engine
-from webkit import as_persona, htmx, session_cart
+from tests.support.webkit import as_persona, htmx, session_cart
 
 
 def checkout_token(client) -> str:

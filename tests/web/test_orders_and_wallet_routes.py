@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from shop.extensions import promo_engine
-from webkit import STORE_NOW, as_persona, htmx, visible_text
+from tests.support.webkit import STORE_NOW, as_persona, htmx, visible_text
 
 
 def buy(client, sku: str, *codes: str) -> int:

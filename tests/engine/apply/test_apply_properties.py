@@ -11,7 +11,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from applykit import CONTEXT, GUEST, benefit, facts_of, promo
+from tests.support.applykit import CONTEXT, GUEST, benefit, facts_of, promo
 
 from promo.applicator import Candidate, evaluate
 from promo.campaign import (

@@ -1,7 +1,7 @@
 """Free gift: added as a new line at 100% off when missing; made free when already there."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, line, promo
+from tests.support.applykit import apply, benefit, by_id, line, promo
 
 from promo.campaign import CheapestItems, FreeGift, PercentOffOrder
 from promo.domain import CartLine

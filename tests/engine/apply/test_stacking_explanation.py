@@ -2,7 +2,7 @@
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
 
-from applykit import NEW, NOW, RETURNING, apply, by_id, category, line, min_subtotal, promo
+from tests.support.applykit import NEW, NOW, RETURNING, apply, by_id, category, line, min_subtotal, promo
 
 from promo.campaign import AmountOffOrder, PercentOffItems, PercentOffOrder, ScheduleSlot
 from promo.conditions import FactCondition, Op

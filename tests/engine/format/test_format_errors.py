@@ -5,7 +5,7 @@ import pytest
 
 from promo.definition import DefinitionError, parse_campaign
 
-from formatkit import errors_of, errors_with, yaml
+from tests.support.formatkit import errors_of, errors_with, yaml
 
 
 def test_the_two_examples_from_the_brief():

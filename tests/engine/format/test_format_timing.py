@@ -11,7 +11,7 @@ from promo.timing import (
     check_code_expiry, check_timing, code_expiry, describe_code_expiry, describe_timeframe, in_schedule, next_opening,
 )
 
-from formatkit import BANGKOK, campaign_with
+from tests.support.formatkit import BANGKOK, campaign_with
 
 UTC = timezone.utc
 BLACK_FRIDAY = campaign_with(active={"from": "2026-11-20", "until": "2026-11-30"})

@@ -1,7 +1,7 @@
 """Shared steps for the hardening tests."""
 from __future__ import annotations
 
-from webkit import as_persona
+from tests.support.webkit import as_persona
 
 
 def place_order(app, persona, *codes):

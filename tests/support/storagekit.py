@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from promo.domain import Cart, CartLine, Customer
-from threadkit import run_together  # noqa: F401 - the storage tests import it from here
+from tests.support.threadkit import run_together  # noqa: F401 - the storage tests import it from here
 
 
 def cart(*lines: tuple[str, int, int], shipping: int = 0) -> Cart:

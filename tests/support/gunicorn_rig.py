@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 from sqlalchemy.orm import Session
 
-from apikit import ApiClient, bulk, coupon, make_keys
+from tests.support.apikit import ApiClient, bulk, coupon, make_keys
 from promo.storage.consistency import Problem, find_problems
 from promo.storage.testing import isolated_database
 from app import create_app
