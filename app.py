@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, Response
 
-from shop.errors import register_error_handlers
-from shop.security import init_security
-from shop.extensions import init_extensions
+from shop.web.errors import register_error_handlers
+from shop.web.security import init_security
+from shop.web.extensions import init_extensions
 
 DEV_SECRET_KEY = "promoshop-dev-secret-not-for-production"
 _TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -99,19 +99,19 @@ def _vary_on_htmx(response: Response) -> Response:
 
 
 def register_blueprints(app: Flask) -> None:
-    from shop.account import bp as account_bp
+    from shop.storefront.account import bp as account_bp
     from shop.api import bp as api_bp
-    from shop.banners import bp as banners_bp
-    from shop.cart import bp as cart_bp
-    from shop.checkout import bp as checkout_bp
-    from shop.catalog import bp as catalog_bp
-    from shop.cli import register_cli
-    import shop.check_cli  # noqa: F401  (adds `flask promo check` to the promo group)
+    from shop.storefront.share import bp as banners_bp
+    from shop.storefront.cart import bp as cart_bp
+    from shop.storefront.checkout import bp as checkout_bp
+    from shop.storefront.catalog import bp as catalog_bp
+    from shop.cli.promo import register_cli
+    import shop.cli.check  # noqa: F401  (adds `flask promo check` to the promo group)
     from shop.console import bp as console_bp
-    from shop.incentives import bp as incentives_bp
-    from shop.orders import bp as orders_bp
-    from shop.storefront import bp as storefront_bp
-    from shop.wallet import bp as wallet_bp
+    from shop.storefront.incentives import bp as incentives_bp
+    from shop.storefront.orders import bp as orders_bp
+    from shop.storefront.home import bp as storefront_bp
+    from shop.storefront.wallet import bp as wallet_bp
 
     app.register_blueprint(storefront_bp)
     app.register_blueprint(catalog_bp)
@@ -121,7 +121,7 @@ def register_blueprints(app: Flask) -> None:
     for shopper_bp in (cart_bp, checkout_bp, orders_bp, wallet_bp, account_bp, incentives_bp):
         app.register_blueprint(shopper_bp)
     register_cli(app)
-    from shop.code_entry_guard import register_code_entry_guard
+    from shop.storefront.code_entry_guard import register_code_entry_guard
 
     register_code_entry_guard(app)
 

@@ -33,7 +33,7 @@ ROUNDS = 5
 
 def open_app(directory: Path):
     from app import create_app
-    from shop.extensions import promo_engine
+    from shop.web.extensions import promo_engine
 
     app = create_app({"INSTANCE_PATH": str(directory), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'codes.db'}",
                       "SECRET_KEY": "bench-secret-key-not-for-production-0123456789", "DEMO_MODE": False})

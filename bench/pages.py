@@ -67,9 +67,9 @@ def campaigns(total: int, shown_count: int) -> list[dict]:
 def open_app(directory: Path, definitions: list[dict]):
     """The real app on its own SQLite file, filled; returns (app, guest client, shopper client)."""
     from app import create_app
-    from shop import cart_state
-    from shop.account import CUSTOMER_KEY
-    from shop.extensions import promo_engine
+    from shop.storefront.model import cart_state
+    from shop.storefront.account import CUSTOMER_KEY
+    from shop.web.extensions import promo_engine
 
     directory.mkdir()
     app = create_app({"INSTANCE_PATH": str(directory), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'bench.db'}",
@@ -100,7 +100,7 @@ NO_LINES = synthetic.cart(0)
 
 
 def engine_ms(app, call, repeats: int) -> float:
-    from shop.extensions import promo_engine
+    from shop.web.extensions import promo_engine
 
     engine = promo_engine(app)
     return synthetic.median_ms(lambda: call(engine), repeats)

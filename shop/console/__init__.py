@@ -23,16 +23,16 @@ def _never_cache(response):
     return response
 
 
-from shop.console import (  # noqa: E402,F401  (routes register themselves on `bp`)
-    audit_views,
-    campaign_views,
-    code_views,
-    login_views,
-    redemption_views,
-    try_views,
-    user_views,
+from shop.console.views import (  # noqa: E402,F401  (routes register themselves on `bp`)
+    audit,
+    campaigns,
+    codes,
+    login,
+    redemptions,
+    try_cart,
+    users,
 )
-from shop.console.cli import create_admin_command  # noqa: E402,F401
+from shop.cli.console import create_admin_command  # noqa: E402,F401
 
 
 def register_console(app: Flask) -> None:

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app
 from promo.campaign import Campaign, Kind
 
 from promo.money import format_money
-from shop.banners import last_valid_day
+from shop.storefront.share import last_valid_day
 
 
 # What the console calls each kind of campaign (the definition's `kind`); one list for every page.
@@ -42,7 +42,7 @@ def when(moment: datetime | None, fmt: str = "%b %d, %Y %H:%M") -> str:
     """A stored UTC time in the store's time zone."""
     if moment is None:
         return "—"
-    from shop.extensions import promo_engine
+    from shop.web.extensions import promo_engine
 
     return moment.astimezone(promo_engine().tz).strftime(fmt)
 

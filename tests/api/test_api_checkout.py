@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.support.apikit import BEANS_40, bulk, coupon, order
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.support.apikit import bulk
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 from test_api_openapi import conforms
 
 

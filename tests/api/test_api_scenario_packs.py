@@ -12,7 +12,7 @@ import yaml
 from promo.domain import Cart, CartLine
 from promo.reasons import Reason
 from promo.scenario import ScenarioError, parse_pack, read_pack
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "scenarios" / "README.md"

@@ -6,7 +6,7 @@ import pytest
 
 from tests.support.apikit import BEANS_40, bulk, coupon
 from tests.support.definitionkit import OLD_EFFECT_PROBLEM, store_unreadable
-from shop.extensions import db
+from shop.web.extensions import db
 
 
 @pytest.fixture

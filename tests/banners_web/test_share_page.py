@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 
 from promo.banners import MAX_HEADLINE, BannerError
-from shop import account, cart_state
-from shop.banners import campaign_banner_url, last_valid_day, offer_banner_url
+from shop.storefront import account
+from shop.storefront.model import cart_state
+from shop.storefront.share import campaign_banner_url, last_valid_day, offer_banner_url
 
 
 def meta(html: str, key: str) -> str | None:

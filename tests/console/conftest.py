@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from tests.support.consolekit import FAST_HASH, seed, sign_in
 from shop.console.models import Role
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from shop.console.access import SEEN_KEY
 from shop.console.models import ConsoleUserRow, Role
-from shop.extensions import db, promo_engine
+from shop.web.extensions import db, promo_engine
 
 from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD, seed, sign_in
 

@@ -41,7 +41,7 @@ def _running_job(console_app, *, done: int, started_ago: float, updated_ago: flo
     from sqlalchemy.orm import Session
 
     from shop.console.models import CodeJobRow
-    from shop.extensions import db
+    from shop.web.extensions import db
 
     with console_app.app_context(), Session(db.engine) as session, session.begin():
         row = CodeJobRow(campaign_id="sorry", requested=10000, done=done, status="running", actor="test",
@@ -173,7 +173,7 @@ def test_disable_every_code_matching_a_search_then_enable_them(marketer, engine)
 
 
 def test_matching_changes_are_refused_beyond_the_limit(marketer, engine, monkeypatch):
-    import shop.console.code_views as views
+    import shop.console.views.codes as views
 
     monkeypatch.setattr(views, "MAX_SELECTION", 5)
     engine.generate_codes("sorry", 6)

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.consolekit import sample_cart
 from tests.support.definitionkit import OLD_EFFECT_PROBLEM, store_unreadable
-from shop.extensions import db
+from shop.web.extensions import db
 
 
 @pytest.fixture

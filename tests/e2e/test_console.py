@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from promo.domain import Cart, CartLine
 from shop.console import jobs
 from shop.console.models import Role
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 from tests.support.cartkit import add_to_cart, checkout, code_result, enter_code, open_cart, total
 from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD, create_console_users
 

@@ -8,8 +8,8 @@ import pytest
 
 from tests.support.eventkit import add_customer, reward_campaign, rule
 from tests.support.receiver import Receiver
-from shop.events_cli import webhook_settings
-from shop.extensions import promo_engine
+from shop.cli.events import webhook_settings
+from shop.web.extensions import promo_engine
 
 
 def test_tick_fires_scheduled_rules_and_delivers_webhooks(make_app):

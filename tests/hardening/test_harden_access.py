@@ -4,7 +4,7 @@ import pytest
 from tests.support.apikit import make_keys
 from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
 from shop.console.models import Role
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 from tests.support.hardenkit import place_order
 from tests.support.webkit import as_persona, seeded
 

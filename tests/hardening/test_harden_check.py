@@ -3,7 +3,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from promo.storage.models import CampaignRow, CodeRow, GiftCardLedgerRow, OrderRow
-from shop.extensions import db, promo_engine
+from shop.web.extensions import db, promo_engine
 from tests.support.hardenkit import place_order
 from tests.support.webkit import seeded
 

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.support.apikit import BEANS_40, make_keys
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 from tests.support.webkit import as_persona, seeded, visible_text
 
 PROGRAMME = "beans-club"

@@ -3,7 +3,7 @@ same message, same API reason. And nobody reaches another customer's orders by i
 import pytest
 
 from tests.support.apikit import BEANS_40, make_keys
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 from tests.support.webkit import as_persona, seeded, visible_text
 
 

@@ -10,7 +10,7 @@ import pytest
 from promo.definition import DefinitionError, parse_campaign
 from promo.domain import Customer
 from promo.errors import InvalidRequest
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 from tests.support.webkit import as_persona, seeded, visible_text
 
 RTL_EMOJI_NAME = "שרה 🎉 مريم <b>bold</b>"
@@ -199,7 +199,7 @@ def test_customer_names_saved_through_the_api_or_the_engine_are_nfkc(store):
     ("Ana\x07", "must not contain control characters"),
 ])
 def test_every_api_string_refuses_bidi_and_other_format_characters(value, message):
-    from shop.api.schema import FieldError, Str
+    from shop.api.framework.schema import FieldError, Str
 
     errors: list = []
     Str(allow_newlines=True).check(value, "reason", errors)

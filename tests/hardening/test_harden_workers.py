@@ -57,7 +57,7 @@ def redeemed_counts(deployed) -> dict[str, int]:
     from sqlalchemy.orm import Session
 
     from promo.storage.models import CampaignRow, CodeRow
-    from shop.extensions import db
+    from shop.web.extensions import db
 
     with deployed.app.app_context(), Session(db.engine) as session:
         per_code = dict(session.execute(select(CodeRow.code, CodeRow.redeemed_count)).all())

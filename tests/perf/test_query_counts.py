@@ -13,10 +13,10 @@ from sqlalchemy import event
 
 from promo.domain import Customer
 from promo.records import Product
-from shop import cart_state
-from shop.account import CUSTOMER_KEY
-from shop.cart_state import SessionCart
-from shop.extensions import db, promo_engine
+from shop.storefront.model import cart_state
+from shop.storefront.account import CUSTOMER_KEY
+from shop.storefront.model.cart_state import SessionCart
+from shop.web.extensions import db, promo_engine
 
 PRODUCTS = 40
 HTMX = {"HX-Request": "true", "HX-Target": "cart-items"}

@@ -7,7 +7,7 @@ from sqlalchemy import inspect
 
 from app import create_app
 from promo.storage import metadata
-from shop.extensions import db, promo_engine
+from shop.web.extensions import db, promo_engine
 from tests.support.storagekit import CART_40, coupon, customer
 
 

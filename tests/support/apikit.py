@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from shop.api.auth import create_api_key
+from shop.api.framework.auth import create_api_key
 
 API = "/api/v1"
 

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from promo.domain import Cart, CartLine
 from shop.console.models import Role
 from shop.console.users import create_user
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 PASSWORD = "correct horse battery"
 # Production hashes with scrypt (~0.3 s each); tests only need *a* salted hash.

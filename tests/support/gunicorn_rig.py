@@ -21,7 +21,7 @@ from tests.support.apikit import ApiClient, bulk, coupon, make_keys
 from promo.storage.consistency import Problem, find_problems
 from promo.storage.testing import isolated_database
 from app import create_app
-from shop.extensions import db
+from shop.web.extensions import db
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"

@@ -5,8 +5,8 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from promo.events import list_events
-from shop.account import safe_next
-from shop.extensions import promo_engine
+from shop.storefront.account import safe_next
+from shop.web.extensions import promo_engine
 from tests.support.webkit import visible_text
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 from tests.support.webkit import as_persona, htmx, session_cart
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 from tests.support.webkit import STORE_NOW, as_persona, htmx, visible_text
 
 

@@ -1,0 +1,1 @@
+"""``flask promo ...``: the terminal side of promoshop."""
