@@ -6,7 +6,7 @@ envelope ``{"error": {"code", "message", "details"}}`` from shop/errors.py. docs
 integrator's guide.
 """
 
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Response
 
 from promo.errors import PromoError
 from shop.api.framework.auth import authenticate
@@ -59,7 +59,3 @@ def _promo_error(error: PromoError) -> Response:
 
 # The operations register themselves on `api` when their modules are imported.
 from shop.api.resources import campaigns, checkout, codes, customers, distributions, incentives, meta, webhooks  # noqa: E402,F401
-
-
-def register_api(app: Flask) -> None:
-    app.register_blueprint(bp)

@@ -10,11 +10,10 @@ import click
 from sqlalchemy.orm import Session
 
 from promo.storage.consistency import find_problems
-from shop.cli.promo import promo_cli
 from shop.web.extensions import db
 
 
-@promo_cli.command("check")
+@click.command("check")
 def check_command() -> None:
     """Verify counters = redemptions, orders <-> redemptions, budgets, gift card and points ledgers."""
     with Session(db.engine) as session:

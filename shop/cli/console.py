@@ -4,7 +4,6 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from shop.cli.promo import promo_cli
 from shop.console.models import Role
 from shop.console.users import UserError, create_user, normalise_email, set_password, list_users
 
@@ -12,7 +11,7 @@ DEMO_ADMIN_EMAIL = "admin@arabica.example"
 DEMO_ADMIN_PASSWORD = "arabica-console-demo"
 
 
-@promo_cli.command("create-admin")
+@click.command("create-admin")
 @click.option("--email", help="The admin's email; they sign in with it at /console/login.")
 @click.option("--password", help="At least 10 characters. Prompted for (hidden) when left out.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value, show_default=True)

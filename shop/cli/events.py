@@ -20,7 +20,6 @@ from flask import current_app
 
 from promo.webhooks import WebhookSettings
 from promo.worker import TickReport, run, tick
-from shop.cli.promo import promo_cli
 from shop.web.extensions import promo_engine
 
 _SETTINGS = {
@@ -56,7 +55,7 @@ def _settings() -> WebhookSettings:
     return webhook_settings(current_app.config, os.environ)
 
 
-@promo_cli.command("tick")
+@click.command("tick")
 def tick_command() -> None:
     """One pass: fire scheduled distribution rules, fan the outbox out, deliver due webhooks (for cron)."""
     report = tick(promo_engine(), _settings())
@@ -65,7 +64,7 @@ def tick_command() -> None:
     click.echo(report.summary())
 
 
-@promo_cli.command("worker")
+@click.command("worker")
 @click.option("--interval", type=click.FloatRange(min=0.1, max=3600), default=2.0, show_default=True,
               help="Seconds between passes over the outbox and due deliveries.")
 @click.option("--scheduled-every", type=click.FloatRange(min=1, max=86_400), default=60.0, show_default=True,
@@ -85,3 +84,6 @@ def worker_command(interval: float, scheduled_every: float) -> None:
 
     run(engine, _settings(), stop=stop, interval=interval, scheduled_every=scheduled_every, on_tick=report)
     click.echo("promo worker stopped.")
+
+
+COMMANDS = (tick_command, worker_command)

@@ -1,28 +1,26 @@
-"""Who is shopping: sign-in with hashed passwords, and the current customer for every page.
+"""Signing in and registering, with hashed passwords.
 
-The session holds only a customer id (``customer_id``). Signing in sets it after checking a
-werkzeug password hash; in demo mode the persona switcher sets the same key, so carts, wallets
-and orders never need to know which of the two put it there. A wallet or an order is shown only
-when its customer id equals this one.
+Signing in puts the customer's id in the session (shop.storefront.model.customer) after checking a
+werkzeug password hash.
 """
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from promo.domain import Customer
 from promo.errors import Conflict, NotFound
+from shop.storefront.model.customer import set_current_customer
 from shop.web.extensions import promo_engine
+from shop.web.navigation import safe_next
 from shop.web.text import CONTROL_MESSAGE, has_control_characters, normalise
 
 bp = Blueprint("account", __name__)
 
-CUSTOMER_KEY = "customer_id"
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 MAX_NAME_LENGTH = 120
@@ -31,50 +29,6 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Checked when no account matches, so a wrong email takes as long as a wrong password and the
 # response time does not reveal which emails have accounts.
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
-
-
-# ---- the current customer -------------------------------------------------------------------
-
-
-def current_customer_id() -> str | None:
-    value = session.get(CUSTOMER_KEY)
-    return value if isinstance(value, str) and value else None
-
-
-def current_customer() -> Customer | None:
-    """The signed-in customer's stored profile (None for guests), loaded once per request.
-
-    A session pointing at a customer that no longer exists is treated as a guest.
-    """
-    if "customer" not in g:
-        customer_id = current_customer_id()
-        customer = None
-        if customer_id is not None:
-            try:
-                customer = promo_engine().get_customer(customer_id)
-            except NotFound:
-                session.pop(CUSTOMER_KEY, None)
-        g.customer = customer
-    return g.customer
-
-
-def set_current_customer(customer_id: str | None) -> None:
-    """Switch the shopper (sign-in, sign-out, demo persona). The cart stays; prices follow."""
-    if customer_id is None:
-        session.pop(CUSTOMER_KEY, None)
-    else:
-        session[CUSTOMER_KEY] = customer_id
-    g.pop("customer", None)
-
-
-def safe_next(raw: str | None, default: str) -> str:
-    """Only same-site paths: "/wallet" yes, "//evil.example" or "https://evil.example" no."""
-    if not raw or not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
-        return default
-    parts = urlsplit(raw)
-    if parts.scheme or parts.netloc:
-        return default
-    return raw
 
 
 # ---- forms ----------------------------------------------------------------------------------

@@ -8,161 +8,70 @@ the message next to the field, and the stored cart is left as it was.
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
-from promo.reasons import Reason
 from shop.storefront.model import cart_state
-from shop.storefront.account import current_customer, safe_next
+from shop.storefront.model.cart_actions import (
+    FormError,
+    Outcome,
+    blocked_code_entry,
+    change_cart,
+    enter_code,
+    remove_code_from_cart,
+)
 from shop.storefront.model.cart_state import CartInputError, SessionCart
-from shop.storefront.model.cart_tracking import track_cart
-from shop.storefront.model.priced_cart import PricedCart, catalogue, load_session_cart, price_cart, save_session_cart
-from shop.web.rate_limits import note_wrong_code
+from shop.storefront.model.customer import current_customer
+from shop.storefront.model.priced_cart import PricedCart, catalogue, load_session_cart, price_cart
+from shop.web.htmx import answer, htmx_target
+from shop.web.navigation import safe_next
+from shop.web.rate_limits import guard_code_entry
 
 bp = Blueprint("cart", __name__)
-
-# A code that matches nothing is not kept in the cart: it can never start to apply.
-UNKEPT_REASONS = frozenset({Reason.CODE_NOT_FOUND.value, Reason.CODE_ALREADY_ENTERED.value})
-
-
-@dataclass(frozen=True)
-class FormError:
-    """A message to show next to one field: ``field`` is "code", "add" or "line:<sku>"."""
-
-    field: str
-    message: str
-    value: str = ""
-
-
-def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def htmx_target() -> str:
-    return request.headers.get("HX-Target", "")
-
-
-def toast_header(message: str, level: str = "success") -> dict[str, str]:
-    return {"HX-Trigger": json.dumps({"toast": {"message": message, "level": level}})}
 
 
 def _form_text(name: str, limit: int = 200) -> str:
     return request.form.get(name, "")[:limit]
 
 
-# ---- what an action did, and the answer in the shape the caller asked for --------------------
-
-
-@dataclass(frozen=True)
-class Outcome:
-    state: SessionCart                  # the cart as stored after the action
-    message: str | None = None          # toast (htmx) or flash (plain form)
-    error: FormError | None = None      # input refused: 422, the stored cart unchanged
-    level: str = "success"
-    priced: PricedCart | None = None    # when the action priced the cart already
-
-    def priced_with(self, price: Callable[[SessionCart], PricedCart]) -> PricedCart:
-        return self.priced if self.priced is not None else price(self.state)
-
-
 def price_for_cart(state: SessionCart) -> PricedCart:
-    return price_cart(state, current_customer())
+    return price_cart(state, current_customer(), with_gift_cards=True)
 
 
-def render_cart_page(priced: PricedCart, *, error: FormError | None = None, status: int = 200) -> Response:
-    html = render_template("cart.html", priced=priced, error=error, active_section="cart")
-    return make_response(html, status)
-
-
-def with_toast(response: Response, outcome: Outcome) -> Response:
-    toast = outcome.error.message if outcome.error is not None else outcome.message
-    if toast:
-        response.headers.update(toast_header(toast, "error" if outcome.error is not None else outcome.level))
-    return response
+def render_cart_page(priced: PricedCart, *, error: FormError | None = None) -> str:
+    return render_template("cart.html", priced=priced, error=error, active_section="cart")
 
 
 def respond(outcome: Outcome) -> Response:
-    status = 422 if outcome.error is not None else 200
-    if is_htmx():
+    def fragment() -> str:
         if htmx_target() == "cart-items":
-            html = render_template("partials/cart_update.html", priced=outcome.priced_with(price_for_cart),
+            return render_template("partials/cart_update.html", priced=outcome.priced_with(price_for_cart),
                                    error=outcome.error)
-        else:
-            # Add-to-cart elsewhere (product cards and pages) swaps nothing but the badge.
-            html = render_template("partials/cart_badge_update.html", cart_count=outcome.state.count)
-        return with_toast(make_response(html, status), outcome)
-    if outcome.error is not None:
-        return render_cart_page(outcome.priced_with(price_for_cart), error=outcome.error, status=status)
-    if outcome.message:
-        flash(outcome.message, "success")
-    return redirect(safe_next(request.form.get("next"), url_for("cart.view")), 303)
+        # Add-to-cart elsewhere (product cards and pages) swaps nothing but the badge.
+        return render_template("partials/cart_badge_update.html", cart_count=outcome.state.count)
+
+    error = outcome.error
+    return answer(
+        fragment=fragment,
+        page=(lambda: render_cart_page(outcome.priced_with(price_for_cart), error=error)) if error else None,
+        redirect_to=lambda: safe_next(request.form.get("next"), url_for("cart.view")),
+        message=error.message if error else outcome.message,
+        level="error" if error else outcome.level,
+        flash_level="success",
+        status=422 if error else 200,
+    )
 
 
-def store_cart(state: SessionCart) -> None:
-    """Keep the cart in the session and, for a signed-in shopper, tell the engine about it
-    (``cart_updated``, which abandoned-cart rules read; docs/events.md)."""
-    save_session_cart(state)
-    customer = current_customer()
-    if customer is not None:
-        track_cart(price_cart(state, customer, max_nudges=0))
-
-
-def change_cart(change: Callable[[SessionCart], SessionCart], error_field: str, value: str = "") -> Outcome:
-    """Run a cart change and store it; on bad input keep the stored cart and report why."""
-    state = load_session_cart()
-    try:
-        new_state = change(state)
-    except CartInputError as problem:
-        return Outcome(state, error=FormError(error_field, str(problem), value))
-    store_cart(new_state)
-    return Outcome(new_state)
-
-
-def enter_code(raw_code: str, price: Callable[[SessionCart], PricedCart]) -> Outcome:
-    """Add a typed code to the cart (the cart page and checkout share this).
-
-    A code that matches nothing is refused at the field and not kept; any other code is kept
-    with the engine's reason, since a bigger cart or another customer can make it apply.
-    """
-    state = load_session_cart()
-    typed = raw_code.strip()
-    try:
-        new_state = cart_state.with_code(state, raw_code)
-    except CartInputError as problem:
-        return Outcome(state, error=FormError("code", str(problem), typed))
-    priced = price(new_state)
-    code = cart_state.normalise_code(raw_code)
-    result = next((c for c in priced.codes if c.code == code), None)
-    if result is not None and result.reason in UNKEPT_REASONS:
-        if result.reason == Reason.CODE_NOT_FOUND.value:
-            note_wrong_code()
-        return Outcome(state, error=FormError("code", result.message, typed))
-    store_cart(new_state)
-    if result is None or result.ok:
-        return Outcome(new_state, message=f"Code {code} applied.", priced=priced)
-    return Outcome(new_state, message=f"{code}: {result.explanation}", level="info", priced=priced)
-
-
-def remove_code_from_cart(raw_code: str) -> Outcome:
-    code = cart_state.normalise_code(raw_code)
-    state = load_session_cart()
-    new_state = cart_state.without_code(state, code)
-    store_cart(new_state)
-    if code in state.codes:
-        return Outcome(new_state, message=f"Removed code {code}.")
-    if new_state.declined != state.declined:
-        return Outcome(new_state, message=f"Removed code {code}. We won't apply it for you again; type it to bring it back.")
-    return Outcome(new_state)
+# Too many wrong codes: the code field says so, with 429 and Retry-After.
+bp.before_request(guard_code_entry(lambda blocked: respond(blocked_code_entry(blocked))))
 
 
 # ---- routes ---------------------------------------------------------------------------------
 
 
 @bp.get("/cart")
-def view() -> Response:
+def view() -> str:
     return render_cart_page(price_for_cart(load_session_cart()))
 
 

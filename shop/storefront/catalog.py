@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, request
 from promo.errors import NotFound
 from promo.records import Product
 from shop.web.extensions import promo_engine
+from shop.web.htmx import htmx_target, is_htmx
 from shop.storefront.model.offers import page_offers
 from shop.storefront.model.showcase import (
     ProductListing,
@@ -39,7 +40,7 @@ def _grid_page(products: list[Product], *, heading: str, intro: str, category_sl
     if sale_only:
         items = [item for item in items if item.price.on_sale]
     values = {"listings": items, "sale_only": sale_only}
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "product-results":
+    if is_htmx() and htmx_target() == "product-results":
         return render_template(RESULTS_PARTIAL, **values)
     campaigns = campaigns_by_id({o.campaign_id for o in offers})
     return render_template(

@@ -19,12 +19,21 @@ from flask import Blueprint, Response, abort, flash, make_response, redirect, re
 from promo.domain import Customer
 from promo.errors import Conflict, RedemptionRefused
 from shop.storefront.model import cart_state
-from shop.storefront.account import current_customer
-from shop.storefront.cart import FormError, Outcome, enter_code, is_htmx, remove_code_from_cart, store_cart, with_toast
+from shop.storefront.model.cart_actions import (
+    FormError,
+    Outcome,
+    blocked_code_entry,
+    enter_code,
+    remove_code_from_cart,
+    store_cart,
+)
 from shop.storefront.model.cart_state import SessionCart
-from shop.web.extensions import promo_engine
-from shop.storefront.orders import order_view, owns_order, remember_guest_order
+from shop.storefront.model.customer import current_customer
+from shop.storefront.model.orders import order_payments, order_view, owns_order, remember_guest_order
 from shop.storefront.model.priced_cart import PricedCart, load_session_cart, price_cart
+from shop.web.extensions import promo_engine
+from shop.web.htmx import answer, navigate
+from shop.web.rate_limits import guard_code_entry
 from shop.web.text import CONTROL_MESSAGE, has_control_characters, normalise
 
 bp = Blueprint("checkout", __name__)
@@ -89,11 +98,14 @@ def order_reference(token: str) -> str:
     return f"AC-{token[:10].upper()}"
 
 
-def _page(priced: PricedCart, form: ContactForm, *, status: int = 200, error: FormError | None = None,
-          refusal: Refusal | None = None) -> Response:
-    html = render_template("checkout.html", priced=priced, form=form, error=error, refusal=refusal,
+def _page_html(priced: PricedCart, form: ContactForm, *, error: FormError | None = None,
+               refusal: Refusal | None = None) -> str:
+    return render_template("checkout.html", priced=priced, form=form, error=error, refusal=refusal,
                            token=checkout_token(), active_section="checkout")
-    return make_response(html, status)
+
+
+def _page(priced: PricedCart, form: ContactForm, *, status: int = 200, refusal: Refusal | None = None) -> Response:
+    return make_response(_page_html(priced, form, refusal=refusal), status)
 
 
 @bp.get("/checkout")
@@ -109,20 +121,30 @@ def view() -> Response:
 
 
 def price_for_checkout(state: SessionCart) -> PricedCart:
-    return price_cart(state, current_customer(), page="checkout", max_nudges=1)
+    return price_cart(state, current_customer(), page="checkout", max_nudges=1, with_gift_cards=True)
 
 
 def _code_response(outcome: Outcome) -> Response:
-    priced = outcome.priced_with(price_for_checkout)
-    status = 422 if outcome.error is not None else 200
-    if is_htmx():
-        html = render_template("partials/checkout_update.html", priced=priced, error=outcome.error)
-        return with_toast(make_response(html, status), outcome)
-    if outcome.error is not None:
-        return _page(priced, ContactForm.for_customer(priced.customer), status=status, error=outcome.error)
-    if outcome.message:
-        flash(outcome.message, "success")
-    return redirect(url_for("checkout.view"), 303)
+    error = outcome.error
+
+    def page() -> str:
+        priced = outcome.priced_with(price_for_checkout)
+        return _page_html(priced, ContactForm.for_customer(priced.customer), error=error)
+
+    return answer(
+        fragment=lambda: render_template("partials/checkout_update.html",
+                                         priced=outcome.priced_with(price_for_checkout), error=error),
+        page=page if error else None,
+        redirect_to=url_for("checkout.view"),
+        message=error.message if error else outcome.message,
+        level="error" if error else outcome.level,
+        flash_level="success",
+        status=422 if error else 200,
+    )
+
+
+# Too many wrong codes: the code field says so, with 429 and Retry-After.
+bp.before_request(guard_code_entry(lambda blocked: _code_response(blocked_code_entry(blocked))))
 
 
 @bp.post("/checkout/codes")
@@ -143,15 +165,6 @@ def _refusal(error: RedemptionRefused) -> Refusal:
     return Refusal("We couldn't place your order with these offers, and nothing was charged.", codes)
 
 
-def _go(url: str) -> Response:
-    """Leave checkout: a redirect, or for htmx a full navigation (HX-Redirect)."""
-    if is_htmx():
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, 303)
-
-
 @bp.post("/checkout")
 def place_order() -> Response:
     token = checkout_token()
@@ -160,12 +173,12 @@ def place_order() -> Response:
     last = session.get(LAST_ORDER_KEY)
     if isinstance(last, dict) and last.get("token") == submitted and isinstance(last.get("id"), int):
         # This exact form already placed an order (a second click after the cart was cleared).
-        return _go(url_for("checkout.confirmation", redemption_id=last["id"]))
+        return navigate(url_for("checkout.confirmation", redemption_id=last["id"]))
     state = load_session_cart()
     priced = price_for_checkout(state)
     if priced.is_empty:
         flash("Your cart is empty. Add something before checking out.", "error")
-        return _go(url_for("cart.view"))
+        return navigate(url_for("cart.view"))
     if submitted != token:
         stale = Refusal("Your checkout was out of date, so we didn't place the order. Check it and place it again.")
         return _page(priced, form, status=409, refusal=stale)
@@ -184,14 +197,14 @@ def place_order() -> Response:
         return _page(price_for_checkout(load_session_cart()), form, status=error.http_status, refusal=_refusal(error))
     except Conflict:
         flash("That order was already placed. Here is your order history.", "error")
-        return _go(url_for("orders.history"))
+        return navigate(url_for("orders.history"))
 
     if priced.customer is None:
         remember_guest_order(result.id, name=form.name, email=form.email)
     session[LAST_ORDER_KEY] = {"token": token, "id": result.id}
     session.pop(TOKEN_KEY, None)
     store_cart(SessionCart())
-    return _go(url_for("checkout.confirmation", redemption_id=result.id))
+    return navigate(url_for("checkout.confirmation", redemption_id=result.id))
 
 
 @bp.get("/checkout/confirmation/<int:redemption_id>")
@@ -202,4 +215,5 @@ def confirmation(redemption_id: int) -> str:
         abort(404)
     last = session.get(LAST_ORDER_KEY)
     just_placed = isinstance(last, dict) and last.get("id") == redemption_id and not view.cancelled
-    return render_template("confirmation.html", order=view, just_placed=just_placed, active_section="orders")
+    return render_template("confirmation.html", order=view, payments=order_payments(view), just_placed=just_placed,
+                           active_section="orders")

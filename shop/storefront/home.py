@@ -1,30 +1,24 @@
 """Shopper-facing pages around the catalogue: home (banner strip), deals, and the demo persona
-switcher, plus what every page's layout needs (current shopper, categories, cart badge, money).
+switcher. What every page's layout needs comes from shop.storefront.model.layout.
 """
 from __future__ import annotations
 
-from typing import Any
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
-from sqlalchemy.exc import SQLAlchemyError
-
-from promo.errors import PromoError
-from promo.money import format_money
-from shop.storefront.model import cart_state
 from shop.storefront.model import personas
-from shop.storefront.account import safe_next, set_current_customer
+from shop.storefront.model.customer import set_current_customer
 from shop.web.extensions import promo_engine
+from shop.web.navigation import safe_next
+from shop.web.templating import product_image_url
 from shop.storefront.model.offers import banner_offers, deal_offers
 from shop.storefront.model.showcase import (
     GUEST_PROFILE,
     campaigns_by_id,
-    current_shopper,
     describe,
     empty_cart,
     forget_shopper,
     listings,
     page_qualification,
-    product_image_url,
     store_categories,
 )
 
@@ -32,38 +26,6 @@ bp = Blueprint("storefront", __name__)
 
 FEATURED_SKUS = ("ARA-ETH-YIRG", "BLD-HOUSE", "GEAR-DRIPPER", "MERCH-MUG")
 FEATURED_COUNT = 4
-
-
-# ---- layout --------------------------------------------------------------------------------
-
-
-@bp.app_template_filter("money")
-def money_filter(amount: int) -> str:
-    return format_money(amount, current_app.config["STORE_CURRENCY"], current_app.config["STORE_LOCALE"])
-
-
-@bp.app_template_global()
-def has_endpoint(name: str) -> bool:
-    """Lets the layout link pages that other blueprints add (cart, wallet) only once they exist."""
-    return name in current_app.view_functions
-
-
-bp.add_app_template_global(product_image_url, "product_image_url")
-
-
-@bp.app_context_processor
-def layout_context() -> dict[str, Any]:
-    # The layout also wraps error pages: a broken database must not turn a 404 into a 500.
-    try:
-        return {
-            "shopper": current_shopper(),
-            "personas": personas.personas() if current_app.config.get("DEMO_MODE") else (),
-            "store_categories": store_categories(),
-            "cart_count": cart_state.load(session).count,
-        }
-    except (SQLAlchemyError, PromoError) as error:
-        current_app.logger.warning("layout data unavailable: %s", error)
-        return {"cart_count": 0, "store_categories": ()}
 
 
 # ---- pages ---------------------------------------------------------------------------------

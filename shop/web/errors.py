@@ -11,6 +11,8 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from shop.web.htmx import is_htmx, toast_header
+
 API_PREFIX = "/api/"
 
 _TITLES = {
@@ -98,7 +100,12 @@ def handle_http_exception(exc: HTTPException) -> Response | tuple[str, int, dict
     if is_api_request():
         return api_error(status, _code_slug(exc), _message(exc, for_api=True), _details(exc), headers)
     title = _TITLES.get(status, exc.name)
-    html = render_template("error.html", status=status, title=title, message=_message(exc, for_api=False))
+    message = _message(exc, for_api=False)
+    html = render_template("error.html", status=status, title=title, message=message)
+    if is_htmx():
+        # htmx swaps some 4xx answers (shop/web/htmx.py); an error page must not replace a
+        # fragment, so it says what went wrong in a toast instead.
+        headers.update({"HX-Reswap": "none", **toast_header(f"{title}. {message}", "error")})
     return html, status, headers
 
 

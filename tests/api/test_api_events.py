@@ -4,7 +4,7 @@ import pytest
 
 from tests.support.apikit import bulk
 from shop.web.extensions import promo_engine
-from test_api_openapi import conforms
+from tests.api.test_api_openapi import conforms
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from promo.domain import Customer
 from promo.records import Product
 from shop.storefront.model import cart_state
-from shop.storefront.account import CUSTOMER_KEY
+from shop.storefront.model.customer import CUSTOMER_KEY
 from shop.storefront.model.cart_state import SessionCart
 from shop.web.extensions import db, promo_engine
 

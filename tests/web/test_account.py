@@ -5,7 +5,7 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from promo.events import list_events
-from shop.storefront.account import safe_next
+from shop.web.navigation import safe_next
 from shop.web.extensions import promo_engine
 from tests.support.webkit import visible_text
 

@@ -12,7 +12,7 @@ from promo.campaign import Campaign
 from promo.codes import example_code
 from promo.errors import Conflict, InvalidRequest, NotFound, PromoError
 from promo.records import CampaignInfo
-from shop.storefront.share import campaign_banner_url
+from shop.web.banner_links import campaign_banner_url
 from shop.console import bp
 from shop.console.access import current_user, requires, safe_console_path
 from shop.console.charts import budget_gauge, daily_bars

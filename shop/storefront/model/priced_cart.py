@@ -19,8 +19,9 @@ from promo.records import OfferSource, OfferStatus, Product
 from promo.results import Evaluation, Hint, Status
 from shop.storefront.model import cart_state
 from shop.storefront.model.cart_state import SessionCart
+from shop.storefront.model.gift_cards import GiftCardSummary, cart_gift_cards
 from shop.web.extensions import promo_engine
-from shop.storefront.model.showcase import product_image_url
+from shop.web.templating import product_image_url
 
 MAX_NUDGES = 2              # in the cart; checkout shows only the closest one
 
@@ -119,6 +120,7 @@ class PricedCart:
     shipping: int = 0
     shipping_discount: int = 0
     total: int = 0
+    gift_cards: GiftCardSummary = GiftCardSummary()    # filled when priced with_gift_cards
     cart: Cart | None = field(default=None, repr=False)
     evaluation: Evaluation | None = field(default=None, repr=False)
 
@@ -168,9 +170,11 @@ def price_cart(
     *,
     page: str = "cart",
     max_nudges: int = MAX_NUDGES,
+    with_gift_cards: bool = False,
     engine: Engine | None = None,
 ) -> PricedCart:
-    """Price `state` for `customer` with the engine, as the pages show it."""
+    """Price `state` for `customer` with the engine, as the pages show it. The cart and checkout
+    pages ask `with_gift_cards` (what the entered gift cards pay); other callers skip the query."""
     engine = engine or promo_engine()
     products = catalogue(engine)
     cart, dropped = cart_state.build_cart(state, products, currency=engine.currency, shipping=shipping_fee())
@@ -198,6 +202,8 @@ def price_cart(
         shipping=evaluation.shipping,
         shipping_discount=evaluation.shipping_discount,
         total=evaluation.total,
+        gift_cards=(cart_gift_cards(engine, state.codes, evaluation.total, customer.id if customer else None,
+                                    evaluation.currency) if with_gift_cards else GiftCardSummary()),
         cart=cart,
         evaluation=evaluation,
     )

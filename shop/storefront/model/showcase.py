@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from flask import g, url_for
+from flask import g
 
 from promo.campaign import Campaign
 from promo.domain import Cart, CartLine, Context, Customer
 from promo.records import Category, Offer, Product
 from shop.storefront.model import personas
-from shop.storefront.account import current_customer
+from shop.storefront.model.customer import current_customer
 from shop.web.extensions import promo_engine
 from shop.storefront.model.offers import OfferView, PriceView, product_offers, promotional_price, view_of
 
@@ -108,13 +107,6 @@ def page_qualification(context: Context) -> list[Offer]:
     on an empty cart). The pages show nothing else: banners, badges and page offers are all
     visible ones (shop.offers)."""
     return promo_engine().qualify(current_shopper().profile, empty_cart(), context, visible_only=True)
-
-
-def product_image_url(product: Any) -> str:
-    image = getattr(product, "image", None)
-    if image and (image.startswith("/") or "://" in image):
-        return image
-    return url_for("static", filename=image or f"img/products/{product.sku.lower()}.svg")
 
 
 def cart_line(product: Product, quantity: int = 1) -> CartLine:

@@ -1,4 +1,4 @@
-"""``flask promo ...``: API keys, scenario packs and bulk code generation from the terminal.
+"""``flask promo ...`` commands for API keys, scenario packs and bulk code generation.
 
 Thin clients: scenario files are read and loaded by promo.scenario, codes made by the Engine.
 Failures print one clear message and exit non-zero, never a traceback.
@@ -10,16 +10,13 @@ from datetime import date
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask import current_app
 
 from promo.errors import PromoError
 from promo.scenario import ScenarioError, StoreSettings, load_pack, read_pack
 from shop.api.framework.auth import create_api_key, list_api_keys, revoke_api_key
 from shop.api.framework.keys import SCOPES, parse_scopes
 from shop.web.extensions import promo_engine
-
-promo_cli = AppGroup("promo", help="Promotion engine tasks: API keys, scenario packs, bulk codes.")
 
 CLI_ACTOR = "cli"
 _STORE_SETTINGS = {
@@ -30,14 +27,10 @@ _STORE_SETTINGS = {
 }
 
 
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(promo_cli)
-
-
 # --- API keys ----------------------------------------------------------------------------------
 
 
-@promo_cli.command("create-api-key")
+@click.command("create-api-key")
 @click.option("--name", required=True, help="Who or what uses the key, e.g. 'checkout service'.")
 @click.option("--scope", "scopes", multiple=True, default=("read",), show_default=True,
               help=f"Repeat or comma-separate: {', '.join(SCOPES)}, or all.")
@@ -56,7 +49,7 @@ def create_api_key_command(name: str, scopes: tuple[str, ...]) -> None:
     click.echo(plaintext)
 
 
-@promo_cli.command("list-api-keys")
+@click.command("list-api-keys")
 def list_api_keys_command() -> None:
     """List API keys (prefixes only; the keys themselves are never stored)."""
     keys = list_api_keys()
@@ -69,7 +62,7 @@ def list_api_keys_command() -> None:
         click.echo(f"{key.prefix}  {state:8}  {','.join(key.scopes):18}  last used {used:20}  {key.name}")
 
 
-@promo_cli.command("revoke-api-key")
+@click.command("revoke-api-key")
 @click.argument("prefix")
 def revoke_api_key_command(prefix: str) -> None:
     """Revoke the key with this PREFIX (as list-api-keys shows it, e.g. psk_rw_3f9a0c1e)."""
@@ -82,7 +75,7 @@ def revoke_api_key_command(prefix: str) -> None:
 # --- scenario packs ----------------------------------------------------------------------------
 
 
-@promo_cli.command("load")
+@click.command("load")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Anchor relative dates (birthday: today, last_order_days_ago) to this day.")
@@ -154,7 +147,7 @@ class _ProgressBars:
 # --- codes -------------------------------------------------------------------------------------
 
 
-@promo_cli.command("generate")
+@click.command("generate")
 @click.argument("campaign")
 @click.option("--count", type=click.IntRange(min=1, max=100_000_000), required=True, help="How many codes to add.")
 @click.option("--batch-size", type=click.IntRange(min=100, max=100_000), default=10_000, show_default=True,
@@ -171,4 +164,5 @@ def generate_command(campaign: str, count: int, batch_size: int) -> None:
             raise click.ClickException(error.message) from None
     click.echo(f"Generated {made:,} codes for {campaign}.")
 
-from shop.cli import events as events_cli  # noqa: E402,F401  (registers `flask promo tick` and `flask promo worker`)
+
+COMMANDS = (create_api_key_command, list_api_keys_command, revoke_api_key_command, load_command, generate_command)
