@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from tests.support.consolekit import sample_cart
 from promo.domain import Customer

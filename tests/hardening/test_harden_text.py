@@ -156,8 +156,8 @@ def test_campaigns_saved_through_the_api_console_and_scenario_packs_get_the_same
     create_console_users(store)
     marketer = sign_in(store.test_client(), Role.MARKETER)
     console = marketer.post("/console/campaigns/new/raw",
-                            data={"definition": f'{{"id": "spoof2", "name": "Sale\\u202e", "kind": "promotion", '
-                                                f'"effect": {{"type": "percent_off_order", "percent": 5}}}}',
+                            data={"definition": '{"id": "spoof2", "name": "Sale\\u202e", "kind": "promotion", '
+                                                '"effect": {"type": "percent_off_order", "percent": 5}}',
                                   "format": "json"})
     assert console.status_code == 422
     assert "name : must not contain control or invisible formatting characters" in visible_text(

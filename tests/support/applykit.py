@@ -5,7 +5,7 @@ exactly the offer it is about.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from promo.applicator import evaluate_campaigns
 from promo.campaign import Campaign, ItemSelector, Kind
@@ -15,7 +15,7 @@ from promo.effects import Benefit, compute
 from promo.facts import Facts
 from promo.results import Evaluation, OfferResult
 
-NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)  # a Wednesday afternoon
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday afternoon
 CONTEXT = Context(now=NOW, page="cart")
 GUEST = Customer()
 RETURNING = Customer(id="c-1", orders_count=3, total_spent=25_000)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 

@@ -12,7 +12,7 @@ tests/storage and tests/events import these fixtures into their conftest.py:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -47,7 +47,7 @@ class Clock:
 
 def start_of_test() -> datetime:
     """Thursday 5 March 2026, 15:00 in New York."""
-    return datetime(2026, 3, 5, 15, 0, tzinfo=STORE_ZONE).astimezone(timezone.utc)
+    return datetime(2026, 3, 5, 15, 0, tzinfo=STORE_ZONE).astimezone(UTC)
 
 
 @pytest.fixture(params=KINDS)

@@ -266,7 +266,7 @@ def test_a_signed_in_shoppers_cart_changes_reach_the_engine_for_abandoned_cart_r
     token = re.search(r'name="checkout_token" value="(\w+)"', page).group(1)
     vip.post("/checkout", data={"name": "V", "email": "v@example.com", "checkout_token": token})
 
-    assert [(who, event, [(l["sku"], l["quantity"]) for l in props["lines"]]) for who, event, props in tracked] == [
+    assert [(who, event, [(line["sku"], line["quantity"]) for line in props["lines"]]) for who, event, props in tracked] == [
         ("vip", "cart_updated", [("MERCH-MUG", 2)]),
         ("vip", "cart_updated", [("MERCH-MUG", 3)]),
         ("vip", "cart_updated", []),          # bought: nothing left to abandon

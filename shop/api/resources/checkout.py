@@ -28,7 +28,7 @@ from shop.web.rate_limits import note_wrong_api_codes
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY = 200
-_PRINTABLE = re.compile(r"[\x21-\x7e]{1,%d}" % MAX_IDEMPOTENCY_KEY)
+_PRINTABLE = re.compile(rf"[\x21-\x7e]{{1,{MAX_IDEMPOTENCY_KEY}}}")
 
 QualifyBody = Obj({
     "customer": Field(CustomerRef, nullable=True),

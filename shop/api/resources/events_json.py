@@ -10,7 +10,17 @@ from promo.events import EventPage
 from promo.tracking import TrackedEvent
 from promo.webhooks import Delivery, WebhookEndpoint
 from shop.api.framework.schema import Described
-from shop.api.framework.json_types import INT as _INT, STR as _STR, BOOL as _BOOL, TIME as _TIME, NULLABLE_TIME as _NULLABLE_TIME, NULLABLE_STR as _NULLABLE_STR, NULLABLE_INT as _NULLABLE_INT, iso as _iso, object_schema as _object
+from shop.api.framework.json_types import (
+    INT as _INT,
+    STR as _STR,
+    BOOL as _BOOL,
+    TIME as _TIME,
+    NULLABLE_TIME as _NULLABLE_TIME,
+    NULLABLE_STR as _NULLABLE_STR,
+    NULLABLE_INT as _NULLABLE_INT,
+    iso as _iso,
+    object_schema as _object,
+)
 
 
 

@@ -10,9 +10,16 @@ from shop.api import api
 from shop.api.framework.auth import actor
 from shop.api.resources.payloads import customer_id_schema
 from shop.api.framework.registry import Reply
-from shop.api.framework.schema import Described, Field, Int, Obj, Str
+from shop.api.framework.schema import Field, Int, Obj, Str
 from shop.web.extensions import promo_engine
-from shop.api.framework.json_types import INT as _INT, STR as _STR, BOOL as _BOOL, TIME as _TIME, NULLABLE_STR as _NULLABLE_STR, object_schema as _object
+from shop.api.framework.json_types import (
+    INT as _INT,
+    STR as _STR,
+    BOOL as _BOOL,
+    TIME as _TIME,
+    NULLABLE_STR as _NULLABLE_STR,
+    object_schema as _object,
+)
 
 TAG = "incentives"
 MAX_AMOUNT = 10**12

@@ -12,7 +12,16 @@ from promo.records import (
 )
 from promo.reasons import Reason
 from shop.api.resources.results_json import HINT, OfferSchema, hint_json, offer_json
-from shop.api.framework.json_types import INT as _INT, STR as _STR, TIME as _TIME, NULLABLE_TIME as _NULLABLE_TIME, NULLABLE_STR as _NULLABLE_STR, NULLABLE_INT as _NULLABLE_INT, iso as _iso, object_schema as _object
+from shop.api.framework.json_types import (
+    INT as _INT,
+    STR as _STR,
+    TIME as _TIME,
+    NULLABLE_TIME as _NULLABLE_TIME,
+    NULLABLE_STR as _NULLABLE_STR,
+    NULLABLE_INT as _NULLABLE_INT,
+    iso as _iso,
+    object_schema as _object,
+)
 
 
 
