@@ -7,6 +7,7 @@ cron job can alert on it. The invariants are in promo/storage/consistency.py.
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from promo.storage.consistency import find_problems
@@ -14,6 +15,7 @@ from shop.web.extensions import db
 
 
 @click.command("check")
+@with_appcontext
 def check_command() -> None:
     """Verify counters = redemptions, orders <-> redemptions, budgets, gift card and points ledgers."""
     with Session(db.engine) as session:

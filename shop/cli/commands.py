@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from promo.errors import PromoError
 from promo.scenario import ScenarioError, StoreSettings, load_pack, read_pack
@@ -34,6 +35,7 @@ _STORE_SETTINGS = {
 @click.option("--name", required=True, help="Who or what uses the key, e.g. 'checkout service'.")
 @click.option("--scope", "scopes", multiple=True, default=("read",), show_default=True,
               help=f"Repeat or comma-separate: {', '.join(SCOPES)}, or all.")
+@with_appcontext
 def create_api_key_command(name: str, scopes: tuple[str, ...]) -> None:
     """Make an API key and print it once; only its hash is stored."""
     name = name.strip()
@@ -50,6 +52,7 @@ def create_api_key_command(name: str, scopes: tuple[str, ...]) -> None:
 
 
 @click.command("list-api-keys")
+@with_appcontext
 def list_api_keys_command() -> None:
     """List API keys (prefixes only; the keys themselves are never stored)."""
     keys = list_api_keys()
@@ -64,6 +67,7 @@ def list_api_keys_command() -> None:
 
 @click.command("revoke-api-key")
 @click.argument("prefix")
+@with_appcontext
 def revoke_api_key_command(prefix: str) -> None:
     """Revoke the key with this PREFIX (as list-api-keys shows it, e.g. psk_rw_3f9a0c1e)."""
     info = revoke_api_key(prefix.strip(), actor=CLI_ACTOR)
@@ -79,6 +83,7 @@ def revoke_api_key_command(prefix: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Anchor relative dates (birthday: today, last_order_days_ago) to this day.")
+@with_appcontext
 def load_command(path: Path, today: object) -> None:
     """Load a scenario pack (.yaml or .json): store, catalogue, customers, campaigns, codes.
 
@@ -152,6 +157,7 @@ class _ProgressBars:
 @click.option("--count", type=click.IntRange(min=1, max=100_000_000), required=True, help="How many codes to add.")
 @click.option("--batch-size", type=click.IntRange(min=100, max=100_000), default=10_000, show_default=True,
               help="Codes per transaction.")
+@with_appcontext
 def generate_command(campaign: str, count: int, batch_size: int) -> None:
     """Add COUNT random codes to CAMPAIGN's pool, streaming in batches with a progress bar."""
     with _ProgressBars() as bars:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from shop.console.models import Role
 from shop.console.users import UserError, create_user, normalise_email, set_password, list_users
@@ -17,6 +18,7 @@ DEMO_ADMIN_PASSWORD = "arabica-console-demo"
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value, show_default=True)
 @click.option("--demo", is_flag=True, help=f"Demo stores only: make {DEMO_ADMIN_EMAIL} with a known password "
                                              "(reset if it exists) and print the credentials.")
+@with_appcontext
 def create_admin_command(email: str | None, password: str | None, role: str, demo: bool) -> None:
     """Create a console user (an admin unless --role says otherwise)."""
     if demo:

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from promo.webhooks import WebhookSettings
 from promo.worker import TickReport, run, tick
@@ -56,6 +57,7 @@ def _settings() -> WebhookSettings:
 
 
 @click.command("tick")
+@with_appcontext
 def tick_command() -> None:
     """One pass: fire scheduled distribution rules, fan the outbox out, deliver due webhooks (for cron)."""
     report = tick(promo_engine(), _settings())
@@ -69,6 +71,7 @@ def tick_command() -> None:
               help="Seconds between passes over the outbox and due deliveries.")
 @click.option("--scheduled-every", type=click.FloatRange(min=1, max=86_400), default=60.0, show_default=True,
               help="Seconds between passes over the scheduled rules (birthday, dormant, ...).")
+@with_appcontext
 def worker_command(interval: float, scheduled_every: float) -> None:
     """Run until interrupted (Ctrl-C or SIGTERM): scheduled rules, outbox fan-out, webhook delivery."""
     stop = threading.Event()
