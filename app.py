@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, Response
+from flask import Flask
 
-from shop.errors import register_error_handlers
-from shop.security import init_security
-from shop.extensions import init_extensions
-from shop.test_mode import check_test_mode_config, init_test_mode
+from shop.cli import register as register_cli
+from shop.web.errors import register_error_handlers
+from shop.web.extensions import init_extensions
+from shop.web.htmx import init_htmx
+from shop.web.security import init_security
+from shop.web.templating import register_template_helpers
+from shop.web.test_mode import check_test_mode_config, init_test_mode
 
 DEV_SECRET_KEY = "promoshop-dev-secret-not-for-production"
 _TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -95,29 +98,19 @@ def _validate(config: Mapping[str, Any]) -> None:
         raise ValueError(f"SHIPPING_FEE must be a whole number of minor units (595 is $5.95), got {config['SHIPPING_FEE']!r}")
 
 
-def _vary_on_htmx(response: Response) -> Response:
-    # Pages answer htmx requests with fragments and normal requests with full pages, so caches
-    # must key on the HX-Request header or they will serve a fragment as a page.
-    response.vary.add("HX-Request")
-    return response
-
-
 def register_blueprints(app: Flask) -> None:
-    from shop.account import bp as account_bp
     from shop.api import bp as api_bp
-    from shop.banners import bp as banners_bp
-    from shop.cart import bp as cart_bp
-    from shop.checkout import bp as checkout_bp
-    from shop.catalog import bp as catalog_bp
-    from shop.cli import register_cli
-    import shop.check_cli  # noqa: F401  (adds `flask promo check` to the promo group)
-    import shop.store_cli  # noqa: F401  (adds `flask promo reset` and `flask promo export`)
     from shop.console import bp as console_bp
-    from shop.incentives import bp as incentives_bp
-    from shop.orders import bp as orders_bp
-    from shop.storefront import bp as storefront_bp
+    from shop.storefront.account import bp as account_bp
+    from shop.storefront.cart import bp as cart_bp
+    from shop.storefront.catalog import bp as catalog_bp
+    from shop.storefront.checkout import bp as checkout_bp
+    from shop.storefront.home import bp as storefront_bp
+    from shop.storefront.incentives import bp as incentives_bp
+    from shop.storefront.orders import bp as orders_bp
+    from shop.storefront.share import bp as banners_bp
+    from shop.storefront.wallet import bp as wallet_bp
     from shop.voucherify import register_voucherify
-    from shop.wallet import bp as wallet_bp
 
     app.register_blueprint(storefront_bp)
     app.register_blueprint(catalog_bp)
@@ -127,10 +120,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(console_bp)
     for shopper_bp in (cart_bp, checkout_bp, orders_bp, wallet_bp, account_bp, incentives_bp):
         app.register_blueprint(shopper_bp)
-    register_cli(app)
-    from shop.code_entry_guard import register_code_entry_guard
-
-    register_code_entry_guard(app)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -160,6 +149,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
     init_test_mode(app)
+    register_template_helpers(app)
+    register_cli(app)
     register_error_handlers(app)
-    app.after_request(_vary_on_htmx)
+    init_htmx(app)
     return app

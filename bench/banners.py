@@ -60,9 +60,10 @@ def main() -> int:
         for kind, fields in (("personal", personal), ("automatic", automatic)):
             for name, template in TEMPLATES.items():
                 render_banner(template, fields)  # warm font and mask caches, as a running app would be
-                render = median_seconds(lambda: render_banner(template, fields), args.renders)
+                render = median_seconds(lambda template=template, fields=fields: render_banner(template, fields), args.renders)
                 cache.get_or_render(template, fields)  # store it
-                served = median_seconds(lambda: cache.get_or_render(template, fields), args.serves)
+                served = median_seconds(lambda template=template, fields=fields: cache.get_or_render(template, fields),
+                                        args.serves)
                 ratio = served / render
                 worst = max(worst, ratio)
                 size = "x".join(map(str, template.size))

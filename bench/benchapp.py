@@ -1,7 +1,7 @@
 """The promoshop app as bench/cart_throughput.py serves it: the real app plus one bench-only route.
 
 ``POST /bench/cart/update-without-promotions`` changes a line like ``POST /cart/update`` and
-answers with the same htmx fragment (partials/cart_update.html, through shop.cart.respond), but
+answers with the same htmx fragment (partials/cart_update.html, through shop.storefront.cart.respond), but
 prices the cart with no promotions: the baseline the cart update is compared against. The
 route lives here, registered only by ``create_bench_app``; production's ``app.create_app``
 never has it. Served as ``gunicorn "benchapp:create_bench_app()"`` from bench/.
@@ -19,11 +19,11 @@ from flask import Blueprint, Flask, Response, request  # noqa: E402
 from app import create_app  # noqa: E402
 from promo.applicator import evaluate  # noqa: E402
 from promo.domain import Customer  # noqa: E402
-from shop import cart_state  # noqa: E402
-from shop.account import current_customer  # noqa: E402
-from shop.cart import Outcome, respond  # noqa: E402
-from shop.extensions import promo_engine  # noqa: E402
-from shop.priced_cart import load_session_cart, price_cart, save_session_cart  # noqa: E402
+from shop.storefront.model import cart_state  # noqa: E402
+from shop.storefront.model.customer import current_customer  # noqa: E402
+from shop.storefront.cart import Outcome, respond  # noqa: E402
+from shop.web.extensions import promo_engine  # noqa: E402
+from shop.storefront.model.priced_cart import load_session_cart, price_cart, save_session_cart  # noqa: E402
 
 BASELINE_PATH = "/bench/cart/update-without-promotions"
 

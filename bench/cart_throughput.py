@@ -89,11 +89,11 @@ def prepare_store(directory: Path, campaigns: int, touching: int,
     from flask_wtf.csrf import generate_csrf
 
     from benchapp import create_bench_app
-    from shop import cart_state
-    from shop.checkout import TOKEN_KEY
+    from shop.storefront.model import cart_state
+    from shop.storefront.checkout import TOKEN_KEY
 
     app = create_bench_app()
-    from shop.extensions import promo_engine
+    from shop.web.extensions import promo_engine
 
     synthetic.fill(promo_engine(app), synthetic.campaigns(campaigns, touching))
     cart = synthetic.cart()

@@ -33,7 +33,7 @@ ROUNDS = 5
 
 def open_app(directory: Path):
     from app import create_app
-    from shop.extensions import promo_engine
+    from shop.web.extensions import promo_engine
 
     app = create_app({"INSTANCE_PATH": str(directory), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'codes.db'}",
                       "SECRET_KEY": "bench-secret-key-not-for-production-0123456789", "DEMO_MODE": False})
@@ -83,13 +83,13 @@ def main() -> int:
                 times = {side: [] for side in sides}
                 for _ in range(ROUNDS):
                     for side, (campaign, after) in sides.items():
-                        times[side].append(synthetic.median_ms(lambda: page(campaign, after),
+                        times[side].append(synthetic.median_ms(lambda page=page, campaign=campaign, after=after: page(campaign, after),
                                                                max(1, args.repeats // ROUNDS)))
                 figures[name] = {side: sorted(values)[ROUNDS // 2] for side, values in times.items()}
             counted = {}
             for label, campaign in (("small", small), ("big", big)):
                 counted[label] = synthetic.median_ms(
-                    lambda: engine.list_codes(campaign, limit=args.limit, count_total=True), max(3, args.repeats // 4))
+                    lambda campaign=campaign: engine.list_codes(campaign, limit=args.limit, count_total=True), max(3, args.repeats // 4))
 
     later = f"page {args.page:,}"
     print(f"\n{'':<27}{f'{args.small:,} codes':>13}{f'{args.codes:,} codes':>17}{later:>12}"

@@ -67,9 +67,9 @@ def campaigns(total: int, shown_count: int) -> list[dict]:
 def open_app(directory: Path, definitions: list[dict]):
     """The real app on its own SQLite file, filled; returns (app, guest client, shopper client)."""
     from app import create_app
-    from shop import cart_state
-    from shop.account import CUSTOMER_KEY
-    from shop.extensions import promo_engine
+    from shop.storefront.model import cart_state
+    from shop.storefront.model.customer import CUSTOMER_KEY
+    from shop.web.extensions import promo_engine
 
     directory.mkdir()
     app = create_app({"INSTANCE_PATH": str(directory), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'bench.db'}",
@@ -100,7 +100,7 @@ NO_LINES = synthetic.cart(0)
 
 
 def engine_ms(app, call, repeats: int) -> float:
-    from shop.extensions import promo_engine
+    from shop.web.extensions import promo_engine
 
     engine = promo_engine(app)
     return synthetic.median_ms(lambda: call(engine), repeats)
@@ -148,11 +148,11 @@ def main() -> int:
         times = {name: {label: [] for label in stores} for name in [*PAGE_NAMES.values(), *ENGINE_CALLS]}
         for _ in range(rounds):
             for path, signed_in in PAGES:
-                for label, (app, guest, shopper) in stores.items():
+                for label, (_app, guest, shopper) in stores.items():
                     client = shopper if signed_in else guest
                     times[PAGE_NAMES[path]][label].append(page_ms(client, path, max(1, args.repeats // rounds)))
             for name, call in ENGINE_CALLS.items():
-                for label, (app, guest, shopper) in stores.items():
+                for label, (app, _guest, _shopper) in stores.items():
                     times[name][label].append(engine_ms(app, call, max(1, args.repeats // rounds)))
 
     print(f"\n{'':<38}{args.campaigns:>8,} campaigns{args.shown:>10} alone{'ratio':>9}  goal <= {GOAL_RATIO:.0f}x")

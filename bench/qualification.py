@@ -55,7 +55,8 @@ def main() -> int:
             times = {label: [] for label in stores}
             for _ in range(5):
                 for label, (engine, context) in stores.items():
-                    times[label].append(synthetic.median_ms(lambda: run(engine, context), max(1, args.repeats // 5)))
+                    times[label].append(synthetic.median_ms(lambda run=run, engine=engine, context=context: run(engine, context),
+                                                            max(1, args.repeats // 5)))
             figures[name] = {label: sorted(values)[len(values) // 2] for label, values in times.items()}
 
     print(f"\n{'':<24}{args.campaigns:>8,} campaigns{args.touching:>10} alone{'ratio':>9}  goal <= {GOAL_RATIO:.0f}x")

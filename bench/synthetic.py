@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -26,7 +26,7 @@ from promo.storage.models import CampaignRow, CodeRow, ProductRow  # noqa: E402
 CATALOGUE = 2_000          # products; the cart holds the first CART_LINES of them
 CATEGORIES = 200
 CART_LINES = 20
-CREATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 SHOPPER = Customer(id="bench-shopper", segments=frozenset({"regulars"}), orders_count=4, total_spent=40_000)
 
 
@@ -113,7 +113,7 @@ def fill(engine: Engine, definitions: list[dict], *, catalogue: bool = True) -> 
                 {"id": c.id, "name": c.name, "kind": c.kind.value, "definition": d, "status": "active", "version": 1,
                  "redemptions_count": 0, "budget_used": 0, "order_value_used": 0, "created_at": CREATED,
                  "updated_at": CREATED}
-                for c, d in zip(parsed, definitions)])
+                for c, d in zip(parsed, definitions, strict=True)])
             public = [{"code": normalise_code(c.code), "campaign_id": c.id, "status": "active", "redeemed_count": 0,
                        "created_at": CREATED} for c in parsed if c.code]
             if public:

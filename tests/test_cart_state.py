@@ -3,8 +3,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from shop import cart_state
-from shop.cart_state import CartInputError, SessionCart
+from shop.storefront.model import cart_state
+from shop.storefront.model.cart_state import CartInputError, SessionCart
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from promo.domain import CartLine, Context, Customer
 from promo.reasons import Reason
 from promo.records import Offer, OfferSource, OfferStatus
 from promo.results import Evaluation, OfferResult, PricedLine, Status
-from shop import offers as shown
+from shop.storefront.model import offers as shown
 
 ZONE = "America/New_York"
 NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo(ZONE))

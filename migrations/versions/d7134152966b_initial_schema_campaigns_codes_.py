@@ -1,7 +1,7 @@
 """initial schema: campaigns, codes, customers, catalogue, orders, redemptions, limits, publications, idempotency, audit, api keys
 
 Revision ID: d7134152966b
-Revises: 
+Revises:
 Create Date: 2026-11-25 22:00:34.919678
 
 """

@@ -6,16 +6,16 @@ envelope ``{"error": {"code", "message", "details"}}`` from shop/errors.py. docs
 integrator's guide.
 """
 
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Response
 
 from promo.errors import PromoError
-from shop.api.auth import authenticate
-from shop.api.rate_limit import rate_limited
-from shop.api.problems import ApiError
-from shop.api.registry import Api
-from shop.api.schema import SchemaViolation
-from shop.errors import api_error
-from shop.extensions import csrf
+from shop.api.framework.auth import authenticate
+from shop.api.framework.rate_limit import rate_limited
+from shop.api.framework.problems import ApiError
+from shop.api.framework.registry import Api
+from shop.api.framework.schema import SchemaViolation
+from shop.web.errors import api_error
+from shop.web.extensions import csrf
 
 PREFIX = "/api/v1"
 
@@ -58,8 +58,4 @@ def _promo_error(error: PromoError) -> Response:
 
 
 # The operations register themselves on `api` when their modules are imported.
-from shop.api import campaigns, checkout, codes, customers, distributions, incentives, meta, webhooks  # noqa: E402,F401
-
-
-def register_api(app: Flask) -> None:
-    app.register_blueprint(bp)
+from shop.api.resources import campaigns, checkout, codes, customers, distributions, incentives, meta, webhooks  # noqa: E402,F401

@@ -6,14 +6,12 @@ listing. Access rules are in shop/console/access.py.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Blueprint
 
 from shop.console.access import guard_request
-from shop.console.formatting import register_filters
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 bp.before_request(guard_request)
-register_filters(bp)
 
 
 @bp.after_request
@@ -23,18 +21,13 @@ def _never_cache(response):
     return response
 
 
-from shop.console import (  # noqa: E402,F401  (routes register themselves on `bp`)
-    audit_views,
-    campaign_views,
-    code_views,
-    login_views,
-    redemption_views,
-    store_views,
-    try_views,
-    user_views,
+from shop.console.views import (  # noqa: E402,F401  (routes register themselves on `bp`)
+    audit,
+    campaigns,
+    codes,
+    login,
+    redemptions,
+    store,
+    try_cart,
+    users,
 )
-from shop.console.cli import create_admin_command  # noqa: E402,F401
-
-
-def register_console(app: Flask) -> None:
-    app.register_blueprint(bp)

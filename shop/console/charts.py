@@ -51,7 +51,7 @@ def daily_bars(per_day: list[tuple[date, int, int]]) -> Markup:
 def budget_gauge(used: int, cap: int | None) -> Markup:
     """Discount granted against the budget: a filled bar, or the plain amount without a budget."""
     if not cap:
-        return Markup(f'<p class="gauge-none">No budget set.</p>')
+        return Markup('<p class="gauge-none">No budget set.</p>')
     share = min(used / cap, 1.0)
     state = "danger" if share >= 0.9 else "warn" if share >= 0.7 else "ok"
     label = escape(f"{money(used)} of {money(cap)} budget used ({share:.0%})")

@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app
+from flask import current_app
 
 from promo.campaign import Campaign, Kind
-
 from promo.money import format_money
-from shop.banners import last_valid_day
+from shop.web.banner_links import last_valid_day
+from shop.web.extensions import promo_engine
 
 
 # What the console calls each kind of campaign (the definition's `kind`); one list for every page.
@@ -42,8 +41,6 @@ def when(moment: datetime | None, fmt: str = "%b %d, %Y %H:%M") -> str:
     """A stored UTC time in the store's time zone."""
     if moment is None:
         return "—"
-    from shop.extensions import promo_engine
-
     return moment.astimezone(promo_engine().tz).strftime(fmt)
 
 
@@ -66,7 +63,5 @@ def percent_of(used: int, cap: int | None) -> int:
     return max(0, min(100, round(100 * used / cap)))
 
 
-def register_filters(bp: Blueprint) -> None:
-    filters = {"money": money, "when": when, "day": day, "percent_of": percent_of, "runs": runs, "kind": kind_label}
-    for name, function in filters.items():
-        bp.add_app_template_filter(function, f"console_{name}")
+# Registered as console_<name> (console_money, console_when, ...) by shop.web.templating.
+FILTERS = {"money": money, "when": when, "day": day, "percent_of": percent_of, "runs": runs, "kind": kind_label}

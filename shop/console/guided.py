@@ -34,7 +34,8 @@ _FIELD_OF_PATH = (
     ("id", "id"), ("name", "name"), ("description", "description"), ("code", "code"),
     ("codes", "pattern"), ("active.from", "starts"), ("active.until", "ends"), ("active", "ends"),
     ("eligibility", "min_subtotal"), ("limits.per_customer", "per_customer"), ("limits.total", "total"),
-    ("limits.budget", "budget"), ("priority", "priority"), ("stacking", "stacking"), ("effect.buy.quantity", "buy_quantity"), ("effect.buy", "buy_skus"),
+    ("limits.budget", "budget"), ("priority", "priority"), ("stacking", "stacking"), ("effect.buy.quantity", "buy_quantity"),
+    ("effect.buy", "buy_skus"),
     ("effect.get.quantity", "get_quantity"), ("effect.get", "get_skus"),
 )
 

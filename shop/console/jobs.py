@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from promo.engine import Engine
 from promo.errors import PromoError
 from shop.console.models import CodeJobRow, JobStatus
-from shop.extensions import db, promo_engine
+from shop.web.extensions import db, promo_engine
 
 MAX_CODES_PER_JOB = 10_000_000
 STALE_AFTER = timedelta(minutes=2)

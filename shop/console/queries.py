@@ -20,7 +20,7 @@ from promo.records import AuditEntry, CodeInfo, RedemptionResult
 from promo.storage import AuditRow, CodeRow, CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow
 from promo.storage.convert import code_info, redemption_result
 from promo.storage.database import READ_ONLY, starts_with
-from shop.extensions import db, promo_engine
+from shop.web.extensions import db, promo_engine
 
 STREAM_CHUNK = 5000
 

@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from promo.storage import audit
 from promo.storage.database import READ_ONLY
 from shop.console.models import ConsoleUserRow, Role
-from shop.extensions import db
+from shop.web.extensions import db
 
 MIN_PASSWORD_LENGTH = 10
 # werkzeug's default (scrypt). Tests may set CONSOLE_PASSWORD_HASH_METHOD to a cheap pbkdf2.

@@ -13,9 +13,9 @@ from werkzeug.exceptions import HTTPException
 
 from promo.errors import PromoError
 from promo.reasons import Reason
-from shop.api.problems import ApiError
-from shop.api.schema import SchemaViolation
-from shop.errors import register_path_errors
+from shop.api.framework.problems import ApiError
+from shop.api.framework.schema import SchemaViolation
+from shop.web.errors import register_path_errors
 from shop.voucherify.errors import MESSAGES, VoucherifyError, error_body, reason_key
 from shop.voucherify.routing import PREFIX, bp
 

@@ -14,9 +14,9 @@ from typing import Any
 from promo.campaign import Kind
 from promo.errors import NotFound
 from promo.records import CampaignInfo, CodeInfo
-from shop.api.auth import actor
-from shop.api.schema import DateTimeValue, Field, FreeObject, Int, Str
-from shop.extensions import promo_engine
+from shop.api.framework.auth import actor
+from shop.api.framework.schema import DateTimeValue, Field, FreeObject, Int, Str
+from shop.web.extensions import promo_engine
 from shop.voucherify.errors import VoucherifyError, invalid_payload, not_found
 from shop.voucherify.routing import body, lenient, operation, query
 from shop.voucherify.shapes import campaign_json, voucher_json

@@ -13,10 +13,10 @@ from typing import Any
 
 from promo.domain import Customer
 from promo.errors import NotFound
-from shop.api.auth import actor
-from shop.api.payloads import ID_HINT, ID_PATTERN, PROFILE_FIELDS, customer_id_schema
-from shop.api.schema import DateValue, Field, FreeObject, Str
-from shop.extensions import promo_engine
+from shop.api.framework.auth import actor
+from shop.api.resources.payloads import ID_HINT, ID_PATTERN, PROFILE_FIELDS, customer_id_schema
+from shop.api.framework.schema import DateValue, Field, FreeObject, Str
+from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.errors import not_found
 from shop.voucherify.routing import body, lenient, operation

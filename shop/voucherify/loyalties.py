@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from promo.errors import NotFound
-from shop.api.schema import Field, Str
-from shop.extensions import promo_engine
+from shop.api.framework.schema import Field, Str
+from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.errors import not_found
 from shop.voucherify.routing import lenient, operation, query

@@ -20,9 +20,9 @@ from typing import Any, Protocol
 from promo.campaign import AmountOffOrder, Campaign, PercentOffOrder, Tiers
 from promo.domain import Cart, CartLine
 from promo.errors import NotFound
-from shop.api.payloads import MAX_ITEMS, MAX_MONEY, MAX_ORDER_VALUE, MAX_QUANTITY
-from shop.api.schema import Arr, Field, FieldError, FreeObject, Int, SchemaViolation, Str
-from shop.extensions import promo_engine
+from shop.api.resources.payloads import MAX_ITEMS, MAX_MONEY, MAX_ORDER_VALUE, MAX_QUANTITY
+from shop.api.framework.schema import Arr, Field, FieldError, FreeObject, Int, SchemaViolation, Str
+from shop.web.extensions import promo_engine
 from shop.voucherify.routing import lenient
 
 SHIPPING_SKUS = ("prod_5h1pp1ng", "5h1pp1ng")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shop.api.auth import actor
-from shop.api.schema import Bool, Either, Field, FreeObject, Int, Str
-from shop.extensions import promo_engine
+from shop.api.framework.auth import actor
+from shop.api.framework.schema import Bool, Either, Field, FreeObject, Int, Str
+from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.campaigns import find_campaign
 from shop.voucherify.customers import CustomerFields, resolve

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from promo.records import Offer, OfferStatus
-from shop.api.schema import Field, FreeObject, Int, Str
-from shop.extensions import promo_engine
+from shop.api.framework.schema import Field, FreeObject, Int, Str
+from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.customers import CustomerFields, resolve
 from shop.voucherify.orders import OrderBody, Priced, order_json, to_cart

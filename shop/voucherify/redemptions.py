@@ -21,10 +21,10 @@ from promo.campaign import Campaign
 from promo.errors import Conflict, NotFound, RedemptionRefused
 from promo.reasons import Reason
 from promo.records import ItemStatus, OrderStatus, RedemptionItemRecord, RedemptionResult, RedemptionStatus
-from shop.api.auth import actor
-from shop.api.schema import Field, FreeObject, Str
-from shop.extensions import promo_engine
-from shop.rate_limits import note_wrong_api_codes
+from shop.api.framework.auth import actor
+from shop.api.framework.schema import Field, FreeObject, Str
+from shop.web.extensions import promo_engine
+from shop.web.rate_limits import note_wrong_api_codes
 from shop.voucherify import ids
 from shop.voucherify.customers import resolve
 from shop.voucherify.errors import VoucherifyError, reason_key, reason_status

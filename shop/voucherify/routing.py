@@ -17,12 +17,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from shop.api.auth import check_key
-from shop.api.problems import ApiError
-from shop.api.registry import read_json_body
-from shop.api.schema import FieldError, Int, Obj, SchemaViolation, Str
-from shop.extensions import csrf
-from shop.rate_limits import api_call_blocked
+from shop.api.framework.auth import check_key
+from shop.api.framework.problems import ApiError
+from shop.api.framework.registry import read_json_body
+from shop.api.framework.schema import FieldError, Int, Obj, SchemaViolation, Str
+from shop.web.extensions import csrf
+from shop.web.rate_limits import api_call_blocked
 from shop.voucherify.errors import VoucherifyError
 
 PREFIX = "/v1"

@@ -18,8 +18,8 @@ from promo.errors import NotFound
 from promo.reasons import Reason, message_for
 from promo.records import CampaignStatus
 from promo.results import Evaluation, OfferResult, Status
-from shop.api.schema import Arr, Field, FreeObject, Str
-from shop.extensions import promo_engine
+from shop.api.framework.schema import Arr, Field, FreeObject, Str
+from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.customers import CustomerFields
 from shop.voucherify.errors import SKIP_KEYS, VoucherifyError, invalid_payload, reason_key, reason_status
@@ -69,7 +69,6 @@ class Asked:
 
 def read_redeemables(raw: Sequence[Mapping[str, Any]]) -> list[Asked]:
     """The redeemables, each looked up; a repeated one is a 400."""
-    engine = promo_engine()
     asked: list[Asked] = []
     seen: set[tuple[str, str]] = set()
     for index, item in enumerate(raw):

@@ -8,9 +8,9 @@ from promo.campaign import Kind
 from promo.codes import normalise_code
 from promo.errors import NotFound
 from promo.records import CodeInfo
-from shop.api.auth import actor
-from shop.api.schema import Field, FreeObject, Int, Str
-from shop.extensions import promo_engine
+from shop.api.framework.auth import actor
+from shop.api.framework.schema import Field, FreeObject, Int, Str
+from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.campaigns import Discount, effect_of, find_campaign, slug_of
 from shop.voucherify.errors import VoucherifyError, not_found

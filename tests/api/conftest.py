@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from apikit import ApiClient, make_keys
+from tests.support.apikit import ApiClient, make_keys
 from promo.storage.testing import DatabaseUnavailable, isolated_database
 
 
@@ -40,7 +40,7 @@ def pg_app(make_app: Callable[..., Flask], tmp_path: Path) -> Iterator[Flask]:
             app = make_app(**database.app_config())
             yield app
             with app.app_context():
-                from shop.extensions import db
+                from shop.web.extensions import db
 
                 db.engine.dispose()
     except DatabaseUnavailable as error:

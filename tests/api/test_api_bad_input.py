@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apikit import BEANS_40, coupon
+from tests.support.apikit import BEANS_40, coupon
 
 @pytest.fixture(scope="module")
 def seeded(shared_api):

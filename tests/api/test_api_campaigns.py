@@ -1,6 +1,6 @@
 """Campaigns over HTTP: create from the definition format, read, replace, patch, pause, resume."""
 
-from apikit import BEANS_40, bulk, coupon
+from tests.support.apikit import BEANS_40, bulk, coupon
 
 
 def test_create_returns_the_campaign_and_where_it_lives(api):

@@ -1,6 +1,6 @@
 """Codes over HTTP: generate, list with paging and filters, look up, disable, enable."""
 
-from apikit import BEANS_40, bulk, coupon
+from tests.support.apikit import BEANS_40, bulk, coupon
 
 
 def generated(api, count, campaign="sorry"):

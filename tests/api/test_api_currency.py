@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apikit import BEANS_40, coupon
+from tests.support.apikit import BEANS_40, coupon
 
 EUROS_40 = {**BEANS_40, "currency": "EUR"}
 AUTO5 = {"id": "auto5", "name": "Five off", "kind": "promotion", "effect": {"type": "amount_off_order", "amount": 500}}

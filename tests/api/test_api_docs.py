@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from apikit import API
+from tests.support.apikit import API
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 

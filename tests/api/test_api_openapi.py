@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from apikit import BEANS_40, bulk, coupon
+from tests.support.apikit import BEANS_40, bulk, coupon
 
 
 @pytest.fixture

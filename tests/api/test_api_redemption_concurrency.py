@@ -6,7 +6,7 @@ import threading
 import httpx
 import pytest
 
-from apikit import API, BEANS_40, bulk
+from tests.support.apikit import API, BEANS_40, bulk
 
 CLIENTS = 20
 

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,7 +12,7 @@ import yaml
 from promo.domain import Cart, CartLine
 from promo.reasons import Reason
 from promo.scenario import ScenarioError, parse_pack, read_pack
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 REPO = Path(__file__).resolve().parents[2]
 README = REPO / "scenarios" / "README.md"
@@ -208,7 +208,7 @@ def test_relative_dates_resolve_against_today_in_the_store_zone(pack_file):
     customers = {c.id: c for c in pack.customers}
     assert customers["birthday"].is_birthday(date(2026, 11, 27))
     # 9 days before 27 November, at noon in Chicago (UTC-6)
-    assert customers["regular"].last_order_at == datetime(2026, 11, 18, 18, 0, tzinfo=timezone.utc)
+    assert customers["regular"].last_order_at == datetime(2026, 11, 18, 18, 0, tzinfo=UTC)
     assert [p.key for p in pack.personas] == ["guest", "new", "vip"]
 
 

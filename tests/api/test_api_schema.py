@@ -2,7 +2,7 @@
 
 import pytest
 
-from shop.api.schema import (
+from shop.api.framework.schema import (
     Arr, Bool, DateTimeValue, Field, FreeObject, Int, Obj, Param, Query, SchemaViolation, Str,
 )
 

@@ -51,10 +51,10 @@ def test_bytes_are_identical_in_a_fresh_process(fields):
     script = (
         "import hashlib, datetime\n"
         "from promo.banners import BannerFields, TEMPLATES, render_banner, discount_label\n"
-        "f = BannerFields(headline=%r, discount=discount_label('en_US', percent=20), code=%r,\n"
-        "    expires_on=datetime.date(2025, 12, 31), share_url=%r, first_name=%r)\n"
+        f"f = BannerFields(headline={fields.headline!r}, discount=discount_label('en_US', percent=20), code={fields.code!r},\n"
+        f"    expires_on=datetime.date(2025, 12, 31), share_url={fields.share_url!r}, first_name={fields.first_name!r})\n"
         "print(hashlib.sha256(render_banner(TEMPLATES['og'], f)).hexdigest())\n"
-    ) % (fields.headline, fields.code, fields.share_url, fields.first_name)
+    )
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, check=True
     )

@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from promo.domain import Customer
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 END_DATE = "2030-12-31"
 # The engine's clock for these apps: campaigns that end on END_DATE are running, whenever the

@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from promo.banners import MAX_DISCOUNT, MAX_HEADLINE, TEMPLATES, BannerError, sign_params
-from shop.banners import IMMUTABLE, banner_cache, banner_signing_key, banner_url
+from shop.storefront.share import IMMUTABLE, banner_cache
+from shop.web.banner_links import banner_signing_key, banner_url
 
 SIZES = {"og": (1200, 630), "square": (1080, 1080), "story": (1080, 1920)}
 

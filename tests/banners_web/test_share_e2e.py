@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from promo.domain import Customer
-from shop import cart_state
-from shop.extensions import promo_engine
+from shop.storefront.model import cart_state
+from shop.web.extensions import promo_engine
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 
 from promo.banners import MAX_HEADLINE, BannerError
-from shop import account, cart_state
-from shop.banners import campaign_banner_url, last_valid_day, offer_banner_url
+from shop.storefront.model import customer
+from shop.storefront.model import cart_state
+from shop.web.banner_links import campaign_banner_url, last_valid_day, offer_banner_url
 
 
 def meta(html: str, key: str) -> str | None:
@@ -230,7 +231,7 @@ def test_full_cart_keeps_its_codes_and_asks_for_the_referral_code_at_checkout(st
 def test_advocate_opening_their_own_link_is_told_to_share_it_not_given_it(store, client):
     code = store.published_code(store.referral(), "ana")
     with client.session_transaction() as session:
-        session[account.CUSTOMER_KEY] = "ana"  # signed in as the advocate
+        session[customer.CUSTOMER_KEY] = "ana"  # signed in as the advocate
 
     text = main_text(client.get(f"/share/{code}").get_data(as_text=True))
 

@@ -7,9 +7,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from consolekit import FAST_HASH, seed, sign_in
+from tests.support.consolekit import FAST_HASH, seed, sign_in
 from shop.console.models import Role
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 
 @pytest.fixture

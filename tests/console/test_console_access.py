@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from shop.console.access import SEEN_KEY
 from shop.console.models import ConsoleUserRow, Role
-from shop.extensions import db, promo_engine
+from shop.web.extensions import db, promo_engine
 
-from consolekit import EMAILS, FAST_HASH, PASSWORD, seed, sign_in
+from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD, seed, sign_in
 
 
 def test_pages_need_a_signed_in_user(console_app):

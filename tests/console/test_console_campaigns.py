@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from consolekit import flagged_lines, sample_cart
+from tests.support.consolekit import flagged_lines, sample_cart
 
 
 def test_list_shows_status_dates_and_usage_bars(marketer, engine):

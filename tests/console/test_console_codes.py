@@ -7,7 +7,7 @@ import io
 import re
 from datetime import timedelta
 
-from consolekit import sample_cart
+from tests.support.consolekit import sample_cart
 from shop.console.jobs import get_job, wait_for
 from shop.console.queries import STREAM_CHUNK
 
@@ -41,7 +41,7 @@ def _running_job(console_app, *, done: int, started_ago: float, updated_ago: flo
     from sqlalchemy.orm import Session
 
     from shop.console.models import CodeJobRow
-    from shop.extensions import db
+    from shop.web.extensions import db
 
     with console_app.app_context(), Session(db.engine) as session, session.begin():
         row = CodeJobRow(campaign_id="sorry", requested=10000, done=done, status="running", actor="test",
@@ -173,7 +173,7 @@ def test_disable_every_code_matching_a_search_then_enable_them(marketer, engine)
 
 
 def test_matching_changes_are_refused_beyond_the_limit(marketer, engine, monkeypatch):
-    import shop.console.code_views as views
+    import shop.console.views.codes as views
 
     monkeypatch.setattr(views, "MAX_SELECTION", 5)
     engine.generate_codes("sorry", 6)
@@ -197,7 +197,7 @@ def _row_text(page: str, code: str) -> str:
 def test_the_list_states_each_codes_own_end_and_when_it_has_passed(marketer, engine):
     from promo.domain import Customer
 
-    from consolekit import CONSOLE_NOW, SteppingClock
+    from tests.support.consolekit import CONSOLE_NOW, SteppingClock
 
     engine.create_campaign(WEEK_CODES, actor="test")
     engine.generate_codes("birthday", 2)

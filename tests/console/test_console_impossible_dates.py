@@ -1,6 +1,6 @@
 """The raw editor shows an unquoted impossible date (2026-11-31) under its line, with its field,
 like any other field problem, instead of one "is not valid YAML" message for the whole text."""
-from consolekit import flagged_lines
+from tests.support.consolekit import flagged_lines
 
 
 def test_an_impossible_date_is_shown_at_its_line_with_the_other_problems(marketer, engine):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from consolekit import sample_cart
+from tests.support.consolekit import sample_cart
 from promo.domain import Customer
 from promo.errors import RedemptionRefused
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from consolekit import FAST_HASH, seed, sign_in
+from tests.support.consolekit import FAST_HASH, seed, sign_in
 from shop.console.models import Role
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 
 def campaign_ids(app) -> set[str]:

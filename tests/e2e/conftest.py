@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 
 from promo.scenario import load_pack, read_pack
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 STORE_ZONE = ZoneInfo("America/New_York")
 STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=STORE_ZONE)   # Wednesday, before happy hour

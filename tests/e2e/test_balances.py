@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, checkout, choose_persona, open_cart
-from shop.extensions import promo_engine
+from tests.support.cartkit import add_to_cart, checkout, choose_persona, open_cart
+from shop.web.extensions import promo_engine
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +71,28 @@ def test_points_from_an_order_are_redeemed_in_place_for_a_reward_code(page, shop
     expect(account.locator("[data-testid=points-entry]").first).to_have_attribute("data-kind", "spend")
     page.reload()
     expect(page.get_by_test_id("wallet-codes")).to_contain_text("$5 off")
+
+
+def test_a_refused_redemption_swaps_in_the_balance_as_it_is_now(page, shop, remember_texts):
+    """The 409 answer is a fragment too: htmx swaps it in (one setting for every page), so the
+    shopper sees the balance another tab left, not the stale one they clicked on."""
+    app, store = shop
+    engine = promo_engine(app)
+    choose_persona(page, store, "vip")
+    add_to_cart(page, store, "ARA-ETH-YIRG", 25)
+    open_cart(page, store)
+    checkout(page, name="Victor Valdez", email="victor@example.com")
+    toasts = remember_texts("#toasts .toast")
+    page.goto(store + "/wallet")
+    account = page.locator("[data-testid=points-account][data-programme=beans-club]")
+    assert int(account.get_by_test_id("points-balance").inner_text().replace(",", "")) >= 500
+    while engine.points_account("vip", "beans-club").points >= 500:     # spent in another tab meanwhile
+        engine.spend_points("vip", "beans-club", 1)
+    left = engine.points_account("vip", "beans-club").points
+    page.evaluate("window.__notReloaded = true")
+
+    account.locator("[data-testid=points-reward][data-reward='1']").get_by_role("button", name="Redeem").click()
+
+    toasts.expect_shown(re.compile(r"Not enough points"))
+    expect(account.get_by_test_id("points-balance")).to_have_text(f"{left:,}")
+    assert page.evaluate("window.__notReloaded") is True

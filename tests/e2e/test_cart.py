@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from shop.extensions import promo_engine
-from cartkit import add_to_cart, cart_line, checkout, code_result, enter_code, hold_requests, open_cart, total
+from shop.web.extensions import promo_engine
+from tests.support.cartkit import add_to_cart, cart_line, checkout, code_result, enter_code, hold_requests, open_cart, total
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ Besides the pictures (look at them), each page must fit its width: nothing may s
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, choose_persona, enter_code, open_cart
+from tests.support.cartkit import add_to_cart, choose_persona, enter_code, open_cart
 
 pytestmark = pytest.mark.e2e
 

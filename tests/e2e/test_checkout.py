@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, checkout, choose_persona, code_result, enter_code, hold_requests, open_cart, total
+from tests.support.cartkit import add_to_cart, checkout, choose_persona, code_result, enter_code, hold_requests, open_cart, total
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,6 @@ per role, so pausing, generating and rolling back never change what other tests 
 from __future__ import annotations
 
 import re
-import sys
 import threading
 from pathlib import Path
 
@@ -14,13 +13,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from promo.domain import Cart, CartLine
-from cartkit import add_to_cart, checkout, code_result, enter_code, open_cart, total
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "console"))
-from consolekit import EMAILS, FAST_HASH, PASSWORD, create_console_users  # noqa: E402
-from shop.console import jobs  # noqa: E402
-from shop.console.models import Role  # noqa: E402
-from shop.extensions import promo_engine  # noqa: E402
+from shop.console import jobs
+from shop.console.models import Role
+from shop.web.extensions import promo_engine
+from tests.support.cartkit import add_to_cart, checkout, code_result, enter_code, open_cart, total
+from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD, create_console_users
 
 pytestmark = pytest.mark.e2e
 

@@ -2,7 +2,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, checkout, choose_persona, code_result, enter_code, open_cart, total
+from tests.support.cartkit import add_to_cart, checkout, choose_persona, code_result, enter_code, open_cart, total
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from cartkit import add_to_cart, cart_line, checkout, choose_persona, code_result, enter_code, open_cart, total
+from tests.support.cartkit import add_to_cart, cart_line, checkout, choose_persona, code_result, enter_code, open_cart, total
 
 pytestmark = pytest.mark.e2e
 

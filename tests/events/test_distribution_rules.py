@@ -6,13 +6,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from eventkit import CART_40, CART_120, TODAY, add_customer, reward_campaign, rule, wallet
+from tests.support.eventkit import CART_40, CART_120, TODAY, add_customer, reward_campaign, rule, wallet
 from promo.distributions import parse_rule
 from promo.definition import DefinitionError
 from promo.errors import InvalidRequest, NotFound, RedemptionRefused
 from promo.storage.event_models import OutboxEventRow
 from promo.storage.models import PublicationRow
-from threadkit import failures, run_together
+from tests.support.threadkit import failures, run_together
 
 
 def outbox_types(engine, customer_id=None):
@@ -354,7 +354,7 @@ def _worker_process(url: str, options: dict, results) -> None:
     """A separate worker process: its own connections, its own Engine, one scheduled pass."""
     from promo.engine import Engine
     from promo.storage import make_engine, make_session_factory
-    from dbkit import STORE_TIMEZONE, Clock, start_of_test
+    from tests.support.dbkit import STORE_TIMEZONE, Clock, start_of_test
 
     sql_engine = make_engine(url, **options)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from eventkit import CART_120, add_customer, reward_campaign, rule, wallet
+from tests.support.eventkit import CART_120, add_customer, reward_campaign, rule, wallet
 from promo.errors import RedemptionRefused
 from promo.storage.event_models import OutboxEventRow
 

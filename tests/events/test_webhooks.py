@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select, text, update
 
-from eventkit import CART_40, add_customer, reward_campaign
+from tests.support.eventkit import CART_40, add_customer, reward_campaign
 from promo.engine import Engine
 from promo.errors import InvalidRequest
 from promo.storage import create_schema, make_session_factory
@@ -23,8 +23,8 @@ from promo.storage.event_models import WebhookDeliveryRow
 from promo.storage.testing import DatabaseUnavailable, isolated_database
 from promo.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
 from promo.worker import tick
-from receiver import Receiver, Trickler
-from threadkit import failures, run_together
+from tests.support.receiver import Receiver, Trickler
+from tests.support.threadkit import failures, run_together
 
 FAST = WebhookSettings(timeout=2, max_attempts=50, backoff_base=0.01, backoff_max=0.05)
 
@@ -265,7 +265,7 @@ def _event_ids(engine, event_type):
 
 
 def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(engine, clock):
-    from eventkit import rule
+    from tests.support.eventkit import rule
 
     reward_campaign(engine, codes=30)
     for n in range(20):

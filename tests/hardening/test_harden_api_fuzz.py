@@ -11,7 +11,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
-from apikit import ApiClient, bulk, coupon, make_keys  # noqa: E402
+from tests.support.apikit import ApiClient, bulk, coupon, make_keys  # noqa: E402
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "60"))
 

@@ -3,9 +3,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from promo.storage.models import CampaignRow, CodeRow, GiftCardLedgerRow, OrderRow
-from shop.extensions import db, promo_engine
-from hardenkit import place_order
-from webkit import seeded
+from shop.web.extensions import db, promo_engine
+from tests.support.hardenkit import place_order
+from tests.support.webkit import seeded
 
 
 def run_check(app):

@@ -7,7 +7,7 @@ import pytest
 
 from app import create_app
 from promo import faults
-from shop.security import InsecureConfiguration
+from shop.web.security import InsecureConfiguration
 
 STRONG_SECRET = "s" * 40
 

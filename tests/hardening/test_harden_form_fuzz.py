@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consolekit import FAST_HASH, create_console_users, sign_in
+from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
 from shop.console.models import Role
-from webkit import as_persona, seeded
+from tests.support.webkit import as_persona, seeded
 
 FUZZ_EXAMPLES = 60
 FIELDS = ["action", "back", "campaign", "checkout_token", "code", "codes", "count", "definition", "email", "format",

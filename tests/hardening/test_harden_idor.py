@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from apikit import BEANS_40, make_keys
-from shop.extensions import promo_engine
-from webkit import as_persona, seeded, visible_text
+from tests.support.apikit import BEANS_40, make_keys
+from shop.web.extensions import promo_engine
+from tests.support.webkit import as_persona, seeded, visible_text
 
 PROGRAMME = "beans-club"
 VICTOR = ("Victor", "Valdez", "victor@example.com")

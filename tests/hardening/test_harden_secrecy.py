@@ -2,9 +2,9 @@
 same message, same API reason. And nobody reaches another customer's orders by id."""
 import pytest
 
-from apikit import BEANS_40, make_keys
-from shop.extensions import promo_engine
-from webkit import as_persona, seeded, visible_text
+from tests.support.apikit import BEANS_40, make_keys
+from shop.web.extensions import promo_engine
+from tests.support.webkit import as_persona, seeded, visible_text
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from promo.definition import DefinitionError, parse_campaign
 from promo.domain import Customer
 from promo.errors import InvalidRequest
-from shop.extensions import promo_engine
-from webkit import as_persona, seeded, visible_text
+from shop.web.extensions import promo_engine
+from tests.support.webkit import as_persona, seeded, visible_text
 
 RTL_EMOJI_NAME = "שרה 🎉 مريم <b>bold</b>"
 
@@ -140,8 +140,8 @@ def test_the_definition_reads_names_nfkc_and_keeps_emoji_and_right_to_left_text(
 
 
 def test_campaigns_saved_through_the_api_console_and_scenario_packs_get_the_same_rules(store, tmp_path):
-    from apikit import ApiClient, make_keys
-    from consolekit import FAST_HASH, create_console_users, sign_in
+    from tests.support.apikit import ApiClient, make_keys
+    from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
     from promo.scenario import ScenarioError, read_pack
     from shop.console.models import Role
 
@@ -156,8 +156,8 @@ def test_campaigns_saved_through_the_api_console_and_scenario_packs_get_the_same
     create_console_users(store)
     marketer = sign_in(store.test_client(), Role.MARKETER)
     console = marketer.post("/console/campaigns/new/raw",
-                            data={"definition": f'{{"id": "spoof2", "name": "Sale\\u202e", "kind": "promotion", '
-                                                f'"effect": {{"type": "percent_off_order", "percent": 5}}}}',
+                            data={"definition": '{"id": "spoof2", "name": "Sale\\u202e", "kind": "promotion", '
+                                                '"effect": {"type": "percent_off_order", "percent": 5}}',
                                   "format": "json"})
     assert console.status_code == 422
     assert "name : must not contain control or invisible formatting characters" in visible_text(
@@ -173,7 +173,7 @@ def test_campaigns_saved_through_the_api_console_and_scenario_packs_get_the_same
 
 @pytest.mark.parametrize("value", list(SPOOFS.values()), ids=list(SPOOFS))
 def test_customer_names_saved_through_the_api_or_the_engine_refuse_spoofing_characters(store, value):
-    from apikit import ApiClient, make_keys
+    from tests.support.apikit import ApiClient, make_keys
 
     api = ApiClient(store, make_keys(store))
     response = api.put("/customers/spoofer", json={"name": value})
@@ -184,7 +184,7 @@ def test_customer_names_saved_through_the_api_or_the_engine_refuse_spoofing_char
 
 
 def test_customer_names_saved_through_the_api_or_the_engine_are_nfkc(store):
-    from apikit import ApiClient, make_keys
+    from tests.support.apikit import ApiClient, make_keys
 
     api = ApiClient(store, make_keys(store))
     assert api.ok("PUT", "/customers/wide", json={"name": "Ａｎａ 🎉"})["name"] == "Ana 🎉"
@@ -199,7 +199,7 @@ def test_customer_names_saved_through_the_api_or_the_engine_are_nfkc(store):
     ("Ana\x07", "must not contain control characters"),
 ])
 def test_every_api_string_refuses_bidi_and_other_format_characters(value, message):
-    from shop.api.schema import FieldError, Str
+    from shop.api.framework.schema import FieldError, Str
 
     errors: list = []
     Str(allow_newlines=True).check(value, "reason", errors)

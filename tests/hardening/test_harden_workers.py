@@ -10,7 +10,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from gunicorn_rig import BUDGET, BUDGET_CODE, deployment
+from tests.support.gunicorn_rig import BUDGET, BUDGET_CODE, deployment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -57,7 +57,7 @@ def redeemed_counts(deployed) -> dict[str, int]:
     from sqlalchemy.orm import Session
 
     from promo.storage.models import CampaignRow, CodeRow
-    from shop.extensions import db
+    from shop.web.extensions import db
 
     with deployed.app.app_context(), Session(db.engine) as session:
         per_code = dict(session.execute(select(CodeRow.code, CodeRow.redeemed_count)).all())

@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from apikit import BEANS_40, make_keys
-from dbkit import POOL
+from tests.support.apikit import BEANS_40, make_keys
+from tests.support.dbkit import POOL
 from promo.storage import attempts, create_schema
 from promo.storage.models import AuditRow
 from promo.storage.testing import KINDS, DatabaseUnavailable, isolated_database
-from shop.extensions import db, promo_engine
-from threadkit import failures, run_together
-from webkit import as_persona, seeded
+from shop.web.extensions import db, promo_engine
+from tests.support.threadkit import failures, run_together
+from tests.support.webkit import as_persona, seeded
 
 GOOD_CODE = "HAPPY10"
 
@@ -94,7 +94,7 @@ def test_wrong_codes_sent_to_the_api_are_counted_per_key(store):
     redeem_source = next(source for source in counted if counted[source] == 1)
     assert read_source.startswith("api:psk_") and redeem_source.startswith("api:psk_") and read_source != redeem_source
     with store.app_context():
-        from shop.api.auth import list_api_keys
+        from shop.api.framework.auth import list_api_keys
 
         by_prefix = {info.prefix: info.name for info in list_api_keys()}
     assert by_prefix[read_source.removeprefix("api:")] == "read test key"

@@ -2,7 +2,7 @@
 gives the shopper exactly the discounts evaluating every campaign gives."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from decimal import Decimal
 
 from hypothesis import given, settings
@@ -18,7 +18,7 @@ from promo.domain import Cart, CartLine, Context, Customer
 from promo.index import CampaignIndex, requirements
 from promo.results import Status
 
-NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CONTEXT = Context(now=NOW, page="cart")
 SKUS = ("beans", "decaf", "mug", "filter", "grinder")
 CATEGORIES = ("coffee", "gear", "merch")

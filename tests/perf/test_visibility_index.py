@@ -2,7 +2,7 @@
 and pages, VisibilityIndex.shown is exactly is_visible applied to every campaign, in order."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,7 +13,7 @@ from promo.definition import PAGES
 from promo.domain import Context, Customer
 from promo.visibility import VisibilityIndex, is_visible
 
-NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CATEGORIES = ("coffee", "gear")
 SEGMENTS = ("vip", "club", "Staff")
 AUDIENCES = (

@@ -7,7 +7,7 @@ import pytest
 
 from promo.errors import Conflict, InvalidRequest, NotFound
 from promo.records import CampaignStatus, Category, Product
-from storagekit import CART_40, coupon, customer
+from tests.support.storagekit import CART_40, coupon, customer
 
 
 def test_campaign_is_stored_as_written_with_its_state(engine):

@@ -3,7 +3,7 @@ does with the promotion tiers it is sent: other promotions and auto_apply codes 
 promotion is evaluated even when the cart cannot use it, and redeem takes only its counters."""
 from __future__ import annotations
 
-from storagekit import CART_100, coupon, customer, promotion
+from tests.support.storagekit import CART_100, coupon, customer, promotion
 
 
 def applied(evaluation) -> dict[str, int]:

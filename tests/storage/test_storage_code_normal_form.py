@@ -5,7 +5,7 @@ from promo.applicator import evaluate_campaigns
 from promo.definition import parse_campaign
 from promo.domain import Context
 from promo.results import Status
-from storagekit import CART_40, coupon, customer
+from tests.support.storagekit import CART_40, coupon, customer
 
 FULL_WIDTH = "ＨＡＰＰＹ１０"
 

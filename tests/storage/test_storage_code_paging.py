@@ -2,7 +2,7 @@
 disabled or published between pages; `total` only where it is counted."""
 from __future__ import annotations
 
-from storagekit import bulk, customer
+from tests.support.storagekit import bulk, customer
 
 
 def walk(engine, campaign_id: str, between=lambda after: None, **filters) -> list[str]:

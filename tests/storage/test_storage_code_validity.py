@@ -11,7 +11,7 @@ from promo.errors import Conflict, NotFound, RedemptionRefused
 from promo.events import list_events
 from promo.reasons import Reason
 from promo.records import OfferSource, OfferStatus
-from storagekit import CART_40, bulk, customer
+from tests.support.storagekit import CART_40, bulk, customer
 
 NEW_YORK = ZoneInfo("America/New_York")    # the test engine's store zone
 PUBLISHED = datetime(2026, 11, 25, 10, 30, tzinfo=NEW_YORK)

@@ -10,7 +10,7 @@ from promo.engine import Engine
 from promo.errors import InvalidRequest, NotFound
 from promo.results import Status
 from promo.storage import create_schema, make_engine, make_session_factory
-from storagekit import CART_40, bulk, customer
+from tests.support.storagekit import CART_40, bulk, customer
 
 
 def test_codes_follow_pattern_charset_prefix_and_postfix():

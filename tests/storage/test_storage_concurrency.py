@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from promo.errors import LimitExceeded
 from promo.records import RedemptionResult
-from storagekit import CART_40, bulk, cart, coupon, customer, run_together
+from tests.support.storagekit import CART_40, bulk, cart, coupon, customer, run_together
 
 
 def test_single_use_code_redeemed_by_50_threads_succeeds_exactly_once(engine):

@@ -8,7 +8,7 @@ import pytest
 from promo.domain import Cart, CartLine
 from promo.errors import RedemptionRefused
 from promo.reasons import Reason
-from storagekit import coupon, customer, promotion
+from tests.support.storagekit import coupon, customer, promotion
 
 
 def order_in(currency: str) -> Cart:

@@ -9,7 +9,7 @@ from promo.errors import Conflict, InvalidRequest, NotFound, RedemptionRefused
 from promo.storage import make_session_factory
 from promo.storage.consistency import find_problems
 from promo.storage.models import CodeRow, GiftCardLedgerRow
-from storagekit import CART_40, CART_100, coupon, customer, run_together
+from tests.support.storagekit import CART_40, CART_100, coupon, customer, run_together
 
 GIFT_50 = {"id": "gift-50", "name": "$50 gift card", "kind": "gift_card",
            "codes": {"pattern": "GIFT-########"}, "gift_card": {"balance": 5000}}

@@ -9,7 +9,7 @@ from promo.domain import Cart, CartLine
 from promo.errors import Conflict, NotFound
 from promo.storage import make_session_factory
 from promo.storage.consistency import find_problems
-from storagekit import coupon, customer, run_together
+from tests.support.storagekit import coupon, customer, run_together
 
 BEANS_CLUB = {
     "id": "beans-club", "name": "Beans club", "kind": "loyalty",

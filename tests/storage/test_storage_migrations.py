@@ -7,8 +7,8 @@ from sqlalchemy import inspect
 
 from app import create_app
 from promo.storage import metadata
-from shop.extensions import db, promo_engine
-from storagekit import CART_40, coupon, customer
+from shop.web.extensions import db, promo_engine
+from tests.support.storagekit import CART_40, coupon, customer
 
 
 def make_app(database, tmp_path, **overrides):

@@ -5,7 +5,7 @@ import pytest
 
 from promo.errors import Conflict, NotFound, PoolEmpty
 from promo.records import Publication
-from storagekit import bulk, coupon, customer, run_together
+from tests.support.storagekit import bulk, coupon, customer, run_together
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 from promo.records import OfferSource, OfferStatus
 from promo.reasons import Reason
 from promo.results import Status
-from storagekit import CART_40, bulk, coupon, customer, promotion
+from tests.support.storagekit import CART_40, bulk, coupon, customer, promotion
 
 VIP_ONLY = {"fact": "customer.segment", "is": "vip"}
 OVER_50 = {"fact": "cart.subtotal", "gte": 5000}

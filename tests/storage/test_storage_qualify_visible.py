@@ -8,7 +8,7 @@ import pytest
 from promo.domain import Context
 from promo.errors import InvalidRequest, NotFound
 from promo.records import OfferSource
-from storagekit import CART_40, bulk, coupon, customer, promotion
+from tests.support.storagekit import CART_40, bulk, coupon, customer, promotion
 
 VIP = {"fact": "customer.segment", "is": "vip"}
 

@@ -1,7 +1,7 @@
 """Redemption, rollback and limits through the Engine, on both databases."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -10,8 +10,8 @@ from promo.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, Rede
 from promo.records import ItemStatus, OrderStatus, RedemptionStatus
 from promo.reasons import Reason
 from promo.results import Status
-from dbkit import STORE_ZONE
-from storagekit import CART_40, CART_100, bulk, cart, coupon, customer, promotion
+from tests.support.dbkit import STORE_ZONE
+from tests.support.storagekit import CART_40, CART_100, bulk, cart, coupon, customer, promotion
 
 
 def test_redeem_records_order_lines_and_counters(engine):
@@ -168,7 +168,7 @@ def test_per_day_limit_resets_at_the_store_midnight_not_utc(engine, clock):
     engine.redeem(customer("ana"), CART_40, ["DAILY5"], order_ref="A-1")
 
     clock.set(datetime(2026, 3, 5, 23, 59, tzinfo=STORE_ZONE))  # a new UTC day, same store day
-    assert clock().astimezone(timezone.utc).day == 6
+    assert clock().astimezone(UTC).day == 6
     with pytest.raises(LimitExceeded) as same_day:
         engine.redeem(customer("ana"), CART_40, ["DAILY5"], order_ref="A-2")
     assert same_day.value.code == "customer_limit_reached"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from promo.errors import NotFound, RedemptionRefused
 from promo.storage import make_session_factory
 from promo.storage.event_models import OutboxEventRow
-from storagekit import CART_40, CART_100, customer, run_together
+from tests.support.storagekit import CART_40, CART_100, customer, run_together
 
 FRIENDS = {
     "id": "friends", "name": "Friends of Arabica", "kind": "referral",

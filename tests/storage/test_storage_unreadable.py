@@ -7,10 +7,10 @@ import logging
 
 import pytest
 
-from definitionkit import OLD_EFFECT, OLD_EFFECT_PROBLEM, store_unreadable
+from tests.support.definitionkit import OLD_EFFECT, OLD_EFFECT_PROBLEM, store_unreadable
 from promo.errors import RedemptionRefused, UnreadableDefinition
 from promo.reasons import Reason
-from storagekit import CART_100, bulk, coupon, customer, promotion
+from tests.support.storagekit import CART_100, bulk, coupon, customer, promotion
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from testmodekit import AUTH, TOKEN
+from tests.support.testmodekit import AUTH, TOKEN
 
 
 @pytest.fixture

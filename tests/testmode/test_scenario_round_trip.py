@@ -60,10 +60,11 @@ def test_an_exported_store_loads_with_the_same_offers_and_prices(pack_name, tmp_
     assert [c.id for c, _ in exported.campaigns] == sorted(c.id for c, _ in pack.campaigns)
     assert exported.products == pack.products and exported.categories == pack.categories
     products = {p.sku: p for p in pack.products}
-    lines = lambda *wanted: Cart(tuple(CartLine(sku, products[sku].name, products[sku].price, qty,
-                                                categories=frozenset(products[sku].categories),
-                                                collections=frozenset(products[sku].collections))
-                                       for sku, qty in wanted), currency=pack.store.currency, shipping=595)
+    def lines(*wanted):
+        return Cart(tuple(CartLine(sku, products[sku].name, products[sku].price, qty,
+                                                    categories=frozenset(products[sku].categories),
+                                                    collections=frozenset(products[sku].collections))
+                                           for sku, qty in wanted), currency=pack.store.currency, shipping=595)
     carts = [
         lines(("ARA-ETH-YIRG", 2), ("GEAR-DRIPPER", 1), ("MERCH-MUG", 3)),
         lines(*((sku, 1) for sku in products)),
@@ -78,5 +79,6 @@ def test_an_exported_store_loads_with_the_same_offers_and_prices(pack_name, tmp_
         assert sorted(p.campaign_id for p in copy.list_publications(customer.id)) == \
             sorted(p.campaign_id for p in original.list_publications(customer.id))
         assert copy.get_customer(customer.id) == original.get_customer(customer.id)
-    vip_gift_cards = lambda engine: [card.balance for card in engine.customer_gift_cards("vip")]
+    def vip_gift_cards(engine):
+        return [card.balance for card in engine.customer_gift_cards("vip")]
     assert vip_gift_cards(copy) == vip_gift_cards(original) != []

@@ -2,9 +2,9 @@
 still answers, and the cart says what was removed."""
 from __future__ import annotations
 
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
-from testmodekit import AUTH, TOKEN
+from tests.support.testmodekit import AUTH, TOKEN
 
 SMALL_PACK = """
 store: {name: Corner Café, currency: USD, locale: en_US, timezone: America/New_York}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dbkit import clock, database, db_engine, engine  # noqa: F401 - fixtures
+from tests.support.dbkit import clock, database, db_engine, engine  # noqa: F401 - fixtures
 from promo.domain import Cart, CartLine
 from promo.scenario import ScenarioError
 from promo.storage import ApiKeyRow, CodeRow, OrderRow, RedemptionRow

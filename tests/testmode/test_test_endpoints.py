@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from testmodekit import AUTH, TOKEN, freeze
+from tests.support.testmodekit import AUTH, TOKEN, freeze
 from promo.domain import Cart, CartLine
-from shop.extensions import promo_engine
+from shop.web.extensions import promo_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

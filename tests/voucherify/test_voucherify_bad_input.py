@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vkit import app_key, check_contract, dialect_app, headers
+from tests.support.vkit import app_key, check_contract, dialect_app, headers
 
 
 @pytest.fixture(scope="module")

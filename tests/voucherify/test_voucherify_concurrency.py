@@ -11,9 +11,9 @@ import voucherify
 from voucherify import models as m
 
 from promo.storage.testing import DatabaseUnavailable, isolated_database
-from shop.extensions import db, promo_engine
-from threadkit import failures, run_together
-from vkit import app_key, check_contract, dialect_app, sdk
+from shop.web.extensions import db, promo_engine
+from tests.support.threadkit import failures, run_together
+from tests.support.vkit import app_key, check_contract, dialect_app, sdk
 
 CLIENTS = 8
 ITEMS = [m.OrderItem(source_id="ARA-ETH-YIRG", quantity=1), m.OrderItem(source_id="ARA-KEN-NYERI", quantity=1)]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from shop.api.auth import revoke_api_key
-from shop.extensions import promo_engine
-from vkit import app_key, check_contract, dialect_app, headers
+from shop.api.framework.auth import revoke_api_key
+from shop.web.extensions import promo_engine
+from tests.support.vkit import app_key, check_contract, dialect_app, headers
 
 ITEMS = [{"source_id": "ARA-ETH-YIRG", "quantity": 1}, {"source_id": "ARA-KEN-NYERI", "quantity": 1}]
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 
-from webkit import seeded
+from tests.support.webkit import seeded
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,9 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from promo.events import list_events
-from shop.account import safe_next
-from shop.extensions import promo_engine
-from webkit import visible_text
+from shop.web.navigation import safe_next
+from shop.web.extensions import promo_engine
+from tests.support.webkit import visible_text
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from shop.extensions import promo_engine
-from webkit import as_persona, htmx, session_cart
+from shop.web.extensions import promo_engine
+from tests.support.webkit import as_persona, htmx, session_cart
 
 
 def test_an_empty_cart_page_says_so(shopper):
@@ -266,7 +266,7 @@ def test_a_signed_in_shoppers_cart_changes_reach_the_engine_for_abandoned_cart_r
     token = re.search(r'name="checkout_token" value="(\w+)"', page).group(1)
     vip.post("/checkout", data={"name": "V", "email": "v@example.com", "checkout_token": token})
 
-    assert [(who, event, [(l["sku"], l["quantity"]) for l in props["lines"]]) for who, event, props in tracked] == [
+    assert [(who, event, [(line["sku"], line["quantity"]) for line in props["lines"]]) for who, event, props in tracked] == [
         ("vip", "cart_updated", [("MERCH-MUG", 2)]),
         ("vip", "cart_updated", [("MERCH-MUG", 3)]),
         ("vip", "cart_updated", []),          # bought: nothing left to abandon

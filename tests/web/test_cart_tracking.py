@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from promo.storage.event_models import CartActivityRow
-from shop.extensions import promo_engine
-from webkit import STORE_NOW, as_persona, seeded
+from shop.web.extensions import promo_engine
+from tests.support.webkit import STORE_NOW, as_persona, seeded
 
 
 @pytest.fixture(scope="module")

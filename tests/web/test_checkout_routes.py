@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from shop.extensions import promo_engine
-from webkit import as_persona, htmx, session_cart
+from shop.web.extensions import promo_engine
+from tests.support.webkit import as_persona, htmx, session_cart
 
 
 def checkout_token(client) -> str:

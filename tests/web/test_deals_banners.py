@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from PIL import Image
 
-from webkit import seeded
+from tests.support.webkit import seeded
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from shop.extensions import promo_engine
-from webkit import STORE_NOW, as_persona, htmx, visible_text
+from shop.web.extensions import promo_engine
+from tests.support.webkit import STORE_NOW, as_persona, htmx, visible_text
 
 
 def buy(client, sku: str, *codes: str) -> int:

@@ -2,7 +2,7 @@
 import pytest
 
 from app import settings_from_environment
-from webkit import seeded, visible_text
+from tests.support.webkit import seeded, visible_text
 
 
 def test_the_cart_charges_the_configured_fee_until_free_shipping_applies(make_app):

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from definitionkit import store_unreadable
-from shop.extensions import db, promo_engine
-from webkit import as_persona, visible_text
+from tests.support.definitionkit import store_unreadable
+from shop.web.extensions import db, promo_engine
+from tests.support.webkit import as_persona, visible_text
 
 # An automatic promotion, a listed public code, a code in the VIP's wallet, the points programme.
 UNREADABLE = ("three-bags", "happy10", "sorry", "beans-club")

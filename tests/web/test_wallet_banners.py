@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from PIL import Image
 
-from webkit import as_persona
+from tests.support.webkit import as_persona
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from applykit import CONTEXT, GUEST, benefit, facts_of, promo
+from tests.support.applykit import CONTEXT, GUEST, benefit, facts_of, promo
 
 from promo.applicator import Candidate, evaluate
 from promo.campaign import (
@@ -102,7 +102,7 @@ def test_one_effect_never_takes_a_line_below_zero(effect, lines, data, shipping)
     totals = data.draw(running_totals(lines))
     got = benefit(effect, *lines, totals=totals, shipping=shipping)
     assert len(got.line_discounts) == len(lines)
-    for discount, total in zip(got.line_discounts, totals):
+    for discount, total in zip(got.line_discounts, totals, strict=True):
         assert 0 <= discount <= total
     assert 0 <= got.shipping_discount <= shipping
     assert sum(got.line_discounts) <= sum(totals)

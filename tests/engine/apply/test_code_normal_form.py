@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from applykit import apply, coupon, line
+from tests.support.applykit import apply, coupon, line
 
 import promo.applicator
 import promo.codes

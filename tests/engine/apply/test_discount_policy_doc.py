@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from promo.results import Status
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "discount-policy.md"
 TEXT = DOC.read_text(encoding="utf-8")
-NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 # Fences may be indented under a list item; the body is read dedented.
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```$", re.MULTILINE | re.DOTALL)
 KEYS = {"campaigns", "cart", "codes", "shipping", "max_offers", "discount", "shipping_discount", "lines",

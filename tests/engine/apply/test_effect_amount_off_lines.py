@@ -1,7 +1,7 @@
 """Amount off each matching line, and off each matching unit."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, category, line, promo
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 from promo.campaign import AmountOffEachLine, AmountOffEachUnit, AmountOffOrder, PercentOffOrder
 from promo.reasons import Reason

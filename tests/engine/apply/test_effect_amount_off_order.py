@@ -1,7 +1,7 @@
 """Amount off the order: split over every line by running totals, largest remainder."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, line, promo
+from tests.support.applykit import apply, benefit, by_id, line, promo
 
 from promo.campaign import AmountOffOrder, PercentOffOrder
 from promo.reasons import Reason

@@ -1,7 +1,7 @@
 """An amount split across matching lines, by running amount or by quantity."""
 from decimal import Decimal
 
-from applykit import apply, benefit, category, line, promo
+from tests.support.applykit import apply, benefit, category, line, promo
 
 from promo.campaign import AmountSplit, PercentOffItems
 from promo.effects import allocate_capped

@@ -1,7 +1,7 @@
 """Fixed-price bundles ("3 for $20"), built from the dearest matching units first."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, category, line, promo
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 from promo.campaign import BundlePrice, PercentOffOrder
 from promo.reasons import Reason

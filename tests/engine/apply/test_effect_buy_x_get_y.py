@@ -1,7 +1,7 @@
 """Buy X get Y: same or other items, P% off, repeatable, cheapest get-units by default."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, category, line, promo, skus
+from tests.support.applykit import apply, benefit, by_id, category, line, promo, skus
 
 from promo.campaign import AmountOffOrder, BuyXGetY
 from promo.reasons import Reason

@@ -1,7 +1,7 @@
 """Cheapest (or most expensive) matching unit(s) at P% off, optionally one per N units."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, category, line, promo
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 from promo.campaign import AmountOffOrder, CheapestItems, ItemSelector
 from promo.reasons import Reason

@@ -1,7 +1,7 @@
 """Dynamic values: amounts and percents from a formula, with a required fallback."""
 from decimal import Decimal
 
-from applykit import NEW, RETURNING, apply, benefit, by_id, line, promo
+from tests.support.applykit import NEW, RETURNING, apply, benefit, by_id, line, promo
 
 from promo.campaign import AmountOffOrder, PercentOffItems, PercentOffOrder
 from promo.formula import Formula

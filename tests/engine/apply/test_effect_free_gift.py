@@ -1,7 +1,7 @@
 """Free gift: added as a new line at 100% off when missing; made free when already there."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, line, promo
+from tests.support.applykit import apply, benefit, by_id, line, promo
 
 from promo.campaign import CheapestItems, FreeGift, PercentOffOrder
 from promo.domain import CartLine
@@ -33,7 +33,7 @@ def test_gift_already_in_the_cart_is_made_free():
 def test_gift_partly_in_the_cart_adds_the_rest():
     got = benefit(FreeGift(TOTE, quantity=3), CartLine("tote", "Canvas tote", 1200, 1))
     assert got.line_discounts == (1200,)
-    assert [(l.sku, l.quantity) for l in got.added_lines] == [("tote", 2)]
+    assert [(line.sku, line.quantity) for line in got.added_lines] == [("tote", 2)]
     assert got.discount == 3600
 
 

@@ -1,7 +1,7 @@
 """Percent off matching items: rounded once on their running subtotal, optional cap."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, category, line, promo
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 from promo.campaign import AmountOffOrder, ItemSelector, PercentOffItems
 from promo.reasons import Reason

@@ -1,7 +1,7 @@
 """Percent off the order: rounded half-up once on the running subtotal, then split."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, line, promo
+from tests.support.applykit import apply, benefit, by_id, line, promo
 
 from promo.campaign import AmountOffOrder, PercentOffOrder
 from promo.reasons import Reason

@@ -1,7 +1,7 @@
 """Shipping discounts: the only effect that touches shipping; never below zero."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, line, min_subtotal, promo
+from tests.support.applykit import apply, benefit, by_id, line, min_subtotal, promo
 
 from promo.campaign import AmountOffOrder, PercentOffOrder, ShippingDiscount
 from promo.reasons import Reason

@@ -1,7 +1,7 @@
 """Spend tiers: the highest tier met applies, on the running or the initial subtotal."""
 from decimal import Decimal
 
-from applykit import apply, benefit, by_id, category, line, promo
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 from promo.campaign import AmountOffOrder, Tier, Tiers
 from promo.reasons import Reason

@@ -1,7 +1,7 @@
 """A new unit price for matching items; never raises a price."""
 from decimal import Decimal
 
-from applykit import apply, benefit, category, line, promo
+from tests.support.applykit import apply, benefit, category, line, promo
 
 from promo.campaign import PercentOffOrder, UnitPrice
 from promo.reasons import Reason

@@ -1,6 +1,6 @@
 """Volume: "buy 10, get 1 free" needs 11 units (10 paid + 1 free), counted per SKU by default."""
 
-from applykit import apply, benefit, by_id, category, line, promo
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 from promo.campaign import AmountOffOrder, Volume
 from promo.reasons import Reason

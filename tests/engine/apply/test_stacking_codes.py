@@ -3,7 +3,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from applykit import CONTEXT, GUEST, apply, by_id, coupon, line, promo
+from tests.support.applykit import CONTEXT, GUEST, apply, by_id, coupon, line, promo
 
 from promo.applicator import Candidate, evaluate
 from promo.campaign import AmountOffOrder, Campaign, Kind, PercentOffOrder, ShippingDiscount

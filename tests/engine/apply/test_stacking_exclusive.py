@@ -1,7 +1,7 @@
 """Exclusive offers: the combination with the largest total discount wins; the rest is set aside."""
 from decimal import Decimal
 
-from applykit import apply, by_id, coupon, line, min_subtotal, promo
+from tests.support.applykit import apply, by_id, coupon, line, min_subtotal, promo
 
 from promo.campaign import AmountOffOrder, PercentOffOrder, ShippingDiscount, Stacking
 from promo.reasons import Reason

@@ -1,8 +1,8 @@
 """Every evaluated offer says what happened and why, with a hint when the shopper can act."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, UTC
 from decimal import Decimal
 
-from applykit import NEW, NOW, RETURNING, apply, by_id, category, line, min_subtotal, promo
+from tests.support.applykit import NEW, NOW, RETURNING, apply, by_id, category, line, min_subtotal, promo
 
 from promo.campaign import AmountOffOrder, PercentOffItems, PercentOffOrder, ScheduleSlot
 from promo.conditions import FactCondition, Op
@@ -77,7 +77,7 @@ def test_campaign_in_another_currency():
 def test_every_offer_has_a_status_reason_and_message():
     campaigns = [promo("ok", AmountOffOrder(100)),
                  promo("min", AmountOffOrder(100), eligibility=min_subtotal(99_000)),
-                 promo("late", AmountOffOrder(100), ends_at=datetime(2020, 1, 1, tzinfo=timezone.utc))]
+                 promo("late", AmountOffOrder(100), ends_at=datetime(2020, 1, 1, tzinfo=UTC))]
     evaluation = apply(campaigns, line("a", 5000))
     assert len(evaluation.offers) == 3
     for offer in evaluation.offers:

@@ -1,7 +1,7 @@
 """Max offers per order and remaining budgets."""
 from decimal import Decimal
 
-from applykit import CONTEXT, GUEST, apply, by_id, line, min_subtotal, promo
+from tests.support.applykit import CONTEXT, GUEST, apply, by_id, line, min_subtotal, promo
 
 from promo.applicator import Candidate, evaluate
 from promo.campaign import AmountOffOrder, PercentOffOrder

@@ -1,7 +1,7 @@
 """Application order and compounding: priority first, then entry order; conditions re-checked."""
 from decimal import Decimal
 
-from applykit import apply, by_id, coupon, line, min_subtotal, promo
+from tests.support.applykit import apply, by_id, coupon, line, min_subtotal, promo
 
 from promo.campaign import AmountOffOrder, PercentOffOrder
 from promo.conditions import FactCondition, Op

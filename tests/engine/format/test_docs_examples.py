@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from promo.formula import FORMULA_NAMES
 DOC = Path(__file__).resolve().parents[3] / "docs" / "campaigns.md"
 TEXT = DOC.read_text(encoding="utf-8")
 STORE_TIMEZONE = "UTC"
-NOW = datetime(2026, 11, 25, 15, 0, tzinfo=timezone.utc)   # the Wednesday the doc promises
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)   # the Wednesday the doc promises
 FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
@@ -109,7 +109,7 @@ def _customer(raw: dict) -> Customer:
 def _context(raw: dict) -> Context:
     fields = {"now": NOW, "page": "cart", **raw}
     if isinstance(fields["now"], str):
-        fields["now"] = datetime.fromisoformat(fields["now"]).replace(tzinfo=timezone.utc)
+        fields["now"] = datetime.fromisoformat(fields["now"]).replace(tzinfo=UTC)
     return Context(**fields)
 
 

@@ -12,7 +12,7 @@ from promo.domain import CartLine, Context, Customer
 from promo.facts import Facts
 from promo.reasons import Reason
 
-from formatkit import campaign_with
+from tests.support.formatkit import campaign_with
 
 SLUGS = ["arabica", "merch", "vip", "staff", "gold", "web", "app", "category", "product", "cart"]
 money = st.integers(min_value=0, max_value=10**7)

@@ -8,7 +8,7 @@ import pytest
 from promo.domain import Customer
 from promo.reasons import Reason
 
-from formatkit import NOW, condition, facts, line
+from tests.support.formatkit import NOW, condition, facts, line
 
 BEANS = line("ARABICA-1KG", 1250, 3, "arabica")    # 3750
 DRIPPER = line("DRIP-V60", 2500, 1, "brewing")     # 2500

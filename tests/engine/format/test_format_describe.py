@@ -6,7 +6,7 @@ import pytest
 
 from promo.describe import effect_label, restrictions, unit_noun, unlock_phrase
 
-from formatkit import campaign_with, facts, yaml
+from tests.support.formatkit import campaign_with, facts, yaml
 from promo.domain import Customer
 
 LABELS = [

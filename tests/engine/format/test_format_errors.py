@@ -5,7 +5,7 @@ import pytest
 
 from promo.definition import DefinitionError, parse_campaign
 
-from formatkit import errors_of, errors_with, yaml
+from tests.support.formatkit import errors_of, errors_with, yaml
 
 
 def test_the_two_examples_from_the_brief():
@@ -175,9 +175,11 @@ def test_kind_rules(fields, expected):
     ({"timezone": "Bangkok"}, ["timezone: must be an IANA time zone like Asia/Bangkok, got 'Bangkok' (did you mean 'Asia/Bangkok'?)"]),
     ({"schedule": [{"days": "weekdays", "from": "18:00", "until": "18:00"}]},
      ["schedule[0]: from and until must differ (leave both out for the whole day)"]),
-    ({"schedule": [{"days": ["mon", "holiday"]}]}, ["schedule[0].days[1]: must be a day (mon ... sun), weekdays, weekends or everyday, got 'holiday'"]),
+    ({"schedule": [{"days": ["mon", "holiday"]}]},
+     ["schedule[0].days[1]: must be a day (mon ... sun), weekdays, weekends or everyday, got 'holiday'"]),
     ({"schedule": {"dayz": "mon"}}, ["schedule[0].dayz: unknown key (did you mean 'days'?); expected one of: days, from, until"]),
-    ({"visibility": {"pages": ["checkout", "basket"]}}, ["visibility.pages: unknown page 'basket'; pages: home, category, product, cart, checkout, deals, wallet"]),
+    ({"visibility": {"pages": ["checkout", "basket"]}},
+     ["visibility.pages: unknown page 'basket'; pages: home, category, product, cart, checkout, deals, wallet"]),
     ({"visibility": {"audience": {"fact": "cart.subtotal", "gte": 100}}},
      ["visibility.audience: can read only customer and context facts, not cart.subtotal (cart rules belong in eligibility)"]),
     ({"limits": {"per_customer_per": {"year": 1}}}, ["limits.per_customer_per.year: unknown key; expected one of: day, week, month"]),

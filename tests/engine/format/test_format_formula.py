@@ -9,7 +9,7 @@ import pytest
 from promo.domain import Customer
 from promo.formula import FORMULA_NAMES, Formula, FormulaError
 
-from formatkit import NOW, facts, line
+from tests.support.formatkit import NOW, facts, line
 
 NEW = Customer(id="n", orders_count=0)
 VIP = Customer(id="v", orders_count=7, total_spent=120_000, segments=frozenset({"vip"}),

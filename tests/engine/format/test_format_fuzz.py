@@ -11,8 +11,8 @@ from promo.campaign import Campaign
 from promo.definition import DefinitionError, parse_campaign, parse_campaigns, read_definitions
 from promo.describe import effect_label, restrictions
 
-from formatkit import yaml
-from test_format_parse import BLACK_FRIDAY, EFFECTS
+from tests.support.formatkit import yaml
+from tests.engine.format.test_format_parse import BLACK_FRIDAY, EFFECTS
 
 # Words the parser knows, so random data often reaches deep branches instead of failing at the top.
 KNOWN_WORDS = [

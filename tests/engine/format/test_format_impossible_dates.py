@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from formatkit import campaign_with, errors_of, yaml
+from tests.support.formatkit import campaign_with, errors_of, yaml
 from promo.definition import DefinitionError, load_definitions, read_definitions
 
 DATE_MESSAGE = 'must be a date "2026-11-30" or date and time "2026-11-30 18:00", got '

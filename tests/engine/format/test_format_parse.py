@@ -12,7 +12,7 @@ from promo.conditions import All, Any, FactCondition, LinesCondition, Match, Not
 from promo.definition import DefinitionError, load_definitions, parse_campaigns, read_definitions
 from promo.formula import Formula
 
-from formatkit import BANGKOK, campaign_with, parse, yaml
+from tests.support.formatkit import BANGKOK, campaign_with, parse, yaml
 
 BLACK_FRIDAY = """
     id: blckfrdy

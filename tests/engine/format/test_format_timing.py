@@ -1,7 +1,7 @@
 """Active periods and weekly schedules, checked in the campaign's own time zone."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,9 +11,9 @@ from promo.timing import (
     check_code_expiry, check_timing, code_expiry, describe_code_expiry, describe_timeframe, in_schedule, next_opening,
 )
 
-from formatkit import BANGKOK, campaign_with
+from tests.support.formatkit import BANGKOK, campaign_with
 
-UTC = timezone.utc
+UTC = UTC
 BLACK_FRIDAY = campaign_with(active={"from": "2026-11-20", "until": "2026-11-30"})
 HAPPY_HOUR = campaign_with(schedule=[{"days": "weekdays", "from": "16:00", "until": "18:00"}])
 

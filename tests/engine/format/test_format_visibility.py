@@ -6,7 +6,7 @@ from datetime import timedelta
 from promo.domain import Context, Customer
 from promo.visibility import is_visible
 
-from formatkit import NOW, campaign_with
+from tests.support.formatkit import NOW, campaign_with
 
 DORMANT = Customer(id="d", orders_count=3, last_order_at=NOW - timedelta(days=120))
 RECENT = Customer(id="r", orders_count=3, last_order_at=NOW - timedelta(days=3))

@@ -1,0 +1,1 @@
+"""The JSON API's machinery: operation registry, schemas, API keys, authentication, limits."""

@@ -1,0 +1,155 @@
+"""JSON for what the engine's evaluation returns (``promo.results``), with matching schemas.
+
+Reason codes and messages pass through unchanged: ``reason`` is the stable machine code from
+``promo.reasons.Reason``, ``message`` the human text, ``hint`` what would unlock a near-miss.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from promo.domain import CartLine
+from promo.results import Evaluation, Hint, OfferResult, PricedLine, Status
+from promo.reasons import Reason
+from shop.api.framework.schema import Described
+from shop.api.framework.json_types import INT as _INT, STR as _STR, NULLABLE_STR as _NULLABLE_STR, NULLABLE_INT as _NULLABLE_INT
+
+
+
+def hint_json(hint: Hint | None) -> dict[str, Any] | None:
+    if hint is None:
+        return None
+    return {
+        "message": hint.message,
+        "missing_amount": hint.missing_amount,
+        "missing_quantity": hint.missing_quantity,
+        "progress": round(hint.progress, 4),
+    }
+
+
+def cart_line_json(line: CartLine) -> dict[str, Any]:
+    return {
+        "sku": line.sku,
+        "name": line.name,
+        "unit_price": line.unit_price,
+        "quantity": line.quantity,
+        "categories": sorted(line.categories),
+        "collections": sorted(line.collections),
+        "subtotal": line.subtotal,
+    }
+
+
+def offer_json(offer: OfferResult) -> dict[str, Any]:
+    return {
+        "campaign_id": offer.campaign_id,
+        "name": offer.name,
+        "code": offer.code,
+        "status": offer.status.value,
+        "reason": offer.reason.value,
+        "message": offer.message,
+        "hint": hint_json(offer.hint),
+        "discount": offer.discount,
+        "shipping_discount": offer.shipping_discount,
+        "total_discount": offer.total_discount,
+        "line_discounts": list(offer.line_discounts),
+        "added_lines": [cart_line_json(line) for line in offer.added_lines],
+        "order": offer.order,
+    }
+
+
+def priced_line_json(priced: PricedLine) -> dict[str, Any]:
+    return {**cart_line_json(priced.line), "discount": priced.discount, "total": priced.total, "added_by": priced.added_by}
+
+
+def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "currency": evaluation.currency,
+        "lines": [priced_line_json(line) for line in evaluation.lines],
+        "offers": [offer_json(offer) for offer in evaluation.offers],
+        "codes": {code: offer_json(offer) for code, offer in evaluation.codes.items()},
+        "subtotal": evaluation.subtotal,
+        "discount": evaluation.discount,
+        "shipping": evaluation.shipping,
+        "shipping_discount": evaluation.shipping_discount,
+        "total": evaluation.total,
+    }
+
+
+# --- Schemas -----------------------------------------------------------------------------------
+
+HINT = {
+    "type": ["object", "null"],
+    "description": "What would unlock the offer, e.g. 'Add $12.50 more to get 10% off'.",
+    "required": ["message", "missing_amount", "missing_quantity", "progress"],
+    "properties": {
+        "message": _STR,
+        "missing_amount": {**_NULLABLE_INT, "description": "Minor units still needed."},
+        "missing_quantity": {**_NULLABLE_INT, "description": "Units still needed."},
+        "progress": {"type": "number", "minimum": 0, "maximum": 1},
+    },
+}
+
+CART_LINE_PROPERTIES = {
+    "sku": _STR,
+    "name": _STR,
+    "unit_price": {**_INT, "description": "Minor units."},
+    "quantity": _INT,
+    "categories": {"type": "array", "items": _STR},
+    "collections": {"type": "array", "items": _STR},
+    "subtotal": {**_INT, "description": "unit_price × quantity."},
+}
+
+CartLineSchema = Described(
+    name="CartLine",
+    schema={"type": "object", "required": list(CART_LINE_PROPERTIES), "properties": CART_LINE_PROPERTIES},
+)
+
+OFFER_PROPERTIES: dict[str, Any] = {
+    "campaign_id": _STR,
+    "name": _STR,
+    "code": {**_NULLABLE_STR, "description": "The code as entered (normalised), null for automatic promotions."},
+    "status": {"type": "string", "enum": [s.value for s in Status]},
+    "reason": {"type": "string", "enum": [r.value for r in Reason], "description": "Stable reason code."},
+    "message": {**_STR, "description": "Human explanation of the status."},
+    "hint": HINT,
+    "discount": {**_INT, "description": "Discount on items, minor units."},
+    "shipping_discount": _INT,
+    "total_discount": _INT,
+    "line_discounts": {"type": "array", "items": _INT, "description": "Per line of `lines`; sums to `discount`."},
+    "added_lines": {"type": "array", "items": {"$ref": "#/components/schemas/CartLine"}},
+    "order": {**_NULLABLE_INT, "description": "Position in application order when applied."},
+}
+
+OfferSchema = Described(
+    name="OfferResult",
+    schema={"type": "object", "required": list(OFFER_PROPERTIES), "properties": OFFER_PROPERTIES},
+    refers_to=(CartLineSchema,),
+)
+
+PRICED_LINE_PROPERTIES = {
+    **CART_LINE_PROPERTIES,
+    "discount": _INT,
+    "total": _INT,
+    "added_by": {**_NULLABLE_STR, "description": "Campaign that added this line (free gift)."},
+}
+
+EVALUATION_PROPERTIES: dict[str, Any] = {
+    "currency": _STR,
+    "lines": {"type": "array", "items": {"type": "object", "required": list(PRICED_LINE_PROPERTIES),
+                                          "properties": PRICED_LINE_PROPERTIES}},
+    "offers": {"type": "array", "items": {"$ref": "#/components/schemas/OfferResult"},
+               "description": "Every evaluated offer, applied ones first in application order."},
+    "codes": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/OfferResult"},
+              "description": "Each entered code -> its result (rejected codes carry their reason)."},
+    "subtotal": _INT,
+    "discount": _INT,
+    "shipping": _INT,
+    "shipping_discount": _INT,
+    "total": _INT,
+}
+
+EvaluationSchema = Described(
+    name="Evaluation",
+    schema={"type": "object", "required": list(EVALUATION_PROPERTIES), "properties": EVALUATION_PROPERTIES},
+    refers_to=(OfferSchema,),
+)

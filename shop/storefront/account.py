@@ -1,0 +1,158 @@
+"""Signing in and registering, with hashed passwords.
+
+Signing in puts the customer's id in the session (shop.storefront.model.customer) after checking a
+werkzeug password hash.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from promo.domain import Customer
+from promo.errors import Conflict, NotFound
+from shop.storefront.model.customer import set_current_customer
+from shop.web.extensions import promo_engine
+from shop.web.navigation import safe_next
+from shop.web.text import CONTROL_MESSAGE, has_control_characters, normalise
+
+bp = Blueprint("account", __name__)
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 256
+MAX_NAME_LENGTH = 120
+MAX_EMAIL_LENGTH = 320
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Checked when no account matches, so a wrong email takes as long as a wrong password and the
+# response time does not reveal which emails have accounts.
+_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+# ---- forms ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SignInForm:
+    email: str = ""
+    password: str = ""
+    errors: dict[str, str] | None = None
+
+    @classmethod
+    def from_request(cls) -> SignInForm:
+        return cls(email=request.form.get("email", "").strip()[:MAX_EMAIL_LENGTH],
+                   password=request.form.get("password", "")[:MAX_PASSWORD_LENGTH])
+
+    def validate(self) -> bool:
+        errors = {}
+        if not self.email:
+            errors["email"] = "Enter your email address."
+        if not self.password:
+            errors["password"] = "Enter your password."
+        self.errors = errors
+        return not errors
+
+
+@dataclass
+class RegisterForm:
+    name: str = ""
+    email: str = ""
+    password: str = ""
+    accepts_marketing: bool = False      # opt-in: unticked unless the shopper ticks it
+    errors: dict[str, str] | None = None
+
+    @classmethod
+    def from_request(cls) -> RegisterForm:
+        return cls(name=normalise(request.form.get("name", "")[:MAX_NAME_LENGTH * 4]),
+                   email=normalise(request.form.get("email", "")[:MAX_EMAIL_LENGTH * 4]),
+                   password=request.form.get("password", ""),
+                   accepts_marketing=request.form.get("accepts_marketing") == "yes")
+
+    def validate(self) -> bool:
+        errors = {}
+        if not self.name:
+            errors["name"] = "Enter your name."
+        elif has_control_characters(self.name):
+            errors["name"] = CONTROL_MESSAGE
+        elif len(self.name) > MAX_NAME_LENGTH:
+            errors["name"] = f"Use at most {MAX_NAME_LENGTH} characters."
+        if not _EMAIL.match(self.email) or len(self.email) > MAX_EMAIL_LENGTH:
+            errors["email"] = "Enter an email address like name@example.com."
+        if len(self.password) < MIN_PASSWORD_LENGTH:
+            errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        elif len(self.password) > MAX_PASSWORD_LENGTH:
+            errors["password"] = f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        self.errors = errors
+        return not errors
+
+
+def authenticate(email: str, password: str) -> Customer | None:
+    """The customer with this email and password, or None (never says which one was wrong)."""
+    try:
+        customer, password_hash = promo_engine().find_customer_by_email(email.strip().lower())
+    except NotFound:
+        customer, password_hash = None, None
+    if customer is None or not password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return customer if check_password_hash(password_hash, password) else None
+
+
+# ---- routes ---------------------------------------------------------------------------------
+
+
+def _signin_page(form: SignInForm, register: RegisterForm, status: int = 200, *, error: str | None = None):
+    next_url = safe_next(request.values.get("next"), url_for("wallet.wallet"))
+    html = render_template("signin.html", form=form, register=register, next_url=next_url, error=error,
+                           active_section="account")
+    return html, status
+
+
+@bp.get("/signin")
+def signin() -> tuple[str, int]:
+    return _signin_page(SignInForm(), RegisterForm())
+
+
+@bp.post("/signin")
+def signin_submit() -> Response | tuple[str, int]:
+    form = SignInForm.from_request()
+    if not form.validate():
+        return _signin_page(form, RegisterForm(), 422)
+    customer = authenticate(form.email, form.password)
+    if customer is None:
+        form.password = ""
+        return _signin_page(form, RegisterForm(), 422, error="That email and password don't match an account.")
+    set_current_customer(customer.id)
+    flash(f"Welcome back, {customer.name or customer.email}.", "success")
+    return redirect(safe_next(request.form.get("next"), url_for("wallet.wallet")), 303)
+
+
+@bp.post("/register")
+def register_submit() -> Response | tuple[str, int]:
+    register = RegisterForm.from_request()
+    if not register.validate():
+        return _signin_page(SignInForm(), register, 422)
+    engine = promo_engine()
+    customer_id = f"cus_{secrets.token_hex(8)}"
+    try:
+        engine.upsert_customer(Customer(id=customer_id, email=register.email.lower(), name=register.name,
+                                        accepts_marketing=register.accepts_marketing),
+                               actor=f"customer:{customer_id}")
+    except Conflict:
+        register.errors = {"email": "An account with this email already exists. Sign in instead."}
+        return _signin_page(SignInForm(email=register.email), register, 422)
+    engine.set_password_hash(customer_id, generate_password_hash(register.password), actor=f"customer:{customer_id}")
+    # Signup is an event distribution rules listen for (e.g. a welcome code in the new wallet).
+    engine.track(customer_id, "signup")
+    set_current_customer(customer_id)
+    flash(f"Welcome, {register.name}. Your account is ready.", "success")
+    return redirect(safe_next(request.form.get("next"), url_for("wallet.wallet")), 303)
+
+
+@bp.post("/signout")
+def signout() -> Response:
+    set_current_customer(None)
+    flash("You're signed out.", "success")
+    return redirect(url_for("storefront.home"), 303)

@@ -1,0 +1,82 @@
+"""Shopper-facing pages around the catalogue: home (banner strip), deals, and the demo persona
+switcher. What every page's layout needs comes from shop.storefront.model.layout.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+
+from shop.storefront.model import personas
+from shop.storefront.model.customer import set_current_customer
+from shop.web.extensions import promo_engine
+from shop.web.navigation import safe_next
+from shop.web.templating import product_image_url
+from shop.storefront.model.offers import banner_offers, deal_offers
+from shop.storefront.model.showcase import (
+    GUEST_PROFILE,
+    campaigns_by_id,
+    describe,
+    empty_cart,
+    forget_shopper,
+    listings,
+    page_qualification,
+    store_categories,
+)
+
+bp = Blueprint("storefront", __name__)
+
+FEATURED_SKUS = ("ARA-ETH-YIRG", "BLD-HOUSE", "GEAR-DRIPPER", "MERCH-MUG")
+FEATURED_COUNT = 4
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def home() -> str:
+    engine = promo_engine()
+    context = engine.context(page="home")
+    offers = page_qualification(context)
+    tiles = []
+    for category in store_categories():
+        products = engine.list_products(category=category.slug)
+        if products:
+            tiles.append({"category": category, "image_url": product_image_url(products[0])})
+    products = engine.list_products()
+    featured = [p for p in products if p.sku in FEATURED_SKUS] or products[:FEATURED_COUNT]
+    return render_template(
+        "home.html",
+        banners=describe(banner_offers(offers), context),
+        category_tiles=tiles,
+        featured=listings(featured, context, offers),
+    )
+
+
+@bp.get("/deals")
+def deals() -> str:
+    engine = promo_engine()
+    # Every public offer as a guest sees it: the page is the same for everyone and needs no login.
+    context = engine.context(page="deals")
+    offers = deal_offers(engine.qualify(None, empty_cart(), context, visible_only=True))
+    views = describe(offers, context, customer=GUEST_PROFILE)
+    groups = [
+        {"key": "auto", "title": "Applied automatically", "offers": [v for v in views if v.kind == "auto"]},
+        {"key": "codes", "title": "Codes for everyone", "offers": [v for v in views if v.kind == "code"]},
+    ]
+    # The parsed campaigns describe() loaded, so each deal's banner needs no query of its own.
+    return render_template("deals.html", deal_groups=[gr for gr in groups if gr["offers"]], active_section="deals",
+                           campaigns=campaigns_by_id(v.campaign_id for v in views))
+
+
+@bp.post("/demo/persona")
+def switch_persona() -> Response:
+    if not current_app.config.get("DEMO_MODE"):
+        abort(404)
+    persona = personas.find(request.form.get("persona", ""))
+    back = safe_next(request.form.get("next"), url_for("storefront.home"))
+    if persona is None:
+        flash("That demo persona doesn't exist. Pick one of the buttons at the top.", "error")
+        return redirect(back, 303)
+    set_current_customer(persona.customer_id)
+    forget_shopper()
+    flash(f"You're now shopping as: {persona.label}.", "success")
+    return redirect(back, 303)

@@ -1,0 +1,62 @@
+"""The wallet's referral and balances sections: the customer's referral code, link and banner,
+their gift card balances and points accounts. Nothing here computes money; the engine does."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask import url_for
+
+from promo import campaign as c
+from promo.describe import effect_label
+from promo.errors import NotFound
+from promo.incentive_records import GiftCardBalance, PointsAccount, ReferralSummary
+from shop.web.banner_links import offer_banner_url
+from shop.web.extensions import promo_engine
+
+
+def offer_label(campaign: c.Campaign) -> str:
+    engine = promo_engine()
+    return effect_label(campaign.effect, campaign.currency or engine.currency, engine.locale) if campaign.effect else campaign.name
+
+
+@dataclass(frozen=True)
+class ReferralPanel:
+    summary: ReferralSummary
+    campaign: c.Campaign
+    label: str                 # what the friend gets, e.g. "$10 off"
+    share_url: str | None
+    banner_url: str | None
+
+
+def referral_panel(customer_id: str) -> ReferralPanel | None:
+    """The customer's referral code, link, banner and counts; None when no referral runs."""
+    engine = promo_engine()
+    try:
+        summary = engine.referral_summary(customer_id)
+        campaign = engine.load_campaign(summary.campaign_id)
+    except NotFound:
+        return None
+    share_url = banner = None
+    if summary.code:
+        share_url = url_for("incentives.referral_link", code=summary.code, _external=True)
+        banner = offer_banner_url(campaign, summary.code, template="square", share_url=share_url)
+    return ReferralPanel(summary, campaign, offer_label(campaign), share_url, banner)
+
+
+
+@dataclass(frozen=True)
+class BalancesPanel:
+    gift_cards: tuple[GiftCardBalance, ...]
+    programmes: tuple[PointsAccount, ...]
+    spend_key: str             # one per rendering, so a double submit spends once
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.gift_cards and not self.programmes
+
+
+def balances_panel(customer_id: str) -> BalancesPanel:
+    engine = promo_engine()
+    return BalancesPanel(tuple(engine.customer_gift_cards(customer_id)), tuple(engine.points_accounts(customer_id)),
+                         secrets.token_hex(16))

@@ -1,0 +1,149 @@
+"""What the storefront pages share: the current shopper, the categories, the campaigns behind
+the offers on a page, and product listings (promotional price plus offer badges).
+
+Everything is read through the Engine and memoised for one request in ``flask.g``; the rules
+about which offer shows where live in shop/offers.py.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from flask import g
+
+from promo.campaign import Campaign
+from promo.domain import Cart, CartLine, Context, Customer
+from promo.records import Category, Offer, Product
+from shop.storefront.model import personas
+from shop.storefront.model.customer import current_customer
+from shop.web.extensions import promo_engine
+from shop.storefront.model.offers import OfferView, PriceView, product_offers, promotional_price, view_of
+
+GUEST_PROFILE = Customer()
+
+
+@dataclass(frozen=True)
+class Shopper:
+    """Who is looking at the page, as the layout and the offers need it."""
+
+    customer: Customer | None
+    persona: str | None            # the demo persona key, for the pressed button
+
+    @property
+    def is_guest(self) -> bool:
+        return self.customer is None
+
+    @property
+    def profile(self) -> Customer:
+        """The engine's view of the shopper; guests are a profile without an id."""
+        return self.customer or GUEST_PROFILE
+
+    @property
+    def first_name(self) -> str:
+        if self.customer is None:
+            return "there"
+        return (self.customer.name or self.customer.email or "there").split()[0]
+
+
+@dataclass(frozen=True)
+class ProductListing:
+    """A product as a page shows it: its price for this shopper and the offers that single it out."""
+
+    product: Product
+    category: Category | None
+    price: PriceView
+    offers: tuple[OfferView, ...] = ()
+
+    @property
+    def category_name(self) -> str:
+        return self.category.name if self.category else ""
+
+
+def current_shopper() -> Shopper:
+    if "shopper" not in g:
+        customer = current_customer()
+        persona = personas.key_for(customer.id if customer else None)
+        g.shopper = Shopper(customer=customer, persona=persona or ("guest" if customer is None else None))
+    return g.shopper
+
+
+def forget_shopper() -> None:
+    g.pop("shopper", None)
+
+
+def store_categories() -> list[Category]:
+    if "categories" not in g:
+        g.categories = promo_engine().list_categories()
+    return g.categories
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return next((c for c in store_categories() if c.slug == slug), None)
+
+
+def campaigns_by_id(ids: Iterable[str]) -> dict[str, Campaign]:
+    """Parsed campaigns for the offers on this page, each loaded once per request (the ones
+    not loaded yet in one query)."""
+    cache: dict[str, Campaign] = g.setdefault("campaigns", {})
+    missing = {campaign_id for campaign_id in ids if campaign_id not in cache}
+    if missing:
+        cache.update(promo_engine().load_campaigns(missing))
+    return cache
+
+
+def describe(offers: Sequence[Offer], context: Context, customer: Customer | None = None) -> list[OfferView]:
+    engine = promo_engine()
+    campaigns = campaigns_by_id({o.campaign_id for o in offers})
+    profile = customer if customer is not None else current_shopper().profile
+    return [view_of(o, campaigns[o.campaign_id], profile, context, engine.currency) for o in offers]
+
+
+def empty_cart() -> Cart:
+    return Cart(lines=(), currency=promo_engine().currency)
+
+
+def page_qualification(context: Context) -> list[Offer]:
+    """Every offer shown to this shopper in this page context, and their own codes (evaluated
+    on an empty cart). The pages show nothing else: banners, badges and page offers are all
+    visible ones (shop.offers)."""
+    return promo_engine().qualify(current_shopper().profile, empty_cart(), context, visible_only=True)
+
+
+def cart_line(product: Product, quantity: int = 1) -> CartLine:
+    return CartLine(
+        sku=product.sku, name=product.name, unit_price=product.price, quantity=quantity,
+        categories=frozenset(product.categories), collections=frozenset(product.collections),
+    )
+
+
+def product_context(product: Product) -> Context:
+    primary = product.categories[0] if product.categories else None
+    return promo_engine().context(page="product", category=primary, product_sku=product.sku)
+
+
+def price_for(product: Product, context: Context) -> PriceView:
+    """The price this shopper pays for one unit with the automatic promotions running now."""
+    engine = promo_engine()
+    shopper = current_shopper()
+    evaluation = engine.validate(shopper.profile, Cart(lines=(cart_line(product),), currency=engine.currency),
+                                 (), context)
+    campaigns = campaigns_by_id({o.campaign_id for o in evaluation.applied})
+    return promotional_price(evaluation, campaigns)
+
+
+def listings(products: Iterable[Product], context: Context, offers: Sequence[Offer]) -> list[ProductListing]:
+    """Listings for a grid or a product page. `offers` is the page's qualification (visibility
+    already follows `context`); each product gets the ones that single it out."""
+    campaigns = campaigns_by_id({o.campaign_id for o in offers})
+    result = []
+    for product in products:
+        line = cart_line(product)
+        mine = product_offers(offers, campaigns, line)
+        primary = product.categories[0] if product.categories else None
+        result.append(ProductListing(
+            product=product,
+            category=category_by_slug(primary) if primary else None,
+            price=price_for(product, context),
+            offers=tuple(describe(mine, context)),
+        ))
+    return result

@@ -1,0 +1,60 @@
+"""Flask extension singletons, created unbound and attached to each app by ``init_extensions``.
+
+Blueprints import extensions from here, never from ``app.py``, so nothing imports the factory
+and every test can build a fresh app with its own config.
+"""
+
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_migrate import Migrate, upgrade
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+import promo.storage
+from promo.engine import Engine
+from shop.web.rate_limits import init_rate_limits
+
+csrf = CSRFProtect()
+
+# --- Storage -------------------------------------------------------------------------------
+# `db` is bound to the engine's own MetaData (promo/storage/models.py), so Flask-Migrate sees
+# every table; the models stay Flask-free. Views call `promo_engine()`, never the tables.
+db = SQLAlchemy(metadata=promo.storage.metadata)
+migrate = Migrate(directory=str(Path(__file__).resolve().parents[2] / "migrations"))
+ENGINE_KEY = "promo.engine"
+# -------------------------------------------------------------------------------------------
+
+
+def init_extensions(app: Flask) -> None:
+    """Bind every extension to ``app``. Called once per app by ``create_app``."""
+    csrf.init_app(app)
+    init_rate_limits(app)
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    with app.app_context():
+        # WAL, busy timeout and BEGIN IMMEDIATE on SQLite (before the first connection).
+        promo.storage.configure_engine(db.engine)
+        if _auto_upgrade(app):
+            upgrade()
+        app.extensions[ENGINE_KEY] = Engine(
+            promo.storage.make_session_factory(db.engine),
+            timezone=app.config["STORE_TIMEZONE"],
+            currency=app.config["STORE_CURRENCY"],
+            locale=app.config["STORE_LOCALE"],
+        )
+
+
+def _auto_upgrade(app: Flask) -> bool:
+    """Upgrade the schema at start-up? DATABASE_AUTO_UPGRADE decides; unset, only the embedded
+    SQLite is upgraded (zero configuration). A PostgreSQL deployment runs `flask db upgrade`
+    once, before starting its workers, like any other release step."""
+    setting = app.config.get("DATABASE_AUTO_UPGRADE")
+    if setting is None:
+        return db.engine.dialect.name == "sqlite"
+    return bool(setting)
+
+
+def promo_engine(app: Flask | None = None) -> Engine:
+    """The app's promotion engine (one per app): ``promo_engine().validate(...)``."""
+    return (app or current_app).extensions[ENGINE_KEY]

@@ -1,0 +1,46 @@
+"""Helpers for the web tests: the seeded store, and requests as htmx or a persona would send them."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from promo.scenario import load_pack, read_pack
+from shop.web.extensions import promo_engine
+
+STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))   # a Wednesday morning
+SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"
+
+
+def seeded(app: Flask, now: datetime = STORE_NOW) -> Flask:
+    """Load the Arabica & Co. pack as of `now` and freeze the app's clock there."""
+    engine = promo_engine(app)
+    engine.clock = lambda: now
+    load_pack(engine, read_pack(SCENARIO, today=now.date()))
+    return app
+
+
+def htmx(target: str | None = "cart-items") -> dict[str, str]:
+    """The headers htmx sends for a request whose target has this id."""
+    headers = {"HX-Request": "true"}
+    if target:
+        headers["HX-Target"] = target
+    return headers
+
+
+def session_cart(client) -> dict:
+    with client.session_transaction() as session:
+        return dict(session.get("cart") or {})
+
+
+def as_persona(client, key: str) -> None:
+    response = client.post("/demo/persona", data={"persona": key})
+    assert response.status_code == 303
+
+
+def visible_text(html: str) -> str:
+    """The page's words with tags dropped and whitespace collapsed, for "Shipping $5.95" checks."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split()).replace("&#39;", "'").replace("&amp;", "&")
