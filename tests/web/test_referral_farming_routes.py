@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from promo.storage.testing import DatabaseUnavailable, isolated_database
-from shop.extensions import db, promo_engine
-from webkit import as_persona, seeded, visible_text
+from shop.extensions import promo_engine
+from webkit import app_on, as_persona, seeded, visible_text
 
 ROUNDS = 3
 CONFIRMATION = re.compile(r"/checkout/confirmation/(\d+)$")
@@ -18,14 +17,8 @@ CONFIRMATION = re.compile(r"/checkout/confirmation/(\d+)$")
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def shop(request, make_app, tmp_path):
-    try:
-        with isolated_database(request.param, tmp_path) as database:
-            app = seeded(make_app(DEMO_MODE=True, **database.app_config()))
-            yield app
-            with app.app_context():
-                db.engine.dispose()
-    except DatabaseUnavailable as error:
-        pytest.fail(str(error), pytrace=False)
+    with app_on(request.param, make_app, tmp_path, DEMO_MODE=True) as app:
+        yield seeded(app)
 
 
 def post_checkout(client):
