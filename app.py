@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask, Response
 
 from shop.errors import register_error_handlers
+from shop.input_guard import register_input_guard
 from shop.security import init_security
 from shop.extensions import init_extensions
 
@@ -152,5 +153,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_input_guard(app)
     app.after_request(_vary_on_htmx)
     return app

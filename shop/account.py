@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from promo.domain import Customer
 from promo.errors import Conflict, NotFound
 from shop.extensions import promo_engine
-from shop.text import CONTROL_MESSAGE, has_control_characters, normalise
+from shop.text import CONTROL_MESSAGE, fit_for_a_redirect, has_control_characters, normalise
 
 bp = Blueprint("account", __name__)
 
@@ -68,8 +68,9 @@ def set_current_customer(customer_id: str | None) -> None:
 
 
 def safe_next(raw: str | None, default: str) -> str:
-    """Only same-site paths: "/wallet" yes, "//evil.example" or "https://evil.example" no."""
-    if not raw or not raw.startswith("/") or raw.startswith("//") or "\\" in raw:
+    """Only same-site paths: "/wallet" yes, "//evil.example" or "https://evil.example" no, and
+    nothing holding a control character such as a line break (treated as absent)."""
+    if not raw or not raw.startswith("/") or raw.startswith("//") or "\\" in raw or not fit_for_a_redirect(raw):
         return default
     parts = urlsplit(raw)
     if parts.scheme or parts.netloc:
