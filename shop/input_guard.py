@@ -20,6 +20,7 @@ from shop.errors import api_error, is_api_request
 
 NUL = "\x00"
 MESSAGE = "The request contains a NUL character (%00), which no field accepts."
+TOO_DEEP = "The JSON body is nested too deeply to read."
 
 
 def register_input_guard(app: Flask) -> None:
@@ -27,12 +28,21 @@ def register_input_guard(app: Flask) -> None:
 
 
 def refuse_nul_characters() -> Response | None:
-    where = _where_nul()
+    try:
+        where = _where_nul()
+    except RecursionError:
+        # json's decoder recurses once per level: thousands of "[" would otherwise be a 500
+        # here or in the view that reads the body next.
+        return _refuse("invalid_json", TOO_DEEP, {})
     if where is None:
         return None
+    return _refuse("invalid_characters", MESSAGE, {"where": where})
+
+
+def _refuse(code: str, message: str, details: dict[str, Any]) -> Response:
     if is_api_request():
-        return api_error(400, "invalid_characters", MESSAGE, {"where": where})
-    abort(400, description=MESSAGE)
+        return api_error(400, code, message, details)
+    abort(400, description=message)
 
 
 def _where_nul() -> str | None:

@@ -11,12 +11,12 @@ import pytest
 
 from apikit import API, make_keys
 from consolekit import FAST_HASH, PASSWORD, create_console_users
-from webkit import app_on, as_persona, seeded
+from webkit import DATABASES, app_on, as_persona, seeded
 
 NUL = "\x00"
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=DATABASES)
 def store(request, make_app, tmp_path_factory):
     with app_on(request.param, make_app, tmp_path_factory.mktemp("nul"), DEMO_MODE=True, RATELIMIT_ENABLED=False,
                 CONSOLE_PASSWORD_HASH_METHOD=FAST_HASH) as app:
@@ -123,3 +123,21 @@ def test_a_console_next_with_a_line_break_is_treated_as_absent(store, next_value
     assert response.status_code == 302 and response.headers["Location"] == "/console/campaigns"
     again = operator.get("/console/login", query_string={"next": next_value})
     assert again.status_code == 302 and again.headers["Location"] == "/console/campaigns"
+
+
+def test_a_json_body_nested_too_deeply_to_read_is_refused(store, api_key):
+    body = "[" * 100_000 + "]" * 100_000
+
+    response = store.test_client().post(API + "/campaigns", data=body, headers={
+        "Authorization": f"Bearer {api_key}", "Content-Type": "application/json"})
+
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_json"
+
+
+@pytest.mark.parametrize("path", ["/webhooks/2147483648", "/redemptions/2147483648", "/webhooks/9223372036854775807"])
+def test_an_id_beyond_a_postgresql_integer_is_unknown_not_an_overflow(store, api_key, path):
+    # Found by the API fuzz once it ran on PostgreSQL: INTEGER keys are 32-bit there.
+    response = store.test_client().delete(API + path, headers={"Authorization": f"Bearer {api_key}"})
+    response_get = store.test_client().get(API + path, headers={"Authorization": f"Bearer {api_key}"})
+
+    assert response.status_code in (404, 405) and response_get.status_code == 404

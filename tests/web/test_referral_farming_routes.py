@@ -9,13 +9,13 @@ import re
 import pytest
 
 from shop.extensions import promo_engine
-from webkit import app_on, as_persona, seeded, visible_text
+from webkit import DATABASES, app_on, as_persona, seeded, visible_text
 
 ROUNDS = 3
 CONFIRMATION = re.compile(r"/checkout/confirmation/(\d+)$")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=DATABASES)
 def shop(request, make_app, tmp_path):
     with app_on(request.param, make_app, tmp_path, DEMO_MODE=True) as app:
         yield seeded(app)

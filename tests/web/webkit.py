@@ -18,6 +18,8 @@ from shop.extensions import db, promo_engine
 
 STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))   # a Wednesday morning
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"
+# For `params=` of a fixture that builds its app with app_on: the test runs on both databases.
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def seeded(app: Flask, now: datetime = STORE_NOW) -> Flask:
