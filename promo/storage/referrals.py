@@ -38,8 +38,8 @@ from ..campaign import Campaign, Kind
 from ..errors import Conflict, NotFound
 from ..incentive_records import ReferralCode, ReferralConversion, ReferralReward, ReferralSummary
 from ..reasons import Reason
-from .issue import companion_campaign, companion_id, issue_code
 from .database import for_update
+from .issue import companion_campaign, companion_id, issue_code
 from .models import CampaignRow, CodeRow, CustomerRow, RedemptionRow, ReferralRow
 
 ParseCampaign = Callable[[CampaignRow], Campaign]

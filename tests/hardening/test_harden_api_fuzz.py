@@ -30,14 +30,17 @@ def api_under_test(request, make_app, tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_no_generated_request_gets_a_server_error(api_under_test):
+def test_no_generated_request_gets_a_server_error(api_under_test, request):
     app, key = api_under_test
+    # PostgreSQL gets half as many cases per operation: enough for what its driver refuses and
+    # SQLite lets through (NUL characters, 32-bit ids), at half the time of a second full run.
+    examples = EXAMPLES if request.node.callspec.params["api_under_test"] == "sqlite" else max(1, EXAMPLES // 2)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     served, failures = 0, []
     for result in schema.get_all_operations():
         operation = result.ok()
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
+        @settings(max_examples=examples, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         @given(case=operation.as_strategy())
         def call(case):

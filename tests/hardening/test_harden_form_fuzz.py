@@ -18,6 +18,9 @@ from shop.console.models import Role
 from webkit import DATABASES, app_on, as_persona, seeded
 
 FUZZ_EXAMPLES = 60
+# PostgreSQL gets half as many bodies per form: enough for the NUL characters and other values its
+# driver refuses (they are among NASTY, drawn often), at half the time of a second full run.
+EXAMPLES_ON = {"sqlite": FUZZ_EXAMPLES, "postgresql": FUZZ_EXAMPLES // 2}
 FIELDS = ["action", "back", "campaign", "checkout_token", "code", "codes", "count", "definition", "email", "format",
           "item_id", "name", "next", "password", "persona", "q", "quantity", "reason", "role", "scope", "sku",
           "spend_key", "status", "step", "customer", "kind", "percent", "amount", "min_subtotal", "starts", "ends",
@@ -57,6 +60,11 @@ def store(request, make_app, tmp_path_factory):
         yield seeded(app)
 
 
+@pytest.fixture
+def examples(request) -> int:
+    return EXAMPLES_ON[request.node.callspec.params["store"]]
+
+
 @pytest.fixture(scope="module")
 def shopper(store):
     client = store.test_client()
@@ -81,8 +89,8 @@ def post_survives(client, path, body, **headers):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", STORE_FORMS)
-def test_storefront_forms_never_answer_500(shopper, path):
-    @FUZZ
+def test_storefront_forms_never_answer_500(shopper, path, examples):
+    @settings(FUZZ, max_examples=examples)
     @given(body=BODIES, as_htmx=st.booleans())
     def run(body, as_htmx):
         post_survives(shopper, path, body, **({"HX-Request": "true", "HX-Target": "cart-items"} if as_htmx else {}))
@@ -93,8 +101,8 @@ def test_storefront_forms_never_answer_500(shopper, path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", CONSOLE_FORMS)
-def test_console_forms_never_answer_500(admin, path):
-    @FUZZ
+def test_console_forms_never_answer_500(admin, path, examples):
+    @settings(FUZZ, max_examples=examples)
     @given(body=BODIES)
     def run(body):
         post_survives(admin, path, body)
