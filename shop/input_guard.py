@@ -20,7 +20,7 @@ from shop.errors import api_error, is_api_request
 
 NUL = "\x00"
 MESSAGE = "The request contains a NUL character (%00), which no field accepts."
-TOO_DEEP = "The JSON body is nested too deeply to read."
+TOO_DEEP = "The request body is not valid JSON: it is nested too deeply to read."
 
 
 def register_input_guard(app: Flask) -> None:
@@ -33,7 +33,7 @@ def refuse_nul_characters() -> Response | None:
     except RecursionError:
         # json's decoder recurses once per level: thousands of "[" would otherwise be a 500
         # here or in the view that reads the body next.
-        return _refuse("invalid_json", TOO_DEEP, {})
+        return _refuse("malformed_json", TOO_DEEP, {})
     if where is None:
         return None
     return _refuse("invalid_characters", MESSAGE, {"where": where})

@@ -131,7 +131,7 @@ def test_a_json_body_nested_too_deeply_to_read_is_refused(store, api_key):
     response = store.test_client().post(API + "/campaigns", data=body, headers={
         "Authorization": f"Bearer {api_key}", "Content-Type": "application/json"})
 
-    assert response.status_code == 400 and response.get_json()["error"]["code"] == "invalid_json"
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == "malformed_json"
 
 
 @pytest.mark.parametrize("path", ["/webhooks/2147483648", "/redemptions/2147483648", "/webhooks/9223372036854775807"])
