@@ -19,6 +19,7 @@ from shop.web.htmx import init_htmx
 from shop.web.security import init_security
 from shop.web.templating import register_template_helpers
 from shop.web.test_mode import check_test_mode_config, init_test_mode
+from shop.web.input_guard import register_input_guard
 
 DEV_SECRET_KEY = "promoshop-dev-secret-not-for-production"
 _TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -153,4 +154,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     register_error_handlers(app)
     init_htmx(app)
+    register_input_guard(app)
     return app

@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .applicator import evaluate
 from .campaign import Campaign, Kind
-from .codes import check_capacity, check_pattern, normalise_code
+from .codes import normalise_code
 from .definition import DefinitionError, FieldError, parse_campaign
 from .domain import Cart, Context, Customer
 from . import distributions as _distribution_rules  # noqa: F401  (its listeners fire rules on events)
@@ -89,6 +89,7 @@ from .storage import attempts, audit, convert, counters, idempotency
 from .storage.active import ActiveCampaigns
 from .storage.attempts import WrongCodeTally
 from .storage.bulk import Progress, insert_random_codes
+from .storage.drawing import check_room
 from .storage.database import READ_ONLY, dialect_of, for_update, insert_ignoring_conflicts, starts_with
 from .storage.models import (
     AuditRow,
@@ -384,16 +385,15 @@ class Engine:
         with self._read() as session:
             row = self._campaign_row(session, campaign_id)
             campaign = self._campaign(row)
-            existing = session.scalar(select(func.count()).select_from(CodeRow).where(CodeRow.campaign_id == campaign_id))
-        if row.status == CampaignStatus.ARCHIVED:
-            raise Conflict(f"campaign {campaign_id!r} is archived", code="campaign_archived")
-        pattern = campaign.code_pattern
-        if pattern is None:
-            raise InvalidRequest(
-                f"campaign {campaign_id!r} has no code pattern, so it cannot have generated codes", code="no_code_pattern"
-            )
-        check_pattern(pattern)
-        check_capacity(pattern, existing or 0, count)
+            if row.status == CampaignStatus.ARCHIVED:
+                raise Conflict(f"campaign {campaign_id!r} is archived", code="campaign_archived")
+            pattern = campaign.code_pattern
+            if pattern is None:
+                raise InvalidRequest(
+                    f"campaign {campaign_id!r} has no code pattern, so it cannot have generated codes",
+                    code="no_code_pattern"
+                )
+            check_room(session, campaign_id, pattern, count)
         if gift_balance is None and campaign.kind is Kind.GIFT_CARD:
             # Gift cards start with the balance their definition names.
             gift_balance = (campaign.options.get("gift_card") or {}).get("balance")

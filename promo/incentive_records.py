@@ -87,7 +87,9 @@ class ReferralCode:
 class ReferralReward:
     code: str
     kind: str              # "reward" or "bonus"
-    status: str            # "available", "used" or "revoked"
+    # "available", "used", "revoked" (taken back unused) or "reclaimed" (used, then its
+    # friend's order was cancelled: a later reward was or will be withheld to repay it)
+    status: str
 
 
 @dataclass(frozen=True)
@@ -97,10 +99,12 @@ class ReferralSummary:
     invited: int           # friends who ordered with the code (every status)
     converted: int         # friends whose conversion counted, not rolled back
     rewards: tuple[ReferralReward, ...] = ()
+    withheld: int = 0      # conversions whose reward repaid a reclaimed one instead
+    owed: int = 0          # reclaimed rewards not repaid yet: the next conversions' rewards are withheld
 
     @property
     def rewards_earned(self) -> int:
-        return sum(1 for reward in self.rewards if reward.status != "revoked")
+        return sum(1 for reward in self.rewards if reward.status not in ("revoked", "reclaimed"))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .campaign import Kind
-from .codes import draw_code, normalise_code
+from .codes import normalise_code
 from .events import Event, EventScope, emit, listen
 from .errors import Conflict, InvalidRequest, NotFound, UnreadableDefinition
 from .giftcards import GiftCardPlan
@@ -160,15 +160,12 @@ class Incentives:
             if customer_id is not None:
                 engine._customer_row(session, customer_id)
             amount = balance if balance is not None else (campaign.options.get("gift_card") or {}).get("balance")
-            drawn = None
-            if code is None:
-                if campaign.code_pattern is None:
-                    raise InvalidRequest(f"campaign {campaign_id!r} has no code pattern; give the card's code",
-                                         code="no_code_pattern")
-                drawn = draw_code(campaign.code_pattern)
+            if code is None and campaign.code_pattern is None:
+                raise InvalidRequest(f"campaign {campaign_id!r} has no code pattern; give the card's code",
+                                     code="no_code_pattern")
             now = engine.clock()
-            card = giftcards.issue(session, row, amount, now, code=code, holder_id=customer_id, pattern_code=drawn,
-                                   actor=actor)
+            card = giftcards.issue(session, row, amount, now, code=code, holder_id=customer_id,
+                                   pattern=campaign.code_pattern if code is None else None, actor=actor)
             if customer_id is not None:
                 publication = PublicationRow(campaign_id=campaign_id, customer_id=customer_id, code_id=card.id,
                                              code=card.code, source_id=None, created_at=now)

@@ -14,13 +14,14 @@ from datetime import datetime
 from sqlalchemy import String, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from ..campaign import Kind
+from ..campaign import CodePattern, Kind
 from ..codes import normalise_code
 from ..errors import Conflict, InvalidRequest, NotFound
 from ..giftcards import GiftCard, GiftCardPlan, plan_payment
 from ..incentive_records import GiftCardBalance, GiftCardEntry
 from ..reasons import Reason
 from .database import dialect_of
+from .drawing import draw_new_code
 from .models import CampaignRow, CodeRow, GiftCardLedgerRow, OrderRow
 
 codes = CodeRow.__table__
@@ -115,24 +116,27 @@ def top_up(session: Session, code: str, amount: int, now: datetime, *, actor: st
 
 
 def issue(session: Session, campaign_row: CampaignRow, balance: int, now: datetime, *, code: str | None = None,
-          holder_id: str | None = None, pattern_code: str | None = None, actor: str = "system") -> CodeRow:
-    """A new card of the campaign: `code` as given (cards printed elsewhere) or `pattern_code`
-    (drawn by the caller), holding `balance`, in `holder_id`'s wallet when given; its ledger
-    starts with the ``issue`` entry."""
+          holder_id: str | None = None, pattern: CodePattern | None = None, actor: str = "system") -> CodeRow:
+    """A new card of the campaign: `code` as given (cards printed elsewhere) or drawn from
+    `pattern` (under the keyspace rule, promo.storage.drawing), holding `balance`, in
+    `holder_id`'s wallet when given; its ledger starts with the ``issue`` entry."""
     if campaign_row.kind != Kind.GIFT_CARD.value:
         raise InvalidRequest(f"campaign {campaign_row.id!r} is not a gift card campaign", code="not_a_gift_card_campaign")
     if not isinstance(balance, int) or isinstance(balance, bool) or balance < 1:
         raise InvalidRequest(f"a gift card's balance must be a positive amount in minor units, got {balance!r}",
                              code="invalid_amount")
-    chosen = normalise_code(code or pattern_code or "")
-    if not chosen or len(chosen) > 64 or any(ch.isspace() for ch in chosen):
-        raise InvalidRequest("a gift card code is 1 to 64 characters without spaces", code="invalid_code")
-    if session.scalar(select(CodeRow.id).where(CodeRow.code == chosen)) is not None:
-        raise Conflict(f"code {chosen!r} already exists", code="code_taken")
-    row = CodeRow(code=chosen, campaign_id=campaign_row.id, status="active", holder_id=holder_id, redeemed_count=0,
-                  gift_balance=balance, created_at=now)
-    session.add(row)
-    session.flush()
+    if code is None and pattern is not None:
+        row = draw_new_code(session, campaign_row.id, pattern, now=now, holder_id=holder_id, gift_balance=balance)
+    else:
+        chosen = normalise_code(code or "")
+        if not chosen or len(chosen) > 64 or any(ch.isspace() for ch in chosen):
+            raise InvalidRequest("a gift card code is 1 to 64 characters without spaces", code="invalid_code")
+        if session.scalar(select(CodeRow.id).where(CodeRow.code == chosen)) is not None:
+            raise Conflict(f"code {chosen!r} already exists", code="code_taken")
+        row = CodeRow(code=chosen, campaign_id=campaign_row.id, status="active", holder_id=holder_id, redeemed_count=0,
+                      gift_balance=balance, created_at=now)
+        session.add(row)
+        session.flush()
     _log(session, row.code, order_id=None, kind="issue", amount=balance, now=now, actor=actor)
     return row
 

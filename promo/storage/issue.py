@@ -4,7 +4,7 @@ A referral campaign's `reward` and a loyalty campaign's `rewards` are effects, n
 code must belong to a campaign the evaluation can read, so each such effect gets a companion
 campaign (kind bulk, single-use codes, unlisted) kept in step with its parent's definition:
 ``<parent>--reward``, ``<parent>--bonus-5``, ``<parent>--reward-2``. Its codes are drawn from its
-pattern one at a time, straight into the holder's wallet, and published with a `source_id`, so
+pattern one at a time (promo.storage.drawing), straight into the holder's wallet, and published with a `source_id`, so
 the same reason (one conversion, one spend) never yields two codes.
 """
 from __future__ import annotations
@@ -14,19 +14,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..campaign import Campaign
-from ..codes import check_capacity, check_pattern, draw_code
 from ..errors import Conflict
 from ..timing import code_expiry
 from . import audit, convert
-from .database import dialect_of, insert_ignoring_conflicts
+from .drawing import draw_new_code
 from .models import ID_LENGTH, CampaignRow, CodeRow, PublicationRow
 
 REWARD_PATTERN = "RWD-##########"
-MAX_DRAWS = 8
 # session.info key: publications made in this transaction, for the caller to announce
 # (promo.incentives writes a publication.created event for each).
 ISSUED = "promo.issued_publications"
@@ -102,22 +100,8 @@ def issue_code(
     pattern = campaign.code_pattern
     if pattern is None:
         raise Conflict(f"campaign {campaign.id!r} has no code pattern to draw a code from", code="no_code_pattern")
-    check_pattern(pattern)
-    existing = session.scalar(select(func.count()).select_from(CodeRow).where(CodeRow.campaign_id == campaign.id)) or 0
-    check_capacity(pattern, existing, 1)
-    codes = CodeRow.__table__
-    for _ in range(MAX_DRAWS):
-        code = draw_code(pattern)
-        inserted = session.execute(
-            insert_ignoring_conflicts(codes, dialect_of(session)).returning(codes.c.id),
-            {"code": code, "campaign_id": campaign.id, "status": "active", "holder_id": holder_id,
-             "redeemed_count": 0, "gift_balance": None, "created_at": now, "expires_at": code_expiry(campaign, now)},
-        ).scalar()
-        if inserted is not None:   # None: the code existed already (rowcount is not reliable here)
-            break
-    else:
-        raise Conflict("could not draw an unused code; try again", code="busy")
-    row = session.scalar(select(CodeRow).where(CodeRow.code == code))
+    row = draw_new_code(session, campaign.id, pattern, now=now, holder_id=holder_id,
+                        expires_at=code_expiry(campaign, now))
     publication = PublicationRow(campaign_id=campaign.id, customer_id=holder_id, code_id=row.id, code=row.code,
                                  source_id=source_id, created_at=now)
     session.add(publication)

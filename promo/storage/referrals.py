@@ -3,15 +3,26 @@
 * An advocate's code is a code of the referral campaign held by the advocate. Friends enter it
   (unlike other held codes, which only their holder may use); the advocate may not.
 * A friend must be signed in, must never have ordered, and counts once per campaign (the
-  ``referrals`` table's unique key). Each refusal has its own reason.
+  ``referrals`` table's unique key). Each refusal has its own reason. A friend whose referral
+  converted counts for good: cancelling that order does not make them new again, so one
+  friend cannot earn an advocate a second reward by ordering, cancelling and ordering again.
 * The friend's order records a referral. It converts when the order is placed, or, when the
   campaign names another ``conversion`` event, when the store reports that event for the friend.
 * Each conversion publishes a reward code to the advocate; a bonus tier adds a bonus code on
   the conversion that reaches it, unless the advocate already holds a live one for that tier
   (unused and active, or used). Rolling the friend's order back revokes the referral and
-  disables its reward code if not used yet; when that takes the advocate's converted count
-  below a tier, the tier's unused bonus is disabled too, so it can be earned again by reaching
-  the tier again, but an advocate never holds two live bonuses for one tier.
+  disables its reward code; when that takes the advocate's converted count below a tier, the
+  tier's bonus is disabled too, so it can be earned again by reaching the tier again, but an
+  advocate never holds two live bonuses for one tier.
+* A reward already used when its referral is revoked is taken back by refusing the
+  advocate's next reward: each such reward is a debt (``rewards_owed``), and a conversion
+  while the advocate owes one is recorded without a reward code (withheld), which repays it.
+  The debt is counted from the rows every time, not kept in a counter, so it stays right
+  whatever order cancellations and conversions come in: a withheld conversion whose order is
+  cancelled in turn no longer repays anything, and a used reward whose own order is cancelled
+  is no longer owed (its code stays disabled, so it cannot be used once more). Conversions and
+  revocations lock the advocate's customer row first (PostgreSQL), so two racing conversions
+  never both repay one debt.
 """
 from __future__ import annotations
 
@@ -27,6 +38,7 @@ from ..campaign import Campaign, Kind
 from ..errors import Conflict, NotFound
 from ..incentive_records import ReferralCode, ReferralConversion, ReferralReward, ReferralSummary
 from ..reasons import Reason
+from .database import for_update
 from .issue import companion_campaign, companion_id, issue_code
 from .models import CampaignRow, CodeRow, CustomerRow, RedemptionRow, ReferralRow
 
@@ -51,11 +63,18 @@ def refusal(session: Session, code_row: CodeRow, customer_id: str | None) -> Rea
     customer = session.get(CustomerRow, customer_id)
     if customer is not None and customer.orders_count > 0:
         return Reason.REFERRAL_NOT_NEW_CUSTOMER
-    counted = session.scalar(
-        select(ReferralRow.id).where(ReferralRow.campaign_id == code_row.campaign_id,
-                                     ReferralRow.friend_id == customer_id, ReferralRow.status.in_(OPEN))
+    earlier = session.scalar(
+        select(ReferralRow).where(ReferralRow.campaign_id == code_row.campaign_id, ReferralRow.friend_id == customer_id)
     )
-    return Reason.REFERRAL_ALREADY_COUNTED if counted is not None else None
+    return Reason.REFERRAL_ALREADY_COUNTED if earlier is not None and counts_for_good(earlier) else None
+
+
+def counts_for_good(referral: ReferralRow) -> bool:
+    """Whether the friend of this referral can never be referred again in its campaign: while it
+    is open, and once it converted, even if its order was cancelled since (else ordering,
+    cancelling and ordering again would farm rewards). Only a referral revoked before it
+    converted (nothing was paid) leaves the friend free to be referred again."""
+    return referral.status in OPEN or referral.converted_at is not None
 
 
 def default_campaign(session: Session) -> CampaignRow:
@@ -113,12 +132,13 @@ def record(session: Session, parse: ParseCampaign, redemption: RedemptionRow, no
         referral = session.scalar(
             select(ReferralRow).where(ReferralRow.campaign_id == row.id, ReferralRow.friend_id == redemption.customer_id)
         )
-        if referral is not None and referral.status in OPEN:
+        if referral is not None and counts_for_good(referral):
             raise Conflict("this friend has already been referred", code=Reason.REFERRAL_ALREADY_COUNTED.value)
         if referral is None:
             referral = ReferralRow(campaign_id=row.id, friend_id=redemption.customer_id, created_at=now)
             session.add(referral)
-        # A friend whose referred order was rolled back may be referred again: same row, new order.
+        # A friend whose referred order was rolled back before it converted may be referred
+        # again: same row, new order.
         referral.code_id, referral.advocate_id, referral.order_id = code_row.id, code_row.holder_id, redemption.order_id
         referral.status, referral.reward_code_id, referral.bonus_code_id = "pending", None, None
         referral.converted_at = referral.revoked_at = None
@@ -145,13 +165,18 @@ def convert_pending(session: Session, parse: ParseCampaign, friend_id: str, even
 def _convert(session: Session, parse: ParseCampaign, row: CampaignRow, referral: ReferralRow, now: datetime) -> ReferralConversion:
     campaign = parse(row)
     section: dict[str, Any] = row.definition["referral"]
+    lock_advocate(session, referral.advocate_id)
+    owed = rewards_owed(session, row.id, referral.advocate_id)
     referral.status, referral.converted_at = "converted", now
     session.flush()
-    reward = parse(companion_campaign(session, campaign, "reward", f"{campaign.name}: thanks for a referral",
-                                      section["reward"], now))
-    source = f"referral:{referral.id}:{referral.order_id}"
-    code, _ = issue_code(session, reward, referral.advocate_id, source_id=source, now=now)
-    referral.reward_code_id = code.id
+    code = None
+    if owed == 0:
+        reward = parse(companion_campaign(session, campaign, "reward", f"{campaign.name}: thanks for a referral",
+                                          section["reward"], now))
+        source = f"referral:{referral.id}:{referral.order_id}"
+        code, _ = issue_code(session, reward, referral.advocate_id, source_id=source, now=now)
+        referral.reward_code_id = code.id
+    # else: withheld (reward_code_id stays None), which repays one reward taken back.
     count = converted_count(session, row.id, referral.advocate_id)
     bonus_code = None
     for bonus in section.get("bonuses") or ():
@@ -169,7 +194,34 @@ def _convert(session: Session, parse: ParseCampaign, row: CampaignRow, referral:
         bonus_row, _ = issue_code(session, tier, referral.advocate_id, source_id=bonus_source, now=now)
         referral.bonus_code_id, bonus_code = bonus_row.id, bonus_row.code
     session.flush()
-    return ReferralConversion(referral.id, row.id, referral.advocate_id, referral.friend_id, code.code, bonus_code)
+    return ReferralConversion(referral.id, row.id, referral.advocate_id, referral.friend_id,
+                              code.code if code is not None else None, bonus_code)
+
+
+def lock_advocate(session: Session, advocate_id: str) -> None:
+    """Serialise the advocate's conversions and revocations (PostgreSQL; SQLite's writers
+    queue anyway), so the rewards owed each one reads are the ones it changes."""
+    session.scalar(for_update(select(CustomerRow.id).where(CustomerRow.id == advocate_id), session))
+
+
+def rewards_owed(session: Session, campaign_id: str, advocate_id: str) -> int:
+    """How many rewards the advocate still owes: rewards used before their referral was
+    revoked, less the conversions since whose reward was withheld to repay them."""
+    reclaimed = session.scalar(
+        select(func.count()).select_from(ReferralRow).join(CodeRow, CodeRow.id == ReferralRow.reward_code_id)
+        .where(ReferralRow.campaign_id == campaign_id, ReferralRow.advocate_id == advocate_id,
+               ReferralRow.status == "revoked", CodeRow.redeemed_count > 0)
+    ) or 0
+    return max(0, reclaimed - withheld_count(session, campaign_id, advocate_id))
+
+
+def withheld_count(session: Session, campaign_id: str, advocate_id: str) -> int:
+    """Conversions that stand and whose reward was withheld to repay a reward taken back."""
+    return session.scalar(
+        select(func.count()).select_from(ReferralRow)
+        .where(ReferralRow.campaign_id == campaign_id, ReferralRow.advocate_id == advocate_id,
+               ReferralRow.status == "converted", ReferralRow.reward_code_id.is_(None))
+    ) or 0
 
 
 def converted_count(session: Session, campaign_id: str, advocate_id: str) -> int:
@@ -199,18 +251,21 @@ def _bonus_source(advocate_id: str, tier: int, earning: int) -> str:
 
 
 def revoke_order(session: Session, order_id: int, now: datetime) -> int:
-    """Revoke the order's referrals and disable their reward codes not used yet, and the unused
-    bonuses of tiers their advocates no longer reach; returns how many referrals were revoked."""
+    """Revoke the order's referrals and disable their reward codes, and the bonuses of tiers
+    their advocates no longer reach; returns how many referrals were revoked. A reward already
+    used becomes a debt the advocate's next reward repays (rewards_owed)."""
     revoked = list(session.scalars(
         select(ReferralRow).where(ReferralRow.order_id == order_id, ReferralRow.status.in_(OPEN))
         .order_by(ReferralRow.id)
     ))
+    for advocate_id in sorted({r.advocate_id for r in revoked}):
+        lock_advocate(session, advocate_id)
     for referral in revoked:
         referral.status, referral.revoked_at = "revoked", now
         if referral.reward_code_id is not None:
-            # A reward already spent stays spent; only an unused one is taken back.
-            session.execute(update(codes).where(codes.c.id == referral.reward_code_id, codes.c.redeemed_count == 0)
-                            .values(status="disabled"))
+            # Used or not: a used one must not come back to life when its own order is
+            # cancelled (restore_code gives the use back, the disabled status stays).
+            session.execute(update(codes).where(codes.c.id == referral.reward_code_id).values(status="disabled"))
     session.flush()
     for campaign_id, advocate_id in sorted({(r.campaign_id, r.advocate_id) for r in revoked}):
         _revoke_unreached_bonuses(session, campaign_id, advocate_id)
@@ -219,14 +274,15 @@ def revoke_order(session: Session, order_id: int, now: datetime) -> int:
 
 
 def _revoke_unreached_bonuses(session: Session, campaign_id: str, advocate_id: str) -> None:
-    """Disable the advocate's unused bonuses of the tiers above their converted count (a used
-    one stays used: it was paid)."""
+    """Disable the advocate's bonuses of the tiers above their converted count. A used one
+    stays used and counts as paid (reaching the tier again pays nothing more); disabling it
+    too keeps it dead should the order it paid for be cancelled."""
     tiers = _tiers(session.get(CampaignRow, campaign_id))
     count = converted_count(session, campaign_id, advocate_id)
     tier_ids = [companion_id(campaign_id, f"bonus-{tier}") for tier in tiers if tier > count]
     if tier_ids:
         session.execute(update(codes).where(codes.c.campaign_id.in_(tier_ids), codes.c.holder_id == advocate_id,
-                                            codes.c.redeemed_count == 0, codes.c.status == "active")
+                                            codes.c.status == "active")
                         .values(status="disabled"))
 
 
@@ -255,7 +311,8 @@ def summary(session: Session, customer_id: str, campaign_id: str | None) -> Refe
             if code_id is None:
                 continue
             listed.add(code_id)
-            rewards.append(_reward(session.get(CodeRow, code_id), kind))
+            rewards.append(_reward(session.get(CodeRow, code_id), kind,
+                                   taken_back=kind == "reward" and referral.status == "revoked"))
     # Bonuses no referral row points at any more (its friend was referred again since), still
     # the advocate's: listed after the others.
     bonus_campaigns = [companion_id(row.id, f"bonus-{tier}") for tier in _tiers(row)]
@@ -267,9 +324,14 @@ def summary(session: Session, customer_id: str, campaign_id: str | None) -> Refe
     return ReferralSummary(
         row.id, code.code if code is not None else None, invited=len(referrals),
         converted=sum(1 for r in referrals if r.status == "converted"), rewards=tuple(rewards),
+        withheld=withheld_count(session, row.id, customer_id), owed=rewards_owed(session, row.id, customer_id),
     )
 
 
-def _reward(code: CodeRow, kind: str) -> ReferralReward:
-    status = "used" if code.redeemed_count > 0 else ("available" if code.status == "active" else "revoked")
+def _reward(code: CodeRow, kind: str, *, taken_back: bool = False) -> ReferralReward:
+    """`taken_back`: the referral was revoked, so a used reward is owed (or was repaid)."""
+    if code.redeemed_count > 0:
+        status = "reclaimed" if taken_back else "used"
+    else:
+        status = "available" if code.status == "active" else "revoked"
     return ReferralReward(code.code, kind, status)

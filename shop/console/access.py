@@ -20,6 +20,7 @@ from flask import abort, current_app, flash, g, redirect, request, session, url_
 
 from shop.console.models import Role
 from shop.console.users import ConsoleUser, get_user
+from shop.web.text import fit_for_a_redirect
 
 DEFAULT_IDLE_TIMEOUT = timedelta(hours=8)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -32,8 +33,9 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 def safe_console_path(target: str | None, default: str) -> str:
     """`target` when it is a path inside the console, else `default`: redirects taken from
-    form fields or query strings must never lead to another site."""
-    if target and target.startswith("/console") and not urlsplit(target).netloc and "\\" not in target:
+    form fields or query strings must never lead to another site, nor carry a line break."""
+    if (target and target.startswith("/console") and not urlsplit(target).netloc and "\\" not in target
+            and fit_for_a_redirect(target)):
         return target
     return default
 

@@ -84,7 +84,9 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
-MAX_ID = 2**63 - 1   # the largest id a database column holds (BIGINT, SQLite INTEGER)
+# The largest id the rows named in URLs can have: their keys are INTEGER, 32 bits on PostgreSQL
+# (SQLite's hold 64), so a larger one would overflow the driver there.
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):

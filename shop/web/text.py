@@ -6,6 +6,15 @@ definitions and customer profiles share; this module is the storefront's name fo
 """
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from promo.text import CONTROL_MESSAGE, has_control_characters, normalise
 
-__all__ = ["CONTROL_MESSAGE", "has_control_characters", "normalise"]
+__all__ = ["CONTROL_MESSAGE", "has_control_characters", "normalise", "fit_for_a_redirect"]
+
+
+def fit_for_a_redirect(target: str) -> bool:
+    """Whether a redirect target taken from input is free of control characters, also once
+    percent-decoded: a line break must never reach a Location header (werkzeug refuses it
+    with a 500), nor be smuggled past a later decoding."""
+    return not has_control_characters(target) and not has_control_characters(unquote(target))

@@ -2,17 +2,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from flask import Flask
 
 from promo.scenario import load_pack, read_pack
-from shop.web.extensions import promo_engine
+from promo.storage.testing import DatabaseUnavailable, isolated_database
+from shop.web.extensions import db, promo_engine
 
 STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))   # a Wednesday morning
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"
+# For `params=` of a fixture that builds its app with app_on: the test runs on both databases.
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
 def seeded(app: Flask, now: datetime = STORE_NOW) -> Flask:
@@ -21,6 +28,22 @@ def seeded(app: Flask, now: datetime = STORE_NOW) -> Flask:
     engine.clock = lambda: now
     load_pack(engine, read_pack(SCENARIO, today=now.date()))
     return app
+
+
+@contextmanager
+def app_on(kind: str, make_app: Callable[..., Flask], directory: Path, **overrides: Any) -> Iterator[Flask]:
+    """``make_app(**overrides)`` on a throwaway database of `kind` ("sqlite" or "postgresql"),
+    its connections closed afterwards. An unreachable PostgreSQL fails the test."""
+    try:
+        with isolated_database(kind, directory) as database:
+            app = make_app(**database.app_config(), **overrides)
+            try:
+                yield app
+            finally:
+                with app.app_context():
+                    db.engine.dispose()
+    except DatabaseUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 def htmx(target: str | None = "cart-items") -> dict[str, str]:

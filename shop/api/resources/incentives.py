@@ -44,13 +44,16 @@ def _plain(value: Any) -> Any:
 ReferralCodeSchema = _object("ReferralCode", {"campaign_id": _STR, "code": _STR, "created": _BOOL})
 ReferralRewardSchema = _object("ReferralReward", {
     "code": _STR, "kind": {"type": "string", "enum": ["reward", "bonus"]},
-    "status": {"type": "string", "enum": ["available", "used", "revoked"]},
+    "status": {"type": "string", "enum": ["available", "used", "revoked", "reclaimed"],
+               "description": "revoked: taken back unused; reclaimed: used, then the friend's order was cancelled"},
 })
 ReferralSummarySchema = _object("ReferralSummary", {
     "campaign_id": _STR, "code": _NULLABLE_STR,
     "invited": {**_INT, "description": "Friends who ordered with the code."},
     "converted": {**_INT, "description": "Friends whose conversion counts (not rolled back)."},
     "rewards": {"type": "array", "items": {"$ref": "#/components/schemas/ReferralReward"}},
+    "withheld": {**_INT, "description": "Conversions whose reward repaid a reclaimed one instead."},
+    "owed": {**_INT, "description": "Reclaimed rewards not repaid yet: the next conversions earn no reward."},
 }, refers_to=(ReferralRewardSchema,))
 ConversionSchema = _object("ReferralConversion", {
     "referral_id": _INT, "campaign_id": _STR, "advocate_id": _STR, "friend_id": _STR,
