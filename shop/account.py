@@ -18,6 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from promo.domain import Customer
 from promo.errors import Conflict, NotFound
 from shop.extensions import promo_engine
+from shop.rate_limits import STOREFRONT, note_failed_sign_in, note_signed_in, sign_in_blocked
 from shop.text import CONTROL_MESSAGE, has_control_characters, normalise
 
 bp = Blueprint("account", __name__)
@@ -162,14 +163,20 @@ def signin() -> tuple[str, int]:
 
 
 @bp.post("/signin")
-def signin_submit() -> Response | tuple[str, int]:
+def signin_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = SignInForm.from_request()
     if not form.validate():
         return _signin_page(form, RegisterForm(), 422)
+    blocked = sign_in_blocked(form.email, STOREFRONT)
+    if blocked is not None:
+        html, status = _signin_page(form, RegisterForm(), 429, error=blocked.message)
+        return html, status, blocked.headers
     customer = authenticate(form.email, form.password)
     if customer is None:
+        note_failed_sign_in(form.email, STOREFRONT)
         form.password = ""
         return _signin_page(form, RegisterForm(), 422, error="That email and password don't match an account.")
+    note_signed_in(form.email, STOREFRONT)
     set_current_customer(customer.id)
     flash(f"Welcome back, {customer.name or customer.email}.", "success")
     return redirect(safe_next(request.form.get("next"), url_for("wallet.wallet")), 303)
