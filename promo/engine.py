@@ -106,6 +106,7 @@ from .storage.models import (
 from .storage.offers import OfferLoader, Offers, Slot
 from .text import normalise as normalise_text, refusal
 from .timing import code_expiry
+from .webhook_targets import TargetPolicy
 from .visibility import is_visible
 
 if TYPE_CHECKING:
@@ -169,6 +170,9 @@ class Engine:
         # Active promotions and coupons, parsed and indexed (promo.index) while the table is unchanged.
         self._active = ActiveCampaigns(self._campaign)
         self.incentives = Incentives(self)
+        # Where webhooks may go (promo.webhook_targets): public addresses, plus hosts the
+        # operator lists (PROMOSHOP_WEBHOOK_ALLOWED_HOSTS, set by the app).
+        self.webhook_targets = TargetPolicy()
 
     # ------------------------------------------------------------------ time and sessions
 
