@@ -537,11 +537,37 @@ class Engine:
             return convert.customer_profile(row), row.password_hash
 
     def set_password_hash(self, customer_id: str, password_hash: str | None, *, actor: str = "system") -> None:
+        """A new password ends the customer's sessions signed in with the old one."""
         def work(session: Session) -> None:
             row = self._customer_row(session, customer_id)
             row.password_hash = password_hash
+            row.session_version += 1
             audit.record(session, at=self.clock(), actor=actor, action="customer.password", object_type="customer",
                          object_id=customer_id)
+
+        self._write(work)
+
+    def customer_for_session(self, customer_id: str, session_version: int) -> Customer | None:
+        """The customer a sign-in session names, or None when the customer is gone or the session
+        was made before the last sign-out or password change (its version is older)."""
+        with self._read() as session:
+            row = session.get(CustomerRow, customer_id)
+            if row is None or row.session_version != session_version:
+                return None
+            return convert.customer_profile(row)
+
+    def customer_session_version(self, customer_id: str) -> int:
+        """The version a new sign-in session of this customer carries."""
+        with self._read() as session:
+            return self._customer_row(session, customer_id).session_version
+
+    def end_customer_sessions(self, customer_id: str, *, actor: str = "system") -> None:
+        """Sign the customer out everywhere: sessions made before (any cookie) stop working."""
+        def work(session: Session) -> None:
+            session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
+                            .values(session_version=CustomerRow.session_version + 1))
+            audit.record(session, at=self.clock(), actor=actor, action="customer.sessions_ended",
+                         object_type="customer", object_id=customer_id)
 
         self._write(work)
 

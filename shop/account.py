@@ -1,7 +1,9 @@
 """Who is shopping: sign-in with hashed passwords, and the current customer for every page.
 
-The session holds only a customer id (``customer_id``). Signing in sets it after checking a
-werkzeug password hash; in demo mode the persona switcher sets the same key, so carts, wallets
+The session holds a customer id (``customer_id``) and the customer's session version at sign-in.
+Every request checks that version against the stored one, which sign-out and a new password
+raise, so a cookie copied before sign-out opens nothing afterwards. Signing in sets both after
+checking a werkzeug password hash; in demo mode the persona switcher sets the same key, so carts, wallets
 and orders never need to know which of the two put it there. A wallet or an order is shown only
 when its customer id equals this one.
 """
@@ -24,6 +26,7 @@ from shop.text import CONTROL_MESSAGE, has_control_characters, normalise
 bp = Blueprint("account", __name__)
 
 CUSTOMER_KEY = "customer_id"
+SESSION_VERSION_KEY = "customer_session_version"
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
 MAX_NAME_LENGTH = 120
@@ -38,23 +41,27 @@ _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 def current_customer_id() -> str | None:
-    value = session.get(CUSTOMER_KEY)
-    return value if isinstance(value, str) and value else None
+    """The signed-in customer's id; checked against the stored session version first."""
+    customer = current_customer()
+    return customer.id if customer is not None else None
 
 
 def current_customer() -> Customer | None:
     """The signed-in customer's stored profile (None for guests), loaded once per request.
 
-    A session pointing at a customer that no longer exists is treated as a guest.
+    A session naming a customer that no longer exists, or one made before that customer's last
+    sign-out or password change (an older session version), is treated as a guest and forgotten.
     """
     if "customer" not in g:
-        customer_id = current_customer_id()
+        customer_id = session.get(CUSTOMER_KEY)
         customer = None
-        if customer_id is not None:
-            try:
-                customer = promo_engine().get_customer(customer_id)
-            except NotFound:
+        if isinstance(customer_id, str) and customer_id:
+            version = session.get(SESSION_VERSION_KEY, 0)
+            if isinstance(version, int):
+                customer = promo_engine().customer_for_session(customer_id, version)
+            if customer is None:
                 session.pop(CUSTOMER_KEY, None)
+                session.pop(SESSION_VERSION_KEY, None)
         g.customer = customer
     return g.customer
 
@@ -63,9 +70,19 @@ def set_current_customer(customer_id: str | None) -> None:
     """Switch the shopper (sign-in, sign-out, demo persona). The cart stays; prices follow."""
     if customer_id is None:
         session.pop(CUSTOMER_KEY, None)
+        session.pop(SESSION_VERSION_KEY, None)
     else:
         session[CUSTOMER_KEY] = customer_id
+        session[SESSION_VERSION_KEY] = promo_engine().customer_session_version(customer_id)
     g.pop("customer", None)
+
+
+@bp.before_app_request
+def _check_customer_session() -> None:
+    # Every request, not only the pages that show the customer: a session ended by signing out
+    # (elsewhere too) must not reach an order, a wallet action or a checkout either.
+    if request.endpoint != "static":
+        current_customer()
 
 
 def safe_next(raw: str | None, default: str) -> str:
@@ -206,6 +223,10 @@ def register_submit() -> Response | tuple[str, int]:
 
 @bp.post("/signout")
 def signout() -> Response:
+    customer_id = current_customer_id()
+    if customer_id is not None:
+        # Signs out every copy of this session, a cookie captured before included.
+        promo_engine().end_customer_sessions(customer_id, actor=f"customer:{customer_id}")
     set_current_customer(None)
     flash("You're signed out.", "success")
     return redirect(url_for("storefront.home"), 303)
