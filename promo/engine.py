@@ -1180,6 +1180,12 @@ class Engine:
 
         return track(self, customer_id, event, properties, actor=actor)
 
+    def notify(self, event_type: str, payload: Mapping[str, Any], *, customer_id: str | None = None) -> Event:
+        """Write an event to the outbox in a transaction of its own, for webhooks to deliver:
+        what the store asks the merchant's systems to do (``customer.registration_requested``:
+        email this link)."""
+        return self._write(lambda session: self._emit(session, event_type, payload, customer_id=customer_id))
+
     @property
     def distributions(self) -> Distributions:
         """Distribution rules: "on event E, if conditions C, publish a code of campaign K"."""
