@@ -77,7 +77,7 @@ def why_internal(address: Address) -> str | None:
 def literal_address(host: str) -> Address | None:
     """The address a host written as an address stands for, in every spelling the C resolver
     accepts (inet_aton: "2130706433", "0x7f.1", "0177.0.0.1", "127.1"), or None for a name."""
-    text = host.strip("[]")
+    text = host.strip("[]").rstrip(".")                 # "127.0.0.1." is 127.0.0.1 to the resolver
     if "%" in text:                                       # fe80::1%eth0: a zone id, link-local anyway
         text = text.split("%", 1)[0]
     try:
