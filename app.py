@@ -16,11 +16,15 @@ from shop.cli import register as register_cli
 from shop.web.errors import register_error_handlers
 from shop.web.extensions import init_extensions
 from shop.web.htmx import init_htmx
-from shop.web.security import init_security
+from shop.web.secret_key import instance_secret_key
+from shop.web.security import init_security, is_production
 from shop.web.templating import register_template_helpers
 from shop.web.test_mode import check_test_mode_config, init_test_mode
 from shop.web.input_guard import register_input_guard
 
+
+# The key older versions signed sessions with when none was set. It is public, so no app uses it
+# any more (see shop/secret_key.py), and production refuses it by name.
 DEV_SECRET_KEY = "promoshop-dev-secret-not-for-production"
 _TRUE_WORDS = {"1", "true", "yes", "on"}
 _FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -50,7 +54,8 @@ def parse_bool(name: str, raw: str) -> bool:
 def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dict[str, Any]:
     default_db = f"sqlite:///{Path(instance_path) / 'promoshop.db'}"
     return {
-        "SECRET_KEY": env.get("PROMOSHOP_SECRET_KEY") or DEV_SECRET_KEY,
+        # Unset: production refuses to start; elsewhere a random key is kept in the instance folder.
+        "SECRET_KEY": env.get("PROMOSHOP_SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or default_db,
         "REDIS_URL": env.get("REDIS_URL") or None,
         # "production" turns on Secure cookies and refuses the development secret key.
@@ -61,7 +66,9 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
         "STORE_TIMEZONE": env.get("PROMOSHOP_STORE_TIMEZONE") or "America/New_York",
         "STORE_CURRENCY": env.get("PROMOSHOP_STORE_CURRENCY") or "USD",
         "STORE_LOCALE": env.get("PROMOSHOP_STORE_LOCALE") or "en_US",
-        "DEMO_MODE": parse_bool("PROMOSHOP_DEMO_MODE", env.get("PROMOSHOP_DEMO_MODE", "true")),
+        # Unset: on, except in production (see _settle_demo_mode).
+        "DEMO_MODE": (parse_bool("PROMOSHOP_DEMO_MODE", env["PROMOSHOP_DEMO_MODE"])
+                      if "PROMOSHOP_DEMO_MODE" in env else None),
         # Flat shipping fee in minor units of STORE_CURRENCY; free-shipping promotions discount it.
         "SHIPPING_FEE": env.get("PROMOSHOP_SHIPPING_FEE") or "595",
         # The scenario pack the demo store is seeded from; its personas fill the header switcher.
@@ -97,6 +104,25 @@ def _validate(config: Mapping[str, Any]) -> None:
     fee = str(config["SHIPPING_FEE"]).strip()
     if not (fee.isascii() and fee.isdigit() and len(fee) <= 9):
         raise ValueError(f"SHIPPING_FEE must be a whole number of minor units (595 is $5.95), got {config['SHIPPING_FEE']!r}")
+
+
+def _settle_demo_mode(app: Flask) -> None:
+    """Demo mode (the persona switcher: anyone becomes any demo customer) is on by default, but
+    not in production unless PROMOSHOP_DEMO_MODE asks for it; the log says which, at start-up."""
+    production = is_production(app.config)
+    if app.config.get("DEMO_MODE") is None:
+        app.config["DEMO_MODE"] = not production
+        if production:
+            app.logger.warning("PROMOSHOP_ENV=production: demo mode (the persona switcher) is off. "
+                               "Set PROMOSHOP_DEMO_MODE=true to run a public demo store.")
+    elif production and app.config["DEMO_MODE"]:
+        app.logger.warning("PROMOSHOP_ENV=production with PROMOSHOP_DEMO_MODE on: anyone can act as the demo "
+                           "personas through the persona switcher.")
+
+
+def _settle_secret_key(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY") and not is_production(app.config):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path, app.logger)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -144,6 +170,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     _validate(app.config)
     app.config["SHIPPING_FEE"] = int(str(app.config["SHIPPING_FEE"]).strip())
+    _settle_demo_mode(app)
+    _settle_secret_key(app)
 
     init_security(app, DEV_SECRET_KEY)
     check_test_mode_config(app.config)   # before anything touches the database

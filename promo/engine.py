@@ -107,6 +107,7 @@ from .storage.models import (
 from .storage.offers import OfferLoader, Offers, Slot
 from .text import normalise as normalise_text, refusal
 from .timing import code_expiry
+from .webhook_targets import TargetPolicy
 from .visibility import is_visible
 
 if TYPE_CHECKING:
@@ -170,6 +171,9 @@ class Engine:
         # Active promotions and coupons, parsed and indexed (promo.index) while the table is unchanged.
         self._active = ActiveCampaigns(self._campaign)
         self.incentives = Incentives(self)
+        # Where webhooks may go (promo.webhook_targets): public addresses, plus hosts the
+        # operator lists (PROMOSHOP_WEBHOOK_ALLOWED_HOSTS, set by the app).
+        self.webhook_targets = TargetPolicy()
 
     # ------------------------------------------------------------------ time and sessions
 
@@ -533,11 +537,37 @@ class Engine:
             return convert.customer_profile(row), row.password_hash
 
     def set_password_hash(self, customer_id: str, password_hash: str | None, *, actor: str = "system") -> None:
+        """A new password ends the customer's sessions signed in with the old one."""
         def work(session: Session) -> None:
             row = self._customer_row(session, customer_id)
             row.password_hash = password_hash
+            row.session_version += 1
             audit.record(session, at=self.clock(), actor=actor, action="customer.password", object_type="customer",
                          object_id=customer_id)
+
+        self._write(work)
+
+    def customer_for_session(self, customer_id: str, session_version: int) -> Customer | None:
+        """The customer a sign-in session names, or None when the customer is gone or the session
+        was made before the last sign-out or password change (its version is older)."""
+        with self._read() as session:
+            row = session.get(CustomerRow, customer_id)
+            if row is None or row.session_version != session_version:
+                return None
+            return convert.customer_profile(row)
+
+    def customer_session_version(self, customer_id: str) -> int:
+        """The version a new sign-in session of this customer carries."""
+        with self._read() as session:
+            return self._customer_row(session, customer_id).session_version
+
+    def end_customer_sessions(self, customer_id: str, *, actor: str = "system") -> None:
+        """Sign the customer out everywhere: sessions made before (any cookie) stop working."""
+        def work(session: Session) -> None:
+            session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
+                            .values(session_version=CustomerRow.session_version + 1))
+            audit.record(session, at=self.clock(), actor=actor, action="customer.sessions_ended",
+                         object_type="customer", object_id=customer_id)
 
         self._write(work)
 
@@ -1163,6 +1193,12 @@ class Engine:
         from .tracking import track
 
         return track(self, customer_id, event, properties, actor=actor)
+
+    def notify(self, event_type: str, payload: Mapping[str, Any], *, customer_id: str | None = None) -> Event:
+        """Write an event to the outbox in a transaction of its own, for webhooks to deliver:
+        what the store asks the merchant's systems to do (``customer.registration_requested``:
+        email this link)."""
+        return self._write(lambda session: self._emit(session, event_type, payload, customer_id=customer_id))
 
     @property
     def distributions(self) -> Distributions:

@@ -51,12 +51,12 @@ from .events import matches_any
 from .storage import audit
 from .storage.database import dialect_of, for_update, insert_ignoring_conflicts
 from .storage.event_models import OutboxEventRow, WebhookDeliveryRow, WebhookEndpointRow
+from .webhook_targets import PinnedBackend, TargetPolicy, failure_text, refused_target, status_text
 
 if TYPE_CHECKING:
     from .engine import Engine
 
 MAX_TIMEOUT = 6.0                 # seconds an attempt may take in all: connect, send, answer
-ERROR_BODY_CHARS = 200            # how much of a refusing answer the delivery keeps
 SIGNATURE_HEADER = "Promoshop-Signature"
 TIMESTAMP_HEADER = "Promoshop-Timestamp"
 EVENT_ID_HEADER = "Promoshop-Event-Id"
@@ -215,6 +215,7 @@ class Webhooks:
                actor: str = "system") -> tuple[WebhookEndpoint, str]:
         """A new endpoint and its signing secret; the secret is returned here only."""
         url, patterns = check_url(url), check_patterns(list(events))
+        self.engine.webhook_targets.check_url(url)
         if not isinstance(description, str) or len(description) > 200:
             raise InvalidRequest("description must be text of at most 200 characters", code="invalid_webhook")
         secret = f"whsec_{secrets.token_urlsafe(32)}"
@@ -563,44 +564,50 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def _bound_by_deadline(transport: Any) -> bool:
-    """Make an httpx transport cap its socket operations at the attempt's deadline; False when
-    it cannot. httpx has no public switch for the network backend, so the one the transport's
-    connection pool was built with is wrapped."""
+def _bound_by_deadline(transport: Any, targets: TargetPolicy) -> bool:
+    """Make an httpx transport connect only where `targets` allows and cap its socket operations
+    at the attempt's deadline; False when it cannot. httpx has no public switch for the network
+    backend, so the one the transport's connection pool was built with is wrapped."""
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if isinstance(backend, _DeadlineBackend):
         return True
     if not isinstance(backend, httpcore.NetworkBackend):
         return False
-    pool._network_backend = _DeadlineBackend(backend)
+    pool._network_backend = _DeadlineBackend(PinnedBackend(backend, targets))
     return True
 
 
-def http_client() -> httpx.Client:
+def http_client(targets: TargetPolicy | None = None) -> httpx.Client:
     """The client webhook workers deliver with: redirects are not followed, proxies from the
-    environment are used as httpx uses them, and every socket operation of an attempt ends by
-    its deadline. Should a later httpx build its transports differently, they are left as they
-    are and `send`'s own checks (per-phase timeouts, the deadline after each chunk) still end a
-    trickled body; tests/events/test_webhooks.py tells the difference."""
-    client = httpx.Client(follow_redirects=False)
+    environment are not used (the worker connects to the address it checked), every connection
+    goes only to an address `targets` allows, resolved and checked once per connection
+    (promo.webhook_targets), and every socket operation of an attempt ends by its deadline.
+    Should a later httpx build its transports differently, they are left as they are and
+    `send`'s own checks (the target before the attempt, per-phase timeouts, the deadline after
+    each chunk) still apply; tests/events/test_webhooks.py tells the difference."""
+    client = httpx.Client(follow_redirects=False, trust_env=False)
     for transport in (getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()):
         if transport is not None:
-            _bound_by_deadline(transport)
+            _bound_by_deadline(transport, targets or TargetPolicy())
     return client
 
 
-def send(client: httpx.Client, claimed: Claimed, settings: WebhookSettings) -> Outcome:
-    """One attempt, over in at most settings.effective_timeout seconds in all."""
+def send(client: httpx.Client, claimed: Claimed, settings: WebhookSettings,
+         targets: TargetPolicy | None = None) -> Outcome:
+    """One attempt, over in at most settings.effective_timeout seconds in all. The delivery log
+    keeps the status and a short error of our own wording, never what the receiver sent."""
     budget = settings.effective_timeout
     token = _DEADLINE.set(time.monotonic() + budget)
     try:
+        refusal = refused_target(claimed.url, targets or TargetPolicy())
+        if refusal is not None:
+            return Outcome(False, None, refusal)
         return _attempt(client, claimed)
     except (httpx.TimeoutException, AttemptTimedOut) as error:
-        return Outcome(False, None, f"Timeout: no complete answer within {budget:g} s "
-                                    f"({type(error).__name__}: {error})"[:500])
+        return Outcome(False, None, f"Timeout: no complete answer within {budget:g} s ({type(error).__name__})")
     except (httpx.HTTPError, socket.error) as error:
-        return Outcome(False, None, f"{type(error).__name__}: {error}"[:500])
+        return Outcome(False, None, failure_text(error))
     finally:
         _DEADLINE.reset(token)
 
@@ -619,25 +626,12 @@ def _attempt(client: httpx.Client, claimed: Claimed) -> Outcome:
     }
     timeout = httpx.Timeout(_time_left(AttemptTimedOut))       # no phase may outlast the attempt
     with client.stream("POST", claimed.url, content=claimed.body, headers=headers, timeout=timeout) as response:
-        kept = bytearray()
         _time_left(AttemptTimedOut)                             # the status line and headers came in time
-        for chunk in response.iter_raw():                       # as sent: nothing is decompressed
+        for _chunk in response.iter_raw():                      # read, never kept (see failure_text)
             _time_left(AttemptTimedOut)                         # a trickled answer ends at the deadline
-            if len(kept) < 4 * ERROR_BODY_CHARS:
-                kept += chunk[:4 * ERROR_BODY_CHARS - len(kept)]
     if 200 <= response.status_code < 300:
         return Outcome(True, response.status_code)
-    return Outcome(False, response.status_code, f"HTTP {response.status_code}: {_answer_text(response, bytes(kept))}")
-
-
-def _answer_text(response: httpx.Response, kept: bytes) -> str:
-    if response.headers.get("Content-Encoding", "identity").lower() != "identity":
-        return f"(a {response.headers['Content-Encoding']}-encoded answer)"
-    try:
-        text = kept.decode(response.charset_encoding or "utf-8", errors="replace")
-    except LookupError:                                          # a charset Python does not know
-        text = kept.decode("utf-8", errors="replace")
-    return text[:ERROR_BODY_CHARS]
+    return Outcome(False, response.status_code, status_text(response.status_code))
 
 
 @dataclass
@@ -684,7 +678,8 @@ def deliver_due(engine: Engine, settings: WebhookSettings, client: httpx.Client,
         if not batch:
             break
         for claimed in batch:
-            status = record(engine, claimed, send(client, claimed, settings), worker_id, settings)
+            outcome = send(client, claimed, settings, engine.webhook_targets)
+            status = record(engine, claimed, outcome, worker_id, settings)
             if status == "delivered":
                 report.delivered += 1
             elif status == "dead":

@@ -53,7 +53,7 @@ def tick(engine: Engine, settings: WebhookSettings, *, client: httpx.Client | No
     report.fanned_out = fan_out(engine)
     worker_id = worker_id or new_worker_id()
     if client is None:
-        with http_client() as own:
+        with http_client(engine.webhook_targets) as own:
             report.deliveries = deliver_due(engine, settings, own, worker_id)
     else:
         report.deliveries = deliver_due(engine, settings, client, worker_id)
@@ -66,7 +66,7 @@ def run(engine: Engine, settings: WebhookSettings, *, stop: threading.Event, int
     `scheduled_every` seconds (they scan customers, webhooks only look at due rows)."""
     worker_id = new_worker_id()
     last_scheduled = float("-inf")
-    with http_client() as client:
+    with http_client(engine.webhook_targets) as client:
         while not stop.is_set():
             due = time.monotonic() - last_scheduled >= scheduled_every
             try:

@@ -4,7 +4,7 @@ Test mode freezes and moves the store's clock through POST /_test/clock; keeping
 database is what makes all workers of a multi-process server agree on "now" (docs/testing.md).
 
 Revision ID: f3b9d2a7c1e8
-Revises: e8a1d5c7b2f4
+Revises: a7c3e1f9b5d2
 Create Date: 2026-12-07 03:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f3b9d2a7c1e8'
-down_revision = 'e8a1d5c7b2f4'
+down_revision = 'a7c3e1f9b5d2'
 branch_labels = None
 depends_on = None
 

@@ -141,6 +141,9 @@ class CustomerRow(Base):
     extra: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     accepts_marketing: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Sign-in sessions carry the number they were made with; raising it (sign-out, a new
+    # password) ends every session made before, cookies captured on the way included.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -4,7 +4,9 @@ The signed session cookie holds the user id and the time of their last request. 
 session ends after CONSOLE_IDLE_TIMEOUT without a request (8 hours by default). The check is
 ours rather than PERMANENT_SESSION_LIFETIME because the cookie is shared with the storefront:
 a shopper's cart must not expire on the console's schedule, nor the console on the cart's.
-Signing out removes only the console's keys. Every non-GET request needs at least the
+Signing out removes only the console's keys, and raises the user's session version: the cookie
+also holds the version it was made with, so a copy taken before sign-out (or before a new
+password or role) is refused on every request. Every non-GET request needs at least the
 marketer role, so a viewer cannot change anything even through a hand-made request.
 """
 from __future__ import annotations
@@ -19,13 +21,14 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
 from shop.console.models import Role
-from shop.console.users import ConsoleUser, get_user
+from shop.console.users import ConsoleUser, end_sessions, get_user
 from shop.web.text import fit_for_a_redirect
 
 DEFAULT_IDLE_TIMEOUT = timedelta(hours=8)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 USER_KEY = "console_user"
 SEEN_KEY = "console_seen"
+VERSION_KEY = "console_session_version"
 _RANK = {Role.VIEWER: 0, Role.MARKETER: 1, Role.ADMIN: 2}
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -48,12 +51,18 @@ def idle_timeout() -> timedelta:
 def sign_in(user: ConsoleUser) -> None:
     session.pop(USER_KEY, None)
     session[USER_KEY] = user.id
+    session[VERSION_KEY] = user.session_version
     session[SEEN_KEY] = int(time.time())
 
 
-def sign_out() -> None:
-    session.pop(USER_KEY, None)
+def sign_out(*, everywhere: bool = False) -> None:
+    """Forget the console user in this cookie; ``everywhere`` (the sign-out button) also ends
+    every other session of that user, copies of this cookie included."""
+    user_id = session.pop(USER_KEY, None)
     session.pop(SEEN_KEY, None)
+    session.pop(VERSION_KEY, None)
+    if everywhere and isinstance(user_id, int):
+        end_sessions(user_id)
 
 
 def load_user() -> ConsoleUser | None:
@@ -67,7 +76,8 @@ def load_user() -> ConsoleUser | None:
         flash("Your console session expired after a period of inactivity. Please sign in again.", "info")
         return None
     user = get_user(user_id)
-    if user is None or not user.active:
+    # An older version: signed out, a new password or a new role since this session began.
+    if user is None or not user.active or session.get(VERSION_KEY, 0) != user.session_version:
         sign_out()
         return None
     session[SEEN_KEY] = int(time.time())

@@ -44,6 +44,9 @@ class ConsoleUserRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Console sessions carry the number they were made with; sign-out, a new password, a role
+    # change or deactivation raises it and so ends every session made before.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint("role IN ('admin', 'marketer', 'viewer')", name="role"),)
 

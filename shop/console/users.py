@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -46,6 +46,7 @@ class ConsoleUser:
     active: bool
     created_at: datetime
     last_login_at: datetime | None
+    session_version: int = 0
 
     @property
     def actor(self) -> str:
@@ -70,7 +71,8 @@ def _hash(password: str) -> str:
 
 
 def _user(row: ConsoleUserRow) -> ConsoleUser:
-    return ConsoleUser(row.id, row.email, Role(row.role), row.active, row.created_at, row.last_login_at)
+    return ConsoleUser(row.id, row.email, Role(row.role), row.active, row.created_at, row.last_login_at,
+                       row.session_version)
 
 
 def _snapshot(row: ConsoleUserRow) -> dict[str, Any]:
@@ -118,6 +120,7 @@ def set_password(email: str, password: str, *, actor: str) -> ConsoleUser:
         row = _row_by_email(session, email)
         row.password_hash = _hash(password)
         row.active = True
+        row.session_version += 1          # sessions signed in with the old password end
         audit.record(session, at=now, actor=actor, action="console_user.password", object_type="console_user",
                      object_id=row.email)
         return _user(row)
@@ -140,6 +143,8 @@ def update_user(user_id: int, *, role: Role | None = None, active: bool | None =
         if admins == 0 and not (row.role == Role.ADMIN.value and row.active):
             raise UserError("This is the last active admin; make another admin first.")
         if before != _snapshot(row):
+            # A new role (or deactivation) takes effect at once: sessions made before end.
+            row.session_version += 1
             audit.record(session, at=datetime.now(UTC), actor=actor, action="console_user.update",
                          object_type="console_user", object_id=row.email, before=before, after=_snapshot(row))
         return _user(row)
@@ -163,6 +168,13 @@ def get_user(user_id: int) -> ConsoleUser | None:
     with _session(write=False) as session:
         row = session.get(ConsoleUserRow, user_id)
         return _user(row) if row is not None else None
+
+
+def end_sessions(user_id: int) -> None:
+    """Sign the user out everywhere: every session made before (any copied cookie) ends."""
+    with _session(write=True) as session:
+        session.execute(update(ConsoleUserRow).where(ConsoleUserRow.id == user_id)
+                        .values(session_version=ConsoleUserRow.session_version + 1))
 
 
 def list_users() -> list[ConsoleUser]:

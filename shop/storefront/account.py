@@ -1,7 +1,8 @@
 """Signing in and registering, with hashed passwords.
 
-Signing in puts the customer's id in the session (shop.storefront.model.customer) after checking a
-werkzeug password hash.
+Signing in puts the customer's id and session version in the session (shop.storefront.model.
+customer) after checking a werkzeug password hash. Outside demo mode, registering answers alike
+for known and new emails and finishes through a signed link (shop.storefront.registration).
 """
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from promo.domain import Customer
-from promo.errors import Conflict, NotFound
-from shop.storefront.model.customer import set_current_customer
+from promo.errors import NotFound
+from shop.storefront.model.customer import current_customer, current_customer_id, set_current_customer
+from shop.storefront.registration import (bad_link_page, create_account, demo_mode, finish_form, form_password,
+                                          has_account, password_problem, read_link, request_registration, sent_page,
+                                          to_sign_in)
 from shop.web.extensions import promo_engine
 from shop.web.navigation import safe_next
+from shop.web.rate_limits import STOREFRONT, note_failed_sign_in, note_signed_in, registration_blocked, sign_in_blocked
 from shop.web.text import CONTROL_MESSAGE, has_control_characters, normalise
 
 bp = Blueprint("account", __name__)
@@ -29,6 +34,14 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Checked when no account matches, so a wrong email takes as long as a wrong password and the
 # response time does not reveal which emails have accounts.
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+
+@bp.before_app_request
+def _check_customer_session() -> None:
+    # Every request, not only the pages that show the customer: a session ended by signing out
+    # (elsewhere too) must not reach an order, a wallet action or a checkout either.
+    if request.endpoint != "static":
+        current_customer()
 
 
 # ---- forms ----------------------------------------------------------------------------------
@@ -70,7 +83,7 @@ class RegisterForm:
                    password=request.form.get("password", ""),
                    accepts_marketing=request.form.get("accepts_marketing") == "yes")
 
-    def validate(self) -> bool:
+    def validate(self, *, needs_password: bool = True) -> bool:
         errors = {}
         if not self.name:
             errors["name"] = "Enter your name."
@@ -80,10 +93,9 @@ class RegisterForm:
             errors["name"] = f"Use at most {MAX_NAME_LENGTH} characters."
         if not _EMAIL.match(self.email) or len(self.email) > MAX_EMAIL_LENGTH:
             errors["email"] = "Enter an email address like name@example.com."
-        if len(self.password) < MIN_PASSWORD_LENGTH:
-            errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-        elif len(self.password) > MAX_PASSWORD_LENGTH:
-            errors["password"] = f"Use at most {MAX_PASSWORD_LENGTH} characters."
+        problem = password_problem(self.password, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH) if needs_password else None
+        if problem:
+            errors["password"] = problem
         self.errors = errors
         return not errors
 
@@ -116,43 +128,83 @@ def signin() -> tuple[str, int]:
 
 
 @bp.post("/signin")
-def signin_submit() -> Response | tuple[str, int]:
+def signin_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = SignInForm.from_request()
     if not form.validate():
         return _signin_page(form, RegisterForm(), 422)
+    blocked = sign_in_blocked(form.email, STOREFRONT)
+    if blocked is not None:
+        html, status = _signin_page(form, RegisterForm(), 429, error=blocked.message)
+        return html, status, blocked.headers
     customer = authenticate(form.email, form.password)
     if customer is None:
+        note_failed_sign_in(form.email, STOREFRONT)
         form.password = ""
         return _signin_page(form, RegisterForm(), 422, error="That email and password don't match an account.")
+    note_signed_in(form.email, STOREFRONT)
     set_current_customer(customer.id)
     flash(f"Welcome back, {customer.name or customer.email}.", "success")
     return redirect(safe_next(request.form.get("next"), url_for("wallet.wallet")), 303)
 
 
 @bp.post("/register")
-def register_submit() -> Response | tuple[str, int]:
+def register_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     register = RegisterForm.from_request()
-    if not register.validate():
+    if not register.validate(needs_password=demo_mode()):
         return _signin_page(SignInForm(), register, 422)
-    engine = promo_engine()
-    customer_id = f"cus_{secrets.token_hex(8)}"
-    try:
-        engine.upsert_customer(Customer(id=customer_id, email=register.email.lower(), name=register.name,
-                                        accepts_marketing=register.accepts_marketing),
-                               actor=f"customer:{customer_id}")
-    except Conflict:
+    blocked = registration_blocked()
+    if blocked is not None:
+        register.errors = {"email": blocked.message}
+        html, status = _signin_page(SignInForm(), register, 429)
+        return html, status, blocked.headers
+    next_url = safe_next(request.form.get("next"), url_for("wallet.wallet"))
+    if not demo_mode():
+        # The same answer whether or not the address has an account (shop/registration.py).
+        request_registration(register.email.lower(), register.name, register.accepts_marketing, next_url)
+        return sent_page(register.email.lower())
+    customer_id = create_account({"email": register.email.lower(), "name": register.name,
+                                  "marketing": register.accepts_marketing}, register.password)
+    if customer_id is None:
         register.errors = {"email": "An account with this email already exists. Sign in instead."}
         return _signin_page(SignInForm(email=register.email), register, 422)
-    engine.set_password_hash(customer_id, generate_password_hash(register.password), actor=f"customer:{customer_id}")
-    # Signup is an event distribution rules listen for (e.g. a welcome code in the new wallet).
-    engine.track(customer_id, "signup")
     set_current_customer(customer_id)
     flash(f"Welcome, {register.name}. Your account is ready.", "success")
-    return redirect(safe_next(request.form.get("next"), url_for("wallet.wallet")), 303)
+    return redirect(next_url, 303)
+
+
+@bp.get("/register/finish/<token>")
+def finish_registration(token: str) -> Response | tuple[str, int]:
+    link = read_link(token)
+    if link is None:
+        return bad_link_page()
+    if has_account(link["email"]):
+        return to_sign_in(link["email"])
+    return finish_form(link, token, {})
+
+
+@bp.post("/register/finish/<token>")
+def finish_registration_submit(token: str) -> Response | tuple[str, int]:
+    link = read_link(token)
+    if link is None:
+        return bad_link_page()
+    password = form_password()
+    problem = password_problem(password, MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH)
+    if problem:
+        return finish_form(link, token, {"password": problem}, 422)
+    customer_id = create_account(link, password)
+    if customer_id is None:                                # the link was used already
+        return to_sign_in(link["email"])
+    set_current_customer(customer_id)
+    flash(f"Welcome, {link['name']}. Your account is ready.", "success")
+    return redirect(safe_next(link.get("next"), url_for("wallet.wallet")), 303)
 
 
 @bp.post("/signout")
 def signout() -> Response:
+    customer_id = current_customer_id()
+    if customer_id is not None:
+        # Signs out every copy of this session, a cookie captured before included.
+        promo_engine().end_customer_sessions(customer_id, actor=f"customer:{customer_id}")
     set_current_customer(None)
     flash("You're signed out.", "success")
     return redirect(url_for("storefront.home"), 303)

@@ -4,6 +4,7 @@ Blueprints import extensions from here, never from ``app.py``, so nothing import
 and every test can build a fresh app with its own config.
 """
 
+import os
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -13,6 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import promo.storage
 from promo.engine import Engine
+from promo.webhook_targets import TargetPolicy
 from shop.web.rate_limits import init_rate_limits
 
 csrf = CSRFProtect()
@@ -43,6 +45,15 @@ def init_extensions(app: Flask) -> None:
             currency=app.config["STORE_CURRENCY"],
             locale=app.config["STORE_LOCALE"],
         )
+        app.extensions[ENGINE_KEY].webhook_targets = TargetPolicy.from_setting(webhook_allowed_hosts(app))
+
+
+def webhook_allowed_hosts(app: Flask) -> str:
+    """Hosts webhooks may reach although they are internal (promo.webhook_targets): the app
+    config's WEBHOOK_ALLOWED_HOSTS, else PROMOSHOP_WEBHOOK_ALLOWED_HOSTS, comma separated.
+    For local receivers in demos and tests; empty by default."""
+    raw = app.config.get("WEBHOOK_ALLOWED_HOSTS", os.environ.get("PROMOSHOP_WEBHOOK_ALLOWED_HOSTS", ""))
+    return raw if isinstance(raw, str) else ",".join(raw)
 
 
 def _auto_upgrade(app: Flask) -> bool:

@@ -1,5 +1,5 @@
-"""Rate limits on guessing: wrong codes per session and per IP, API calls per key, failed console
-sign-ins per account and per IP.
+"""Rate limits on guessing: wrong codes per session and per IP, API calls per key, failed sign-ins
+(console and storefront) per account and per IP, registrations per IP.
 
 One Flask-Limiter per app (``shop.extensions.init_extensions`` makes it) supplies the storage:
 Redis when REDIS_URL is set, so every gunicorn worker shares the counts, memory otherwise. We
@@ -16,6 +16,7 @@ import hashlib
 import math
 import secrets
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,6 +41,9 @@ DEFAULT_LIMITS = {
     "RATE_LIMIT_API_PER_IP": "600 per minute",
     "RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_EMAIL": "5 per 15 minutes",
     "RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_IP": "20 per 15 minutes",
+    "RATE_LIMIT_SIGN_IN_FAILURES_PER_EMAIL": "5 per 15 minutes",
+    "RATE_LIMIT_SIGN_IN_FAILURES_PER_IP": "20 per 15 minutes",
+    "RATE_LIMIT_REGISTRATIONS_PER_IP": "10 per hour",
 }
 CODE_ENTRY_ENDPOINTS = frozenset({"cart.apply_code", "checkout.apply_code"})
 API_VALIDATION_ENDPOINTS = frozenset({"api.validate", "api.qualify", "api.redeem"})
@@ -49,6 +53,7 @@ TOO_MANY_WRONG_CODES = ("Too many codes that didn't match. For your security, co
 TOO_MANY_ENTRIES = "You're entering codes very quickly. Please wait {wait} and try again."
 TOO_MANY_SIGN_IN_FAILURES = ("Too many sign-in attempts that didn't match. For your security, signing in is "
                              "paused; try again in {wait}.")
+TOO_MANY_REGISTRATIONS = "Too many accounts were started from your network. Please try again in {wait}."
 
 
 @dataclass(frozen=True)
@@ -213,40 +218,75 @@ def _audit_block(identity: tuple[str, ...], item: RateLimitItem, *, action: str,
                             **(noted or {})})
 
 
-# ---- console sign-in ----
+# ---- sign-in (console and storefront) and registration ----
 
 
-def _sign_in_checks(email: str) -> list[tuple[str, tuple[str, ...]]]:
-    # The account's key is a digest, so limiter storage holds no email addresses.
-    account = hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:32]
+@dataclass(frozen=True)
+class SignInDoor:
+    """One sign-in form: its budgets (config keys), its limiter key and its audit action."""
+
+    per_email: str
+    per_ip: str
+    key: str
+    blocked_action: str
+
+
+CONSOLE = SignInDoor("RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_EMAIL", "RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_IP",
+                     "console-sign-in", "console_sign_in_blocked")
+STOREFRONT = SignInDoor("RATE_LIMIT_SIGN_IN_FAILURES_PER_EMAIL", "RATE_LIMIT_SIGN_IN_FAILURES_PER_IP",
+                        "sign-in", "sign_in_blocked")
+
+
+def account_key(email: str) -> str:
+    """The limiter's name for an account: a digest (storage holds no email addresses) of the
+    email as sign-in compares it, so "Ana@X.com ", "ana@x.com" and a full-width "ａｎａ@x.com" are
+    one account's attempts."""
+    canonical = unicodedata.normalize("NFKC", email or "").strip().casefold()
+    return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def _sign_in_checks(email: str, door: SignInDoor) -> list[tuple[str, tuple[str, ...]]]:
     return [
-        ("RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_EMAIL", _identity("console-sign-in", "account", account)),
-        ("RATE_LIMIT_CONSOLE_SIGN_IN_FAILURES_PER_IP", _identity("console-sign-in", "ip", client_ip())),
+        (door.per_email, _identity(door.key, "account", account_key(email))),
+        (door.per_ip, _identity(door.key, "ip", client_ip())),
     ]
 
 
-def sign_in_blocked(email: str) -> Blocked | None:
+def sign_in_blocked(email: str, door: SignInDoor = CONSOLE) -> Blocked | None:
     """Has this account, or this IP, used up its failed sign-ins? Asked before the password is
     checked, so a right guess during the pause does not get in either."""
     if not _enabled():
         return None
-    return _first_used_up(_sign_in_checks(email), TOO_MANY_SIGN_IN_FAILURES)
+    return _first_used_up(_sign_in_checks(email, door), TOO_MANY_SIGN_IN_FAILURES)
 
 
-def note_failed_sign_in(email: str) -> None:
+def note_failed_sign_in(email: str, door: SignInDoor = CONSOLE) -> None:
     """Spend one attempt of the account's and the IP's budget (audited once when used up)."""
     if not _enabled():
         return
-    _spend(_sign_in_checks(email), action="console_sign_in_blocked", counted="failed_sign_ins",
+    _spend(_sign_in_checks(email, door), action=door.blocked_action, counted="failed_sign_ins",
            noted={"email": email.strip()[:320]})
 
 
-def note_signed_in(email: str) -> None:
+def note_signed_in(email: str, door: SignInDoor = CONSOLE) -> None:
     """A right password clears the account's failures (its owner typed it), not the IP's."""
     if not _enabled():
         return
-    config_name, identity = _sign_in_checks(email)[0]
+    config_name, identity = _sign_in_checks(email, door)[0]
     _limiter().limiter.clear(_item(config_name), *identity)
+
+
+def registration_blocked() -> Blocked | None:
+    """Counts this registration against the IP's budget: each one sends an email, so a bot must
+    not turn the store into a mail cannon (nor probe addresses at speed)."""
+    if not _enabled():
+        return None
+    item = _item("RATE_LIMIT_REGISTRATIONS_PER_IP")
+    identity = _identity("register", "ip", client_ip())
+    if _limiter().limiter.hit(item, *identity):
+        return None
+    wait = _seconds_until_free(item, *identity)
+    return Blocked(TOO_MANY_REGISTRATIONS.format(wait=_human_wait(wait)), wait)
 
 
 def api_call_blocked(key_prefix: str | None) -> Blocked | None:

@@ -21,6 +21,7 @@ from promo.errors import InvalidRequest
 from promo.storage import create_schema, make_session_factory
 from promo.storage.event_models import WebhookDeliveryRow
 from promo.storage.testing import DatabaseUnavailable, isolated_database
+from promo.webhook_targets import TargetPolicy
 from promo.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
 from promo.worker import tick
 from tests.support.receiver import Receiver, Trickler
@@ -143,14 +144,14 @@ def test_a_receiver_trickling_its_answer_is_cut_off_at_the_attempts_deadline(eng
     assert delivery.last_error.startswith("Timeout: no complete answer within 0.5 s"), delivery.last_error
 
 
-def test_a_refusal_keeps_the_start_of_the_receivers_answer(engine):
+def test_a_refusal_keeps_the_status_but_never_the_receivers_answer(engine):
     add_customer(engine, "ana")
     with Receiver(status=503) as receiver:
         engine.webhooks.create(receiver.url, ["redemption.*"])
         engine.redeem("ana", CART_40, order_ref="A-1")
         tick(engine, FAST, scheduled=False)
     [delivery] = engine.webhooks.deliveries()
-    assert (delivery.status, delivery.last_status, delivery.last_error) == ("pending", 503, "HTTP 503: ok")
+    assert (delivery.status, delivery.last_status, delivery.last_error) == ("pending", 503, "HTTP 503 Service Unavailable")
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_ceiling():
@@ -180,7 +181,9 @@ def pg_engine(tmp_path: Path):
         with isolated_database("postgresql", tmp_path) as database:
             sql_engine = database.make_engine(pool_size=10)
             create_schema(sql_engine)
-            yield Engine(make_session_factory(sql_engine), timezone="America/New_York")
+            engine = Engine(make_session_factory(sql_engine), timezone="America/New_York")
+            engine.webhook_targets = TargetPolicy.from_setting("127.0.0.1")
+            yield engine
             sql_engine.dispose()
     except DatabaseUnavailable as error:
         pytest.fail(str(error), pytrace=False)

@@ -13,7 +13,7 @@ from shop.web.extensions import promo_engine
 
 
 def test_tick_fires_scheduled_rules_and_delivers_webhooks(make_app):
-    app = make_app(WEBHOOK_BACKOFF=0.01)
+    app = make_app(WEBHOOK_BACKOFF=0.01, WEBHOOK_ALLOWED_HOSTS="127.0.0.1")     # the test's local receiver
     engine = promo_engine(app)
     reward_campaign(engine)
     add_customer(engine, "gone", last_order_at=datetime.now(UTC) - timedelta(days=100), orders_count=2)

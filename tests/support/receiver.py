@@ -20,7 +20,7 @@ class Received:
 
 
 class Receiver:
-    """Records every POST; answers `status` (after `delay` seconds).
+    """Records every POST; answers `status` with `body` (after `delay` seconds).
 
     ``Receiver(up=False)`` holds its port without accepting connections, so every attempt is
     refused like a receiver that is down, and no other process can take the port before
@@ -28,8 +28,10 @@ class Receiver:
     until the receiver is closed: a receiver slower than any timeout, whatever the machine.
     """
 
-    def __init__(self, status: int = 200, delay: float = 0.0, *, up: bool = True, hold_answers: bool = False) -> None:
+    def __init__(self, status: int = 200, delay: float = 0.0, *, up: bool = True, hold_answers: bool = False,
+                 body: bytes = b"ok") -> None:
         self.status = status
+        self.body = body
         self.delay = delay
         self.received: list[Received] = []
         self._answer = threading.Event()
@@ -44,9 +46,9 @@ class Receiver:
                 receiver._answer.wait()
                 time.sleep(receiver.delay)
                 self.send_response(receiver.status)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(receiver.body)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(receiver.body)
 
             def log_message(self, *args: Any) -> None:
                 pass

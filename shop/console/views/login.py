@@ -41,6 +41,6 @@ def _form(error: str | None, email: str, status: int, headers: dict[str, str] | 
 
 @bp.post("/logout")
 def logout():
-    sign_out()
+    sign_out(everywhere=True)
     flash("You are signed out.", "info")
     return redirect(url_for("console.login"))
