@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask, Response
 
 from shop.errors import register_error_handlers
+from shop.health import register_health
+from shop.logs import configure_logging
+from shop.request_ids import init_request_ids
 from shop.security import init_security
 from shop.extensions import init_extensions
 
@@ -67,6 +70,8 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
             if env.get("PROMOSHOP_DATABASE_AUTO_UPGRADE") else None
         ),
         "BANNER_CACHE_DIR": env.get("PROMOSHOP_BANNER_CACHE_DIR") or None,
+        # "json": one JSON object per log line, for log collectors (shop/logs.py).
+        "LOG_FORMAT": (env.get("PROMOSHOP_LOG_FORMAT") or "text").strip().lower(),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The CSRF token sits in <body hx-headers> for the page's lifetime; Flask-WTF's default
         # one-hour expiry would make a tab left open over lunch reject every click. The token
@@ -148,8 +153,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _validate(app.config)
     app.config["SHIPPING_FEE"] = int(str(app.config["SHIPPING_FEE"]).strip())
 
+    configure_logging(app)
+    init_request_ids(app)
     init_security(app, DEV_SECRET_KEY)
     init_extensions(app)
+    register_health(app)
     register_blueprints(app)
     register_error_handlers(app)
     app.after_request(_vary_on_htmx)
