@@ -106,6 +106,7 @@ def _vary_on_htmx(response: Response) -> Response:
 def register_blueprints(app: Flask) -> None:
     from shop.account import bp as account_bp
     from shop.api import bp as api_bp
+    from shop.api_docs import bp as api_docs_bp
     from shop.banners import bp as banners_bp
     from shop.cart import bp as cart_bp
     from shop.checkout import bp as checkout_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(banners_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_bp)
     app.register_blueprint(console_bp)
     for shopper_bp in (cart_bp, checkout_bp, orders_bp, wallet_bp, account_bp, incentives_bp):
         app.register_blueprint(shopper_bp)
