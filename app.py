@@ -70,6 +70,8 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
             if env.get("PROMOSHOP_DATABASE_AUTO_UPGRADE") else None
         ),
         "BANNER_CACHE_DIR": env.get("PROMOSHOP_BANNER_CACHE_DIR") or None,
+        # Connections each process keeps to PostgreSQL, and its cap (docs/deploy.md, "Sizing").
+        "DATABASE_POOL_SIZE": env.get("PROMOSHOP_DATABASE_POOL_SIZE") or None,
         # "json": one JSON object per log line, for log collectors (shop/logs.py).
         "LOG_FORMAT": (env.get("PROMOSHOP_LOG_FORMAT") or "text").strip().lower(),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
@@ -94,6 +96,23 @@ def _validate(config: Mapping[str, Any]) -> None:
     fee = str(config["SHIPPING_FEE"]).strip()
     if not (fee.isascii() and fee.isdigit() and len(fee) <= 9):
         raise ValueError(f"SHIPPING_FEE must be a whole number of minor units (595 is $5.95), got {config['SHIPPING_FEE']!r}")
+
+
+def _size_connection_pool(config: dict[str, Any]) -> None:
+    """DATABASE_POOL_SIZE connections per process at most (no overflow beyond it), so
+    processes x size is a hard bound to compare with PostgreSQL's max_connections. Unset,
+    SQLAlchemy's default applies (5, plus 10 more while busy). SQLite has no pool to size.
+    At least 2: a request may hold a second connection for a short bookkeeping transaction
+    (the wrong-code tally) while its own is open."""
+    raw = config.get("DATABASE_POOL_SIZE")
+    if raw in (None, "") or str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        return
+    size = str(raw).strip()
+    if not (size.isdigit() and 2 <= int(size) <= 100):
+        raise ValueError(f"DATABASE_POOL_SIZE must be a whole number from 2 to 100, got {raw!r}")
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.update(pool_size=int(size), max_overflow=0)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _vary_on_htmx(response: Response) -> Response:
@@ -154,6 +173,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     _validate(app.config)
     app.config["SHIPPING_FEE"] = int(str(app.config["SHIPPING_FEE"]).strip())
+    _size_connection_pool(app.config)
 
     configure_logging(app)
     init_request_ids(app)
