@@ -29,15 +29,15 @@ def test_healthz_answers_ok_without_a_session_or_a_key(client):
     assert "Set-Cookie" not in response.headers
 
 
-def test_readyz_is_ready_when_the_schema_is_at_the_newest_migration(client):
-    response = client.get("/readyz")
+def test_readyz_is_ready_when_the_schema_is_at_the_newest_migration(make_app):
+    response = make_app(REDIS_URL=None).test_client().get("/readyz")
 
     assert response.status_code == 200
     assert response.get_json() == {"status": "ready", "checks": {"database": "ok", "schema": "ok"}}
 
 
 def test_readyz_names_a_schema_that_is_not_upgraded(make_app):
-    app = make_app(DATABASE_AUTO_UPGRADE=False)          # an empty database: `flask db upgrade` not run yet
+    app = make_app(DATABASE_AUTO_UPGRADE=False, REDIS_URL=None)   # an empty database: no `flask db upgrade` yet
 
     response = app.test_client().get("/readyz")
 
@@ -62,7 +62,8 @@ def test_readyz_names_a_schema_left_at_an_older_migration(make_app):
 
 
 def test_readyz_names_an_unreachable_database(make_app, closed_port):
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://postgres@127.0.0.1:{closed_port}/none")
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"postgresql+psycopg://postgres@127.0.0.1:{closed_port}/none",
+                   REDIS_URL=None)
 
     response = app.test_client().get("/readyz")
 
