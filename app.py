@@ -21,10 +21,13 @@ from shop.web.security import init_security, is_production
 from shop.web.templating import register_template_helpers
 from shop.web.test_mode import check_test_mode_config, init_test_mode
 from shop.web.input_guard import register_input_guard
+from shop.web.health import register_health
+from shop.web.logs import configure_logging
+from shop.web.request_ids import init_request_ids
 
 
 # The key older versions signed sessions with when none was set. It is public, so no app uses it
-# any more (see shop/secret_key.py), and production refuses it by name.
+# any more (see shop/web/secret_key.py), and production refuses it by name.
 DEV_SECRET_KEY = "promoshop-dev-secret-not-for-production"
 _TRUE_WORDS = {"1", "true", "yes", "on"}
 _FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -82,6 +85,10 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
             if env.get("PROMOSHOP_DATABASE_AUTO_UPGRADE") else None
         ),
         "BANNER_CACHE_DIR": env.get("PROMOSHOP_BANNER_CACHE_DIR") or None,
+        # Connections each process keeps to PostgreSQL, and its cap (docs/deploy.md, "Sizing").
+        "DATABASE_POOL_SIZE": env.get("PROMOSHOP_DATABASE_POOL_SIZE") or None,
+        # "json": one JSON object per log line, for log collectors (shop/web/logs.py).
+        "LOG_FORMAT": (env.get("PROMOSHOP_LOG_FORMAT") or "text").strip().lower(),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         # The CSRF token sits in <body hx-headers> for the page's lifetime; Flask-WTF's default
         # one-hour expiry would make a tab left open over lunch reject every click. The token
@@ -125,8 +132,27 @@ def _settle_secret_key(app: Flask) -> None:
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path, app.logger)
 
 
+def _size_connection_pool(config: dict[str, Any]) -> None:
+    """DATABASE_POOL_SIZE connections per process at most (no overflow beyond it), so
+    processes x size is a hard bound to compare with PostgreSQL's max_connections. Unset,
+    SQLAlchemy's default applies (5, plus 10 more while busy). SQLite has no pool to size.
+    At least 2: a request may hold a second connection for a short bookkeeping transaction
+    (the wrong-code tally) while its own is open."""
+    raw = config.get("DATABASE_POOL_SIZE")
+    if raw in (None, "") or str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        return
+    size = str(raw).strip()
+    if not (size.isdigit() and 2 <= int(size) <= 100):
+        raise ValueError(f"DATABASE_POOL_SIZE must be a whole number from 2 to 100, got {raw!r}")
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.update(pool_size=int(size), max_overflow=0)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+
 def register_blueprints(app: Flask) -> None:
     from shop.api import bp as api_bp
+    from shop.api.docs import bp as api_docs_bp
     from shop.console import bp as console_bp
     from shop.storefront.account import bp as account_bp
     from shop.storefront.cart import bp as cart_bp
@@ -144,6 +170,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(banners_bp)
     app.register_blueprint(api_bp)
     register_voucherify(app)   # the Voucherify-compatible dialect at /v1 (docs/voucherify.md)
+    app.register_blueprint(api_docs_bp)
     app.register_blueprint(console_bp)
     for shopper_bp in (cart_bp, checkout_bp, orders_bp, wallet_bp, account_bp, incentives_bp):
         app.register_blueprint(shopper_bp)
@@ -172,10 +199,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["SHIPPING_FEE"] = int(str(app.config["SHIPPING_FEE"]).strip())
     _settle_demo_mode(app)
     _settle_secret_key(app)
+    _size_connection_pool(app.config)
 
+    configure_logging(app)
+    init_request_ids(app)
     init_security(app, DEV_SECRET_KEY)
     check_test_mode_config(app.config)   # before anything touches the database
     init_extensions(app)
+    register_health(app)
     register_blueprints(app)
     init_test_mode(app)
     register_template_helpers(app)

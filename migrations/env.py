@@ -2,7 +2,7 @@
 
 The target metadata is promo.storage.metadata (via Flask-SQLAlchemy's `db`), so
 `flask db migrate` autogenerates from the engine's models. SQLite migrations render in batch
-mode (shop/extensions.py passes render_as_batch=True), because SQLite cannot ALTER most things.
+mode (shop/web/extensions.py passes render_as_batch=True), because SQLite cannot ALTER most things.
 """
 import logging
 from logging.config import fileConfig

@@ -51,7 +51,7 @@ EVENT_TYPES = (
     "distribution.published",
     "distribution.withdrawn",
     "tracked.<event>",
-    "customer.registration_requested",     # written by the storefront (shop/registration.py)
+    "customer.registration_requested",     # written by the storefront (shop/storefront/registration.py)
 )
 MAX_LISTENER_DEPTH = 4      # a listener's own events may trigger listeners, this deep at most
 _TYPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")

@@ -7,7 +7,7 @@ process, and do nothing at all unless PROMOSHOP_FAULT_INJECTION=1 is set (tests 
     PROMOSHOP_FAULT_RATE=0.25                     the share of passes that fire (default 1)
 
 Never in production: the app refuses to start when PROMOSHOP_ENV=production and
-PROMOSHOP_FAULT_INJECTION is set at all (shop/security.py), and a point never fires in a
+PROMOSHOP_FAULT_INJECTION is set at all (shop/web/security.py), and a point never fires in a
 process whose PROMOSHOP_ENV is production, whatever else the environment says.
 """
 from __future__ import annotations

@@ -31,7 +31,7 @@ from .test_clock import SharedClock
 # Access and configuration a reset leaves alone: keys other systems hold, where events go, settings.
 KEPT_TABLES = frozenset({"api_keys", "webhook_endpoints", "store_settings"})
 # What the store was last reset to: {"scenario": path, "generation": n}. Workers compare the
-# generation with the one they saw last and forget their caches when it moved (shop/test_mode.py).
+# generation with the one they saw last and forget their caches when it moved (shop/web/test_mode.py).
 RESET_SETTING = "last_reset"
 
 

@@ -8,7 +8,7 @@
 
 The state lives in one ``store_settings`` row, so every process of a deployment (each gunicorn
 worker, the event worker, the CLI) reads the same clock. A read is one primary-key lookup;
-``read_state`` can be memoised by the caller for the length of one request (shop/test_mode.py
+``read_state`` can be memoised by the caller for the length of one request (shop/web/test_mode.py
 does), so a page asks the database once, however many times it needs "now".
 
 A released clock runs with the real time plus any offset ``advance`` added, so moving a

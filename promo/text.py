@@ -7,7 +7,7 @@ what a name or code looks like; they are refused with a message rather than stri
 nothing is silently changed behind anybody's back. Emoji keep working: the zero-width joiner
 and the variation selectors their sequences need are allowed.
 
-One set of pure functions for every edge: the storefront's forms (shop/text.py), the JSON API's
+One set of pure functions for every edge: the storefront's forms (shop/web/text.py), the JSON API's
 string check (shop/api/schema.py), campaign definitions (promo/definition.py) and customer
 profiles saved through the engine.
 """

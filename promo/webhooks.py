@@ -6,10 +6,11 @@ event out into one delivery per matching endpoint, then POSTs due deliveries wit
 
     POST <url>
     Content-Type: application/json
-    Promoshop-Event-Id: evt_...              the same on every retry: deduplicate on it
+    webhook-id: evt_...                      the same on every retry: deduplicate on it
+    webhook-timestamp: 1764110000            Unix seconds, when this attempt was signed
+    webhook-signature: v1,<base64>           Standard Webhooks (promo/webhook_signing.py)
     Promoshop-Event-Type: redemption.succeeded
-    Promoshop-Timestamp: 1764110000          Unix seconds, when this attempt was signed
-    Promoshop-Signature: v1=<hex>            HMAC-SHA256(secret, "<timestamp>.<body>")
+    Promoshop-Event-Id, Promoshop-Timestamp, Promoshop-Signature: v1=<hex>   until the release after next
 
     {"id": "evt_...", "type": "...", "created_at": "...", "data": {...}}
 
@@ -27,7 +28,6 @@ serialises the claims, so several workers stay correct but gain nothing: run one
 from __future__ import annotations
 
 import contextvars
-import hashlib
 import hmac
 import json
 import random
@@ -52,6 +52,7 @@ from .storage import audit
 from .storage.database import dialect_of, for_update, insert_ignoring_conflicts
 from .storage.event_models import OutboxEventRow, WebhookDeliveryRow, WebhookEndpointRow
 from .webhook_targets import PinnedBackend, TargetPolicy, failure_text, refused_target, status_text
+from .webhook_signing import legacy_signature, new_secret, signed_headers
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -104,8 +105,7 @@ def backoff(attempts: int, settings: WebhookSettings, rng: Callable[[], float] =
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     """The Promoshop-Signature value for a body sent at `timestamp`."""
-    digest = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"v1={digest}"
+    return legacy_signature(secret, timestamp, body)
 
 
 def verify(secret: str, body: bytes, timestamp: str, signature: str, *, tolerance: float = 300,
@@ -218,7 +218,7 @@ class Webhooks:
         self.engine.webhook_targets.check_url(url)
         if not isinstance(description, str) or len(description) > 200:
             raise InvalidRequest("description must be text of at most 200 characters", code="invalid_webhook")
-        secret = f"whsec_{secrets.token_urlsafe(32)}"
+        secret = new_secret()
 
         def work(session: Session) -> WebhookEndpoint:
             count = len(session.scalars(select(WebhookEndpointRow.id)).all())
@@ -618,10 +618,7 @@ def _attempt(client: httpx.Client, claimed: Claimed) -> Outcome:
         "Content-Type": "application/json",
         "User-Agent": "promoshop-webhooks/1",
         "Accept-Encoding": "identity",      # a refusal's text is kept as sent; nothing to decompress
-        EVENT_ID_HEADER: claimed.event_id,
-        EVENT_TYPE_HEADER: claimed.event_type,
-        TIMESTAMP_HEADER: str(timestamp),
-        SIGNATURE_HEADER: sign(claimed.secret, timestamp, claimed.body),
+        **signed_headers(claimed.secret, claimed.event_id, claimed.event_type, timestamp, claimed.body),
         "Promoshop-Attempt": str(claimed.attempt),
     }
     timeout = httpx.Timeout(_time_left(AttemptTimedOut))       # no phase may outlast the attempt

@@ -73,6 +73,7 @@ def test_unknown_api_path_gets_a_json_404(client):
             "code": "not_found",
             "message": "There is no API endpoint at this path.",
             "details": {},
+            "request_id": response.headers["X-Request-Id"],
         }
     }
 

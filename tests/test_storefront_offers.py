@@ -1,4 +1,4 @@
-"""Which offer the storefront shows where, and how it states it (shop/offers.py)."""
+"""Which offer the storefront shows where, and how it states it (shop/storefront/model/offers.py)."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 

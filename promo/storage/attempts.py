@@ -6,7 +6,7 @@ in, when, and through which door. This table is that aggregate: each wrong code 
 day's row for its source ("storefront", or "api:<key prefix>" for the key that sent it) with an
 ``INSERT ... ON CONFLICT DO UPDATE``, so a day of guessing is one row per source however many
 guesses it holds. The audit log itself stays append-only: the rate limiter adds a
-``code_guessing_blocked`` row each time a session or an IP uses up its budget (shop/rate_limits.py).
+``code_guessing_blocked`` row each time a session or an IP uses up its budget (shop/web/rate_limits.py).
 """
 from __future__ import annotations
 

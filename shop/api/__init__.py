@@ -2,7 +2,7 @@
 
 Every operation is declared once with ``api.operation`` (shop/api/registry.py), which routes it,
 authenticates it, validates its body and documents it in /api/v1/openapi.json. Errors use the
-envelope ``{"error": {"code", "message", "details"}}`` from shop/errors.py. docs/api.md is the
+envelope ``{"error": {"code", "message", "details"}}`` from shop/web/errors.py. docs/api.md is the
 integrator's guide.
 """
 

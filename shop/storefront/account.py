@@ -159,7 +159,7 @@ def register_submit() -> Response | tuple[str, int] | tuple[str, int, dict[str, 
         return html, status, blocked.headers
     next_url = safe_next(request.form.get("next"), url_for("wallet.wallet"))
     if not demo_mode():
-        # The same answer whether or not the address has an account (shop/registration.py).
+        # The same answer whether or not the address has an account (shop/storefront/registration.py).
         request_registration(register.email.lower(), register.name, register.accepts_marketing, next_url)
         return sent_page(register.email.lower())
     customer_id = create_account({"email": register.email.lower(), "name": register.name,

@@ -1,12 +1,12 @@
 """The dialect's blueprint, its one way to declare an operation, and how requests are read.
 
 ``operation(rule, method, scope=...)`` routes a view, checks ``X-App-Id`` / ``X-App-Token``
-against promoshop's API keys (shop.api.auth.check_key: the token is the key, the app id its
+against promoshop's API keys (shop.api.framework.auth.check_key: the token is the key, the app id its
 public prefix) and, for the evaluating operations, counts the call against the same per-key
 rate limit as /api/v1. Bodies are read leniently where Voucherify is lenient: an empty body is
 ``{}`` (the SDK sends ``Content-Length: 0`` with a JSON content type), unknown fields and
 ``null`` values are ignored (the SDK's models carry many we do not use), but every field the
-dialect reads is checked with shop.api.schema, so a wrong type gets a 400 naming the field.
+dialect reads is checked with shop.api.framework.schema, so a wrong type gets a 400 naming the field.
 """
 from __future__ import annotations
 

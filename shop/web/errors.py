@@ -1,8 +1,9 @@
 """HTTP errors as people and API clients should see them.
 
 Browsers get a friendly HTML page; anything under ``/api/`` gets the JSON error envelope
-``{"error": {"code": ..., "message": ..., "details": {...}}}``. ``api_error`` is the one place
-that shapes that envelope, so API blueprints should use it for their own errors too.
+``{"error": {"code": ..., "message": ..., "details": {...}, "request_id": ...}}``. ``api_error``
+is the one place that shapes that envelope, so API blueprints should use it for their own errors
+too. ``request_id`` is the response's X-Request-Id, for finding the request in the logs.
 """
 
 import re
@@ -13,6 +14,7 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from werkzeug.exceptions import HTTPException
 
 from shop.web.htmx import is_htmx, toast_header
+from shop.web.request_ids import current_request_id
 
 API_PREFIX = "/api/"
 _PATH_ERRORS = "promoshop.path_errors"   # app.extensions key: path prefix -> error handler
@@ -47,7 +49,8 @@ def api_error(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The JSON error envelope every ``/api/`` error uses."""
-    response = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
+    response = jsonify({"error": {"code": code, "message": message, "details": details or {},
+                                  "request_id": current_request_id()}})
     response.status_code = status
     if headers:
         response.headers.update(headers)

@@ -1,7 +1,7 @@
 """Rate limits on guessing: wrong codes per session and per IP, API calls per key, failed sign-ins
 (console and storefront) per account and per IP, registrations per IP.
 
-One Flask-Limiter per app (``shop.extensions.init_extensions`` makes it) supplies the storage:
+One Flask-Limiter per app (``shop.web.extensions.init_extensions`` makes it) supplies the storage:
 Redis when REDIS_URL is set, so every gunicorn worker shares the counts, memory otherwise. We
 drive its moving-window strategy directly rather than with route decorators because only
 *wrong* codes (and *failed* sign-ins) count (a customer typing three good codes is not a bot),
@@ -182,7 +182,7 @@ def _tally_wrong_codes(source: str, count: int) -> None:
     """Add to today's (UTC) tally in a transaction of its own. The tally is bookkeeping: if the
     database refuses it, the shopper still gets the answer for the code, and the log says why.
     The day is the engine's (the store's clock), like every other record the engine keeps."""
-    from shop.web.extensions import db, promo_engine  # shop.extensions builds the limiter from this module
+    from shop.web.extensions import db, promo_engine  # shop.web.extensions builds the limiter from this module
 
     if count < 1:
         return
@@ -208,7 +208,7 @@ def _audit_block(identity: tuple[str, ...], item: RateLimitItem, *, action: str,
                  noted: dict[str, str] | None) -> None:
     """One audit row each time a budget is used up: the aggregate (how many, in what window),
     never one row per attempt."""
-    from shop.web.extensions import db, promo_engine  # shop.extensions builds the limiter from this module
+    from shop.web.extensions import db, promo_engine  # shop.web.extensions builds the limiter from this module
 
     what, kind, who = identity[-3], identity[-2], identity[-1]
     with Session(db.engine) as db_session, db_session.begin():

@@ -4,7 +4,7 @@ A key written in the source would let anyone forge a session cookie (a console a
 Without PROMOSHOP_SECRET_KEY, outside production, the first start draws 32 random bytes and
 writes them to ``<instance>/secret_key`` with mode 0600; later starts, and the other workers of
 the same instance folder, read the same file, so sessions survive restarts. Production never
-gets here: shop.security refuses to start without an explicit key.
+gets here: shop.web.security refuses to start without an explicit key.
 """
 from __future__ import annotations
 

@@ -65,7 +65,7 @@ def reset(path: str | Path | None = None, *, actor: str, release_clock: bool = T
 
 def _forget_process_state(app: Flask) -> None:
     """What this process keeps beside the database. Other processes of a multi-process server
-    learn of the reset from its generation (shop/test_mode.py); Redis-held rate limits stay."""
+    learn of the reset from its generation (shop/web/test_mode.py); Redis-held rate limits stay."""
     limiter = app.extensions.get(LIMITER_KEY)
     if limiter is not None and limiter.enabled and str(app.config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
         # Wrong codes typed before the reset must not block the next test from this address.

@@ -45,6 +45,7 @@ def test_a_key_without_the_scope_gets_403_naming_it(api):
         "code": "insufficient_scope",
         "message": "This API key does not have the 'write' scope this operation needs.",
         "details": {"required_scope": "write", "key_scopes": ["read"]},
+        "request_id": response.headers["X-Request-Id"],
     }
 
 

@@ -40,7 +40,7 @@ def error_of(response, status):
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/json"
     error = response.get_json()["error"]
-    assert set(error) == {"code", "message", "details"}
+    assert set(error) == {"code", "message", "details", "request_id"}
     return error
 
 
@@ -155,7 +155,7 @@ def test_random_bodies_never_cause_a_server_error(api, body, endpoint):
 
     assert response.status_code < 500, response.get_data(as_text=True)
     if response.status_code >= 400:
-        assert set(response.get_json()["error"]) == {"code", "message", "details"}
+        assert set(response.get_json()["error"]) == {"code", "message", "details", "request_id"}
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

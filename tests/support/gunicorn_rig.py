@@ -66,7 +66,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> 
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}")
         try:
-            if httpx.get(f"{url}/api/v1/openapi.json", timeout=2).status_code == 200:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             time.sleep(0.2)

@@ -160,7 +160,7 @@ def test_another_process_reads_the_same_clock(make_app):
     freeze(test_store.test_client(), "2026-12-24T08:15:00-05:00")
     script = (
         "from app import create_app\n"
-        "from shop.extensions import promo_engine\n"
+        "from shop.web.extensions import promo_engine\n"
         f"app = create_app({{'INSTANCE_PATH': {test_store.instance_path!r}, 'SECRET_KEY': 'x', 'TESTING': True,"
         f" 'SQLALCHEMY_DATABASE_URI': {test_store.config['SQLALCHEMY_DATABASE_URI']!r},"
         f" 'TEST_MODE': True, 'TEST_TOKEN': {TOKEN!r}}})\n"

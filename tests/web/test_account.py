@@ -63,7 +63,7 @@ def test_empty_fields_are_asked_for(app):
 
 
 def finishing_link(app, email: str) -> str:
-    """The link the merchant's mailer would send (the outbox event shop/registration.py writes)."""
+    """The link the merchant's mailer would send (the outbox event shop/storefront/registration.py writes)."""
     [event] = [e for e in list_events(promo_engine(app), pattern="customer.registration_requested").events
                if e.payload["email"] == email]
     return event.payload["link"].removeprefix("http://localhost")

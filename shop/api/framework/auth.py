@@ -1,7 +1,7 @@
 """Who is calling: API keys in the ``Authorization: Bearer`` or ``X-API-Key`` header.
 
 The rows live in promo.storage's ``api_keys`` table (``ApiKeyRow``), so the engine's migration
-covers them; key format and hashing are in ``shop.api.keys``.
+covers them; key format and hashing are in ``shop.api.framework.keys``.
 """
 
 from __future__ import annotations

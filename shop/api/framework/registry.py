@@ -215,11 +215,12 @@ def _error_envelope(components: Components) -> dict[str, Any]:
         "properties": {
             "error": {
                 "type": "object",
-                "required": ["code", "message", "details"],
+                "required": ["code", "message", "details", "request_id"],
                 "properties": {
                     "code": {"type": "string", "description": "Stable machine code, e.g. `invalid_request`, `code_not_found`."},
                     "message": {"type": "string", "description": "Human explanation."},
                     "details": {"type": "object", "description": "Extra data; `errors` lists `{path, message}` for 400s."},
+                    "request_id": {"type": "string", "description": "The response's `X-Request-Id`: quote it to find the request in the logs."},
                 },
             }
         },

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
+
+from promo.campaign_schema import campaign_schema
+from promo.json_schemas import as_components
 
 from promo.campaign import Kind
 from promo.records import CampaignInfo, CampaignStatus
@@ -12,16 +16,36 @@ from shop.api import api
 from shop.api.framework.auth import actor
 from shop.api.resources.records_json import CampaignListSchema, CampaignSchema, campaign_json
 from shop.api.framework.registry import Reply
-from shop.api.framework.schema import FreeObject, Param, Query, Str
+from shop.api.framework.schema import Components, FreeObject, Param, Query, Str
 from shop.web.extensions import promo_engine
 
 TAG = "campaigns"
-# The definition is validated by the engine's own parser, which names every bad field's path;
-# this only bounds its size and shape.
-Definition = FreeObject(
-    max_properties=1000, max_depth=48, name="CampaignDefinition",
-    description="A campaign definition in the format of docs/campaigns.md (id, name, kind, effect, ...).",
-)
+
+
+@dataclass
+class PublishedDefinition(FreeObject):
+    """Checked here only for size and shape: the engine's own reader validates a definition and
+    names every bad field's path. Documented as the published campaign schema
+    (/api/v1/schemas/campaign.json), so clients see every key instead of an opaque object."""
+
+    def describe(self, components: Components) -> dict[str, Any]:
+        if self.name not in components:
+            published = as_components(campaign_schema(), self.name)
+            # An example, so reference pages show it rather than build one from the recursive schema.
+            published[self.name]["examples"] = [EXAMPLE_DEFINITION]
+            components.update(published)
+        return {"$ref": f"#/components/schemas/{self.name}"}
+
+
+EXAMPLE_DEFINITION = {
+    "id": "happy10", "name": "Happy hour 10% off", "kind": "coupon", "code": "HAPPY10",
+    "schedule": [{"days": "weekdays", "from": "16:00", "until": "18:00"}],
+    "eligibility": {"fact": "cart.subtotal", "gte": 2000},
+    "effect": {"type": "percent_off_order", "percent": 10}, "limits": {"per_customer": 1},
+}
+
+
+Definition = PublishedDefinition(max_properties=1000, max_depth=48, name="CampaignDefinition")
 DefinitionPatch = FreeObject(
     max_properties=1000, max_depth=48, name="CampaignDefinitionPatch",
     description="A JSON merge patch (RFC 7396) of the definition: keys given replace, null removes.",

@@ -1,6 +1,6 @@
 """Admin page "Store data": download the store as a scenario pack, and reset a demo store.
 
-Both are thin clients of shop.store_admin. Resetting deletes every order, code and customer,
+Both are thin clients of shop.web.store_admin. Resetting deletes every order, code and customer,
 so it is for admins only, in demo mode only, and asks for confirmation (a ticked box the
 server checks, plus the console's confirm dialog when scripts run).
 """

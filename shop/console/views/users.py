@@ -82,7 +82,7 @@ def revoke_key(prefix: str):
 
 
 def _audit_key(action: str, prefix: str, after: dict) -> None:
-    # shop.api.auth manages the keys; the console records who did it.
+    # shop.api.framework.auth manages the keys; the console records who did it.
     with Session(db.engine) as session, session.begin():
         audit.record(session, at=datetime.now(UTC), actor=current_user().actor, action=action,
                      object_type="api_key", object_id=prefix, after=after)

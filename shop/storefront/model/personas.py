@@ -27,7 +27,7 @@ def configured_scenario_path(app: Flask) -> Path:
     return path if path.is_absolute() else REPO_ROOT / path
 
 
-# Set for the request by test mode (shop/test_mode.py): the pack of the store's latest reset.
+# Set for the request by test mode (shop/web/test_mode.py): the pack of the store's latest reset.
 RESET_SCENARIO_KEY = "reset_scenario"
 
 

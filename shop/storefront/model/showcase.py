@@ -2,7 +2,7 @@
 the offers on a page, and product listings (promotional price plus offer badges).
 
 Everything is read through the Engine and memoised for one request in ``flask.g``; the rules
-about which offer shows where live in shop/offers.py.
+about which offer shows where live in shop/storefront/model/offers.py.
 """
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def empty_cart() -> Cart:
 def page_qualification(context: Context) -> list[Offer]:
     """Every offer shown to this shopper in this page context, and their own codes (evaluated
     on an empty cart). The pages show nothing else: banners, badges and page offers are all
-    visible ones (shop.offers)."""
+    visible ones (shop.storefront.model.offers)."""
     return promo_engine().qualify(current_shopper().profile, empty_cart(), context, visible_only=True)
 
 
