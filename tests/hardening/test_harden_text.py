@@ -37,7 +37,9 @@ def test_a_code_typed_in_full_width_or_any_case_is_the_same_code(store, typed):
         assert session["cart"]["codes"] == ["HAPPY10"]
 
 
-@pytest.mark.parametrize("typed", ["HAPPY\x0010", "HAPPY10\x1b[2J", "\u202eHAPPY10", "HAP\u200bPY10"])
+# A NUL is refused before the form is read (400, test_harden_nul_bytes.py); other control
+# characters reach the code form, which explains them.
+@pytest.mark.parametrize("typed", ["HAPPY10\x1b[2J", "\u202eHAPPY10", "HAP\u200bPY10", "HAPPY\x0710"])
 def test_a_code_with_control_or_invisible_characters_is_refused_clearly(store, typed):
     response = cart_with_beans(store).post("/cart/codes", data={"code": typed})
     assert response.status_code == 422
