@@ -54,8 +54,11 @@ def test_production_refuses_to_start_from_the_environment_without_a_secret(tmp_p
 
 
 def test_production_session_cookie_is_secure_httponly_and_lax(tmp_path):
+    # Rate limits are on in production: counted in memory, the wrong code below cannot use up
+    # the shared Redis's budget for 127.0.0.1 (other tests and parallel runs use it too).
     app = create_app({"INSTANCE_PATH": str(tmp_path), "ENV_NAME": "production", "SECRET_KEY": STRONG_SECRET,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "WTF_CSRF_ENABLED": False})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}", "WTF_CSRF_ENABLED": False,
+                      "REDIS_URL": None})
     client = app.test_client()
     client.post("/cart/codes", data={"code": "NOPE"})
     cookie = client.get_cookie("session")
