@@ -7,7 +7,7 @@
     engine.rollback(result.id, reason="payment failed")
 
 The storefront, the JSON API and the CLI all go through these methods; none of them computes a
-discount or touches a counter itself. Errors are promo.errors exceptions with a stable `code`.
+discount or touches a counter itself. Errors are promo.core.errors exceptions with a stable `code`.
 
 Redemption is atomic: the order, its redemption, every counter and the budget are written in
 one transaction, and every cap sits in the WHERE clause of the UPDATE that takes it (see
@@ -43,18 +43,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .applicator import evaluate
-from .campaign import Campaign, Kind
-from .codes import check_capacity, check_pattern, normalise_code
-from .definition import DefinitionError, FieldError, parse_campaign
-from .domain import Cart, Context, Customer
-from . import distributions as _distribution_rules  # noqa: F401  (its listeners fire rules on events)
-from . import faults
-from .events import Event, EventScope, emit
-from .errors import (
+from promo.core.applicator import evaluate
+from promo.core.campaign import Campaign, Kind
+from promo.core.codes import check_capacity, check_pattern, normalise_code
+from promo.format.definition import DefinitionError, FieldError, parse_campaign
+from promo.core.domain import Cart, Context, Customer
+from promo.delivery import distributions as _distribution_rules
+from promo import faults
+from promo.delivery.events import Event, EventScope, emit
+from promo.core.errors import (
     Conflict, InvalidRequest, LimitExceeded, NotFound, PoolEmpty, PromoError, RedemptionRefused, UnreadableDefinition,
 )
-from .incentive_records import (
+from promo.core.incentive_records import (
     GiftCardBalance,
     GiftCardPayment,
     PointsAccount,
@@ -63,10 +63,10 @@ from .incentive_records import (
     ReferralConversion,
     ReferralSummary,
 )
-from .incentives import Incentives
-from .limits import Usage, blocked_reason
-from .reasons import Reason, message_for
-from .records import (
+from promo.services.incentives import Incentives
+from promo.core.limits import Usage, blocked_reason
+from promo.core.reasons import Reason, message_for
+from promo.core.records import (
     AuditEntry,
     CampaignInfo,
     CampaignStatus,
@@ -84,13 +84,13 @@ from .records import (
     RedemptionStatus,
     SetAsideCode,
 )
-from .results import Evaluation, OfferResult, Status
-from .storage import attempts, audit, convert, counters, idempotency
-from .storage.active import ActiveCampaigns
-from .storage.attempts import WrongCodeTally
-from .storage.bulk import Progress, insert_random_codes
-from .storage.database import READ_ONLY, dialect_of, for_update, insert_ignoring_conflicts, starts_with
-from .storage.models import (
+from promo.core.results import Evaluation, OfferResult, Status
+from promo.storage import attempts, audit, convert, counters, idempotency
+from promo.services.active import ActiveCampaigns
+from promo.storage.attempts import WrongCodeTally
+from promo.services.bulk import Progress, insert_random_codes
+from promo.storage.database import READ_ONLY, dialect_of, for_update, insert_ignoring_conflicts, starts_with
+from promo.storage.models import (
     AuditRow,
     CampaignRow,
     CategoryRow,
@@ -103,15 +103,15 @@ from .storage.models import (
     RedemptionItemRow,
     RedemptionRow,
 )
-from .storage.offers import OfferLoader, Offers, Slot
-from .text import normalise as normalise_text, refusal
-from .timing import code_expiry
-from .visibility import is_visible
+from promo.services.offers import OfferLoader, Offers, Slot
+from promo.core.text import normalise as normalise_text, refusal
+from promo.core.timing import code_expiry
+from promo.core.visibility import is_visible
 
 if TYPE_CHECKING:
-    from .distributions import Distributions
-    from .tracking import TrackedEvent
-    from .webhooks import Webhooks
+    from promo.delivery.distributions import Distributions
+    from promo.delivery.tracking import TrackedEvent
+    from promo.delivery.webhooks import Webhooks
 
 T = TypeVar("T")
 log = logging.getLogger("promo.engine")
@@ -166,7 +166,7 @@ class Engine:
         self.clock = clock
         self._parsed: dict[str, tuple[int, Campaign | tuple[FieldError, ...]]] = {}
         self._parsed_lock = threading.Lock()
-        # Active promotions and coupons, parsed and indexed (promo.index) while the table is unchanged.
+        # Active promotions and coupons, parsed and indexed (promo.core.index) while the table is unchanged.
         self._active = ActiveCampaigns(self._campaign)
         self.incentives = Incentives(self)
 
@@ -605,7 +605,7 @@ class Engine:
                 raise NotFound(f"no product with SKU {sku!r}", code="product_not_found")
             return convert.product_record(row)
 
-    # ------------------------------------------------------------------ referrals, gift cards, points (promo.incentives)
+    # ------------------------------------------------------------------ referrals, gift cards, points (promo.services.incentives)
 
     def referral_code_for(self, customer_id: str, campaign_id: str | None = None) -> ReferralCode:
         """The customer's personal referral code (of the first active referral campaign unless
@@ -670,9 +670,9 @@ class Engine:
         progress, then the rest. Counters are read live, so an exhausted budget shows at once.
 
         With `touching_cart`, promotions and public codes are only those that could apply to this
-        cart's items and this customer's segments, or hint at what to add (promo.index), as a
+        cart's items and this customer's segments, or hint at what to add (promo.core.index), as a
         cart's nudges need. With `visible_only`, they are only those whose visibility shows them
-        to this customer in this context (`Offer.visible`; promo.visibility), as pages that list
+        to this customer in this context (`Offer.visible`; promo.core.visibility), as pages that list
         offers need. Either way the wallet is listed whole. Without them every offer is listed.
         """
         if touching_cart and visible_only:
@@ -1139,28 +1139,28 @@ class Engine:
             )
             return [convert.publication(publication, code) for publication, code in rows]
 
-    # ------------------------------------------------------------------ events (promo.events, docs/events.md)
+    # ------------------------------------------------------------------ events (promo.delivery.events, docs/events.md)
 
     def track(self, customer_id: str, event: str, properties: Mapping[str, Any] | None = None,
               *, actor: str = "system") -> TrackedEvent:
         """Record that something happened to a customer: ``signup``, ``review_left``,
         ``cart_updated`` (properties ``lines``) or any custom event (``order_shipped``). The
         outbox gets ``tracked.<event>``, and distribution rules on it fire in the same transaction."""
-        from .tracking import track
+        from promo.delivery.tracking import track
 
         return track(self, customer_id, event, properties, actor=actor)
 
     @property
     def distributions(self) -> Distributions:
         """Distribution rules: "on event E, if conditions C, publish a code of campaign K"."""
-        from .distributions import Distributions
+        from promo.delivery.distributions import Distributions
 
         return Distributions(self)
 
     @property
     def webhooks(self) -> Webhooks:
         """Webhook endpoints and their deliveries."""
-        from .webhooks import Webhooks
+        from promo.delivery.webhooks import Webhooks
 
         return Webhooks(self)
 
@@ -1282,7 +1282,7 @@ class Engine:
         if isinstance(customer, str):
             return convert.customer_profile(self._customer_row(session, customer))
         if not isinstance(customer, Customer):
-            raise InvalidRequest("customer must be a promo.domain.Customer, a customer id or None", code="invalid_customer")
+            raise InvalidRequest("customer must be a promo.core.domain.Customer, a customer id or None", code="invalid_customer")
         if create and customer.id is not None:
             now = self.clock()
             session.execute(
@@ -1300,7 +1300,7 @@ class Engine:
         loader = self._loader(session, profile, context, cart)
         active = self._active.current(session)
         offers = loader.entered(entered)
-        # Promotions that cannot apply to this cart (promo.index) are not evaluated or reported.
+        # Promotions that cannot apply to this cart (promo.core.index) are not evaluated or reported.
         offers.slots[:0] = loader.touching_promotions(active, cart, profile)
         # Public codes applied for the shopper come last: like promotions, they are left out
         # silently when they do not apply; unlike entered codes, they never refuse an order.
@@ -1433,7 +1433,7 @@ def _check_lengths(what: str, label: str | None, **fields: tuple[str | None, int
 
 
 def _readable_profile(customer: Customer) -> Customer:
-    """The name and city as people see them (NFKC, as every edge reads them: promo.text), and
+    """The name and city as people see them (NFKC, as every edge reads them: promo.core.text), and
     no control, bidi or other invisible format character in them, the id or the email: a name
     reaches pages, banners and emails, where such characters could make it read as another."""
     for name in ("id", "email", "name", "city"):

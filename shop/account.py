@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from promo.domain import Customer
-from promo.errors import Conflict, NotFound
+from promo.core.domain import Customer
+from promo.core.errors import Conflict, NotFound
 from shop.extensions import promo_engine
 from shop.text import CONTROL_MESSAGE, has_control_characters, normalise
 

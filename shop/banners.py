@@ -28,7 +28,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request, session, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 
-from promo import campaign as c
+from promo.core import campaign as c
 from promo.banners import (
     MAX_HEADLINE,
     BadSignature,
@@ -40,11 +40,11 @@ from promo.banners import (
     get_template,
     signed_banner_query,
 )
-from promo.codes import MAX_CODE_LENGTH, normalise_code
-from promo.describe import effect_label, restrictions
-from promo.errors import NotFound
-from promo.records import CampaignStatus, CodeStatus
-from promo.timing import local
+from promo.core.codes import MAX_CODE_LENGTH, normalise_code
+from promo.core.wording import effect_label, restrictions
+from promo.core.errors import NotFound
+from promo.core.records import CampaignStatus, CodeStatus
+from promo.core.timing import local
 from shop import cart_state
 from shop.account import current_customer_id
 from shop.extensions import promo_engine

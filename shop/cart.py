@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 
-from promo.reasons import Reason
+from promo.core.reasons import Reason
 from shop import cart_state
 from shop.account import current_customer, safe_next
 from shop.cart_state import CartInputError, SessionCart

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from promo.errors import PromoError
+from promo.core.errors import PromoError
 from shop.extensions import promo_engine
 from shop.priced_cart import PricedCart
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 
-from promo import campaign as c
-from promo.describe import effect_label
-from promo.errors import Conflict, NotFound, PromoError
-from promo.incentive_records import GiftCardBalance, GiftCardPayment, PointsAccount, ReferralSummary
+from promo.core import campaign as c
+from promo.core.wording import effect_label
+from promo.core.errors import Conflict, NotFound, PromoError
+from promo.core.incentive_records import GiftCardBalance, GiftCardPayment, PointsAccount, ReferralSummary
 from shop.account import current_customer
 from shop.banners import offer_banner_url, remember_referral, shareable_code
 from shop.cart import is_htmx, toast_header

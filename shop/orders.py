@@ -12,8 +12,8 @@ from datetime import datetime
 from babel.dates import format_date
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, session, url_for
 
-from promo.errors import NotFound
-from promo.records import ItemStatus, OrderStatus, RedemptionResult
+from promo.core.errors import NotFound
+from promo.core.records import ItemStatus, OrderStatus, RedemptionResult
 from shop.account import current_customer_id
 from shop.cart import is_htmx, toast_header
 from shop.extensions import promo_engine

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 
 from flask import current_app, g, session, url_for
 
-from promo.domain import Cart, Customer
+from promo.core.domain import Cart, Customer
 from promo.engine import Engine
-from promo.records import OfferSource, OfferStatus, Product
-from promo.results import Evaluation, Hint, Status
+from promo.core.records import OfferSource, OfferStatus, Product
+from promo.core.results import Evaluation, Hint, Status
 from shop import cart_state
 from shop.cart_state import SessionCart
 from shop.extensions import promo_engine
@@ -67,7 +67,7 @@ class CodeView:
 
     code: str
     status: str           # "applied", "set_aside" or "rejected"
-    reason: str           # promo.reasons.Reason value
+    reason: str           # promo.core.reasons.Reason value
     message: str
     hint: str | None = None
     savings: int = 0

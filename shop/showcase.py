@@ -12,9 +12,9 @@ from typing import Any
 
 from flask import g, url_for
 
-from promo.campaign import Campaign
-from promo.domain import Cart, CartLine, Context, Customer
-from promo.records import Category, Offer, Product
+from promo.core.campaign import Campaign
+from promo.core.domain import Cart, CartLine, Context, Customer
+from promo.core.records import Category, Offer, Product
 from shop import personas
 from shop.account import current_customer
 from shop.extensions import promo_engine

@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import SQLAlchemyError
 
-from promo.errors import PromoError
-from promo.money import format_money
+from promo.core.errors import PromoError
+from promo.core.money import format_money
 from shop import cart_state, personas
 from shop.account import safe_next, set_current_customer
 from shop.extensions import promo_engine

@@ -6,6 +6,6 @@ definitions and customer profiles share; this module is the storefront's name fo
 """
 from __future__ import annotations
 
-from promo.text import CONTROL_MESSAGE, has_control_characters, normalise
+from promo.core.text import CONTROL_MESSAGE, has_control_characters, normalise
 
 __all__ = ["CONTROL_MESSAGE", "has_control_characters", "normalise"]

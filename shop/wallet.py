@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 from babel.dates import format_date
 from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
-from promo import campaign as c
-from promo.domain import Customer
+from promo.core import campaign as c
+from promo.core.domain import Customer
 from promo.engine import Engine
-from promo.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
-from promo.reasons import Reason
-from promo.results import Hint
-from promo.timing import last_moment, local
+from promo.core.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
+from promo.core.reasons import Reason
+from promo.core.results import Hint
+from promo.core.timing import last_moment, local
 from shop.account import current_customer
 from shop.cart import is_htmx, toast_header
 from shop.extensions import promo_engine

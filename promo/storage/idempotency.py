@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, InvalidRequest
+from promo.core.errors import Conflict, InvalidRequest
 from .database import dialect_of, insert_ignoring_conflicts
 from .models import IdempotencyKeyRow
 

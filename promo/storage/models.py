@@ -93,7 +93,7 @@ class CampaignRow(Base):
         CheckConstraint("status IN ('active', 'paused', 'archived')", name="status"),
         CheckConstraint("redemptions_count >= 0 AND budget_used >= 0 AND order_value_used >= 0", name="counters"),
         # Every engine call asks whether the active set changed (count, sum of versions, latest
-        # change: promo.storage.active); this covering index answers it without the table rows.
+        # change: promo.services.active); this covering index answers it without the table rows.
         Index("ix_campaigns_status_kind_version_updated_at", "status", "kind", "version", "updated_at"),
     )
 
@@ -111,7 +111,7 @@ class CodeRow(Base):
     gift_balance: Mapped[int | None] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The first instant the code is no longer valid, fixed when it is published to its holder
-    # (promo.timing.code_expiry; campaigns with `codes: {valid_days}`). NULL: no end of its own.
+    # (promo.core.timing.code_expiry; campaigns with `codes: {valid_days}`). NULL: no end of its own.
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
@@ -254,7 +254,7 @@ class RedemptionItemRow(Base):
 
 
 class CustomerUsageRow(Base):
-    """Redemptions of one campaign by one customer in one period (see promo.limits)."""
+    """Redemptions of one campaign by one customer in one period (see promo.core.limits)."""
 
     __tablename__ = "customer_usage"
 
@@ -320,7 +320,7 @@ class ApiKeyRow(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-# ---- referrals, gift cards and loyalty points (promo.referrals, promo.giftcards, promo.loyalty) ----
+# ---- referrals, gift cards and loyalty points (promo.referrals, promo.core.giftcards, promo.core.loyalty) ----
 
 
 class ReferralRow(Base):

@@ -8,7 +8,7 @@ integrator's guide.
 
 from flask import Blueprint, Flask, Response
 
-from promo.errors import PromoError
+from promo.core.errors import PromoError
 from shop.api.auth import authenticate
 from shop.api.rate_limit import rate_limited
 from shop.api.problems import ApiError

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import url_for
 
-from promo.campaign import Kind
-from promo.records import CampaignInfo, CampaignStatus
+from promo.core.campaign import Kind
+from promo.core.records import CampaignInfo, CampaignStatus
 from shop.api import api
 from shop.api.auth import actor
 from shop.api.records_json import CampaignListSchema, CampaignSchema, campaign_json

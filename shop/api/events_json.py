@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from promo.distributions import Firing, RuleInfo
-from promo.events import EventPage
-from promo.tracking import TrackedEvent
-from promo.webhooks import Delivery, WebhookEndpoint
+from promo.delivery.distributions import Firing, RuleInfo
+from promo.delivery.events import EventPage
+from promo.delivery.tracking import TrackedEvent
+from promo.delivery.webhooks import Delivery, WebhookEndpoint
 from shop.api.schema import Described
 from shop.api.json_types import INT as _INT, STR as _STR, BOOL as _BOOL, TIME as _TIME, NULLABLE_TIME as _NULLABLE_TIME, NULLABLE_STR as _NULLABLE_STR, NULLABLE_INT as _NULLABLE_INT, iso as _iso, object_schema as _object
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from promo.domain import Customer
-from promo.records import (
+from promo.core.domain import Customer
+from promo.core.records import (
     CampaignInfo, CampaignStatus, CodeInfo, CodePage, CodeStatus, ItemStatus, Offer, OfferSource, OfferStatus,
     OrderStatus, Publication, RedemptionResult, RedemptionStatus,
 )
-from promo.reasons import Reason
+from promo.core.reasons import Reason
 from shop.api.results_json import HINT, OfferSchema, hint_json, offer_json
 from shop.api.json_types import INT as _INT, STR as _STR, TIME as _TIME, NULLABLE_TIME as _NULLABLE_TIME, NULLABLE_STR as _NULLABLE_STR, NULLABLE_INT as _NULLABLE_INT, iso as _iso, object_schema as _object
 

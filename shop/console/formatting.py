@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app
 
-from promo.campaign import Campaign, Kind
+from promo.core.campaign import Campaign, Kind
 
-from promo.money import format_money
+from promo.core.money import format_money
 from shop.banners import last_valid_day
 
 

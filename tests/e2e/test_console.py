@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from promo.domain import Cart, CartLine
+from promo.core.domain import Cart, CartLine
 from cartkit import add_to_cart, checkout, code_result, enter_code, open_cart, total
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "console"))

@@ -17,12 +17,12 @@ from sqlalchemy import select, text, update
 
 from eventkit import CART_40, add_customer, reward_campaign
 from promo.engine import Engine
-from promo.errors import InvalidRequest
+from promo.core.errors import InvalidRequest
 from promo.storage import create_schema, make_session_factory
 from promo.storage.event_models import WebhookDeliveryRow
-from promo.storage.testing import DatabaseUnavailable, isolated_database
-from promo.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
-from promo.worker import tick
+from promo_testing import DatabaseUnavailable, isolated_database
+from promo.delivery.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
+from promo.delivery.worker import tick
 from receiver import Receiver, Trickler
 from threadkit import failures, run_together
 
@@ -288,7 +288,7 @@ def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(engine,
 
 
 def test_old_finished_events_are_pruned_and_pending_ones_kept(engine, clock):
-    from promo.webhooks import prune
+    from promo.delivery.webhooks import prune
 
     add_customer(engine, "ana")
     engine.redeem("ana", CART_40, order_ref="A-1")            # fanned out to no endpoint

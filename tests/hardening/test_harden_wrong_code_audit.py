@@ -15,7 +15,7 @@ from apikit import BEANS_40, make_keys
 from dbkit import POOL
 from promo.storage import attempts, create_schema
 from promo.storage.models import AuditRow
-from promo.storage.testing import KINDS, DatabaseUnavailable, isolated_database
+from promo_testing import KINDS, DatabaseUnavailable, isolated_database
 from shop.extensions import db, promo_engine
 from threadkit import failures, run_together
 from webkit import as_persona, seeded

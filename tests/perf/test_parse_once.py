@@ -15,7 +15,7 @@ from sqlalchemy import Engine as SqlEngine
 
 import promo.engine
 from dbkit import STORE_TIMEZONE, Clock, clock, database, db_engine, engine  # noqa: F401 - fixtures
-from promo.domain import Cart, CartLine, Customer
+from promo.core.domain import Cart, CartLine, Customer
 from promo.engine import Engine
 from promo.storage import make_session_factory
 from test_query_counts import PRODUCTS, campaign

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from promo.errors import Conflict, InvalidRequest, NotFound, RedemptionRefused
+from promo.core.errors import Conflict, InvalidRequest, NotFound, RedemptionRefused
 from promo.storage import make_session_factory
 from promo.storage.consistency import find_problems
 from promo.storage.models import CodeRow, GiftCardLedgerRow

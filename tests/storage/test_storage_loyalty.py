@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from promo.domain import Cart, CartLine
-from promo.errors import Conflict, NotFound
+from promo.core.domain import Cart, CartLine
+from promo.core.errors import Conflict, NotFound
 from promo.storage import make_session_factory
 from promo.storage.consistency import find_problems
 from storagekit import coupon, customer, run_together

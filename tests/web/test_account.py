@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.security import generate_password_hash
 
-from promo.events import list_events
+from promo.delivery.events import list_events
 from shop.account import safe_next
 from shop.extensions import promo_engine
 from webkit import visible_text

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from promo.scenario import load_pack, read_pack
+from promo.format.scenario import load_pack, read_pack
 from shop.extensions import promo_engine
 
 STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))   # a Wednesday morning
