@@ -39,9 +39,9 @@ from promo.storage import audit, convert
 from promo.storage.database import dialect_of, for_update, insert_ignoring_conflicts
 from promo.storage.event_models import CartActivityRow, DistributionFiringRow, DistributionRuleRow
 from promo.storage.models import CampaignRow, CodeRow, CustomerRow, OrderRow
+from promo.services.publications import Publications
+from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
 
-if TYPE_CHECKING:
-    from promo.engine import Engine
 
 MAX_DAYS = 3650
 MAX_HOURS = 24 * 90
@@ -276,8 +276,8 @@ class Distributions:
     is written to the audit log (rule.create, rule.update, rule.pause, rule.resume) with its
     `actor`, in the transaction of the change."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, work: UnitOfWork) -> None:
+        self.work = work
 
     def parse(self, definition: Mapping[str, Any]) -> Rule:
         try:
@@ -292,11 +292,11 @@ class Distributions:
         rule = self.parse(definition)
         stored = dict(definition)
 
-        def work(session: Session) -> RuleInfo:
+        def step(session: Session) -> RuleInfo:
             if session.get(DistributionRuleRow, rule.id) is not None:
                 raise Conflict(f"a distribution rule with id {rule.id!r} already exists", code="rule_exists")
             self._check_campaign(session, rule)
-            now = self.engine.clock()
+            now = self.work.clock()
             row = DistributionRuleRow(id=rule.id, name=rule.name, event=rule.event.value, definition=stored,
                                       active=rule.active, created_at=now, updated_at=now)
             session.add(row)
@@ -305,7 +305,7 @@ class Distributions:
                          object_id=rule.id, after=_snapshot(row))
             return _info(row)
 
-        return self.engine._write(work)
+        return self.work.write(step)
 
     def update(self, rule_id: str, definition: Mapping[str, Any], *, actor: str = "system") -> RuleInfo:
         """Replace a rule's definition (its id cannot change). Earlier firings stay counted, and
@@ -316,42 +316,42 @@ class Distributions:
             raise InvalidRequest(f"the rule's id {rule.id!r} does not match {rule_id!r}; ids cannot change",
                                  code="rule_id_mismatch")
 
-        def work(session: Session) -> RuleInfo:
+        def step(session: Session) -> RuleInfo:
             row = self._row(session, rule_id, lock=True)
             self._check_campaign(session, rule)
             before = _snapshot(row)
             row.name, row.event, row.definition = rule.name, rule.event.value, stored
             if "active" in stored:      # otherwise a paused rule stays paused, like a campaign
                 row.active = rule.active
-            row.updated_at = self.engine.clock()
+            row.updated_at = self.work.clock()
             session.flush()
             audit.record(session, at=row.updated_at, actor=actor, action="rule.update",
                          object_type="distribution_rule", object_id=rule_id, before=before, after=_snapshot(row))
             return _info(row)
 
-        return self.engine._write(work)
+        return self.work.write(step)
 
     def set_active(self, rule_id: str, active: bool, *, actor: str = "system") -> RuleInfo:
         """Pause or resume a rule; pausing a paused rule changes nothing and logs nothing."""
-        def work(session: Session) -> RuleInfo:
+        def step(session: Session) -> RuleInfo:
             row = self._row(session, rule_id, lock=True)
             if row.active != active:
                 row.active = active
-                row.updated_at = self.engine.clock()
+                row.updated_at = self.work.clock()
                 session.flush()
                 audit.record(session, at=row.updated_at, actor=actor, action="rule.resume" if active else "rule.pause",
                              object_type="distribution_rule", object_id=rule_id,
                              before={"active": not active}, after={"active": active})
             return _info(row)
 
-        return self.engine._write(work)
+        return self.work.write(step)
 
     def get(self, rule_id: str) -> RuleInfo:
-        with self.engine._read() as session:
+        with self.work.read() as session:
             return _info(self._row(session, rule_id))
 
     def list(self) -> list[RuleInfo]:
-        with self.engine._read() as session:
+        with self.work.read() as session:
             return [_info(r) for r in session.scalars(select(DistributionRuleRow).order_by(DistributionRuleRow.id))]
 
     def firings(self, *, rule_id: str | None = None, customer_id: str | None = None, limit: int = 100) -> list[Firing]:
@@ -361,12 +361,12 @@ class Distributions:
             statement = statement.where(DistributionFiringRow.rule_id == rule_id)
         if customer_id is not None:
             statement = statement.where(DistributionFiringRow.customer_id == customer_id)
-        with self.engine._read() as session:
+        with self.work.read() as session:
             return [_firing(r) for r in session.scalars(statement)]
 
     def run_scheduled(self, *, batch_size: int = 500) -> dict[str, int]:
         """One pass over the scheduled rules; returns {rule id: codes published}."""
-        return run_scheduled(self.engine, batch_size=batch_size)
+        return run_scheduled(self.work, batch_size=batch_size)
 
     @staticmethod
     def _row(session: Session, rule_id: str, *, lock: bool = False) -> DistributionRuleRow:
@@ -414,11 +414,11 @@ def fire(scope: EventScope, rule: Rule, customer: Customer, occurrence: str, *,
          lines: Sequence[CartLine] = (), currency: str | None = None, event_id: str | None = None) -> Firing | None:
     """Fire `rule` for `customer` inside the scope's transaction, unless its conditions fail or it
     already fired in this period. Returns the firing made, or None."""
-    engine, session = scope.engine, scope.session
-    local_now = scope.now.astimezone(engine.tz)
+    work, session = scope.work, scope.session
+    local_now = scope.now.astimezone(work.tz)
     if rule.condition is not None:
-        context = Context(now=local_now, locale=engine.locale)
-        facts = Facts.initial(customer, context, tuple(lines), currency or engine.currency)
+        context = Context(now=local_now, locale=work.locale)
+        facts = Facts.initial(customer, context, tuple(lines), currency or work.currency)
         if not rule.condition.evaluate(facts).ok:
             return None
     key = period_key(rule, occurrence, local_now)
@@ -434,8 +434,8 @@ def fire(scope: EventScope, rule: Rule, customer: Customer, occurrence: str, *,
     row = session.get(DistributionFiringRow, claimed)
     savepoint = session.begin_nested()
     try:
-        publication = engine._publish_in(session, rule.publish, customer.id, f"rule:{rule.id}:{customer.id}:{key}",
-                                         f"rule:{rule.id}")
+        publication = Publications(work).publish_in(session, rule.publish, customer.id,
+                                                    f"rule:{rule.id}:{customer.id}:{key}", f"rule:{rule.id}")
         savepoint.commit()
     except PromoError as error:
         # The period is used up either way: a failure is recorded (and shown) rather than retried
@@ -475,7 +475,7 @@ def _stored_customer(session: Session, customer_id: str | None) -> Customer | No
 # ---- immediate events: listeners inside the event's transaction ------------------------------------
 
 
-def _on_tracked(scope: EventScope, event: Event) -> None:
+def on_tracked(scope: EventScope, event: Event) -> None:
     name = event.payload.get("event")
     trigger = BUILT_IN_TRACKED.get(name, Trigger.CUSTOM)
     rules = [r for r in _active_rules(scope.session, [trigger]) if trigger is not Trigger.CUSTOM or r.custom_event == name]
@@ -495,7 +495,7 @@ def _on_tracked(scope: EventScope, event: Event) -> None:
         fire(scope, rule, customer, occurrence, event_id=event.id)
 
 
-def _on_redemption(scope: EventScope, event: Event) -> None:
+def on_redemption(scope: EventScope, event: Event) -> None:
     rules = _active_rules(scope.session, [Trigger.ORDER_PAID])
     if not rules:
         return
@@ -510,7 +510,7 @@ def _on_redemption(scope: EventScope, event: Event) -> None:
              event_id=event.id)
 
 
-def _on_rollback(scope: EventScope, event: Event) -> None:
+def on_rollback(scope: EventScope, event: Event) -> None:
     """A cancelled order takes back the codes its checkout published (order_paid rules, once per
     occurrence: the order) while they are unused, so cancelling and ordering again cannot collect
     reward codes; a code already redeemed stays, with a note in the audit log. Rules with a longer
@@ -544,10 +544,6 @@ def _on_rollback(scope: EventScope, event: Event) -> None:
                                                 "customer_id": event.customer_id}, customer_id=event.customer_id)
 
 
-listen("tracked.*", _on_tracked)
-listen("redemption.succeeded", _on_redemption)
-listen("redemption.rolled_back", _on_rollback)
-
 
 # ---- scheduled events -------------------------------------------------------------------------------
 
@@ -559,27 +555,28 @@ class _Candidate:
     lines: tuple[CartLine, ...] = ()
 
 
-def run_scheduled(engine: Engine, *, batch_size: int = 500) -> dict[str, int]:
+def run_scheduled(engine: UnitOfWork | HasWork, *, batch_size: int = 500) -> dict[str, int]:
     """Fire every active scheduled rule for the customers it is due for now. Safe to run from
     several workers at once: each firing is its own transaction, claimed by its unique key."""
+    work = work_of(engine)
     published: dict[str, int] = {}
-    with engine._read() as session:
+    with work.read() as session:
         rules = _active_rules(session, SCHEDULED)
     for rule in rules:
         count = 0
-        for batch in _batches(_candidates(engine, rule), batch_size):
-            for candidate in _not_fired_yet(engine, rule, batch):
-                firing = engine._write(lambda session, c=candidate: _fire_scheduled(engine, session, rule, c))
+        for batch in _batches(_candidates(work, rule), batch_size):
+            for candidate in _not_fired_yet(work, rule, batch):
+                firing = work.write(lambda session, c=candidate: _fire_scheduled(work, session, rule, c))
                 count += firing is not None and firing.status == "published"
         published[rule.id] = count
     return published
 
 
-def _fire_scheduled(engine: Engine, session: Session, rule: Rule, candidate: _Candidate) -> Firing | None:
+def _fire_scheduled(work: UnitOfWork, session: Session, rule: Rule, candidate: _Candidate) -> Firing | None:
     customer = _stored_customer(session, candidate.customer_id)
     if customer is None:
         return None
-    scope = EventScope(session, engine, engine.clock())
+    scope = EventScope(session, work, work.clock())
     return fire(scope, rule, customer, candidate.occurrence, lines=candidate.lines)
 
 
@@ -594,10 +591,10 @@ def _batches(items: Iterable[_Candidate], size: int) -> Iterator[list[_Candidate
         yield batch
 
 
-def _not_fired_yet(engine: Engine, rule: Rule, batch: list[_Candidate]) -> list[_Candidate]:
+def _not_fired_yet(work: UnitOfWork, rule: Rule, batch: list[_Candidate]) -> list[_Candidate]:
     """Leave out candidates whose firing exists already, without a write transaction each."""
-    local_now = engine.now()
-    with engine._read() as session:
+    local_now = work.now()
+    with work.read() as session:
         fired = set(session.execute(
             select(DistributionFiringRow.customer_id, DistributionFiringRow.period_key).where(
                 DistributionFiringRow.rule_id == rule.id,
@@ -607,10 +604,10 @@ def _not_fired_yet(engine: Engine, rule: Rule, batch: list[_Candidate]) -> list[
     return [c for c in batch if (c.customer_id, period_key(rule, c.occurrence, local_now)) not in fired]
 
 
-def _candidates(engine: Engine, rule: Rule) -> list[_Candidate]:
-    now = engine.clock()
-    local_today = engine.now().date()
-    with engine._read() as session:
+def _candidates(work: UnitOfWork, rule: Rule) -> list[_Candidate]:
+    now = work.clock()
+    local_today = work.now().date()
+    with work.read() as session:
         if rule.event is Trigger.BIRTHDAY:
             days = [(local_today.month, local_today.day)]
             if (local_today.month, local_today.day) == (2, 28) and not _is_leap(local_today.year):

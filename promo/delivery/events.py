@@ -7,13 +7,14 @@ change, and in-process listeners that react inside that transaction.
 only if the change commits. Workers later fan the outbox out to webhook endpoints
 (promo.delivery.webhooks). Listeners registered with `listen` run synchronously inside the emitting
 transaction: what they write commits or rolls back with the change, and an exception they
-raise aborts it. promo.delivery.distributions listens to fire rules; other features (referral
-conversions on a custom event, say) listen the same way:
+raise aborts it. Listeners are installed explicitly, never by importing a module:
+promo.delivery.wiring.install() adds the engine's own (distribution rules, referral conversions)
+when an Engine is made, and another feature adds its listener there the same way:
 
     from promo.delivery.events import listen
 
     def convert_referral(scope: EventScope, event: Event) -> None:
-        ...  # scope.session is the emitting transaction, scope.engine the Engine
+        ...  # scope.session is the emitting transaction, scope.work the unit of work
 
     listen("tracked.order_shipped", convert_referral)
 
@@ -28,14 +29,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, is_dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from promo.core.errors import InvalidRequest, NotFound
+from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
 from promo.storage.event_models import OutboxEventRow
-
-if TYPE_CHECKING:
-    from promo.engine import Engine
 
 # Event types the engine emits (webhook endpoints filter on these).
 EVENT_TYPES = (
@@ -67,10 +68,11 @@ class Event:
 
 @dataclass
 class EventScope:
-    """What a listener may use: the emitting transaction, the engine and the time of the change."""
+    """What a listener may use: the emitting transaction, the unit of work (settings, clock,
+    parsed campaigns) and the time of the change."""
 
     session: Session
-    engine: Engine
+    work: UnitOfWork
     now: datetime
     depth: int = 0
     emitted: list[Event] = field(default_factory=list)
@@ -87,12 +89,6 @@ def listen(pattern: str, listener: Listener) -> None:
     with _lock:
         if (pattern, listener) not in _listeners:
             _listeners.append((pattern, listener))
-
-
-def unlisten(pattern: str, listener: Listener) -> None:
-    with _lock:
-        if (pattern, listener) in _listeners:
-            _listeners.remove((pattern, listener))
 
 
 def matches(pattern: str, event_type: str) -> bool:
@@ -126,7 +122,7 @@ def emit(scope: EventScope, event_type: str, payload: Mapping[str, Any], *, cust
     with _lock:
         chosen = [listener for pattern, listener in _listeners if matches(pattern, event_type)]
     if chosen:
-        inner = EventScope(scope.session, scope.engine, scope.now, scope.depth + 1, scope.emitted)
+        inner = EventScope(scope.session, scope.work, scope.now, scope.depth + 1, scope.emitted)
         for listener in chosen:
             listener(inner, event)
     return event
@@ -158,13 +154,10 @@ class EventPage:
     next_after: str | None       # pass as `after` for the next page; None on the last page
 
 
-def list_events(engine: Engine, *, pattern: str = "*", customer_id: str | None = None, after: str | None = None,
+def list_events(engine: UnitOfWork | HasWork, *, pattern: str = "*", customer_id: str | None = None, after: str | None = None,
                 limit: int = 100) -> EventPage:
     """Outbox events, oldest first, matching a type pattern; `after` (an event id) pages on."""
-    from sqlalchemy import select
-
-    from promo.core.errors import InvalidRequest, NotFound
-
+    work = work_of(engine)
     if not 1 <= limit <= 1000:
         raise InvalidRequest("limit must be between 1 and 1000", code="invalid_limit")
     statement = select(OutboxEventRow).order_by(OutboxEventRow.id)
@@ -174,7 +167,7 @@ def list_events(engine: Engine, *, pattern: str = "*", customer_id: str | None =
         statement = statement.where(OutboxEventRow.type == pattern)
     if customer_id is not None:
         statement = statement.where(OutboxEventRow.customer_id == customer_id)
-    with engine._read() as session:
+    with work.read() as session:
         if after is not None:
             start = session.scalar(select(OutboxEventRow.id).where(OutboxEventRow.event_id == after))
             if start is None:

@@ -25,9 +25,8 @@ from promo.core.errors import InvalidRequest
 from promo.delivery.events import EventScope, emit
 from promo.core.records import Publication
 from promo.storage.event_models import CartActivityRow
+from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
 
-if TYPE_CHECKING:
-    from promo.engine import Engine
 
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_PROPERTIES_BYTES = 16_384
@@ -45,8 +44,9 @@ class TrackedEvent:
     publications: tuple[Publication, ...] = ()   # codes distribution rules published for it
 
 
-def track(engine: Engine, customer_id: str, event: str, properties: Mapping[str, Any] | None = None,
+def track(engine: UnitOfWork | HasWork, customer_id: str, event: str, properties: Mapping[str, Any] | None = None,
           *, actor: str = "system") -> TrackedEvent:
+    work = work_of(engine)
     if not isinstance(event, str) or not EVENT_NAME.match(event):
         raise InvalidRequest(f"an event name is lower-case letters, digits and _ (e.g. order_shipped), got {event!r}",
                              code="invalid_event")
@@ -62,9 +62,9 @@ def track(engine: Engine, customer_id: str, event: str, properties: Mapping[str,
         raise InvalidRequest(f"properties must be at most {MAX_PROPERTIES_BYTES} bytes of JSON", code="invalid_properties")
     cart = _cart(properties) if event == "cart_updated" else None
 
-    def work(session: Session) -> TrackedEvent:
-        engine._customer_row(session, customer_id)
-        scope = EventScope(session, engine, engine.clock())
+    def step(session: Session) -> TrackedEvent:
+        work.customer_row(session, customer_id)
+        scope = EventScope(session, work, work.clock())
         if cart is not None:
             _remember_cart(session, customer_id, cart, scope.now)
         tracked = emit(scope, f"tracked.{event}", {"event": event, "properties": properties, "actor": actor},
@@ -76,7 +76,7 @@ def track(engine: Engine, customer_id: str, event: str, properties: Mapping[str,
         )
         return TrackedEvent(tracked.id, event, customer_id, tracked.occurred_at, published)
 
-    return engine._write(work)
+    return work.write(step)
 
 
 def _cart(properties: Mapping[str, Any]) -> list[list[Any]]:

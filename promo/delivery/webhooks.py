@@ -51,9 +51,8 @@ from promo.delivery.events import matches_any
 from promo.storage import audit
 from promo.storage.database import dialect_of, for_update, insert_ignoring_conflicts
 from promo.storage.event_models import OutboxEventRow, WebhookDeliveryRow, WebhookEndpointRow
+from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
 
-if TYPE_CHECKING:
-    from promo.engine import Engine
 
 MAX_TIMEOUT = 6.0                 # seconds an attempt may take in all: connect, send, answer
 ERROR_BODY_CHARS = 200            # how much of a refusing answer the delivery keeps
@@ -208,8 +207,8 @@ class Webhooks:
     replay) is written to the audit log with its `actor`, in the transaction of the change;
     the signing secret never goes into the log."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, work: UnitOfWork) -> None:
+        self.work = work
 
     def create(self, url: str, events: Sequence[str] = ("*",), *, description: str = "",
                actor: str = "system") -> tuple[WebhookEndpoint, str]:
@@ -219,11 +218,11 @@ class Webhooks:
             raise InvalidRequest("description must be text of at most 200 characters", code="invalid_webhook")
         secret = f"whsec_{secrets.token_urlsafe(32)}"
 
-        def work(session: Session) -> WebhookEndpoint:
+        def step(session: Session) -> WebhookEndpoint:
             count = len(session.scalars(select(WebhookEndpointRow.id)).all())
             if count >= MAX_ENDPOINTS:
                 raise InvalidRequest(f"at most {MAX_ENDPOINTS} webhook endpoints", code="too_many_webhooks")
-            now = self.engine.clock()
+            now = self.work.clock()
             row = WebhookEndpointRow(url=url, description=description, events=list(patterns), secret=secret,
                                      active=True, created_at=now)
             session.add(row)
@@ -232,44 +231,44 @@ class Webhooks:
                          object_id=str(row.id), after=_endpoint_snapshot(row))
             return _endpoint(row)
 
-        return self.engine._write(work), secret
+        return self.work.write(step), secret
 
     def list(self) -> list[WebhookEndpoint]:
-        with self.engine._read() as session:
+        with self.work.read() as session:
             return [_endpoint(r) for r in session.scalars(select(WebhookEndpointRow).order_by(WebhookEndpointRow.id))]
 
     def get(self, endpoint_id: int) -> WebhookEndpoint:
-        with self.engine._read() as session:
+        with self.work.read() as session:
             return _endpoint(self._row(session, endpoint_id))
 
     def set_active(self, endpoint_id: int, active: bool, *, actor: str = "system") -> WebhookEndpoint:
         """A paused endpoint gets no new deliveries (events meanwhile are not queued for it;
         replay them after resuming); deliveries already queued are still sent. Pausing a paused
         endpoint changes nothing and logs nothing."""
-        def work(session: Session) -> WebhookEndpoint:
+        def step(session: Session) -> WebhookEndpoint:
             row = self._row(session, endpoint_id, lock=True)
             if row.active != active:
                 row.active = active
                 session.flush()
-                audit.record(session, at=self.engine.clock(), actor=actor,
+                audit.record(session, at=self.work.clock(), actor=actor,
                              action="webhook.resume" if active else "webhook.pause", object_type="webhook_endpoint",
                              object_id=str(endpoint_id), before={"active": not active}, after={"active": active})
             return _endpoint(row)
 
-        return self.engine._write(work)
+        return self.work.write(step)
 
     def delete(self, endpoint_id: int, *, actor: str = "system") -> None:
         """Remove the endpoint and its deliveries (pending ones are never sent)."""
-        def work(session: Session) -> None:
+        def step(session: Session) -> None:
             row = self._row(session, endpoint_id, lock=True)
             before = _endpoint_snapshot(row)
             deleted = session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.endpoint_id == endpoint_id))
             session.execute(delete(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint_id))
-            audit.record(session, at=self.engine.clock(), actor=actor, action="webhook.delete",
+            audit.record(session, at=self.work.clock(), actor=actor, action="webhook.delete",
                          object_type="webhook_endpoint", object_id=str(endpoint_id),
                          before={**before, "deliveries": deleted.rowcount})
 
-        self.engine._write(work)
+        self.work.write(step)
 
     def deliveries(self, *, status: str | None = None, endpoint_id: int | None = None, limit: int = 100) -> list[Delivery]:
         """Newest first; ``status="dead"`` is the dead-letter list."""
@@ -280,13 +279,13 @@ class Webhooks:
             statement = statement.where(WebhookDeliveryRow.status == status)
         if endpoint_id is not None:
             statement = statement.where(WebhookDeliveryRow.endpoint_id == endpoint_id)
-        with self.engine._read() as session:
+        with self.work.read() as session:
             return [_delivery(d, e) for d, e in session.execute(statement).all()]
 
     def retry(self, delivery_id: int, *, actor: str = "system") -> Delivery:
         """Send a dead delivery again from scratch (a full round of attempts); others are left
         as they are (and nothing is logged for them)."""
-        def work(session: Session) -> Delivery:
+        def step(session: Session) -> Delivery:
             row = session.scalar(for_update(select(WebhookDeliveryRow).where(WebhookDeliveryRow.id == delivery_id),
                                             session))
             if row is None:
@@ -296,17 +295,17 @@ class Webhooks:
                 before = _delivery_snapshot(row, event)
                 self._reset(row)
                 session.flush()
-                audit.record(session, at=self.engine.clock(), actor=actor, action="webhook.retry",
+                audit.record(session, at=self.work.clock(), actor=actor, action="webhook.retry",
                              object_type="webhook_delivery", object_id=str(delivery_id), before=before,
                              after=_delivery_snapshot(row, event))
             return _delivery(row, event)
 
-        return self.engine._write(work)
+        return self.work.write(step)
 
     def redeliver(self, endpoint_id: int, event_id: str, *, actor: str = "system") -> Delivery:
         """Send one outbox event to the endpoint (again), whatever its filter says: a dead
         delivery revived, a delivered one repeated, or an event from before the endpoint existed."""
-        def work(session: Session) -> Delivery:
+        def step(session: Session) -> Delivery:
             self._row(session, endpoint_id)
             event = session.scalar(select(OutboxEventRow).where(OutboxEventRow.event_id == event_id))
             if event is None:
@@ -314,12 +313,12 @@ class Webhooks:
             existing = self._existing(session, endpoint_id, event)
             before = _delivery_snapshot(existing, event) if existing is not None else None
             row = self._queue(session, endpoint_id, event)
-            audit.record(session, at=self.engine.clock(), actor=actor, action="webhook.redeliver",
+            audit.record(session, at=self.work.clock(), actor=actor, action="webhook.redeliver",
                          object_type="webhook_delivery", object_id=str(row.id), before=before,
                          after=_delivery_snapshot(row, event))
             return _delivery(row, event)
 
-        return self.engine._write(work)
+        return self.work.write(step)
 
     def replay(self, endpoint_id: int, since: datetime, until: datetime | None = None, *,
                actor: str = "system") -> int:
@@ -329,7 +328,7 @@ class Webhooks:
         if until is not None and until <= since:
             raise InvalidRequest("until must be after since", code="invalid_replay")
 
-        def work(session: Session) -> int:
+        def step(session: Session) -> int:
             endpoint = self._row(session, endpoint_id)
             statement = select(OutboxEventRow).where(OutboxEventRow.created_at >= since).order_by(OutboxEventRow.id)
             if until is not None:
@@ -340,13 +339,13 @@ class Webhooks:
                                      code="invalid_replay")
             for event in events:
                 self._queue(session, endpoint_id, event)
-            audit.record(session, at=self.engine.clock(), actor=actor, action="webhook.replay",
+            audit.record(session, at=self.work.clock(), actor=actor, action="webhook.replay",
                          object_type="webhook_endpoint", object_id=str(endpoint_id),
                          after={"since": _iso(since), "until": _iso(until) if until is not None else None,
                                 "queued": len(events)})
             return len(events)
 
-        return self.engine._write(work)
+        return self.work.write(step)
 
     @staticmethod
     def _existing(session: Session, endpoint_id: int, event: OutboxEventRow) -> WebhookDeliveryRow | None:
@@ -356,14 +355,14 @@ class Webhooks:
     def _queue(self, session: Session, endpoint_id: int, event: OutboxEventRow) -> WebhookDeliveryRow:
         row = self._existing(session, endpoint_id, event)
         if row is None:
-            row = WebhookDeliveryRow(outbox_id=event.id, endpoint_id=endpoint_id, created_at=self.engine.clock())
+            row = WebhookDeliveryRow(outbox_id=event.id, endpoint_id=endpoint_id, created_at=self.work.clock())
             session.add(row)
         self._reset(row)
         session.flush()
         return row
 
     def _reset(self, row: WebhookDeliveryRow) -> None:
-        row.status, row.attempts, row.next_attempt_at = "pending", 0, self.engine.clock()
+        row.status, row.attempts, row.next_attempt_at = "pending", 0, self.work.clock()
         row.lease_owner = row.lease_until = None
         row.delivered_at = None
 
@@ -379,9 +378,11 @@ class Webhooks:
 # ---- fan-out and delivery (run by promo.delivery.worker) ------------------------------------------------
 
 
-def fan_out(engine: Engine, *, batch_size: int = 500) -> int:
+def fan_out(engine: UnitOfWork | HasWork, *, batch_size: int = 500) -> int:
     """Make the deliveries of outbox events not fanned out yet; returns how many events it took."""
-    def work(session: Session) -> int:
+    work = work_of(engine)
+
+    def step(session: Session) -> int:
         pending = (select(OutboxEventRow).where(OutboxEventRow.fanned_out_at.is_(None))
                    .order_by(OutboxEventRow.id).limit(batch_size))
         if dialect_of(session) == "postgresql":
@@ -390,7 +391,7 @@ def fan_out(engine: Engine, *, batch_size: int = 500) -> int:
         if not events:
             return 0
         endpoints = list(session.scalars(select(WebhookEndpointRow).where(WebhookEndpointRow.active.is_(True))))
-        now = engine.clock()
+        now = work.clock()
         rows = [
             {"outbox_id": event.id, "endpoint_id": endpoint.id, "status": "pending", "attempts": 0,
              "next_attempt_at": now, "created_at": now}
@@ -404,17 +405,19 @@ def fan_out(engine: Engine, *, batch_size: int = 500) -> int:
         return len(events)
 
     total = 0
-    while (taken := engine._write(work)) > 0:
+    while (taken := work.write(step)) > 0:
         total += taken
     return total
 
 
-def prune(engine: Engine, older_than: timedelta, *, batch_size: int = 1000) -> int:
+def prune(engine: UnitOfWork | HasWork, older_than: timedelta, *, batch_size: int = 1000) -> int:
     """Delete outbox events fanned out more than `older_than` ago, with their finished
     deliveries (delivered, or dead: the dead-letter list keeps that long). Events with a
     pending delivery stay. Returns how many events went."""
-    def work(session: Session) -> int:
-        cutoff = engine.clock() - older_than
+    work = work_of(engine)
+
+    def step(session: Session) -> int:
+        cutoff = work.clock() - older_than
         pending = select(WebhookDeliveryRow.id).where(WebhookDeliveryRow.outbox_id == OutboxEventRow.id,
                                                       WebhookDeliveryRow.status == "pending")
         ids = list(session.scalars(
@@ -426,7 +429,7 @@ def prune(engine: Engine, older_than: timedelta, *, batch_size: int = 1000) -> i
         return len(ids)
 
     total = 0
-    while (removed := engine._write(work)) > 0:
+    while (removed := work.write(step)) > 0:
         total += removed
     return total
 
@@ -652,10 +655,11 @@ class DeliveryReport:
         self.dead += other.dead
 
 
-def record(engine: Engine, claimed: Claimed, outcome: Outcome, worker_id: str, settings: WebhookSettings,
+def record(engine: UnitOfWork | HasWork, claimed: Claimed, outcome: Outcome, worker_id: str, settings: WebhookSettings,
            rng: Callable[[], float] = random.random) -> str:
     """Store an attempt's outcome (only while the lease is still ours); returns the new status."""
-    now = engine.clock()
+    work = work_of(engine)
+    now = work.clock()
     if outcome.ok:
         values: dict[str, Any] = {"status": "delivered", "delivered_at": now}
     elif claimed.attempt >= settings.max_attempts:
@@ -666,25 +670,26 @@ def record(engine: Engine, claimed: Claimed, outcome: Outcome, worker_id: str, s
     values.update(attempts=claimed.attempt, last_status=outcome.status, last_error=outcome.error,
                   lease_owner=None, lease_until=None)
 
-    def work(session: Session) -> None:
+    def step(session: Session) -> None:
         session.execute(update(WebhookDeliveryRow)
                         .where(WebhookDeliveryRow.id == claimed.delivery_id, WebhookDeliveryRow.lease_owner == worker_id)
                         .values(**values).execution_options(synchronize_session=False))
 
-    engine._write(work)
+    work.write(step)
     return values["status"]
 
 
-def deliver_due(engine: Engine, settings: WebhookSettings, client: httpx.Client, worker_id: str,
+def deliver_due(engine: UnitOfWork | HasWork, settings: WebhookSettings, client: httpx.Client, worker_id: str,
                 *, max_batches: int = 20) -> DeliveryReport:
     """Claim and send due deliveries, batch after batch, until none is due (or max_batches)."""
+    work = work_of(engine)
     report = DeliveryReport()
     for _ in range(max_batches):
-        batch = engine._write(lambda session: claim(session, worker_id, engine.clock(), settings))
+        batch = work.write(lambda session: claim(session, worker_id, work.clock(), settings))
         if not batch:
             break
         for claimed in batch:
-            status = record(engine, claimed, send(client, claimed, settings), worker_id, settings)
+            status = record(work, claimed, send(client, claimed, settings), worker_id, settings)
             if status == "delivered":
                 report.delivered += 1
             elif status == "dead":

@@ -22,7 +22,7 @@ from promo.delivery.distributions import run_scheduled
 from promo.delivery.webhooks import DeliveryReport, WebhookSettings, deliver_due, fan_out, http_client, new_worker_id, prune
 
 if TYPE_CHECKING:
-    from promo.engine import Engine
+    from promo.services.unit_of_work import HasWork, UnitOfWork
 
 log = logging.getLogger("promo.delivery.worker")
 
@@ -42,7 +42,7 @@ class TickReport:
                 f"{d.delivered} delivered, {d.retried} to retry, {d.dead} dead{pruned}")
 
 
-def tick(engine: Engine, settings: WebhookSettings, *, client: httpx.Client | None = None,
+def tick(engine: UnitOfWork | HasWork, settings: WebhookSettings, *, client: httpx.Client | None = None,
          worker_id: str | None = None, scheduled: bool = True) -> TickReport:
     """One pass of everything the worker does. `scheduled` also runs the rules that scan
     customers and prunes events older than `settings.retention`."""
@@ -60,7 +60,7 @@ def tick(engine: Engine, settings: WebhookSettings, *, client: httpx.Client | No
     return report
 
 
-def run(engine: Engine, settings: WebhookSettings, *, stop: threading.Event, interval: float = 2.0,
+def run(engine: UnitOfWork | HasWork, settings: WebhookSettings, *, stop: threading.Event, interval: float = 2.0,
         scheduled_every: float = 60.0, on_tick: Callable[[TickReport], None] | None = None) -> None:
     """Tick every `interval` seconds until `stop` is set; scheduled rules run every
     `scheduled_every` seconds (they scan customers, webhooks only look at due rows)."""

@@ -11,7 +11,7 @@ Why the fingerprint catches every change: creating or resuming a campaign adds t
 pausing or archiving takes from it, a new definition bumps its version, and every one of those
 writes sets updated_at to the clock. The Engine also forgets the cached set after its own
 campaign writes, so a frozen test clock cannot hide one. Counters (redemptions, budget used) are
-never cached: promo.services.offers reads them live for the candidates.
+never cached: promo.services.offer_loader reads them live for the candidates.
 
 A definition that no longer parses (promo.core.errors.UnreadableDefinition) is left out of the set:
 the other campaigns still price carts, and the console reports the broken one.

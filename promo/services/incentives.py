@@ -36,18 +36,18 @@ from promo.services.issue import ISSUED, take_issued
 from promo.storage.models import CampaignRow, CodeRow, CustomerRow, OrderRow, PublicationRow, RedemptionItemRow, RedemptionRow
 
 if TYPE_CHECKING:
-    from promo.engine import Engine
+    from promo.services.unit_of_work import UnitOfWork
 
 MAX_EVENT_LENGTH = 64
 
 
 class Incentives:
-    def __init__(self, engine: Engine):
-        self._engine = engine
+    def __init__(self, work: UnitOfWork):
+        self.work = work
 
     @property
     def _parse(self):
-        return self._engine._campaign
+        return self.work.campaign
 
     # ---- inside redeem / rollback -----------------------------------------------------------
 
@@ -57,7 +57,7 @@ class Incentives:
         referrals.record(session, self._parse, redemption, now)
         if redemption.customer_id is not None:
             loyalty.earn(session, self._parse, order, redemption.customer_id, now)
-        self._announce(EventScope(session, self._engine, now))
+        self._announce(EventScope(session, self.work, now))
 
     def _announce(self, scope: EventScope) -> None:
         """A publication.created event for each code issued in this transaction (rewards,
@@ -80,22 +80,22 @@ class Incentives:
     def _is_referral(self, session: Session, item: RedemptionItemRow) -> bool:
         # The row's kind, not the parsed definition: an order can be cancelled even after its
         # campaign's stored definition stopped parsing.
-        return self._engine._campaign_row(session, item.campaign_id).kind == Kind.REFERRAL.value
+        return self.work.campaign_row(session, item.campaign_id).kind == Kind.REFERRAL.value
 
     # ---- referrals --------------------------------------------------------------------------
 
     def referral_code_for(self, customer_id: str, campaign_id: str | None = None) -> ReferralCode:
         _check_text("customer id", customer_id)
         def work(session: Session) -> ReferralCode:
-            now = self._engine.clock()
+            now = self.work.clock()
             code = referrals.code_for(session, self._parse, customer_id, campaign_id, now)
-            self._announce(EventScope(session, self._engine, now))
+            self._announce(EventScope(session, self.work, now))
             return code
 
-        return self._engine._write(work)
+        return self.work.write(work)
 
     def referral_summary(self, customer_id: str, campaign_id: str | None = None) -> ReferralSummary:
-        with self._engine._read() as session:
+        with self.work.read() as session:
             return referrals.summary(session, customer_id, campaign_id)
 
     def referral_event(self, customer_id: str, event: str) -> list[ReferralConversion]:
@@ -107,22 +107,22 @@ class Incentives:
         def work(session: Session) -> list[ReferralConversion]:
             if session.get(CustomerRow, customer_id) is None:
                 raise NotFound(f"no customer {customer_id!r}", code="customer_not_found")
-            now = self._engine.clock()
+            now = self.work.clock()
             converted = referrals.convert_pending(session, self._parse, customer_id, event, now)
-            self._announce(EventScope(session, self._engine, now))
+            self._announce(EventScope(session, self.work, now))
             return converted
 
-        return self._engine._write(work)
+        return self.work.write(work)
 
     # ---- gift cards -------------------------------------------------------------------------
 
     def gift_card_balance(self, code: str, *, entries: int = 50) -> GiftCardBalance:
         _check_text("code", code)
-        with self._engine._read() as session:
+        with self.work.read() as session:
             return giftcards.balance(session, code, entries=entries)
 
     def customer_gift_cards(self, customer_id: str) -> list[GiftCardBalance]:
-        with self._engine._read() as session:
+        with self.work.read() as session:
             return [giftcards.balance(session, code, entries=20) for code in giftcards.held_cards(session, customer_id)]
 
     def gift_card_payments(self, codes: Sequence[str], total: int, customer_id: str | None = None, *,
@@ -137,13 +137,13 @@ class Incentives:
             except UnreadableDefinition:
                 return True     # as validation does: nothing to compare, the balance stays spendable
 
-        with self._engine._read() as session:
+        with self.work.read() as session:
             plan: GiftCardPlan = giftcards.plan(session, entered, customer_id, total,
                                                 accepts=pays_in_currency if currency is not None else None)
         return [GiftCardPayment(d.code, d.amount, d.balance_after) for d in plan.draws]
 
     def order_gift_card_payments(self, order_ref: str) -> list[GiftCardPayment]:
-        with self._engine._read() as session:
+        with self.work.read() as session:
             order_id = session.scalar(select(OrderRow.id).where(OrderRow.order_ref == order_ref))
             if order_id is None:
                 raise NotFound(f"no order {order_ref!r}", code="order_not_found")
@@ -153,15 +153,15 @@ class Incentives:
                         customer_id: str | None = None, actor: str = "system") -> GiftCardBalance:
         """A new card: its code drawn from the campaign's pattern unless given (cards printed
         elsewhere), its balance the definition's unless given, published to `customer_id` if any."""
-        engine = self._engine
+        work = self.work
 
         def work(session: Session) -> GiftCardBalance:
-            row = engine._campaign_row(session, campaign_id)
+            row = work.campaign_row(session, campaign_id)
             campaign = self._parse(row)
             if row.status != "active":
                 raise Conflict(f"campaign {campaign_id!r} is {row.status}", code="campaign_inactive")
             if customer_id is not None:
-                engine._customer_row(session, customer_id)
+                work.customer_row(session, customer_id)
             amount = balance if balance is not None else (campaign.options.get("gift_card") or {}).get("balance")
             drawn = None
             if code is None:
@@ -169,7 +169,7 @@ class Incentives:
                     raise InvalidRequest(f"campaign {campaign_id!r} has no code pattern; give the card's code",
                                          code="no_code_pattern")
                 drawn = draw_code(campaign.code_pattern)
-            now = engine.clock()
+            now = work.clock()
             card = giftcards.issue(session, row, amount, now, code=code, holder_id=customer_id, pattern_code=drawn,
                                    actor=actor)
             if customer_id is not None:
@@ -178,36 +178,36 @@ class Incentives:
                 session.add(publication)
                 session.flush()
                 session.info.setdefault(ISSUED, []).append(publication)
-                self._announce(EventScope(session, engine, now))
+                self._announce(EventScope(session, work, now))
             audit.record(session, at=now, actor=actor, action="gift_card.issue", object_type="code", object_id=card.code,
                          after={"campaign_id": campaign_id, "balance": amount, "customer_id": customer_id})
             return giftcards.balance(session, card.code)
 
-        return engine._write(work)
+        return work.write(work)
 
     def top_up_gift_card(self, code: str, amount: int, *, actor: str = "system") -> GiftCardBalance:
         _check_text("code", code)
 
         def work(session: Session) -> GiftCardBalance:
-            now = self._engine.clock()
+            now = self.work.clock()
             before = giftcards.top_up(session, code, amount, now, actor=actor)
             card = giftcards.balance(session, code)
             audit.record(session, at=now, actor=actor, action="gift_card.top_up", object_type="code", object_id=card.code,
                          before={"balance": before}, after={"balance": card.balance, "amount": amount})
             return card
 
-        return self._engine._write(work)
+        return self.work.write(work)
 
     # ---- loyalty points ---------------------------------------------------------------------
 
     def points_accounts(self, customer_id: str) -> list[PointsAccount]:
         """The customer's balance in every running programme, with its rewards and ledger."""
-        with self._engine._read() as session:
+        with self.work.read() as session:
             return [loyalty.account(session, self._parse, row, customer_id)
                     for row, _ in loyalty.programmes(session, self._parse)]
 
     def points_account(self, customer_id: str, campaign_id: str) -> PointsAccount:
-        with self._engine._read() as session:
+        with self.work.read() as session:
             return loyalty.account(session, self._parse, loyalty.programme_row(session, campaign_id), customer_id)
 
     def spend_points(self, customer_id: str, campaign_id: str, reward: int, *,
@@ -219,12 +219,12 @@ class Incentives:
         def work(session: Session) -> PointsSpend:
             if session.get(CustomerRow, customer_id) is None:
                 raise NotFound(f"no customer {customer_id!r}", code="customer_not_found")
-            now = self._engine.clock()
+            now = self.work.clock()
             spent = loyalty.spend(session, self._parse, customer_id, campaign_id, reward, now, spend_key=idempotency_key)
-            self._announce(EventScope(session, self._engine, now))
+            self._announce(EventScope(session, self.work, now))
             return spent
 
-        return self._engine._write(work)
+        return self.work.write(work)
 
 
 def _check_text(name: str, value: object, limit: int = 255) -> None:
@@ -232,13 +232,11 @@ def _check_text(name: str, value: object, limit: int = 255) -> None:
         raise InvalidRequest(f"{name} must be 1 to {limit} characters of text", code=f"invalid_{name.replace(' ', '_')}")
 
 
-def _convert_referrals_on_tracked_event(scope: EventScope, event: Event) -> None:
+def convert_referrals_on_tracked_event(scope: EventScope, event: Event) -> None:
     """``engine.track(friend, "order_shipped")`` converts referrals whose campaign waits for it."""
     name = event.payload.get("event")
     if event.customer_id is None or not isinstance(name, str):
         return
-    referrals.convert_pending(scope.session, scope.engine._campaign, event.customer_id, name, scope.now)
-    scope.engine.incentives._announce(scope)
+    referrals.convert_pending(scope.session, scope.work.campaign, event.customer_id, name, scope.now)
+    Incentives(scope.work)._announce(scope)
 
-
-listen("tracked.*", _convert_referrals_on_tracked_event)

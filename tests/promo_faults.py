@@ -1,14 +1,16 @@
-"""Fault injection for crash tests: named points in critical code that can pause or kill the
-process, and do nothing at all unless PROMOSHOP_FAULT_INJECTION=1 is set (tests only).
+"""Fault injection for crash tests: at promo's named checkpoints (promo.services.checkpoints) it
+can pause or kill the process, and it does nothing at all unless PROMOSHOP_FAULT_INJECTION=1
+is set. The crash tests' gunicorn workers install it (tests/hardening/gunicorn_faults.py).
 
     PROMOSHOP_FAULT_INJECTION=1
     PROMOSHOP_FAULT_POINT=redeem.counters_taken   which point fires
     PROMOSHOP_FAULT_ACTION=kill | sleep:<seconds> what it does (kill = SIGKILL this process)
     PROMOSHOP_FAULT_RATE=0.25                     the share of passes that fire (default 1)
 
-Never in production: the app refuses to start when PROMOSHOP_ENV=production and
-PROMOSHOP_FAULT_INJECTION is set at all (shop/security.py), and a point never fires in a
-process whose PROMOSHOP_ENV is production, whatever else the environment says.
+Never in production: nothing there installs it, the app refuses to start when
+PROMOSHOP_ENV=production and PROMOSHOP_FAULT_INJECTION is set at all (shop/security.py), and a
+point never fires in a process whose PROMOSHOP_ENV is production, whatever else the environment
+says.
 """
 from __future__ import annotations
 
@@ -18,13 +20,15 @@ import signal
 import time
 from collections.abc import Mapping
 
-ENABLED_VAR = "PROMOSHOP_FAULT_INJECTION"
+from promo.services import checkpoints
+from promo.services.checkpoints import ENABLED_VAR
+
 ENV_VAR = "PROMOSHOP_ENV"
 
 
-def requested(env: Mapping[str, str] = os.environ) -> bool:
-    """Is the fault hook's variable set (to anything)? Production refuses to start then."""
-    return bool((env.get(ENABLED_VAR) or "").strip())
+def install() -> None:
+    """Fire at promo's checkpoints in this process from now on."""
+    checkpoints.install(point)
 
 
 def _production(env: Mapping[str, str]) -> bool:
