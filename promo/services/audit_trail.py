@@ -8,7 +8,7 @@ from sqlalchemy import select
 from promo.core.records import AuditEntry
 from promo.services.checks import MAX_PAGE
 from promo.services.unit_of_work import UnitOfWork
-from promo.storage import attempts
+from promo.storage import attempts, audit
 from promo.storage.attempts import WrongCodeTally
 from promo.storage.models import AuditRow
 
@@ -38,3 +38,11 @@ class AuditTrail:
         since = self.work.clock().astimezone(timezone.utc).date() - timedelta(days=max(days, 1) - 1)
         with self.work.read() as session:
             return attempts.wrong_code_tallies(session, since=since)
+
+
+# The shop writes its own audit entries (API keys, console users, rate limits) and wrong-code
+# tallies in its own transactions, through these, never through promo.storage.
+record = audit.record
+STOREFRONT = attempts.STOREFRONT
+api_source = attempts.api_source
+count_wrong_codes = attempts.count_wrong_codes

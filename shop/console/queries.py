@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from promo.core.codes import normalise_code
 from promo.core.records import AuditEntry, CodeInfo, RedemptionResult
-from promo.storage import AuditRow, CodeRow, CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow
-from promo.storage.convert import code_info, redemption_result
-from promo.storage.database import READ_ONLY, starts_with
+from promo.services.read_models import (
+    READ_ONLY, AuditRow, CodeRow, CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow, code_info, redemption_result,
+    starts_with,
+)
 from shop.extensions import db, promo_engine
 
 STREAM_CHUNK = 5000

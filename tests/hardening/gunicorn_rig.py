@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from apikit import ApiClient, bulk, coupon, make_keys
-from promo.storage.consistency import Problem, find_problems
+from promo.services.consistency import Problem, find_problems
 from promo_testing import isolated_database
 from app import create_app
 from shop.extensions import db

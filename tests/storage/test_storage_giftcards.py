@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from promo.core.errors import Conflict, InvalidRequest, NotFound, RedemptionRefused
 from promo.storage import make_session_factory
-from promo.storage.consistency import find_problems
+from promo.services.consistency import find_problems
 from promo.storage.models import CodeRow, GiftCardLedgerRow
 from storagekit import CART_40, CART_100, coupon, customer, run_together
 

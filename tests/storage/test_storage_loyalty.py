@@ -8,7 +8,7 @@ import pytest
 from promo.core.domain import Cart, CartLine
 from promo.core.errors import Conflict, NotFound
 from promo.storage import make_session_factory
-from promo.storage.consistency import find_problems
+from promo.services.consistency import find_problems
 from storagekit import coupon, customer, run_together
 
 BEANS_CLUB = {

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .models import (
+from promo.storage.models import (
     CampaignRow, CodeRow, GiftCardLedgerRow, LoyaltyAccountRow, LoyaltyLedgerRow, OrderRow, RedemptionItemRow,
     RedemptionRow,
 )
