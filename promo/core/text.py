@@ -19,9 +19,6 @@ CONTROL_MESSAGE = "Remove the invisible or control characters (they may have com
 # Emoji sequences need ZWJ (U+200D) and variation selectors; they are format/mark characters we allow.
 ALLOWED_FORMAT = frozenset({"\u200d", "\ufe0f", "\ufe0e"})
 NEWLINES = frozenset({"\n", "\r", "\t"})
-# The bidi embedding/override (U+202A-U+202E) and isolate (U+2066-U+2069) controls: they make
-# text display in another order than it is stored (category Cf, so refused with the rest).
-BIDI_CONTROLS = frozenset(chr(n) for n in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
 
 def normalise(raw: str) -> str:
