@@ -23,11 +23,12 @@ import yaml
 from promo.core import campaign as c
 from promo.core.conditions import Condition, Scope, scope_of
 from promo.core.timing import zone
-from promo.format.condition_readers import _active, _condition, _schedule, read_moment
-from promo.format.effect_readers import EFFECTS, _effect
+from promo.format.condition_readers import read_active, read_condition, read_moment, read_schedule
+from promo.format.effect_readers import EFFECTS, read_effect
 from promo.format.readers import (
     KINDS_WITH_SECTION, MAX_VALID_DAYS, MIN_RANDOM_CHARACTERS, PAGES, SELECTOR_KEYS, DefinitionError, FieldError,
-    _bool, _choice, _currencies, _fields, _int, _join, _money, _Problems, _show, _suggest, _text, _texts, _timezones,
+    join_path, known_currencies, known_timezones, Problems, read_bool, read_choice, read_fields, read_int,
+    read_money, read_text, read_texts, show_value, suggest,
 )
 from promo.format.strict_yaml import load_yaml
 
@@ -45,13 +46,13 @@ _CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,31}$")
 _CODE_PART = re.compile(r"^[A-Z0-9_-]*$")
 
 
-def _code(raw: Any, path: str, p: _Problems) -> str | None:
-    text = _text(raw, path, p, max_length=32)
+def _code(raw: Any, path: str, p: Problems) -> str | None:
+    text = read_text(raw, path, p, max_length=32)
     if text is None:
         return None
     code = text.upper()
     if not _CODE.match(code):
-        p.add(path, f"must be 3-32 letters, digits, '-' or '_', got {_show(raw)}")
+        p.add(path, f"must be 3-32 letters, digits, '-' or '_', got {show_value(raw)}")
         return None
     return code
 
@@ -59,88 +60,88 @@ def _code(raw: Any, path: str, p: _Problems) -> str | None:
 CODES_KEYS = ("pattern", "charset", "prefix", "postfix", "valid_days")
 
 
-def _code_pattern(raw: Any, path: str, p: _Problems) -> c.CodePattern | None:
-    fields = _fields(raw, path, p, CODES_KEYS, ("pattern",))
+def _code_pattern(raw: Any, path: str, p: Problems) -> c.CodePattern | None:
+    fields = read_fields(raw, path, p, CODES_KEYS, ("pattern",))
     if fields is None or "pattern" not in fields:
         return None
     before = len(p)
-    pattern = _text(fields["pattern"], _join(path, "pattern"), p, max_length=64)
+    pattern = read_text(fields["pattern"], join_path(path, "pattern"), p, max_length=64)
     if pattern is not None:
         pattern = pattern.upper()
         if pattern.count("#") < MIN_RANDOM_CHARACTERS:
-            p.add(_join(path, "pattern"), f"needs at least {MIN_RANDOM_CHARACTERS} '#' (random characters) so codes can't be guessed, got {_show(pattern)}")
+            p.add(join_path(path, "pattern"), f"needs at least {MIN_RANDOM_CHARACTERS} '#' (random characters) so codes can't be guessed, got {show_value(pattern)}")
         elif not _CODE_PART.match(pattern.replace("#", "")):
-            p.add(_join(path, "pattern"), "may contain only '#', letters, digits, '-' and '_'")
+            p.add(join_path(path, "pattern"), "may contain only '#', letters, digits, '-' and '_'")
     charset = c.DEFAULT_CHARSET
     if "charset" in fields:
-        charset = _text(fields["charset"], _join(path, "charset"), p, max_length=64) or ""
+        charset = read_text(fields["charset"], join_path(path, "charset"), p, max_length=64) or ""
         if charset and (len(set(charset)) != len(charset) or len(charset) < 10 or not charset.isalnum() or not charset.isascii()):
-            p.add(_join(path, "charset"), "must be at least 10 different letters or digits")
+            p.add(join_path(path, "charset"), "must be at least 10 different letters or digits")
     affixes = {}
     for key in ("prefix", "postfix"):
         if key in fields:
-            value = _text(fields[key], _join(path, key), p, max_length=20, empty=True)
+            value = read_text(fields[key], join_path(path, key), p, max_length=20, empty=True)
             if value is not None and not _CODE_PART.match(value.upper()):
-                p.add(_join(path, key), "may contain only letters, digits, '-' and '_'")
+                p.add(join_path(path, key), "may contain only letters, digits, '-' and '_'")
             affixes[key] = (value or "").upper()
     if len(p) > before or pattern is None:
         return None
     return c.CodePattern(pattern, charset, **affixes)
 
 
-def _code_valid_days(raw: Any, path: str, kind: c.Kind | None, p: _Problems) -> int | None:
+def _code_valid_days(raw: Any, path: str, kind: c.Kind | None, p: Problems) -> int | None:
     """`codes.valid_days`: how long each code lasts once published (problems with the rest of
     `codes` are _code_pattern's)."""
     if not isinstance(raw, Mapping) or "valid_days" not in raw:
         return None
-    where = _join(path, "valid_days")
+    where = join_path(path, "valid_days")
     if kind is not None and kind is not c.Kind.BULK:
         p.add(where, f"is only for kind bulk (codes published to one customer each), not {kind.value}")
         return None
-    return _int(raw["valid_days"], where, p, minimum=1, maximum=MAX_VALID_DAYS)
+    return read_int(raw["valid_days"], where, p, minimum=1, maximum=MAX_VALID_DAYS)
 
 
-def _visibility(raw: Any, path: str, p: _Problems) -> c.Visibility:
-    fields = _fields(raw, path, p, ("pages", "categories", "audience", "listed"))
+def _visibility(raw: Any, path: str, p: Problems) -> c.Visibility:
+    fields = read_fields(raw, path, p, ("pages", "categories", "audience", "listed"))
     if fields is None:
         return c.Visibility()
     pages: frozenset[str] = frozenset()
     if "pages" in fields:
-        pages = frozenset(x.casefold() for x in (_texts(fields["pages"], _join(path, "pages"), p) or ()))
+        pages = frozenset(x.casefold() for x in (read_texts(fields["pages"], join_path(path, "pages"), p) or ()))
         for page in sorted(pages - set(PAGES)):
-            p.add(_join(path, "pages"), f"unknown page '{page}'{_suggest(page, PAGES)}; pages: {', '.join(PAGES)}")
+            p.add(join_path(path, "pages"), f"unknown page '{page}'{suggest(page, PAGES)}; pages: {', '.join(PAGES)}")
     categories = frozenset(
-        x.casefold() for x in (_texts(fields["categories"], _join(path, "categories"), p) or ())
+        x.casefold() for x in (read_texts(fields["categories"], join_path(path, "categories"), p) or ())
     ) if "categories" in fields else frozenset()
     audience = None
     if "audience" in fields:
-        audience = _condition(fields["audience"], _join(path, "audience"), p)
+        audience = read_condition(fields["audience"], join_path(path, "audience"), p)
         if audience is not None:
             cart_facts = sorted({n for n in audience.fact_names() if scope_of(n) is Scope.CART})
             if cart_facts:
-                p.add(_join(path, "audience"),
+                p.add(join_path(path, "audience"),
                       f"can read only customer and context facts, not {', '.join(cart_facts)} (cart rules belong in eligibility)")
-    listed = _bool(fields["listed"], _join(path, "listed"), p) if "listed" in fields else True
+    listed = read_bool(fields["listed"], join_path(path, "listed"), p) if "listed" in fields else True
     return c.Visibility(pages, categories, audience, True if listed is None else listed)
 
 
-def _limits(raw: Any, path: str, p: _Problems) -> c.Limits:
+def _limits(raw: Any, path: str, p: Problems) -> c.Limits:
     keys = ("per_code", "per_customer", "per_customer_per", "total", "budget", "order_value_budget")
-    fields = _fields(raw, path, p, keys)
+    fields = read_fields(raw, path, p, keys)
     if fields is None:
         return c.Limits()
     values: dict[str, Any] = {}
     for key in ("per_code", "per_customer", "total"):
         if key in fields:
-            values[key] = _int(fields[key], _join(path, key), p, minimum=1)
+            values[key] = read_int(fields[key], join_path(path, key), p, minimum=1)
     for key in ("budget", "order_value_budget"):
         if key in fields:
-            values[key] = _money(fields[key], _join(path, key), p, minimum=1)
+            values[key] = read_money(fields[key], join_path(path, key), p, minimum=1)
     if "per_customer_per" in fields:
-        where = _join(path, "per_customer_per")
-        periods = _fields(fields["per_customer_per"], where, p, ("day", "week", "month"))
+        where = join_path(path, "per_customer_per")
+        periods = read_fields(fields["per_customer_per"], where, p, ("day", "week", "month"))
         if periods is not None:
-            counts = {key: _int(periods[key], _join(where, key), p, minimum=1) for key in ("day", "week", "month") if key in periods}
+            counts = {key: read_int(periods[key], join_path(where, key), p, minimum=1) for key in ("day", "week", "month") if key in periods}
             values["per_customer_periods"] = tuple(
                 c.PeriodLimit(key, count) for key, count in counts.items() if count is not None
             )
@@ -149,78 +150,78 @@ def _limits(raw: Any, path: str, p: _Problems) -> c.Limits:
 
 # ---- kind-specific sections (gift cards, loyalty, referral): shape only for now ----
 
-def _gift_card_section(raw: Any, path: str, p: _Problems) -> dict:
-    fields = _fields(raw, path, p, ("balance",), ("balance",))
+def _gift_card_section(raw: Any, path: str, p: Problems) -> dict:
+    fields = read_fields(raw, path, p, ("balance",), ("balance",))
     if not fields or "balance" not in fields:
         return {}
-    return {"balance": _money(fields["balance"], _join(path, "balance"), p, minimum=1)}
+    return {"balance": read_money(fields["balance"], join_path(path, "balance"), p, minimum=1)}
 
 
-def _loyalty_section(raw: Any, path: str, p: _Problems) -> dict:
-    fields = _fields(raw, path, p, ("points_per_unit", "unit", "multipliers", "rewards"), ("points_per_unit",))
+def _loyalty_section(raw: Any, path: str, p: Problems) -> dict:
+    fields = read_fields(raw, path, p, ("points_per_unit", "unit", "multipliers", "rewards"), ("points_per_unit",))
     if not fields or "points_per_unit" not in fields:
         return {}
     section: dict[str, Any] = {
-        "points_per_unit": _int(fields["points_per_unit"], _join(path, "points_per_unit"), p, minimum=1),
-        "unit": _money(fields.get("unit", 100), _join(path, "unit"), p, minimum=1),
+        "points_per_unit": read_int(fields["points_per_unit"], join_path(path, "points_per_unit"), p, minimum=1),
+        "unit": read_money(fields.get("unit", 100), join_path(path, "unit"), p, minimum=1),
         "multipliers": {},
         "rewards": (),
     }
     if "multipliers" in fields:
-        where = _join(path, "multipliers")
+        where = join_path(path, "multipliers")
         raw_multipliers = fields["multipliers"]
         if not isinstance(raw_multipliers, dict) or len(raw_multipliers) > 100:
-            p.add(where, f"must map category slugs to whole-number multipliers, got {_show(raw_multipliers)}")
+            p.add(where, f"must map category slugs to whole-number multipliers, got {show_value(raw_multipliers)}")
         else:
             section["multipliers"] = {
-                str(category).casefold(): _int(factor, _join(where, str(category)), p, minimum=1, maximum=100)
+                str(category).casefold(): read_int(factor, join_path(where, str(category)), p, minimum=1, maximum=100)
                 for category, factor in raw_multipliers.items()
             }
     if "rewards" in fields:
-        where = _join(path, "rewards")
+        where = join_path(path, "rewards")
         raw_rewards = fields["rewards"]
         if not isinstance(raw_rewards, list) or len(raw_rewards) > 100:
-            p.add(where, f"must be a list of {{name, points, effect}}, got {_show(raw_rewards)}")
+            p.add(where, f"must be a list of {{name, points, effect}}, got {show_value(raw_rewards)}")
         else:
             rewards = []
             for i, item in enumerate(raw_rewards):
-                reward = _fields(item, _join(where, i), p, ("name", "points", "effect"), ("name", "points", "effect"))
+                reward = read_fields(item, join_path(where, i), p, ("name", "points", "effect"), ("name", "points", "effect"))
                 if reward is None or not {"name", "points", "effect"} <= reward.keys():
                     continue
                 rewards.append({
-                    "name": _text(reward["name"], _join(_join(where, i), "name"), p),
-                    "points": _int(reward["points"], _join(_join(where, i), "points"), p, minimum=1),
-                    "effect": _effect(reward["effect"], _join(_join(where, i), "effect"), p),
+                    "name": read_text(reward["name"], join_path(join_path(where, i), "name"), p),
+                    "points": read_int(reward["points"], join_path(join_path(where, i), "points"), p, minimum=1),
+                    "effect": read_effect(reward["effect"], join_path(join_path(where, i), "effect"), p),
                 })
             section["rewards"] = tuple(rewards)
     return section
 
 
-def _referral_section(raw: Any, path: str, p: _Problems) -> dict:
-    fields = _fields(raw, path, p, ("reward", "bonuses", "conversion"), ("reward",))
+def _referral_section(raw: Any, path: str, p: Problems) -> dict:
+    fields = read_fields(raw, path, p, ("reward", "bonuses", "conversion"), ("reward",))
     if not fields or "reward" not in fields:
         return {}
-    section: dict[str, Any] = {"reward": _effect(fields["reward"], _join(path, "reward"), p), "bonuses": (),
+    section: dict[str, Any] = {"reward": read_effect(fields["reward"], join_path(path, "reward"), p), "bonuses": (),
                                "conversion": "order_paid"}
     if "conversion" in fields:
-        event = _text(fields["conversion"], _join(path, "conversion"), p, max_length=64)
+        event = read_text(fields["conversion"], join_path(path, "conversion"), p, max_length=64)
         if event is not None and not _ID.match(event):
-            p.add(_join(path, "conversion"), f"must be order_paid or an event name (a lower-case slug), got {_show(event)}")
+            p.add(join_path(path, "conversion"), f"must be order_paid or an event name (a lower-case slug), got {show_value(event)}")
         section["conversion"] = event
     if "bonuses" in fields:
-        where = _join(path, "bonuses")
+        where = join_path(path, "bonuses")
         raw_bonuses = fields["bonuses"]
         if not isinstance(raw_bonuses, list) or len(raw_bonuses) > 100:
-            p.add(where, f"must be a list of {{referrals, reward}}, got {_show(raw_bonuses)}")
+            p.add(where, f"must be a list of {{referrals, reward}}, got {show_value(raw_bonuses)}")
         else:
             bonuses = []
             for i, item in enumerate(raw_bonuses):
-                bonus = _fields(item, _join(where, i), p, ("referrals", "reward"), ("referrals", "reward"))
+                bonus = read_fields(item, join_path(where, i), p, ("referrals", "reward"), ("referrals", "reward"))
                 if bonus is None or not {"referrals", "reward"} <= bonus.keys():
                     continue
                 bonuses.append({
-                    "referrals": _int(bonus["referrals"], _join(_join(where, i), "referrals"), p, minimum=1),
-                    "reward": _effect(bonus["reward"], _join(_join(where, i), "reward"), p),
+                    "referrals": read_int(bonus["referrals"], join_path(join_path(where, i), "referrals"), p, minimum=1),
+                    "reward": read_effect(bonus["reward"], join_path(join_path(where, i), "reward"), p),
                 })
             section["bonuses"] = tuple(bonuses)
     return section
@@ -242,15 +243,15 @@ BANNER_LABEL_LENGTH = 32
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
-def _timezone(raw: Any, path: str, p: _Problems) -> str | None:
-    if not isinstance(raw, str) or raw not in _timezones():
-        hint = _suggest(raw, _timezones()) if isinstance(raw, str) and len(raw) < 64 else ""
-        p.add(path, f"must be an IANA time zone like Asia/Bangkok, got {_show(raw)}{hint}")
+def _timezone(raw: Any, path: str, p: Problems) -> str | None:
+    if not isinstance(raw, str) or raw not in known_timezones():
+        hint = suggest(raw, known_timezones()) if isinstance(raw, str) and len(raw) < 64 else ""
+        p.add(path, f"must be an IANA time zone like Asia/Bangkok, got {show_value(raw)}{hint}")
         return None
     return raw
 
 
-def _kind_rules(kind: c.Kind, fields: dict, p: _Problems) -> None:
+def _kind_rules(kind: c.Kind, fields: dict, p: Problems) -> None:
     """Which keys each kind needs or forbids."""
     if kind is c.Kind.COUPON and "code" not in fields:
         p.add("code", "is required for a coupon (the code shoppers type)")
@@ -276,29 +277,29 @@ def _kind_rules(kind: c.Kind, fields: dict, p: _Problems) -> None:
             p.add(section, f"is only for kind {section_kind.value}")
 
 
-def _banner_label(raw: Any, path: str, p: _Problems) -> str | None:
-    fields = _fields(raw, path, p, ("label",), ("label",))
+def _banner_label(raw: Any, path: str, p: Problems) -> str | None:
+    fields = read_fields(raw, path, p, ("label",), ("label",))
     if fields is None or "label" not in fields:
         return None
-    return _text(fields["label"], _join(path, "label"), p, max_length=BANNER_LABEL_LENGTH)
+    return read_text(fields["label"], join_path(path, "label"), p, max_length=BANNER_LABEL_LENGTH)
 
 
-def _campaign(raw: Any, p: _Problems, default_timezone: str) -> c.Campaign | None:
-    fields = _fields(raw, "", p, CAMPAIGN_KEYS, ("id", "name", "kind"))
+def _campaign(raw: Any, p: Problems, default_timezone: str) -> c.Campaign | None:
+    fields = read_fields(raw, "", p, CAMPAIGN_KEYS, ("id", "name", "kind"))
     if fields is None:
         return None
     before = len(p)
     values: dict[str, Any] = {}
     if "id" in fields:
-        identifier = _text(fields["id"], "id", p, max_length=64)
+        identifier = read_text(fields["id"], "id", p, max_length=64)
         if identifier is not None and not _ID.match(identifier):
-            p.add("id", f"must be a lower-case slug (letters, digits, '-', '_'), got {_show(identifier)}")
+            p.add("id", f"must be a lower-case slug (letters, digits, '-', '_'), got {show_value(identifier)}")
         values["id"] = identifier
     if "name" in fields:
-        values["name"] = _text(fields["name"], "name", p)
+        values["name"] = read_text(fields["name"], "name", p)
     kind = None
     if "kind" in fields:
-        kind_text = _choice(fields["kind"], "kind", p, [k.value for k in c.Kind])
+        kind_text = read_choice(fields["kind"], "kind", p, [k.value for k in c.Kind])
         kind = c.Kind(kind_text) if kind_text else None
         values["kind"] = kind
     if kind is not None:
@@ -306,38 +307,38 @@ def _campaign(raw: Any, p: _Problems, default_timezone: str) -> c.Campaign | Non
     tz = _timezone(fields["timezone"], "timezone", p) if "timezone" in fields else default_timezone
     values["timezone"] = tz or default_timezone
     if "description" in fields:
-        values["description"] = _text(fields["description"], "description", p, max_length=2000, empty=True,
+        values["description"] = read_text(fields["description"], "description", p, max_length=2000, empty=True,
                                       newlines=True)
     if "code" in fields:
         values["code"] = _code(fields["code"], "code", p)
     if "auto_apply" in fields:
-        values["auto_apply"] = _bool(fields["auto_apply"], "auto_apply", p)
+        values["auto_apply"] = read_bool(fields["auto_apply"], "auto_apply", p)
     if "codes" in fields:
         values["code_pattern"] = _code_pattern(fields["codes"], "codes", p)
         values["code_valid_days"] = _code_valid_days(fields["codes"], "codes", kind, p)
     if "active" in fields:
-        values["starts_at"], values["ends_at"] = _active(fields["active"], "active", p, values["timezone"])
+        values["starts_at"], values["ends_at"] = read_active(fields["active"], "active", p, values["timezone"])
     if "schedule" in fields:
-        values["schedule"] = _schedule(fields["schedule"], "schedule", p)
+        values["schedule"] = read_schedule(fields["schedule"], "schedule", p)
     if "priority" in fields:
-        values["priority"] = _int(fields["priority"], "priority", p, minimum=-10**6, maximum=10**6)
+        values["priority"] = read_int(fields["priority"], "priority", p, minimum=-10**6, maximum=10**6)
     if "stacking" in fields:
-        stacking = _choice(fields["stacking"], "stacking", p, [s.value for s in c.Stacking])
+        stacking = read_choice(fields["stacking"], "stacking", p, [s.value for s in c.Stacking])
         values["stacking"] = c.Stacking(stacking) if stacking else None
     if "eligibility" in fields:
-        values["eligibility"] = _condition(fields["eligibility"], "eligibility", p)
+        values["eligibility"] = read_condition(fields["eligibility"], "eligibility", p)
     if "visibility" in fields:
         values["visibility"] = _visibility(fields["visibility"], "visibility", p)
-    values["effect"] = _effect(fields["effect"], "effect", p) if "effect" in fields else None
+    values["effect"] = read_effect(fields["effect"], "effect", p) if "effect" in fields else None
     if "limits" in fields:
         values["limits"] = _limits(fields["limits"], "limits", p)
     if "currency" in fields:
-        currency = _text(fields["currency"], "currency", p, max_length=3)
-        if currency is not None and currency.upper() not in _currencies():
-            p.add("currency", f"must be an ISO 4217 currency code like USD or THB, got {_show(currency)}")
+        currency = read_text(fields["currency"], "currency", p, max_length=3)
+        if currency is not None and currency.upper() not in known_currencies():
+            p.add("currency", f"must be an ISO 4217 currency code like USD or THB, got {show_value(currency)}")
         values["currency"] = currency.upper() if currency else None
     if "tags" in fields:
-        values["tags"] = _texts(fields["tags"], "tags", p, max_length=50)
+        values["tags"] = read_texts(fields["tags"], "tags", p, max_length=50)
     if "banner" in fields:
         values["banner_label"] = _banner_label(fields["banner"], "banner", p)
     options = {}
@@ -352,7 +353,7 @@ def _campaign(raw: Any, p: _Problems, default_timezone: str) -> c.Campaign | Non
 def parse_campaign(data: Mapping[str, Any], *, timezone: str = "UTC") -> c.Campaign:
     """Validate one definition. `timezone` is the store's zone for dates and schedules
     (a definition may name its own with `timezone:`). Raises DefinitionError listing every problem."""
-    problems = _Problems()
+    problems = Problems()
     if _timezone(timezone, "timezone", problems) is None:
         raise DefinitionError(problems.errors)
     campaign = _campaign(data, problems, timezone)
@@ -365,24 +366,24 @@ def parse_campaigns(data: Sequence[Any], *, timezone: str = "UTC", prefix: str =
     """Validate a list of definitions; ids and public codes must be unique across it.
     Errors are prefixed with the position: "[2].effect.percent"."""
     if not isinstance(data, list):
-        raise DefinitionError([FieldError(prefix, f"must be a list of campaigns, got {_show(data)}")])
+        raise DefinitionError([FieldError(prefix, f"must be a list of campaigns, got {show_value(data)}")])
     errors: list[FieldError] = []
     parsed: list[tuple[int, c.Campaign]] = []
     for index, item in enumerate(data):
         try:
             parsed.append((index, parse_campaign(item, timezone=timezone)))
         except DefinitionError as exc:
-            errors += exc.prefixed(_join(prefix, index)).errors
+            errors += exc.prefixed(join_path(prefix, index)).errors
     first_with_id: dict[str, int] = {}
     first_with_code: dict[str, int] = {}
     for index, campaign in parsed:
-        where = _join(prefix, index)
+        where = join_path(prefix, index)
         if campaign.id in first_with_id:
-            errors.append(FieldError(_join(where, "id"), f"'{campaign.id}' is already used by {_join(prefix, first_with_id[campaign.id])}"))
+            errors.append(FieldError(join_path(where, "id"), f"'{campaign.id}' is already used by {join_path(prefix, first_with_id[campaign.id])}"))
         first_with_id.setdefault(campaign.id, index)
         if campaign.code:
             if campaign.code in first_with_code:
-                errors.append(FieldError(_join(where, "code"), f"'{campaign.code}' is already used by {_join(prefix, first_with_code[campaign.code])}"))
+                errors.append(FieldError(join_path(where, "code"), f"'{campaign.code}' is already used by {join_path(prefix, first_with_code[campaign.code])}"))
             first_with_code.setdefault(campaign.code, index)
     if errors:
         raise DefinitionError(errors)
@@ -431,8 +432,8 @@ def load_definitions(path: str | Path, *, timezone: str = "UTC") -> list[c.Campa
 def parse_condition(raw: Any, path: str = "if") -> Condition:
     """Read one condition in the eligibility format on its own (distribution rules' `if:`).
     Raises DefinitionError naming each problem's path under `path`."""
-    problems = _Problems()
-    condition = _condition(raw, path, problems)
+    problems = Problems()
+    condition = read_condition(raw, path, problems)
     if problems.errors or condition is None:
         raise DefinitionError(problems.errors or [FieldError(path, "is not a valid condition")])
     return condition

@@ -54,10 +54,10 @@ class DefinitionError(ValueError):
         return "\n".join(str(error) for error in self.errors)
 
     def prefixed(self, prefix: str) -> DefinitionError:
-        return DefinitionError(FieldError(_join(prefix, e.path), e.message) for e in self.errors)
+        return DefinitionError(FieldError(join_path(prefix, e.path), e.message) for e in self.errors)
 
 
-def _join(path: str, key: str | int) -> str:
+def join_path(path: str, key: str | int) -> str:
     """ "eligibility" + 1 -> "eligibility[1]"; "effect" + "percent" -> "effect.percent"."""
     if isinstance(key, int):
         return f"{path}[{key}]"
@@ -66,7 +66,7 @@ def _join(path: str, key: str | int) -> str:
     return f"{path}{key}" if key.startswith("[") else f"{path}.{key}"
 
 
-class _Problems:
+class Problems:
     def __init__(self) -> None:
         self.errors: list[FieldError] = []
 
@@ -77,38 +77,38 @@ class _Problems:
         return len(self.errors)
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
+def suggest(word: str, choices: Iterable[str]) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     text = repr(value) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 60 else text[:57] + "..."
 
 
 # ---- scalar readers: each returns the parsed value, or None after recording a problem ----
 
-def _fields(raw: Any, path: str, p: _Problems, allowed: Iterable[str], required: Iterable[str] = ()) -> dict | None:
+def read_fields(raw: Any, path: str, p: Problems, allowed: Iterable[str], required: Iterable[str] = ()) -> dict | None:
     if not isinstance(raw, Mapping):
-        p.add(path, f"must be a mapping of keys to values, got {_show(raw)}")
+        p.add(path, f"must be a mapping of keys to values, got {show_value(raw)}")
         return None
     allowed = list(allowed)
     result = {}
     for key, value in raw.items():
         if not isinstance(key, str):
-            p.add(path, f"keys must be text, got {_show(key)}")
+            p.add(path, f"keys must be text, got {show_value(key)}")
         elif key not in allowed:
-            p.add(_join(path, key), f"unknown key{_suggest(key, allowed)}; expected one of: {', '.join(allowed)}")
+            p.add(join_path(path, key), f"unknown key{suggest(key, allowed)}; expected one of: {', '.join(allowed)}")
         else:
             result[key] = value
     for key in required:
         if key not in result:
-            p.add(_join(path, key), "is required")
+            p.add(join_path(path, key), "is required")
     return result
 
 
-def _text(raw: Any, path: str, p: _Problems, *, max_length: int = 200, empty: bool = False,
+def read_text(raw: Any, path: str, p: Problems, *, max_length: int = 200, empty: bool = False,
           newlines: bool = False) -> str | None:
     """Every text of a definition (names, descriptions, messages, codes, tags ...) is read
     NFKC-normalised, and refused with its path when it holds a control character, a bidi
@@ -116,7 +116,7 @@ def _text(raw: Any, path: str, p: _Problems, *, max_length: int = 200, empty: bo
     the API and scenario packs all store names as people see them. Only a description may
     span lines (``newlines``)."""
     if not isinstance(raw, str):
-        p.add(path, f"must be text, got {_show(raw)}")
+        p.add(path, f"must be text, got {show_value(raw)}")
         return None
     value = normalise(raw)
     refused = refusal(value, allow_newlines=newlines)
@@ -132,16 +132,16 @@ def _text(raw: Any, path: str, p: _Problems, *, max_length: int = 200, empty: bo
     return value
 
 
-def _bool(raw: Any, path: str, p: _Problems) -> bool | None:
+def read_bool(raw: Any, path: str, p: Problems) -> bool | None:
     if not isinstance(raw, bool):
-        p.add(path, f"must be true or false, got {_show(raw)}")
+        p.add(path, f"must be true or false, got {show_value(raw)}")
         return None
     return raw
 
 
-def _int(raw: Any, path: str, p: _Problems, *, minimum: int = 0, maximum: int = MAX_COUNT) -> int | None:
+def read_int(raw: Any, path: str, p: Problems, *, minimum: int = 0, maximum: int = MAX_COUNT) -> int | None:
     if isinstance(raw, bool) or not isinstance(raw, int):
-        p.add(path, f"must be a whole number, got {_show(raw)}")
+        p.add(path, f"must be a whole number, got {show_value(raw)}")
         return None
     if not minimum <= raw <= maximum:
         p.add(path, f"must be between {minimum} and {maximum}, got {raw}")
@@ -149,10 +149,10 @@ def _int(raw: Any, path: str, p: _Problems, *, minimum: int = 0, maximum: int = 
     return raw
 
 
-def _money(raw: Any, path: str, p: _Problems, *, minimum: int = 0) -> int | None:
+def read_money(raw: Any, path: str, p: Problems, *, minimum: int = 0) -> int | None:
     """Money is a whole number of minor units (cents): 5000 is $50.00."""
     if isinstance(raw, bool) or not isinstance(raw, int):
-        p.add(path, f"must be a whole number of minor units (cents), e.g. 5000 for $50.00; got {_show(raw)}")
+        p.add(path, f"must be a whole number of minor units (cents), e.g. 5000 for $50.00; got {show_value(raw)}")
         return None
     if not minimum <= raw <= MAX_MONEY:
         low = "more than 0" if minimum == 1 else f"at least {minimum}"
@@ -161,14 +161,14 @@ def _money(raw: Any, path: str, p: _Problems, *, minimum: int = 0) -> int | None
     return raw
 
 
-def _percent(raw: Any, path: str, p: _Problems) -> Decimal | None:
+def read_percent(raw: Any, path: str, p: Problems) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-        p.add(path, f"must be a number of percent (0-100), got {_show(raw)}")
+        p.add(path, f"must be a number of percent (0-100), got {show_value(raw)}")
         return None
     try:
         value = Decimal(raw) if isinstance(raw, int) else Decimal(str(raw))
     except (InvalidOperation, ValueError, OverflowError):
-        p.add(path, f"must be a number of percent (0-100), got {_show(raw)}")
+        p.add(path, f"must be a number of percent (0-100), got {show_value(raw)}")
         return None
     if not value.is_finite() or not 0 < value <= 100:
         p.add(path, f"must be between 0 and 100, got {raw}")
@@ -176,56 +176,56 @@ def _percent(raw: Any, path: str, p: _Problems) -> Decimal | None:
     return value
 
 
-def _choice(raw: Any, path: str, p: _Problems, choices: Sequence[str]) -> str | None:
+def read_choice(raw: Any, path: str, p: Problems, choices: Sequence[str]) -> str | None:
     if not isinstance(raw, str) or raw not in choices:
-        hint = _suggest(raw, choices) if isinstance(raw, str) else ""
-        p.add(path, f"must be one of {', '.join(choices)}, got {_show(raw)}{hint}")
+        hint = suggest(raw, choices) if isinstance(raw, str) else ""
+        p.add(path, f"must be one of {', '.join(choices)}, got {show_value(raw)}{hint}")
         return None
     return raw
 
 
-def _texts(raw: Any, path: str, p: _Problems, *, max_length: int = 100) -> frozenset[str] | None:
+def read_texts(raw: Any, path: str, p: Problems, *, max_length: int = 100) -> frozenset[str] | None:
     """A list of texts (a single text is a list of one)."""
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, list) or not items:
-        p.add(path, f"must be a list of texts, got {_show(raw)}")
+        p.add(path, f"must be a list of texts, got {show_value(raw)}")
         return None
     if len(items) > MAX_LIST:
         p.add(path, f"must have at most {MAX_LIST} entries")
         return None
-    values = [_text(item, _join(path, i), p, max_length=max_length) for i, item in enumerate(items)]
+    values = [read_text(item, join_path(path, i), p, max_length=max_length) for i, item in enumerate(items)]
     if any(v is None for v in values):
         return None
     return frozenset(v for v in values if v is not None)
 
 
-def _formula(raw: Mapping, path: str, p: _Problems, read_fallback: Callable[..., Any],
+def read_formula(raw: Mapping, path: str, p: Problems, read_fallback: Callable[..., Any],
              maximum: Decimal | None) -> Formula | None:
-    fields = _fields(raw, path, p, ("formula", "fallback"), ("formula", "fallback"))
+    fields = read_fields(raw, path, p, ("formula", "fallback"), ("formula", "fallback"))
     if fields is None or "formula" not in fields or "fallback" not in fields:
         return None
-    expression = _text(fields["formula"], _join(path, "formula"), p, max_length=500)
-    fallback = read_fallback(fields["fallback"], _join(path, "fallback"), p)
+    expression = read_text(fields["formula"], join_path(path, "formula"), p, max_length=500)
+    fallback = read_fallback(fields["fallback"], join_path(path, "fallback"), p)
     if expression is None or fallback is None:
         return None
     try:
         return Formula(expression, Decimal(fallback), maximum)
     except FormulaError as exc:
-        p.add(_join(path, "formula"), str(exc))
+        p.add(join_path(path, "formula"), str(exc))
         return None
 
 
-def _amount(raw: Any, path: str, p: _Problems, *, minimum: int = 1) -> c.Amount | None:
+def read_amount(raw: Any, path: str, p: Problems, *, minimum: int = 1) -> c.Amount | None:
     """A money amount, or {formula, fallback} computing one."""
     if isinstance(raw, Mapping):
-        return _formula(raw, path, p, lambda v, pa, pr: _money(v, pa, pr, minimum=0), None)
-    return _money(raw, path, p, minimum=minimum)
+        return read_formula(raw, path, p, lambda v, pa, pr: read_money(v, pa, pr, minimum=0), None)
+    return read_money(raw, path, p, minimum=minimum)
 
 
-def _percent_value(raw: Any, path: str, p: _Problems) -> c.Percent | None:
+def read_percent_value(raw: Any, path: str, p: Problems) -> c.Percent | None:
     if isinstance(raw, Mapping):
-        return _formula(raw, path, p, _percent, Decimal(100))
-    return _percent(raw, path, p)
+        return read_formula(raw, path, p, read_percent, Decimal(100))
+    return read_percent(raw, path, p)
 
 
 # ---- item selection ----
@@ -233,42 +233,42 @@ def _percent_value(raw: Any, path: str, p: _Problems) -> c.Percent | None:
 SELECTOR_KEYS = ("skus", "categories", "collections", "exclude_skus", "max_unit_price", "label")
 
 
-def _selector(raw: Any, path: str, p: _Problems) -> c.ItemSelector | None:
-    fields = _fields(raw, path, p, SELECTOR_KEYS)
+def read_selector(raw: Any, path: str, p: Problems) -> c.ItemSelector | None:
+    fields = read_fields(raw, path, p, SELECTOR_KEYS)
     if fields is None:
         return None
     before = len(p)
     values: dict[str, Any] = {}
     for key in ("skus", "categories", "collections", "exclude_skus"):
         if key in fields:
-            values[key] = _texts(fields[key], _join(path, key), p)
+            values[key] = read_texts(fields[key], join_path(path, key), p)
     if "max_unit_price" in fields:
-        values["max_unit_price"] = _money(fields["max_unit_price"], _join(path, "max_unit_price"), p)
+        values["max_unit_price"] = read_money(fields["max_unit_price"], join_path(path, "max_unit_price"), p)
     if "label" in fields:
-        values["label"] = _text(fields["label"], _join(path, "label"), p, max_length=80)
+        values["label"] = read_text(fields["label"], join_path(path, "label"), p, max_length=80)
     if len(p) > before:
         return None
     return c.ItemSelector(**values)
 
 
-def _optional_selector(fields: dict, key: str, path: str, p: _Problems) -> c.ItemSelector | None:
+def read_optional_selector(fields: dict, key: str, path: str, p: Problems) -> c.ItemSelector | None:
     if key not in fields:
         return c.ItemSelector()
-    return _selector(fields[key], _join(path, key), p)
+    return read_selector(fields[key], join_path(path, key), p)
 
 
 # ---- what the world has: zones, currencies, countries ----
 
 @lru_cache(maxsize=1)
-def _timezones() -> frozenset[str]:
+def known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
 @lru_cache(maxsize=1)
-def _currencies() -> frozenset[str]:
+def known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
 @lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
+def known_countries() -> frozenset[str]:
     return frozenset(code for code in Locale.parse("en").territories if len(code) == 2 and code.isalpha())
