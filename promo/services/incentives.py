@@ -155,7 +155,7 @@ class Incentives:
         elsewhere), its balance the definition's unless given, published to `customer_id` if any."""
         work = self.work
 
-        def work(session: Session) -> GiftCardBalance:
+        def step(session: Session) -> GiftCardBalance:
             row = work.campaign_row(session, campaign_id)
             campaign = self._parse(row)
             if row.status != "active":
@@ -183,7 +183,7 @@ class Incentives:
                          after={"campaign_id": campaign_id, "balance": amount, "customer_id": customer_id})
             return giftcards.balance(session, card.code)
 
-        return work.write(work)
+        return work.write(step)
 
     def top_up_gift_card(self, code: str, amount: int, *, actor: str = "system") -> GiftCardBalance:
         _check_text("code", code)
