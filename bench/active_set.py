@@ -1,5 +1,5 @@
 """The active set's fingerprint: the one query every engine call makes to learn whether the
-parsed campaigns it holds are still current (promo.storage.active), with and without the
+parsed campaigns it holds are still current (promo.services.active), with and without the
 covering index on campaigns (status, kind, version, updated_at).
 
 Run: .venv/bin/python bench/active_set.py [--campaigns 10000] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, event, func, insert, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from promo.storage.active import _active  # noqa: E402
+from promo.services.active import _active  # noqa: E402
 from promo.storage.models import CampaignRow, metadata  # noqa: E402
 
 INDEX = "ix_campaigns_status_kind_version_updated_at"

@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask import Blueprint, Flask, Response, request  # noqa: E402
 
 from app import create_app  # noqa: E402
-from promo.applicator import evaluate  # noqa: E402
-from promo.domain import Customer  # noqa: E402
+from promo.core.applicator import evaluate  # noqa: E402
+from promo.core.domain import Customer  # noqa: E402
 from shop.storefront.model import cart_state  # noqa: E402
 from shop.storefront.model.customer import current_customer  # noqa: E402
 from shop.storefront.cart import Outcome, respond  # noqa: E402

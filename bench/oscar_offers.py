@@ -39,7 +39,7 @@ sys.path.insert(0, str(BENCH))
 
 import synthetic  # noqa: E402
 
-from promo.applicator import Candidate, evaluate  # noqa: E402
+from promo.core.applicator import Candidate, evaluate  # noqa: E402
 
 GOAL_FACTOR = 10.0
 OSCAR_VENV = BENCH / ".venv-oscar"

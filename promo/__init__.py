@@ -11,23 +11,23 @@ Flask-free. The storefront, the JSON API and the CLI are thin clients of this AP
 - `parse_campaign` reads the campaign definition format (docs/campaigns.md).
 
 The pure modules import neither Flask nor SQLAlchemy, so `Engine` (which needs SQLAlchemy) is
-imported lazily: `import promo.applicator` never pulls in a database driver.
+imported lazily: `import promo.core.applicator` never pulls in a database driver.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .applicator import Candidate, evaluate, evaluate_campaigns
-from .campaign import Campaign, Kind, Stacking
-from .codes import normalise_code
-from .definition import DefinitionError, parse_campaign, parse_campaigns
-from .domain import Cart, CartLine, Context, Customer
-from .money import Money, allocate, format_money
-from .reasons import Reason
-from .results import Evaluation, OfferResult, Status
+from promo.core.applicator import Candidate, evaluate, evaluate_campaigns
+from promo.core.campaign import Campaign, Kind, Stacking
+from promo.core.codes import normalise_code
+from promo.format.definition import DefinitionError, parse_campaign, parse_campaigns
+from promo.core.domain import Cart, CartLine, Context, Customer
+from promo.core.money import Money, allocate, format_money
+from promo.core.reasons import Reason
+from promo.core.results import Evaluation, OfferResult, Status
 
 if TYPE_CHECKING:
-    from .engine import Engine
+    from promo.engine import Engine
 
 __all__ = [
     "Campaign", "Candidate", "Cart", "CartLine", "Context", "Customer", "DefinitionError",
@@ -39,7 +39,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "Engine":
-        from .engine import Engine
+        from promo.engine import Engine
 
         return Engine
     raise AttributeError(f"module 'promo' has no attribute {name!r}")

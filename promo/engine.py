@@ -7,54 +7,27 @@
     engine.rollback(result.id, reason="payment failed")
 
 The storefront, the JSON API and the CLI all go through these methods; none of them computes a
-discount or touches a counter itself. Errors are promo.errors exceptions with a stable `code`.
+discount or touches a counter itself. Errors are promo.core.errors exceptions with a stable `code`.
 
-Redemption is atomic: the order, its redemption, every counter and the budget are written in
-one transaction, and every cap sits in the WHERE clause of the UPDATE that takes it (see
-promo.storage.counters), so concurrent checkouts cannot pass a limit, not even by one cent.
-
-Rollback semantics:
-* whole (``item_id=None``): every still-granted offer is withdrawn, its code use, per-customer
-  counts, campaign count and budget are given back, and the order is marked cancelled (the
-  customer's order count and total spent are reduced again);
-* partial (``item_id=<child id>``): only that offer is withdrawn and its counters given back.
-  The order stays placed; its recorded discount and its lines' discounts lose that offer's
-  share, so the order total rises by it (what the shopper owes without that offer). The other
-  offers keep the amounts they were granted at checkout: they are not recomputed, even though
-  stacking computed them on the totals the withdrawn offer left. A free gift line stays on the
-  order at its full price. The redemption becomes ``partially_rolled_back``, or
-  ``rolled_back`` when no granted offer is left.
-Rolling back what is already rolled back changes nothing and returns the same result.
+The Engine is a facade: each method delegates to one service of promo.services (campaigns,
+codes, customers, catalogue, offers, redemptions, publications, incentives), which all share
+one UnitOfWork (settings, clock, transactions, parsed campaigns). Redemption is atomic: the
+order, its redemption, every counter and the budget are written in one transaction, and every
+cap sits in the WHERE clause of the UPDATE that takes it (promo.storage.counters), so concurrent
+checkouts cannot pass a limit, not even by one cent. Rollback: see promo.services.redemptions.
 """
 from __future__ import annotations
 
-import json
-import logging
-import secrets
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .applicator import evaluate
-from .campaign import Campaign, Kind
-from .codes import normalise_code
-from .definition import DefinitionError, FieldError, parse_campaign
-from .domain import Cart, Context, Customer
-from . import distributions as _distribution_rules  # noqa: F401  (its listeners fire rules on events)
-from . import faults
-from .events import Event, EventScope, emit
-from .errors import (
-    Conflict, InvalidRequest, LimitExceeded, NotFound, PoolEmpty, PromoError, RedemptionRefused, UnreadableDefinition,
-)
-from .incentive_records import (
+from promo.core.campaign import Campaign
+from promo.core.domain import Cart, Context, Customer
+from promo.core.incentive_records import (
     GiftCardBalance,
     GiftCardPayment,
     PointsAccount,
@@ -63,89 +36,63 @@ from .incentive_records import (
     ReferralConversion,
     ReferralSummary,
 )
-from .incentives import Incentives
-from .limits import Usage, blocked_reason
-from .reasons import Reason, message_for
-from .records import (
+from promo.core.records import (
     AuditEntry,
     CampaignInfo,
-    CampaignStatus,
     Category,
     CodeInfo,
     CodePage,
-    CodeStatus,
-    ItemStatus,
     Offer,
-    OfferStatus,
-    OrderStatus,
     Product,
     Publication,
     RedemptionResult,
-    RedemptionStatus,
-    SetAsideCode,
 )
-from .results import Evaluation, OfferResult, Status
-from .storage import attempts, audit, convert, counters, idempotency
-from .storage.active import ActiveCampaigns
-from .storage.attempts import WrongCodeTally
-from .storage.bulk import Progress, insert_random_codes
-from .storage.drawing import check_room
-from .storage.database import READ_ONLY, dialect_of, for_update, insert_ignoring_conflicts, starts_with
-from .storage.models import (
-    AuditRow,
-    CampaignRow,
-    CategoryRow,
-    CodeRow,
-    CustomerRow,
-    OrderLineRow,
-    OrderRow,
-    ProductRow,
-    PublicationRow,
-    RedemptionItemRow,
-    RedemptionRow,
-)
-from .storage.offers import OfferLoader, Offers, Slot
-from .text import normalise as normalise_text, refusal
-from .timing import code_expiry
-from .webhook_targets import TargetPolicy
-from .visibility import is_visible
-
-if TYPE_CHECKING:
-    from .distributions import Distributions
-    from .tracking import TrackedEvent
-    from .webhooks import Webhooks
+from promo.core.results import Evaluation
+from promo.delivery import tracking, wiring
+from promo.delivery.distributions import Distributions
+from promo.delivery.events import Event
+from promo.delivery.tracking import TrackedEvent
+from promo.delivery.webhooks import Webhooks
+from promo.services.audit_trail import AuditTrail
+from promo.services.bulk import Progress
+from promo.services.campaigns import Campaigns
+from promo.services.catalogue import Catalogue
+from promo.services.codes import Codes
+from promo.services.customers import Customers
+from promo.services.incentives import Incentives
+from promo.services.offers import Pricing
+from promo.services.outbox import announce
+from promo.services.publications import Publications
+from promo.services.redemptions import Redemptions
+from promo.services.unit_of_work import UnitOfWork, utc_now
+from promo.storage.attempts import WrongCodeTally
 
 T = TypeVar("T")
-log = logging.getLogger("promo.engine")
-
-LIMIT_REASONS = frozenset(
-    {Reason.QUANTITY_EXCEEDED, Reason.CUSTOMER_LIMIT_REACHED, Reason.CAMPAIGN_LIMIT_REACHED, Reason.BUDGET_EXHAUSTED}
-)
-# A redemption that loses a race for a counter is evaluated again on fresh counters; after
-# this many rounds the last loss is reported.
-MAX_REDEEM_ATTEMPTS = 6
-MAX_WRITE_ATTEMPTS = 4
-STATUS_ACTIONS = {"pause": CampaignStatus.PAUSED, "resume": CampaignStatus.ACTIVE, "archive": CampaignStatus.ARCHIVED}
-CODE_STATUS_ACTIONS = {"disable": CodeStatus.DISABLED, "enable": CodeStatus.ACTIVE}
-MAX_PAGE = 1000
-LOAD_BATCH = 500   # ids per IN (...) in load_campaigns and campaign_names
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+class _Setting:
+    """An Engine attribute that belongs to its unit of work: reading or setting it reaches the
+    one every service shares (tests set ``engine.clock``, benchmarks ``engine.max_offers``)."""
 
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
 
-class _LostRace(Exception):
-    """A conditional UPDATE found its cap taken by a concurrent transaction."""
+    def __get__(self, engine: Any, owner: type | None = None) -> Any:
+        return getattr(engine.work, self.name)
 
-    def __init__(self, reason: Reason, campaign_id: str, code: str | None):
-        super().__init__(reason.value)
-        self.reason = reason
-        self.campaign_id = campaign_id
-        self.code = code
+    def __set__(self, engine: Any, value: Any) -> None:
+        setattr(engine.work, self.name, value)
 
 
 class Engine:
+    clock = _Setting()
+    tz = _Setting()
+    timezone = _Setting()
+    currency = _Setting()
+    locale = _Setting()
+    max_offers = _Setting()
+    webhook_targets = _Setting()   # promo.delivery.webhook_targets.TargetPolicy
+
     def __init__(
         self,
         session_factory: sessionmaker[Session],
@@ -156,213 +103,75 @@ class Engine:
         max_offers: int = 5,
         clock: Callable[[], datetime] = utc_now,
     ):
-        try:
-            self.tz = ZoneInfo(timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise InvalidRequest(f"{timezone!r} is not an IANA time zone") from None
-        self._sessions = session_factory
-        self.timezone = timezone
-        self.currency = currency
-        self.locale = locale
-        self.max_offers = max_offers
-        self.clock = clock
-        self._parsed: dict[str, tuple[int, Campaign | tuple[FieldError, ...]]] = {}
-        self._parsed_lock = threading.Lock()
-        # Active promotions and coupons, parsed and indexed (promo.index) while the table is unchanged.
-        self._active = ActiveCampaigns(self._campaign)
-        self.incentives = Incentives(self)
-        # Where webhooks may go (promo.webhook_targets): public addresses, plus hosts the
-        # operator lists (PROMOSHOP_WEBHOOK_ALLOWED_HOSTS, set by the app).
-        self.webhook_targets = TargetPolicy()
+        wiring.install()   # the engine's own event listeners (distribution rules, referrals)
+        self.work = UnitOfWork(session_factory, timezone=timezone, currency=currency, locale=locale,
+                               max_offers=max_offers, clock=clock)
+        self.campaigns = Campaigns(self.work)
+        self.codes = Codes(self.work)
+        self.customers = Customers(self.work)
+        self.catalogue = Catalogue(self.work)
+        self.incentives = Incentives(self.work)
+        self.pricing = Pricing(self.work)
+        self.redemptions = Redemptions(self.work, self.pricing, self.incentives)
+        self.publications = Publications(self.work)
+        self.audit_trail = AuditTrail(self.work)
 
-    # ------------------------------------------------------------------ time and sessions
+    # ------------------------------------------------------------------ time and transactions
 
     def now(self) -> datetime:
         """The current time in the store's time zone (from the injected clock)."""
-        moment = self.clock()
-        if moment.tzinfo is None:
-            raise ValueError("the engine's clock must return timezone-aware datetimes")
-        return moment.astimezone(self.tz)
+        return self.work.now()
 
     def context(self, **fields: Any) -> Context:
         """A Context at the store's current time: ``engine.context(page="cart")``."""
-        fields.setdefault("locale", self.locale)
-        return Context(now=self.now(), **fields)
+        return self.work.context(**fields)
 
-    @contextmanager
-    def _read(self) -> Iterator[Session]:
-        # Closing the session ends the transaction without expiring what was read.
-        with self._sessions() as session:
-            session.connection(execution_options=READ_ONLY)
-            yield session
+    # For tests and tooling that inspect the database around an engine call.
+    @property
+    def _sessions(self) -> sessionmaker[Session]:
+        return self.work.sessions
+
+    def _read(self) -> AbstractContextManager[Session]:
+        return self.work.read()
 
     def _write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one write transaction, again when the database reports a transient
-        conflict (a deadlock, a serialization failure, or a unique key inserted meanwhile)."""
-        for attempt in range(MAX_WRITE_ATTEMPTS):
-            try:
-                with self._sessions() as session, session.begin():
-                    return work(session)
-            except (IntegrityError, OperationalError) as error:
-                if attempt == MAX_WRITE_ATTEMPTS - 1 or not _transient(error):
-                    friendly = _database_error(error)
-                    if friendly is None:
-                        raise
-                    raise friendly from error
-        raise AssertionError("unreachable")
+        return self.work.write(work)
 
     # ------------------------------------------------------------------ campaigns
 
     def parse(self, definition: Mapping[str, Any]) -> Campaign:
         """Validate a definition without storing it. Raises InvalidRequest listing every problem."""
-        try:
-            return parse_campaign(_json_ready(definition), timezone=self.timezone)
-        except DefinitionError as error:
-            raise InvalidRequest(
-                f"the campaign definition is invalid:\n{error}",
-                code="invalid_definition",
-                details={"errors": _field_errors(error.errors)},
-            ) from None
+        return self.campaigns.parse(definition)
 
     def create_campaign(self, definition: Mapping[str, Any], *, actor: str = "system") -> CampaignInfo:
-        data = _json_ready(definition)
-        campaign = self.parse(data)
-
-        def work(session: Session) -> CampaignInfo:
-            if session.get(CampaignRow, campaign.id) is not None:
-                raise Conflict(f"a campaign with id {campaign.id!r} already exists", code="campaign_exists")
-            now = self.clock()
-            row = CampaignRow(
-                id=campaign.id, name=campaign.name, kind=campaign.kind.value, definition=data, status="active",
-                version=1, redemptions_count=0, budget_used=0, order_value_used=0, created_at=now, updated_at=now,
-            )
-            session.add(row)
-            session.flush()
-            if campaign.code:
-                self._add_public_code(session, campaign, now)
-            audit.record(session, at=now, actor=actor, action="campaign.create", object_type="campaign",
-                         object_id=campaign.id, after=convert.campaign_snapshot(row))
-            self._emit(session, "campaign.created", {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
-            return convert.campaign_info(row)
-
-        info = self._write(work)
-        self._active.forget()
-        return info
+        return self.campaigns.create_campaign(definition, actor=actor)
 
     def update_campaign(self, campaign_id: str, definition: Mapping[str, Any], *, actor: str = "system") -> CampaignInfo:
         """Replace a campaign's definition. Its id cannot change; its counters are kept."""
-        data = _json_ready(definition)
-        data.setdefault("id", campaign_id)
-        campaign = self.parse(data)
-        if campaign.id != campaign_id:
-            raise InvalidRequest(
-                f"the definition's id {campaign.id!r} does not match the campaign {campaign_id!r}; ids cannot change",
-                code="campaign_id_mismatch",
-            )
-
-        def work(session: Session) -> CampaignInfo:
-            row = self._campaign_row(session, campaign_id, lock=True)
-            before = convert.campaign_snapshot(row)
-            if row.kind != campaign.kind.value:
-                raise InvalidRequest(
-                    f"a campaign's kind cannot change ({row.kind} -> {campaign.kind.value}); create a new campaign",
-                    code="campaign_kind_change",
-                )
-            now = self.clock()
-            old_code = self._stored_code(row)
-            if normalise_code(old_code or "") != normalise_code(campaign.code or ""):
-                if old_code:
-                    session.execute(
-                        update(CodeRow)
-                        .where(CodeRow.code == normalise_code(old_code), CodeRow.campaign_id == campaign_id)
-                        .values(status="disabled")
-                    )
-                if campaign.code:
-                    self._add_public_code(session, campaign, now)
-            row.name = campaign.name
-            row.definition = data
-            row.version += 1
-            row.updated_at = now
-            session.flush()
-            audit.record(session, at=now, actor=actor, action="campaign.update", object_type="campaign",
-                         object_id=campaign_id, before=before, after=convert.campaign_snapshot(row))
-            self._emit(session, "campaign.updated", {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
-            return convert.campaign_info(row)
-
-        info = self._write(work)
-        self._active.forget()
-        return info
+        return self.campaigns.update_campaign(campaign_id, definition, actor=actor)
 
     def set_campaign_status(self, campaign_id: str, action: str, *, actor: str = "system") -> CampaignInfo:
         """``action`` is ``pause``, ``resume`` or ``archive``. Archived campaigns stay archived."""
-        if action not in STATUS_ACTIONS:
-            raise InvalidRequest(
-                f"unknown campaign action {action!r}; expected one of {', '.join(STATUS_ACTIONS)}", code="invalid_action"
-            )
-        target = STATUS_ACTIONS[action]
-
-        def work(session: Session) -> CampaignInfo:
-            row = self._campaign_row(session, campaign_id, lock=True)
-            if row.status == CampaignStatus.ARCHIVED and target is not CampaignStatus.ARCHIVED:
-                raise Conflict(f"campaign {campaign_id!r} is archived and cannot be {action}d", code="campaign_archived")
-            if row.status != target:
-                before = convert.campaign_snapshot(row)
-                row.status = target.value
-                row.updated_at = self.clock()
-                session.flush()
-                audit.record(session, at=row.updated_at, actor=actor, action=f"campaign.{action}",
-                             object_type="campaign", object_id=campaign_id, before=before,
-                             after=convert.campaign_snapshot(row))
-                self._emit(session, f"campaign.{target.value if target is not CampaignStatus.ACTIVE else 'resumed'}",
-                           {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
-            return convert.campaign_info(row)
-
-        info = self._write(work)
-        self._active.forget()
-        return info
+        return self.campaigns.set_campaign_status(campaign_id, action, actor=actor)
 
     def get_campaign(self, campaign_id: str) -> CampaignInfo:
-        with self._read() as session:
-            return convert.campaign_info(self._campaign_row(session, campaign_id))
+        return self.campaigns.get_campaign(campaign_id)
 
     def load_campaign(self, campaign_id: str) -> Campaign:
         """The parsed campaign (frozen dataclasses), e.g. for describing it in the UI."""
-        with self._read() as session:
-            return self._campaign(self._campaign_row(session, campaign_id))
+        return self.campaigns.load_campaign(campaign_id)
 
     def load_campaigns(self, campaign_ids: Iterable[str]) -> dict[str, Campaign]:
         """load_campaign for several campaigns in one query (per 500 ids), by id."""
-        wanted = sorted(set(campaign_ids))
-        found: dict[str, Campaign] = {}
-        with self._read() as session:
-            for start in range(0, len(wanted), LOAD_BATCH):
-                rows = session.scalars(select(CampaignRow).where(CampaignRow.id.in_(wanted[start:start + LOAD_BATCH])))
-                found.update((row.id, self._campaign(row)) for row in rows)
-        missing = [campaign_id for campaign_id in wanted if campaign_id not in found]
-        if missing:
-            raise NotFound(f"no campaign {missing[0]!r}", code="campaign_not_found", details={"campaign_ids": missing})
-        return found
+        return self.campaigns.load_campaigns(campaign_ids)
 
     def campaign_names(self, campaign_ids: Iterable[str]) -> dict[str, str]:
         """The names of these campaigns (whatever their status), by id, in one query per 500 ids;
         unknown ids are left out. For naming past redemptions without reading every campaign."""
-        wanted = sorted(set(campaign_ids))
-        with self._read() as session:
-            return {
-                campaign_id: name
-                for start in range(0, len(wanted), LOAD_BATCH)
-                for campaign_id, name in session.execute(
-                    select(CampaignRow.id, CampaignRow.name).where(CampaignRow.id.in_(wanted[start:start + LOAD_BATCH])))
-            }
+        return self.campaigns.campaign_names(campaign_ids)
 
     def list_campaigns(self, *, status: str | None = None, kind: str | None = None) -> list[CampaignInfo]:
-        statement = select(CampaignRow).order_by(CampaignRow.created_at, CampaignRow.id)
-        if status is not None:
-            statement = statement.where(CampaignRow.status == status)
-        if kind is not None:
-            statement = statement.where(CampaignRow.kind == kind)
-        with self._read() as session:
-            return [convert.campaign_info(row) for row in session.scalars(statement)]
+        return self.campaigns.list_campaigns(status=status, kind=kind)
 
     # ------------------------------------------------------------------ codes
 
@@ -382,41 +191,10 @@ class Engine:
         called after each. Refused (InvalidRequest ``keyspace_too_small``) when the campaign's
         codes would fill more than 1 in 10^6 of the pattern's keyspace.
         """
-        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise InvalidRequest(f"count must be a positive integer, got {count!r}", code="invalid_count")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise InvalidRequest(f"batch_size must be a positive integer, got {batch_size!r}", code="invalid_count")
-        with self._read() as session:
-            row = self._campaign_row(session, campaign_id)
-            campaign = self._campaign(row)
-            if row.status == CampaignStatus.ARCHIVED:
-                raise Conflict(f"campaign {campaign_id!r} is archived", code="campaign_archived")
-            pattern = campaign.code_pattern
-            if pattern is None:
-                raise InvalidRequest(
-                    f"campaign {campaign_id!r} has no code pattern, so it cannot have generated codes",
-                    code="no_code_pattern"
-                )
-            check_room(session, campaign_id, pattern, count)
-        if gift_balance is None and campaign.kind is Kind.GIFT_CARD:
-            # Gift cards start with the balance their definition names.
-            gift_balance = (campaign.options.get("gift_card") or {}).get("balance")
-        now = self.clock()
-        made = insert_random_codes(
-            self._sessions, campaign_id, pattern, count, now=now, batch_size=batch_size, progress=progress,
-            gift_balance=gift_balance,
-        )
-
-        def log(session: Session) -> None:
-            audit.record(session, at=now, actor=actor, action="codes.generate", object_type="campaign",
-                         object_id=campaign_id, after={"generated": made})
-
-        self._write(log)
-        return made
+        return self.codes.generate_codes(campaign_id, count, batch_size=batch_size, progress=progress, gift_balance=gift_balance, actor=actor)
 
     def get_code(self, code: str) -> CodeInfo:
-        with self._read() as session:
-            return convert.code_info(self._code_row(session, code))
+        return self.codes.get_code(code)
 
     def list_codes(
         self,
@@ -438,204 +216,67 @@ class Engine:
         `total` counts every code matching the filters, which reads all of them; it is counted
         with `count_total`, by default on the first page only, and None when not counted.
         """
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}", code="invalid_limit")
-        matching = [CodeRow.campaign_id == campaign_id]
-        if status is not None:
-            matching.append(CodeRow.status == status)
-        if holder_id is not None:
-            matching.append(CodeRow.holder_id == holder_id)
-        start = normalise_code(prefix) if prefix else None
-        if start:
-            matching.append(starts_with(CodeRow.code, start))
-        # Where the index starts reading: past the cursor, or at the prefix while the cursor is
-        # before it (LIKE implies that bound but is no range). Past it the prefix bound is left
-        # out, so the database cannot choose to start reading at the prefix instead of the cursor.
-        after = normalise_code(after) if after is not None else None
-        bounds = [] if after is None else [CodeRow.code > after]
-        if start and (after is None or after < start):
-            bounds.append(CodeRow.code >= start)
-        page = select(CodeRow).where(*matching, *bounds).order_by(CodeRow.code).limit(limit + 1)
-        with self._read() as session:
-            self._campaign_row(session, campaign_id)
-            total = None
-            if count_total or (count_total is None and after is None):
-                starting = [CodeRow.code >= start] if start else []
-                total = session.scalar(select(func.count()).select_from(CodeRow).where(*matching, *starting)) or 0
-            rows = list(session.scalars(page))
-        more = len(rows) > limit
-        rows = rows[:limit]
-        return CodePage(tuple(convert.code_info(r) for r in rows), total, rows[-1].code if more and rows else None)
+        return self.codes.list_codes(campaign_id, prefix=prefix, status=status, holder_id=holder_id, limit=limit,
+                                     after=after, count_total=count_total)
 
     def customer_codes(self, customer_id: str) -> list[CodeInfo]:
         """Every code published to the customer (their wallet), oldest first."""
-        with self._read() as session:
-            rows = session.scalars(select(CodeRow).where(CodeRow.holder_id == customer_id).order_by(CodeRow.id))
-            return [convert.code_info(r) for r in rows]
+        return self.codes.customer_codes(customer_id)
 
     def set_code_status(self, code: str, status: str, *, actor: str = "system") -> CodeInfo:
         """``status`` is ``active``/``disabled`` (or the actions ``enable``/``disable``)."""
-        target = CODE_STATUS_ACTIONS.get(status) or _enum_or_none(CodeStatus, status)
-        if target is None:
-            raise InvalidRequest(
-                f"unknown code status {status!r}; expected active or disabled", code="invalid_status"
-            )
-
-        def work(session: Session) -> CodeInfo:
-            row = self._code_row(session, code, lock=True)
-            if row.status != target:
-                before = convert.code_snapshot(row)
-                row.status = target.value
-                session.flush()
-                audit.record(session, at=self.clock(), actor=actor, action=f"code.{target.value}", object_type="code",
-                             object_id=row.code, before=before, after=convert.code_snapshot(row))
-            return convert.code_info(row)
-
-        return self._write(work)
+        return self.codes.set_code_status(code, status, actor=actor)
 
     # ------------------------------------------------------------------ customers and catalogue
 
     def upsert_customer(self, customer: Customer, *, actor: str = "system") -> Customer:
         """Create or replace a customer's profile (the password hash, if any, is kept)."""
-        _check_lengths("customer", customer.id, id=(customer.id, 64), email=(customer.email, 320),
-                       name=(customer.name, 200), city=(customer.city, 120), country=(customer.country, 2))
-        if not customer.id:
-            raise InvalidRequest("a customer needs an id", code="invalid_customer")
-        customer = _readable_profile(customer)
-
-        def work(session: Session) -> Customer:
-            if customer.email:
-                other = session.scalar(select(CustomerRow.id).where(CustomerRow.email == customer.email))
-                if other is not None and other != customer.id:
-                    raise Conflict(f"email {customer.email!r} belongs to another customer", code="email_taken")
-            row = session.get(CustomerRow, customer.id)
-            now = self.clock()
-            before = convert.customer_snapshot(row) if row is not None else None
-            if row is None:
-                row = CustomerRow(id=customer.id, created_at=now)
-                session.add(row)
-            for name, value in convert.customer_fields(customer).items():
-                setattr(row, name, value)
-            row.updated_at = now
-            session.flush()
-            audit.record(session, at=now, actor=actor, action="customer.upsert", object_type="customer",
-                         object_id=customer.id, before=before, after=convert.customer_snapshot(row))
-            return convert.customer_profile(row)
-
-        return self._write(work)
+        return self.customers.upsert_customer(customer, actor=actor)
 
     def get_customer(self, customer_id: str) -> Customer:
-        with self._read() as session:
-            return convert.customer_profile(self._customer_row(session, customer_id))
+        return self.customers.get_customer(customer_id)
 
     def find_customer_by_email(self, email: str) -> tuple[Customer, str | None]:
         """(profile, password hash) of the customer with this email, for signing in."""
-        with self._read() as session:
-            row = session.scalar(select(CustomerRow).where(CustomerRow.email == email))
-            if row is None:
-                raise NotFound(f"no customer with email {email!r}", code="customer_not_found")
-            return convert.customer_profile(row), row.password_hash
+        return self.customers.find_customer_by_email(email)
 
     def set_password_hash(self, customer_id: str, password_hash: str | None, *, actor: str = "system") -> None:
-        """A new password ends the customer's sessions signed in with the old one."""
-        def work(session: Session) -> None:
-            row = self._customer_row(session, customer_id)
-            row.password_hash = password_hash
-            row.session_version += 1
-            audit.record(session, at=self.clock(), actor=actor, action="customer.password", object_type="customer",
-                         object_id=customer_id)
-
-        self._write(work)
+        return self.customers.set_password_hash(customer_id, password_hash, actor=actor)
 
     def customer_for_session(self, customer_id: str, session_version: int) -> Customer | None:
         """The customer a sign-in session names, or None when the customer is gone or the session
         was made before the last sign-out or password change (its version is older)."""
-        with self._read() as session:
-            row = session.get(CustomerRow, customer_id)
-            if row is None or row.session_version != session_version:
-                return None
-            return convert.customer_profile(row)
+        return self.customers.customer_for_session(customer_id, session_version)
 
     def customer_session_version(self, customer_id: str) -> int:
         """The version a new sign-in session of this customer carries."""
-        with self._read() as session:
-            return self._customer_row(session, customer_id).session_version
+        return self.customers.customer_session_version(customer_id)
 
     def end_customer_sessions(self, customer_id: str, *, actor: str = "system") -> None:
         """Sign the customer out everywhere: sessions made before (any cookie) stop working."""
-        def work(session: Session) -> None:
-            session.execute(update(CustomerRow).where(CustomerRow.id == customer_id)
-                            .values(session_version=CustomerRow.session_version + 1))
-            audit.record(session, at=self.clock(), actor=actor, action="customer.sessions_ended",
-                         object_type="customer", object_id=customer_id)
-
-        self._write(work)
+        self.customers.end_customer_sessions(customer_id, actor=actor)
 
     def set_accepts_marketing(self, customer_id: str, accepts: bool, *, actor: str = "system") -> Customer:
         """Record whether the customer may be sent offers, and nothing else of the profile (a
         read-then-upsert could put back counters an order changed in between)."""
-        if not isinstance(accepts, bool):
-            raise InvalidRequest(f"accepts_marketing must be true or false, got {accepts!r}", code="invalid_customer")
-
-        def work(session: Session) -> Customer:
-            row = self._customer_row(session, customer_id)
-            if row.accepts_marketing != accepts:
-                row.accepts_marketing = accepts
-                row.updated_at = self.clock()
-                audit.record(session, at=row.updated_at, actor=actor, action="customer.marketing",
-                             object_type="customer", object_id=customer_id,
-                             before={"accepts_marketing": not accepts}, after={"accepts_marketing": accepts})
-            return convert.customer_profile(row)
-
-        return self._write(work)
+        return self.customers.set_accepts_marketing(customer_id, accepts, actor=actor)
 
     def upsert_category(self, category: Category) -> Category:
-        def work(session: Session) -> Category:
-            row = session.get(CategoryRow, category.slug) or CategoryRow(slug=category.slug)
-            row.name, row.description, row.position = category.name, category.description, category.position
-            session.add(row)
-            session.flush()
-            return convert.category_record(row)
-
-        return self._write(work)
+        return self.catalogue.upsert_category(category)
 
     def upsert_product(self, product: Product) -> Product:
-        _check_lengths("product", product.sku, sku=(product.sku, 64), name=(product.name, 200), image=(product.image, 500))
-        if product.price < 0:
-            raise InvalidRequest(f"product {product.sku}: price cannot be negative", code="invalid_product")
-
-        def work(session: Session) -> Product:
-            row = session.get(ProductRow, product.sku) or ProductRow(sku=product.sku)
-            row.name, row.price, row.description, row.image = product.name, product.price, product.description, product.image
-            row.categories, row.collections = list(product.categories), list(product.collections)
-            row.extra, row.position = dict(product.metadata), product.position
-            session.add(row)
-            session.flush()
-            return convert.product_record(row)
-
-        return self._write(work)
+        return self.catalogue.upsert_product(product)
 
     def list_categories(self) -> list[Category]:
-        with self._read() as session:
-            rows = session.scalars(select(CategoryRow).order_by(CategoryRow.position, CategoryRow.slug))
-            return [convert.category_record(r) for r in rows]
+        return self.catalogue.list_categories()
 
     def list_products(self, *, category: str | None = None) -> list[Product]:
-        with self._read() as session:
-            rows = session.scalars(select(ProductRow).order_by(ProductRow.position, ProductRow.sku))
-            products = [convert.product_record(r) for r in rows]
-        if category is not None:
-            products = [p for p in products if category in p.categories]
-        return products
+        return self.catalogue.list_products(category=category)
 
     def get_product(self, sku: str) -> Product:
-        with self._read() as session:
-            row = session.get(ProductRow, sku)
-            if row is None:
-                raise NotFound(f"no product with SKU {sku!r}", code="product_not_found")
-            return convert.product_record(row)
+        return self.catalogue.get_product(sku)
 
-    # ------------------------------------------------------------------ referrals, gift cards, points (promo.incentives)
+    # ------------------------------------------------------------------ referrals, gift cards, points (promo.services.incentives)
 
     def referral_code_for(self, customer_id: str, campaign_id: str | None = None) -> ReferralCode:
         """The customer's personal referral code (of the first active referral campaign unless
@@ -700,36 +341,12 @@ class Engine:
         progress, then the rest. Counters are read live, so an exhausted budget shows at once.
 
         With `touching_cart`, promotions and public codes are only those that could apply to this
-        cart's items and this customer's segments, or hint at what to add (promo.index), as a
+        cart's items and this customer's segments, or hint at what to add (promo.core.index), as a
         cart's nudges need. With `visible_only`, they are only those whose visibility shows them
-        to this customer in this context (`Offer.visible`; promo.visibility), as pages that list
+        to this customer in this context (`Offer.visible`; promo.core.visibility), as pages that list
         offers need. Either way the wallet is listed whole. Without them every offer is listed.
         """
-        if touching_cart and visible_only:
-            raise InvalidRequest("qualify takes touching_cart or visible_only, not both")
-        context = context or self.context()
-        with self._read() as session:
-            profile = self._profile(session, customer)
-            loader = self._loader(session, profile, context, cart)
-            if touching_cart:
-                active = self._active.current(session)
-                slots = (loader.touching_promotions(active, cart, profile, hints=True)
-                         + loader.touching_public_codes(active, cart, profile) + loader.wallet())
-            elif visible_only:
-                active = self._active.current(session)
-                slots = (loader.promotion_slots(active.listed_promotions.shown(profile, context))
-                         + loader.public_code_slots(active.listed_coupons.shown(profile, context)) + loader.wallet())
-            else:
-                slots = loader.promotions() + loader.public_codes() + loader.wallet()
-        offers = []
-        seen: set[tuple[str, str | None]] = set()
-        for slot in slots:
-            if slot.key in seen:
-                continue
-            seen.add(slot.key)
-            alone = evaluate([slot.candidate], cart, profile, context, max_offers=self.max_offers)
-            offers.append(self._offer(slot, alone.offers[0], profile, context))
-        return sorted(offers, key=_best_first)
+        return self.pricing.qualify(customer, cart, context, touching_cart=touching_cart, visible_only=visible_only)
 
     def validate(
         self,
@@ -747,16 +364,8 @@ class Engine:
         those in `declined_codes` (the shopper removed them); they are among the applied offers
         (with their code) but not in ``Evaluation.codes``, which reports the entered ones.
         With `promotions` (campaign ids) only those active promotions and the entered codes are
-        evaluated: no other promotion and no auto_apply code (a client that names every offer
-        it wants, as the Voucherify dialect's redeemables do)."""
-        context = context or self.context()
-        entered = _entered_codes(codes)
-        declined = _entered_codes(declined_codes)
-        chosen = _chosen(promotions)
-        with self._read() as session:
-            profile = self._profile(session, customer)
-            offers = self._offers(session, profile, context, cart, entered, declined, chosen)
-        return self._evaluate(offers, cart, profile, context, entered)
+        evaluated (a client that names every offer it wants, as the Voucherify dialect does)."""
+        return self.pricing.validate(customer, cart, codes, context, declined_codes=declined_codes, promotions=promotions)
 
     # ------------------------------------------------------------------ redeem
 
@@ -786,152 +395,8 @@ class Engine:
         them must apply (or be set aside by stacking) like an entered code, or the order is
         refused with its reason (``campaign_paused`` when it is no longer active).
         """
-        entered = _entered_codes(codes)
-        declined = _entered_codes(declined_codes)
-        chosen = _chosen(promotions)
-        request_hash = idempotency.fingerprint(
-            _redeem_payload(customer, cart, entered, order_ref, context, declined, chosen))
-        if order_ref is not None and not (isinstance(order_ref, str) and 0 < len(order_ref) <= 128):
-            raise InvalidRequest("order_ref must be 1 to 128 characters long", code="invalid_order_ref")
-        if idempotency_key is not None and not isinstance(idempotency_key, str):
-            raise InvalidRequest("an idempotency key must be a string", code="invalid_idempotency_key")
-        for line in cart.lines:
-            _check_lengths("cart line", line.sku, sku=(line.sku, 64), name=(line.name, 200))
-        ref = order_ref or f"ord_{secrets.token_hex(8)}"
-        lost: _LostRace | None = None
-        for _ in range(MAX_REDEEM_ATTEMPTS):
-            try:
-                return self._write(
-                    lambda session: self._redeem_once(session, customer, cart, entered, ref, idempotency_key,
-                                                      request_hash, context, declined, chosen)
-                )
-            except _LostRace as race:
-                lost = race
-        assert lost is not None
-        raise _refusal_error({lost.code or lost.campaign_id: (lost.reason, message_for(lost.reason))})
-
-    def _redeem_once(
-        self,
-        session: Session,
-        customer: Customer | str | None,
-        cart: Cart,
-        entered: list[str],
-        order_ref: str,
-        idempotency_key: str | None,
-        request_hash: str,
-        context: Context | None,
-        declined: Sequence[str] = (),
-        chosen: frozenset[str] | None = None,
-    ) -> RedemptionResult:
-        now = self.clock()
-        if idempotency_key is not None:
-            stored = idempotency.claim(session, idempotency_key, "redeem", request_hash, now)
-            if stored is not None:
-                return RedemptionResult.from_dict(stored).as_replay()
-        # The server's clock decides timing and limit periods, never the caller's.
-        local_now = now.astimezone(self.tz)
-        context = replace(context, now=local_now) if context is not None else Context(now=local_now, page="checkout", locale=self.locale)
-        profile = self._profile(session, customer, create=True)
-        if session.scalar(select(OrderRow.id).where(OrderRow.order_ref == order_ref)) is not None:
-            raise Conflict(f"an order with reference {order_ref!r} already exists", code="order_exists")
-
-        offers = self._offers(session, profile, context, cart, entered, declined, chosen)
-        evaluation = self._evaluate(offers, cart, profile, context, entered)
-        refused = {
-            code: (result.reason, result.message)
-            for code, result in evaluation.codes.items()
-            if result.status is Status.NOT_APPLICABLE
-        }
-        if chosen:
-            refused.update(_refused_promotions(evaluation, chosen))
-        if refused:
-            raise _refusal_error(refused)
-
-        applied = list(evaluation.applied)
-        slots = [offers.slot(offer.campaign_id, offer.code) for offer in applied]
-        self._take_counters(session, profile, list(zip(applied, slots)), order_value=cart.subtotal)
-        faults.point("redeem.counters_taken")   # crash tests: counters taken, nothing recorded yet
-
-        order = OrderRow(
-            order_ref=order_ref, customer_id=profile.id, currency=evaluation.currency, status=OrderStatus.PLACED.value,
-            subtotal=evaluation.subtotal, discount=evaluation.discount, shipping=evaluation.shipping,
-            shipping_discount=evaluation.shipping_discount, total=evaluation.total, created_at=now,
-        )
-        order.lines = [
-            OrderLineRow(
-                position=index, sku=priced.line.sku, name=priced.line.name, unit_price=priced.line.unit_price,
-                quantity=priced.line.quantity, categories=sorted(priced.line.categories),
-                collections=sorted(priced.line.collections), discount=priced.discount, added_by=priced.added_by,
-            )
-            for index, priced in enumerate(evaluation.lines)
-        ]
-        session.add(order)
-        session.flush()
-        redemption = RedemptionRow(
-            order_id=order.id, customer_id=profile.id, status=RedemptionStatus.SUCCEEDED.value,
-            idempotency_key=idempotency_key, created_at=now,
-        )
-        redemption.items = [
-            RedemptionItemRow(
-                position=index, campaign_id=offer.campaign_id, code_id=slot.code_id, code=offer.code,
-                discount=offer.discount, shipping_discount=offer.shipping_discount,
-                line_discounts=list(offer.line_discounts), order_value=cart.subtotal,
-                usage_keys=list(slot.usage_keys), status=ItemStatus.SUCCEEDED.value,
-            )
-            for index, (offer, slot) in enumerate(zip(applied, slots))
-        ]
-        session.add(redemption)
-        if profile.id is not None:
-            session.execute(
-                update(CustomerRow)
-                .where(CustomerRow.id == profile.id)
-                .values(orders_count=CustomerRow.orders_count + 1, total_spent=CustomerRow.total_spent + order.total,
-                        last_order_at=now)
-            )
-        session.flush()
-        # Gift cards pay what is left, points are earned, a referral is recorded: same transaction.
-        self.incentives.after_redeem(session, order, redemption, entered, now)
-        set_aside = tuple(
-            SetAsideCode(code, result.campaign_id or None, result.reason, result.message)
-            for code, result in evaluation.codes.items()
-            if result.status is Status.SET_ASIDE
-        )
-        result = convert.redemption_result(redemption, order, set_aside)
-        self._emit(session, "redemption.succeeded", result.to_dict(), customer_id=profile.id)
-        if idempotency_key is not None:
-            idempotency.store(session, idempotency_key, result.to_dict())
-        faults.point("redeem.before_commit")   # crash tests: everything written, not committed
-        return result
-
-    def _take_counters(
-        self, session: Session, profile: Customer, taken: list[tuple[OfferResult, Slot]], *, order_value: int
-    ) -> None:
-        """Take every counter of the applied offers, in one global order (codes, campaigns,
-        customer usage; each sorted) so concurrent transactions never deadlock."""
-        taken = sorted(taken, key=lambda pair: (pair[0].campaign_id, pair[0].code or ""))
-        for offer, slot in taken:
-            if slot.code_id is not None and not counters.take_code(session, slot.code_id, slot.campaign.limits.per_code):
-                raise _LostRace(Reason.QUANTITY_EXCEEDED, offer.campaign_id, offer.code)
-        for offer, slot in taken:
-            if not counters.take_campaign(session, offer.campaign_id, slot.campaign.limits,
-                                          discount=offer.total_discount, order_value=order_value):
-                raise _LostRace(self._campaign_block(session, slot, order_value), offer.campaign_id, offer.code)
-        if profile.id is None:
-            return
-        for offer, slot in taken:
-            if not counters.take_customer_usage(session, offer.campaign_id, profile.id, slot.usage_keys, slot.caps):
-                raise _LostRace(Reason.CUSTOMER_LIMIT_REACHED, offer.campaign_id, offer.code)
-
-    def _campaign_block(self, session: Session, slot: Slot, order_value: int) -> Reason:
-        row = session.execute(
-            select(CampaignRow.status, CampaignRow.redemptions_count, CampaignRow.budget_used, CampaignRow.order_value_used)
-            .where(CampaignRow.id == slot.campaign.id)
-        ).one()
-        if row.status != CampaignStatus.ACTIVE:
-            return Reason.CAMPAIGN_PAUSED
-        usage = Usage(row.redemptions_count, row.budget_used, row.order_value_used)
-        reason = blocked_reason(slot.campaign.limits, usage, customer_id="-", local_now=self.now(), order_value=order_value)
-        return reason or Reason.BUDGET_EXHAUSTED
+        return self.redemptions.redeem(customer, cart, codes, order_ref=order_ref, idempotency_key=idempotency_key,
+                                       context=context, declined_codes=declined_codes, promotions=promotions)
 
     # ------------------------------------------------------------------ rollback
 
@@ -942,115 +407,14 @@ class Engine:
 
         Idempotent: what is already rolled back stays as it is and the current state is returned.
         """
-        if not isinstance(reason, str) or not reason.strip():
-            raise InvalidRequest("a rollback needs a reason", code="invalid_reason")
-        _check_id("redemption id", redemption_id)
-        if item_id is not None:
-            _check_id("item id", item_id)
-
-        def work(session: Session) -> RedemptionResult:
-            redemption = session.scalar(for_update(select(RedemptionRow).where(RedemptionRow.id == redemption_id), session))
-            if redemption is None:
-                raise NotFound(f"no redemption {redemption_id}", code="redemption_not_found")
-            items = list(redemption.items)
-            if item_id is not None:
-                items = [item for item in items if item.id == item_id]
-                if not items:
-                    raise NotFound(f"redemption {redemption_id} has no item {item_id}", code="redemption_item_not_found")
-            order = session.get(OrderRow, redemption.order_id)
-            before = convert.redemption_result(redemption, order).to_dict()
-            now = self.clock()
-            withdrawn = [item for item in sorted(items, key=lambda i: (i.campaign_id, i.code or "")) if self._withdraw(session, item, reason, now)]
-            for item in withdrawn:
-                if item.code_id is not None:
-                    counters.restore_code(session, item.code_id)
-            for item in withdrawn:
-                counters.restore_campaign(session, item.campaign_id, discount=item.discount + item.shipping_discount,
-                                          order_value=item.order_value)
-            if redemption.customer_id is not None:
-                for item in withdrawn:
-                    counters.restore_customer_usage(session, item.campaign_id, redemption.customer_id, item.usage_keys)
-            counted_total = order.total   # what the customer's total_spent holds for this order
-            for item in withdrawn:
-                self._remove_from_order(order, item)
-            cancel = item_id is None and order.status == OrderStatus.PLACED
-            if redemption.customer_id is not None and (withdrawn or cancel):
-                # A cancelled order no longer counts; a kept one now costs what was withdrawn more.
-                spent = -counted_total if cancel else order.total - counted_total
-                self._adjust_customer(session, redemption.customer_id, spent=spent, orders=-1 if cancel else 0)
-            if cancel:
-                order.status = OrderStatus.CANCELLED.value
-            if withdrawn or cancel:
-                self.incentives.after_rollback(session, order, withdrawn, cancelled=cancel, now=now)
-            remaining = [i for i in redemption.items if i.status == ItemStatus.SUCCEEDED]
-            new_status = RedemptionStatus.SUCCEEDED
-            if not remaining and (redemption.items or cancel):
-                new_status = RedemptionStatus.ROLLED_BACK
-            elif len(remaining) < len(redemption.items):
-                new_status = RedemptionStatus.PARTIALLY_ROLLED_BACK
-            if withdrawn or cancel:
-                redemption.status = new_status.value
-                redemption.rollback_reason = reason
-                redemption.rolled_back_at = now
-                session.flush()
-                result = convert.redemption_result(redemption, order)
-                audit.record(session, at=now, actor=actor, action="redemption.rollback", object_type="redemption",
-                             object_id=str(redemption_id), before=before,
-                             after={**result.to_dict(), "item_id": item_id, "reason": reason})
-                self._emit(session, "redemption.rolled_back", {**result.to_dict(), "item_id": item_id, "reason": reason},
-                           customer_id=redemption.customer_id)
-                return result
-            return convert.redemption_result(redemption, order)
-
-        return self._write(work)
-
-    @staticmethod
-    def _withdraw(session: Session, item: RedemptionItemRow, reason: str, now: datetime) -> bool:
-        """Mark the item rolled back, unless someone already did (then False)."""
-        changed = session.execute(
-            update(RedemptionItemRow)
-            .where(RedemptionItemRow.id == item.id, RedemptionItemRow.status == ItemStatus.SUCCEEDED.value)
-            .values(status=ItemStatus.ROLLED_BACK.value, rollback_reason=reason, rolled_back_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        session.refresh(item)
-        return changed == 1
-
-    @staticmethod
-    def _remove_from_order(order: OrderRow, item: RedemptionItemRow) -> None:
-        for line, share in zip(order.lines, item.line_discounts):
-            line.discount = max(0, line.discount - share)
-        order.discount = max(0, order.discount - item.discount)
-        order.shipping_discount = max(0, order.shipping_discount - item.shipping_discount)
-        order.total = order.subtotal - order.discount + order.shipping - order.shipping_discount
-
-    @staticmethod
-    def _adjust_customer(session: Session, customer_id: str, *, spent: int, orders: int) -> None:
-        row = session.get(CustomerRow, customer_id)
-        if row is None:
-            return
-        row.total_spent = max(0, row.total_spent + spent)
-        row.orders_count = max(0, row.orders_count + orders)
+        return self.redemptions.rollback(redemption_id, reason=reason, item_id=item_id, actor=actor)
 
     def get_redemption(self, redemption_id: int) -> RedemptionResult:
-        _check_id("redemption id", redemption_id)
-        with self._read() as session:
-            redemption = session.get(RedemptionRow, redemption_id)
-            if redemption is None:
-                raise NotFound(f"no redemption {redemption_id}", code="redemption_not_found")
-            return convert.redemption_result(redemption, session.get(OrderRow, redemption.order_id))
+        return self.redemptions.get_redemption(redemption_id)
 
     def list_redemptions(self, *, customer_id: str | None = None, limit: int = 50) -> list[RedemptionResult]:
         """Newest first; `customer_id` narrows to one customer's orders (the wallet's history)."""
-        if not 1 <= limit <= MAX_PAGE:
-            raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE}", code="invalid_limit")
-        statement = select(RedemptionRow).order_by(RedemptionRow.id.desc()).limit(limit)
-        if customer_id is not None:
-            statement = statement.where(RedemptionRow.customer_id == customer_id)
-        with self._read() as session:
-            rows = list(session.scalars(statement))
-            orders = {o.id: o for o in session.scalars(select(OrderRow).where(OrderRow.id.in_([r.order_id for r in rows])))}
-            return [convert.redemption_result(r, orders[r.order_id]) for r in rows]
+        return self.redemptions.list_redemptions(customer_id=customer_id, limit=limit)
 
     # ------------------------------------------------------------------ publish
 
@@ -1061,76 +425,7 @@ class Engine:
         public code. The same `source_id` returns the same publication (and code) every time.
         Raises PoolEmpty (409, ``pool_empty``) when no unassigned code is left.
         """
-        if source_id is not None and not (isinstance(source_id, str) and 0 < len(source_id) <= 255):
-            raise InvalidRequest("source_id must be 1 to 255 characters long", code="invalid_source_id")
-
-        return self._write(lambda session: self._publish_in(session, campaign_id, customer_id, source_id, actor))
-
-    def _publish_in(self, session: Session, campaign_id: str, customer_id: str, source_id: str | None, actor: str) -> Publication:
-        """publish() inside the caller's transaction (distribution rules publish with the event that fired them)."""
-        row = self._campaign_row(session, campaign_id)
-        if row.status == CampaignStatus.ARCHIVED:
-            raise Conflict(f"campaign {campaign_id!r} is archived", code="campaign_archived")
-        self._customer_row(session, customer_id)
-        if source_id is not None:
-            earlier = session.scalar(
-                select(PublicationRow).where(PublicationRow.campaign_id == campaign_id, PublicationRow.source_id == source_id)
-            )
-            if earlier is not None:
-                if earlier.customer_id != customer_id:
-                    raise Conflict(
-                        f"source_id {source_id!r} was already used to publish to another customer",
-                        code="source_id_reused",
-                    )
-                return convert.publication(earlier, session.get(CodeRow, earlier.code_id), created=False)
-        campaign = self._campaign(row)
-        now = self.clock()
-        if campaign.code:
-            code_row = self._code_row(session, campaign.code)
-        else:
-            code_row = self._assign_pool_code(session, campaign_id, customer_id, expires_at=code_expiry(campaign, now))
-        publication = PublicationRow(
-            campaign_id=campaign_id, customer_id=customer_id, code_id=code_row.id, code=code_row.code,
-            source_id=source_id, created_at=now,
-        )
-        session.add(publication)
-        session.flush()
-        audit.record(session, at=now, actor=actor, action="code.publish", object_type="code", object_id=code_row.code,
-                     after={"campaign_id": campaign_id, "customer_id": customer_id, "source_id": source_id,
-                            "expires_at": _iso(code_row.expires_at) if code_row.expires_at else None})
-        result = convert.publication(publication, code_row)
-        self._emit(session, "publication.created", {"publication": result, "actor": actor}, customer_id=customer_id)
-        return result
-
-    def _assign_pool_code(self, session: Session, campaign_id: str, customer_id: str, *,
-                          expires_at: datetime | None) -> CodeRow:
-        """Give the customer an unassigned code of the pool; `expires_at` is its own end (code_expiry)."""
-        free = (
-            select(CodeRow.id)
-            .where(CodeRow.campaign_id == campaign_id, CodeRow.holder_id.is_(None), CodeRow.status == "active",
-                   CodeRow.redeemed_count == 0)
-            .order_by(CodeRow.id)
-            .limit(1)
-        )
-        if dialect_of(session) == "postgresql":
-            free = free.with_for_update(skip_locked=True)
-        for _ in range(MAX_WRITE_ATTEMPTS):
-            code_id = session.scalar(free)
-            if code_id is None:
-                raise PoolEmpty(
-                    f"campaign {campaign_id!r} has no unassigned codes left; generate more codes first",
-                    details={"campaign_id": campaign_id},
-                )
-            taken = session.execute(
-                update(CodeRow).where(CodeRow.id == code_id, CodeRow.holder_id.is_(None))
-                .values(holder_id=customer_id, expires_at=expires_at)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if taken == 1:
-                row = session.get(CodeRow, code_id)
-                session.refresh(row)
-                return row
-        raise Conflict("could not reserve a code; try again", code="busy")
+        return self.publications.publish(campaign_id, customer_id, source_id=source_id, actor=actor)
 
     def renew_publication(
         self, publication_id: int, *, as_of: datetime | None = None, actor: str = "system"
@@ -1143,404 +438,55 @@ class Engine:
         campaign's codes have no end of their own. A redeemed code keeps its end: Conflict
         (``code_used``). NotFound (``publication_not_found``) for an unknown id.
         """
-        if as_of is not None and as_of.tzinfo is None:
-            raise InvalidRequest("as_of must carry a time zone", code="invalid_as_of")
-        return self._write(lambda session: self._renew_publication_in(session, publication_id, as_of, actor))
-
-    def _renew_publication_in(self, session: Session, publication_id: int, as_of: datetime | None,
-                              actor: str) -> Publication:
-        row = session.get(PublicationRow, publication_id)
-        if row is None:
-            raise NotFound(f"no publication {publication_id}", code="publication_not_found")
-        code_row = session.scalar(for_update(select(CodeRow).where(CodeRow.id == row.code_id), session))
-        campaign = self._campaign(self._campaign_row(session, row.campaign_id))
-        now = self.clock()
-        # A campaign's public code is everyone's: it never gets an end of its own.
-        end = None if campaign.code else code_expiry(campaign, as_of or now)
-        if end is None:
-            return convert.publication(row, code_row, created=False)
-        if code_row.redeemed_count:
-            raise Conflict(f"code {code_row.code!r} has been used; it keeps its end", code="code_used",
-                           details={"code": code_row.code})
-        previous = code_row.expires_at
-        if previous == end:
-            return convert.publication(row, code_row, created=False)
-        code_row.expires_at = end
-        session.flush()
-        audit.record(session, at=now, actor=actor, action="code.renew", object_type="code", object_id=code_row.code,
-                     before={"expires_at": _iso(previous) if previous else None},
-                     after={"expires_at": _iso(end), "publication_id": row.id})
-        result = convert.publication(row, code_row, created=False)
-        self._emit(session, "publication.renewed", {"publication": result, "previous_expires_at": previous, "actor": actor},
-                   customer_id=row.customer_id)
-        return result
+        return self.publications.renew_publication(publication_id, as_of=as_of, actor=actor)
 
     def list_publications(self, customer_id: str) -> list[Publication]:
-        with self._read() as session:
-            rows = session.execute(
-                select(PublicationRow, CodeRow).join(CodeRow, PublicationRow.code_id == CodeRow.id)
-                .where(PublicationRow.customer_id == customer_id).order_by(PublicationRow.id)
-            )
-            return [convert.publication(publication, code) for publication, code in rows]
+        return self.publications.list_publications(customer_id)
 
-    # ------------------------------------------------------------------ events (promo.events, docs/events.md)
+    # ------------------------------------------------------------------ audit
+
+    def audit_log(self, *, object_type: str | None = None, object_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
+        """Newest first."""
+        return self.audit_trail.audit_log(object_type=object_type, object_id=object_id, limit=limit)
+
+    def wrong_code_tallies(self, *, days: int = 14) -> list[WrongCodeTally]:
+        """Wrong codes entered per UTC day and source (storefront, or api:<key prefix>), for the
+        last `days` days including today, newest first: guessing shows up here in aggregate."""
+        return self.audit_trail.wrong_code_tallies(days=days)
+
+    # ------------------------------------------------------------------ parsed definitions
+
+    def campaign_of(self, info: CampaignInfo) -> Campaign:
+        """The parsed form of a campaign already read (get_campaign, list_campaigns); raises
+        UnreadableDefinition (with every problem) when its stored definition cannot be parsed."""
+        return self.campaigns.campaign_of(info)
+
+    def definition_errors(self, info: CampaignInfo) -> list[dict[str, str]]:
+        """Why the campaign's stored definition cannot be parsed, ``{path, message}`` each; empty
+        when it can. Such a campaign is skipped when carts are priced until it is replaced."""
+        return self.campaigns.definition_errors(info)
+
+    # ------------------------------------------------------------------ events (promo.delivery, docs/events.md)
 
     def track(self, customer_id: str, event: str, properties: Mapping[str, Any] | None = None,
               *, actor: str = "system") -> TrackedEvent:
         """Record that something happened to a customer: ``signup``, ``review_left``,
         ``cart_updated`` (properties ``lines``) or any custom event (``order_shipped``). The
         outbox gets ``tracked.<event>``, and distribution rules on it fire in the same transaction."""
-        from .tracking import track
-
-        return track(self, customer_id, event, properties, actor=actor)
+        return tracking.track(self.work, customer_id, event, properties, actor=actor)
 
     def notify(self, event_type: str, payload: Mapping[str, Any], *, customer_id: str | None = None) -> Event:
         """Write an event to the outbox in a transaction of its own, for webhooks to deliver:
         what the store asks the merchant's systems to do (``customer.registration_requested``:
         email this link)."""
-        return self._write(lambda session: self._emit(session, event_type, payload, customer_id=customer_id))
+        return self.work.write(lambda session: announce(self.work, session, event_type, payload, customer_id=customer_id))
 
     @property
     def distributions(self) -> Distributions:
         """Distribution rules: "on event E, if conditions C, publish a code of campaign K"."""
-        from .distributions import Distributions
-
-        return Distributions(self)
+        return Distributions(self.work)
 
     @property
     def webhooks(self) -> Webhooks:
         """Webhook endpoints and their deliveries."""
-        from .webhooks import Webhooks
-
-        return Webhooks(self)
-
-    def _emit(self, session: Session, event_type: str, payload: Mapping[str, Any], *,
-              customer_id: str | None = None) -> Event:
-        return emit(EventScope(session, self, self.clock()), event_type, payload, customer_id=customer_id)
-
-    # ------------------------------------------------------------------ audit
-
-    def audit_log(self, *, object_type: str | None = None, object_id: str | None = None, limit: int = 100) -> list[AuditEntry]:
-        """Newest first."""
-        statement = select(AuditRow).order_by(AuditRow.id.desc()).limit(min(max(limit, 1), MAX_PAGE))
-        if object_type is not None:
-            statement = statement.where(AuditRow.object_type == object_type)
-        if object_id is not None:
-            statement = statement.where(AuditRow.object_id == object_id)
-        with self._read() as session:
-            return [
-                AuditEntry(r.id, r.at, r.actor, r.action, r.object_type, r.object_id, r.before, r.after)
-                for r in session.scalars(statement)
-            ]
-
-    def wrong_code_tallies(self, *, days: int = 14) -> list[WrongCodeTally]:
-        """Wrong codes entered per UTC day and source (storefront, or api:<key prefix>), for the
-        last `days` days including today, newest first: guessing shows up here in aggregate."""
-        since = self.clock().astimezone(timezone.utc).date() - timedelta(days=max(days, 1) - 1)
-        with self._read() as session:
-            return attempts.wrong_code_tallies(session, since=since)
-
-    # ------------------------------------------------------------------ helpers
-
-    def _campaign(self, row: CampaignRow | CampaignInfo) -> Campaign:
-        """The parsed definition, cached per (id, version).
-
-        A stored definition the parser rejects (written by an older version, or edited in the
-        database) raises UnreadableDefinition; the verdict is cached and logged once per version,
-        so pricing can skip the campaign on every cart without parsing it again.
-        """
-        with self._parsed_lock:
-            cached = self._parsed.get(row.id)
-        if cached is None or cached[0] != row.version:
-            try:
-                parsed: Campaign | tuple[FieldError, ...] = parse_campaign(row.definition, timezone=self.timezone)
-                if parsed.currency is None:
-                    # "No currency" means the store's: it never applies to an order in another one.
-                    parsed = replace(parsed, currency=self.currency)
-            except DefinitionError as error:
-                parsed = tuple(error.errors)
-                log.warning("%s (version %s); carts are priced without it", _unreadable(row.id, parsed).message, row.version)
-            cached = (row.version, parsed)
-            with self._parsed_lock:
-                self._parsed[row.id] = cached
-        if isinstance(cached[1], tuple):
-            raise _unreadable(row.id, cached[1])
-        return cached[1]
-
-    def _stored_code(self, row: CampaignRow) -> str | None:
-        """The public code of the stored definition. One that no longer parses still names its
-        code, so replacing it with a valid definition disables the old code as usual."""
-        try:
-            return self._campaign(row).code
-        except UnreadableDefinition:
-            code = row.definition.get("code") if isinstance(row.definition, dict) else None
-            return code if isinstance(code, str) else None
-
-    def campaign_of(self, info: CampaignInfo) -> Campaign:
-        """The parsed form of a campaign already read (get_campaign, list_campaigns); raises
-        UnreadableDefinition (with every problem) when its stored definition cannot be parsed."""
-        return self._campaign(info)
-
-    def definition_errors(self, info: CampaignInfo) -> list[dict[str, str]]:
-        """Why the campaign's stored definition cannot be parsed, ``{path, message}`` each; empty
-        when it can. Such a campaign is skipped when carts are priced until it is replaced."""
-        try:
-            self._campaign(info)
-        except UnreadableDefinition as error:
-            return error.details["errors"]
-        return []
-
-    def _campaign_row(self, session: Session, campaign_id: str, *, lock: bool = False) -> CampaignRow:
-        statement = select(CampaignRow).where(CampaignRow.id == campaign_id)
-        row = session.scalar(for_update(statement, session) if lock else statement)
-        if row is None:
-            raise NotFound(f"no campaign {campaign_id!r}", code="campaign_not_found")
-        return row
-
-    def _code_row(self, session: Session, code: str, *, lock: bool = False) -> CodeRow:
-        statement = select(CodeRow).where(CodeRow.code == normalise_code(code))
-        row = session.scalar(for_update(statement, session) if lock else statement)
-        if row is None:
-            raise NotFound(f"no code {normalise_code(code)!r}", code="code_not_found")
-        return row
-
-    def _customer_row(self, session: Session, customer_id: str) -> CustomerRow:
-        row = session.get(CustomerRow, customer_id)
-        if row is None:
-            raise NotFound(f"no customer {customer_id!r}", code="customer_not_found")
-        return row
-
-    def _add_public_code(self, session: Session, campaign: Campaign, now: datetime) -> None:
-        code = normalise_code(campaign.code or "")
-        existing = session.scalar(select(CodeRow).where(CodeRow.code == code))
-        if existing is not None:
-            if existing.campaign_id != campaign.id:
-                raise Conflict(f"code {code!r} already belongs to campaign {existing.campaign_id!r}", code="code_taken")
-            existing.status = CodeStatus.ACTIVE.value
-            return
-        session.add(CodeRow(code=code, campaign_id=campaign.id, status="active", redeemed_count=0, created_at=now))
-        session.flush()
-
-    def _profile(self, session: Session, customer: Customer | str | None, *, create: bool = False) -> Customer:
-        """The customer to evaluate for: a stored profile by id, the given profile, or a guest.
-
-        With `create`, a given profile whose id is not stored yet is stored, so orders and
-        per-customer counters can refer to it.
-        """
-        if customer is None:
-            return Customer()
-        if isinstance(customer, str):
-            return convert.customer_profile(self._customer_row(session, customer))
-        if not isinstance(customer, Customer):
-            raise InvalidRequest("customer must be a promo.domain.Customer, a customer id or None", code="invalid_customer")
-        if create and customer.id is not None:
-            now = self.clock()
-            session.execute(
-                insert_ignoring_conflicts(CustomerRow.__table__, dialect_of(session)),
-                {**_customer_columns(customer), "id": customer.id, "created_at": now, "updated_at": now},
-            )
-        return customer
-
-    def _loader(self, session: Session, profile: Customer, context: Context, cart: Cart) -> OfferLoader:
-        return OfferLoader(session, self._campaign, customer_id=profile.id,
-                           local_now=context.now.astimezone(self.tz), order_value=cart.subtotal, currency=cart.currency)
-
-    def _offers(self, session: Session, profile: Customer, context: Context, cart: Cart, entered: list[str],
-                declined: Sequence[str] = (), chosen: frozenset[str] | None = None) -> Offers:
-        loader = self._loader(session, profile, context, cart)
-        active = self._active.current(session)
-        offers = loader.entered(entered)
-        if chosen is not None:
-            offers.slots[:0] = loader.chosen_promotions(active, chosen)
-            return offers
-        # Promotions that cannot apply to this cart (promo.index) are not evaluated or reported.
-        offers.slots[:0] = loader.touching_promotions(active, cart, profile)
-        # Public codes applied for the shopper come last: like promotions, they are left out
-        # silently when they do not apply; unlike entered codes, they never refuse an order.
-        offers.slots.extend(loader.auto_applied_codes(active, cart, profile, {*entered, *declined}))
-        return offers
-
-    def _evaluate(self, offers: Offers, cart: Cart, profile: Customer, context: Context, entered: list[str]) -> Evaluation:
-        evaluation = evaluate(offers.candidates, cart, profile, context, unknown_codes=offers.unknown,
-                              max_offers=self.max_offers)
-        # Report codes in the order they were entered.
-        return replace(evaluation, codes={code: evaluation.codes[code] for code in entered if code in evaluation.codes})
-
-    def _offer(self, slot: Slot, result: OfferResult, profile: Customer, context: Context) -> Offer:
-        if result.status is Status.APPLIED:
-            status = OfferStatus.ELIGIBLE
-        elif result.hint is not None and result.reason in (Reason.MINIMUM_NOT_MET, Reason.NO_MATCHING_ITEMS):
-            status = OfferStatus.NEAR_MISS
-        else:
-            status = OfferStatus.NOT_ELIGIBLE
-        return Offer(
-            campaign_id=slot.campaign.id, name=slot.campaign.name, kind=slot.campaign.kind.value, source=slot.source,
-            code=slot.candidate.code, status=status, discount=result.total_discount, reason=result.reason,
-            message=result.message, hint=result.hint, visible=is_visible(slot.campaign, profile, context), result=result,
-            expires_at=slot.candidate.expires_at,
-        )
-
-
-# ---------------------------------------------------------------------- module helpers
-
-_STATUS_RANK = {OfferStatus.ELIGIBLE: 0, OfferStatus.NEAR_MISS: 1, OfferStatus.NOT_ELIGIBLE: 2}
-
-
-def _best_first(offer: Offer) -> tuple:
-    progress = offer.hint.progress if offer.hint is not None else 0.0
-    return (_STATUS_RANK[offer.status], -offer.discount, -progress)
-
-
-def _entered_codes(codes: Iterable[str]) -> list[str]:
-    if isinstance(codes, str):
-        raise InvalidRequest("codes must be a list of strings, not one string", code="invalid_codes")
-    entered: list[str] = []
-    for raw in codes:
-        if not isinstance(raw, str):
-            raise InvalidRequest(f"codes must be strings, got {raw!r}", code="invalid_codes")
-        code = normalise_code(raw)
-        if code and code not in entered:
-            entered.append(code)
-    return entered
-
-
-def _unreadable(campaign_id: str, errors: Sequence[FieldError]) -> UnreadableDefinition:
-    problems = "; ".join(str(problem) for problem in errors)
-    return UnreadableDefinition(
-        f"campaign {campaign_id!r}: the stored definition can't be read ({problems}); save a valid definition to fix it",
-        details={"campaign_id": campaign_id, "errors": _field_errors(errors)},
-    )
-
-
-def _field_errors(errors: Iterable[FieldError]) -> list[dict[str, str]]:
-    return [{"path": e.path, "message": e.message} for e in errors]
-
-
-def _refusal_error(refused: Mapping[str, tuple[Reason, str]]) -> RedemptionRefused:
-    details = {"codes": {code: {"reason": reason.value, "message": message} for code, (reason, message) in refused.items()}}
-    code, (reason, message) = next(iter(refused.items()))
-    error_class = LimitExceeded if reason in LIMIT_REASONS else RedemptionRefused
-    return error_class(f"{code}: {message or message_for(reason)}", code=reason.value, details=details)
-
-
-def _refused_promotions(evaluation: Evaluation, chosen: frozenset[str]) -> dict[str, tuple[Reason, str]]:
-    """Named promotions refuse the order like entered codes when they cannot apply; one that
-    was not evaluated at all is no longer active (paused or archived since it was named)."""
-    results = {offer.campaign_id: offer for offer in evaluation.offers if offer.code is None}
-    refused = {}
-    for campaign_id in sorted(chosen):
-        offer = results.get(campaign_id)
-        if offer is None:
-            refused[campaign_id] = (Reason.CAMPAIGN_PAUSED, message_for(Reason.CAMPAIGN_PAUSED))
-        elif offer.status is Status.NOT_APPLICABLE:
-            refused[campaign_id] = (offer.reason, offer.message)
-    return refused
-
-
-def _chosen(promotions: Iterable[str] | None) -> frozenset[str] | None:
-    if promotions is None:
-        return None
-    if isinstance(promotions, str):
-        raise InvalidRequest("promotions must be a list of campaign ids, not one string", code="invalid_promotions")
-    return frozenset(promotions)
-
-
-def _redeem_payload(
-    customer: Customer | str | None, cart: Cart, codes: Sequence[str], order_ref: str | None, context: Context | None,
-    declined: Sequence[str] = (), chosen: frozenset[str] | None = None,
-) -> dict[str, Any]:
-    # Only the customer's identity: a profile reloaded after the first redemption (one more
-    # order) is still the same request.
-    who = customer.id if isinstance(customer, Customer) else customer
-    return {
-        "operation": "redeem",
-        "customer": who,
-        "cart": {
-            "currency": cart.currency,
-            "shipping": cart.shipping,
-            "lines": [
-                [line.sku, line.name, line.unit_price, line.quantity, sorted(line.categories), sorted(line.collections)]
-                for line in cart.lines
-            ],
-        },
-        "codes": list(codes),
-        "order_ref": order_ref,
-        "context": None if context is None else [context.page, context.category, context.product_sku, context.channel],
-        # Only when given, so requests stored before declined codes existed keep their fingerprint.
-        **({"declined_codes": list(declined)} if declined else {}),
-        **({"promotions": sorted(chosen)} if chosen is not None else {}),
-    }
-
-
-def _customer_columns(customer: Customer) -> dict[str, Any]:
-    columns = convert.customer_fields(customer)
-    columns["metadata"] = columns.pop("extra")
-    return columns
-
-
-def _json_ready(definition: Mapping[str, Any]) -> dict[str, Any]:
-    """The definition as JSON stores it (YAML dates become ISO strings)."""
-    if not isinstance(definition, Mapping):
-        raise InvalidRequest("a campaign definition must be a mapping", code="invalid_definition")
-    try:
-        return json.loads(json.dumps(definition, default=_iso))
-    except (TypeError, ValueError) as error:
-        raise InvalidRequest(f"the campaign definition is not JSON-compatible: {error}", code="invalid_definition") from None
-
-
-def _iso(value: Any) -> str:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON-compatible")
-
-
-def _check_id(name: str, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
-        raise InvalidRequest(f"{name} must be a positive integer, got {value!r}", code="invalid_id")
-
-
-def _check_lengths(what: str, label: str | None, **fields: tuple[str | None, int]) -> None:
-    """Refuse text longer than its column, with a message naming the field."""
-    for name, (value, limit) in fields.items():
-        if value is not None and (not isinstance(value, str) or len(value) > limit):
-            raise InvalidRequest(
-                f"{what} {label!r}: {name} must be text of at most {limit} characters", code=f"invalid_{what.replace(' ', '_')}"
-            )
-
-
-def _readable_profile(customer: Customer) -> Customer:
-    """The name and city as people see them (NFKC, as every edge reads them: promo.text), and
-    no control, bidi or other invisible format character in them, the id or the email: a name
-    reaches pages, banners and emails, where such characters could make it read as another."""
-    for name in ("id", "email", "name", "city"):
-        value = getattr(customer, name)
-        problem = refusal(normalise_text(value)) if value else None
-        if problem is not None:
-            raise InvalidRequest(f"customer {customer.id!r}: {name} {problem}", code="invalid_customer",
-                                 details={"errors": [{"path": name, "message": problem}]})
-    return replace(customer, **{name: normalise_text(getattr(customer, name))
-                                for name in ("name", "city") if getattr(customer, name)})
-
-
-def _enum_or_none(enum: type, value: str) -> Any:
-    try:
-        return enum(value)
-    except ValueError:
-        return None
-
-
-def _transient(error: DBAPIError) -> bool:
-    """Deadlocks, serialization failures and unique keys inserted by a concurrent transaction."""
-    code = getattr(getattr(error, "orig", None), "sqlstate", None)
-    if code in {"40001", "40P01", "23505"}:
-        return True
-    return isinstance(error, IntegrityError) and "UNIQUE constraint failed" in str(error.orig)
-
-
-def _database_error(error: DBAPIError) -> PromoError | None:
-    """The PromoError to report for a database error callers can act on, else None."""
-    if isinstance(error, IntegrityError):
-        return Conflict("the change clashes with data stored meanwhile; try again", code="conflict")
-    if "database is locked" in str(error.orig):
-        return Conflict("the database is busy; try again", code="busy")
-    return None
+        return Webhooks(self.work)

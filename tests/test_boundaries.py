@@ -12,9 +12,9 @@ import pytest
 PROMO = Path(__file__).resolve().parents[1] / "promo"
 
 CALCULATION_MODULES = [
-    "promo", "promo.money", "promo.domain", "promo.campaign", "promo.facts", "promo.results",
-    "promo.reasons", "promo.definition", "promo.conditions", "promo.formula", "promo.timing",
-    "promo.visibility", "promo.describe", "promo.effects", "promo.applicator", "promo.codes",
+    "promo", "promo.core.money", "promo.core.domain", "promo.core.campaign", "promo.core.facts", "promo.core.results",
+    "promo.core.reasons", "promo.format.definition", "promo.core.conditions", "promo.core.formula", "promo.core.timing",
+    "promo.core.visibility", "promo.core.wording", "promo.core.effects", "promo.core.applicator", "promo.core.codes",
 ]
 
 

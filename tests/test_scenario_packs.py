@@ -5,8 +5,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from promo.conditions import ValueType, fact_spec
-from promo.scenario import read_pack
+from promo.core.conditions import ValueType, fact_spec
+from promo.format.scenario import read_pack
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 TODAY = date(2026, 11, 25)

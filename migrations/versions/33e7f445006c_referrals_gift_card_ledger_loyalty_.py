@@ -1,4 +1,4 @@
-"""referrals, gift card ledger, loyalty accounts and ledger (promo.referrals, promo.giftcards, promo.loyalty)
+"""referrals, gift card ledger, loyalty accounts and ledger (promo.referrals, promo.core.giftcards, promo.core.loyalty)
 
 Revision ID: 33e7f445006c
 Revises: 66ef6f75b030

@@ -2,7 +2,7 @@
 
 Deliveries used to keep the first 200 characters of a refusing receiver's answer ("HTTP 500:
 <body>"), readable with any read-scope API key; behind an internal address that body could be
-another service's secret. From now on only the status is kept (promo/webhook_targets.py); this
+another service's secret. From now on only the status is kept (promo/delivery/webhook_targets.py); this
 cuts the answers already stored down to their status.
 
 Revision ID: a7c3e1f9b5d2

@@ -1,7 +1,7 @@
 """campaigns (status, kind, version, updated_at) index: the active set's fingerprint off the index
 
 Every engine call reads the count, version sum and latest change of the active campaigns
-(promo.storage.active) to know whether its parsed set is still current. Without this index that
+(promo.services.active) to know whether its parsed set is still current. Without this index that
 query visits every campaign row; with it, only index entries.
 
 Revision ID: c4a7e9d1f2b3

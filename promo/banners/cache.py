@@ -8,7 +8,7 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import PIL
 from PIL import features

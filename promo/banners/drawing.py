@@ -2,7 +2,7 @@
 into a supersampled mask, reduced, and the colour is pasted through it."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 

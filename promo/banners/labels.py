@@ -2,7 +2,7 @@
 offer in words for effects one number cannot state ("UP TO 15% OFF", "FREE CANVAS TOTE",
 "BUY 3, CHEAPEST FREE", "FREE SHIPPING", "$5–$10 OFF" for a formula).
 
-promo.describe.effect_label writes the sentence a cart shows; a banner needs a headline of a
+promo.core.wording.effect_label writes the sentence a cart shows; a banner needs a headline of a
 few words. Words are English, as effect_label's are; amounts and percents follow the locale.
 A campaign's own `banner: {label: ...}` replaces the words (see docs/campaigns.md).
 """
@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
-from promo import campaign as c
-from promo.formula import Formula
-from promo.money import round_half_up
+from promo.core import campaign as c
+from promo.core.formula import Formula
+from promo.core.money import round_half_up
 
 from .errors import InvalidField
 from .fields import MAX_DISCOUNT

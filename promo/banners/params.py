@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from .errors import BadSignature, InvalidField
 from .fields import MAX_DISCOUNT, BannerFields, check_text

@@ -5,7 +5,7 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import Mapping
+from collections.abc import Mapping
 
 
 def canonical_encoding(params: Mapping[str, str]) -> bytes:

@@ -1,7 +1,7 @@
 """Words on a banner for a locale: the discount label, "Valid until ...", "For Anna", captions.
 
 This is a formatting edge, so Babel is used here; amounts stay integer minor units until
-promo.money.format_money turns them into text.
+promo.core.money.format_money turns them into text.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_percent, is_currency
 
-from promo.money import format_money
+from promo.core.money import format_money
 
 from .errors import InvalidField
 from .fonts import can_draw

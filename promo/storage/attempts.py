@@ -11,7 +11,7 @@ guesses it holds. The audit log itself stays append-only: the rate limiter adds 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from sqlalchemy import BigInteger, Date, String, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -51,7 +51,7 @@ def count_wrong_codes(session: Session, source: str, *, at: datetime, count: int
     """Add ``count`` wrong codes to the (day of ``at`` in UTC, ``source``) row, making it if needed."""
     if count < 1:
         return
-    at = at.astimezone(timezone.utc)
+    at = at.astimezone(UTC)
     table = WrongCodeTallyRow.__table__
     values = {"day": at.date(), "source": source[:MAX_SOURCE], "wrong_codes": count, "first_at": at, "last_at": at}
     dialect = dialect_of(session)

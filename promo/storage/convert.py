@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from ..domain import Customer
-from ..records import (
+from promo.core.domain import Customer
+from promo.core.records import (
     CampaignInfo,
     CampaignStatus,
     Category,

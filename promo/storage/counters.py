@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import case, update
 from sqlalchemy.orm import Session
 
-from ..campaign import Limits
+from promo.core.campaign import Limits
 from .database import dialect_of, insert_ignoring_conflicts
 from .models import CampaignRow, CodeRow, CustomerUsageRow
 

@@ -17,20 +17,21 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
-from ..campaign import CodePattern
-from ..codes import check_capacity, check_pattern, draw_code
-from ..errors import Conflict
-from .database import dialect_of, insert_ignoring_conflicts
-from .models import CodeRow
+from promo.core.campaign import CodePattern
+from promo.core.codes import check_capacity, check_pattern, draw_code
+from promo.core.errors import Conflict
+from promo.storage.database import dialect_of, insert_ignoring_conflicts
+from promo.storage.models import CodeRow
 
 # With at most 1 in 10^6 of the keyspace in use a draw collides with probability <= 10^-6;
 # this many collisions in a row means something else is wrong.
 MAX_DRAWS = 8
-codes = CodeRow.__table__
+codes = cast(Table, CodeRow.__table__)
 
 
 def check_room(session: Session, campaign_id: str, pattern: CodePattern, requested: int) -> None:
@@ -56,7 +57,7 @@ def draw_new_code(session: Session, campaign_id: str, pattern: CodePattern, *, n
              "redeemed_count": 0, "gift_balance": gift_balance, "created_at": now, "expires_at": expires_at},
         ).scalar()
         if inserted is not None:   # None: the code existed already (rowcount is not reliable here)
-            return session.get(CodeRow, inserted)
+            return session.get_one(CodeRow, inserted)
     raise Conflict("could not draw an unused code; try again", code="busy")
 
 

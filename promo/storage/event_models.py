@@ -2,7 +2,7 @@
 distribution rules with their firings, and the last known cart of each customer.
 
 They sit on the engine's MetaData (promo.storage.Base) like every other table, in a module of
-their own so the events work (promo.events, promo.webhooks, promo.distributions) does not
+their own so the events work (promo.delivery.events, promo.delivery.webhooks, promo.delivery.distributions) does not
 crowd promo/storage/models.py.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ BigId = BigInteger().with_variant(Integer, "sqlite")   # SQLite autoincrements I
 
 
 class OutboxEventRow(Base):
-    """One event, written in the transaction of the change it reports (see promo.events)."""
+    """One event, written in the transaction of the change it reports (see promo.delivery.events)."""
 
     __tablename__ = "outbox_events"
 
@@ -79,7 +79,7 @@ class WebhookDeliveryRow(Base):
 
 
 class DistributionRuleRow(Base):
-    """"On event E, if conditions C, publish a code of campaign K" (see promo.distributions)."""
+    """"On event E, if conditions C, publish a code of campaign K" (see promo.delivery.distributions)."""
 
     __tablename__ = "distribution_rules"
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import Conflict, InvalidRequest
+from promo.core.errors import Conflict, InvalidRequest
 from .database import dialect_of, insert_ignoring_conflicts
 from .models import IdempotencyKeyRow
 

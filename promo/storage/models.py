@@ -6,7 +6,7 @@ UTC and read back timezone-aware on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from typing import Any
 
 from sqlalchemy import (
@@ -52,15 +52,15 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError(f"naive datetime {value!r}: promo stores timezone-aware datetimes only")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -93,7 +93,7 @@ class CampaignRow(Base):
         CheckConstraint("status IN ('active', 'paused', 'archived')", name="status"),
         CheckConstraint("redemptions_count >= 0 AND budget_used >= 0 AND order_value_used >= 0", name="counters"),
         # Every engine call asks whether the active set changed (count, sum of versions, latest
-        # change: promo.storage.active); this covering index answers it without the table rows.
+        # change: promo.services.active); this covering index answers it without the table rows.
         Index("ix_campaigns_status_kind_version_updated_at", "status", "kind", "version", "updated_at"),
     )
 
@@ -111,7 +111,7 @@ class CodeRow(Base):
     gift_balance: Mapped[int | None] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The first instant the code is no longer valid, fixed when it is published to its holder
-    # (promo.timing.code_expiry; campaigns with `codes: {valid_days}`). NULL: no end of its own.
+    # (promo.core.timing.code_expiry; campaigns with `codes: {valid_days}`). NULL: no end of its own.
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
@@ -257,7 +257,7 @@ class RedemptionItemRow(Base):
 
 
 class CustomerUsageRow(Base):
-    """Redemptions of one campaign by one customer in one period (see promo.limits)."""
+    """Redemptions of one campaign by one customer in one period (see promo.core.limits)."""
 
     __tablename__ = "customer_usage"
 
@@ -323,7 +323,7 @@ class ApiKeyRow(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-# ---- referrals, gift cards and loyalty points (promo.referrals, promo.giftcards, promo.loyalty) ----
+# ---- referrals, gift cards and loyalty points (promo.referrals, promo.core.giftcards, promo.core.loyalty) ----
 
 
 class ReferralRow(Base):

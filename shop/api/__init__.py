@@ -8,7 +8,7 @@ integrator's guide.
 
 from flask import Blueprint, Response
 
-from promo.errors import PromoError
+from promo.core.errors import PromoError
 from shop.api.framework.auth import authenticate
 from shop.api.framework.rate_limit import rate_limited
 from shop.api.framework.problems import ApiError

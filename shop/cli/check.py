@@ -1,7 +1,7 @@
 """``flask promo check``: every stored counter, budget and balance agrees with the rows behind it.
 
 Exits 0 and says so, or exits 1 and lists each problem (one per line), so a deploy script or a
-cron job can alert on it. The invariants are in promo/storage/consistency.py.
+cron job can alert on it. The invariants are in promo/services/consistency.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
-from promo.storage.consistency import find_problems
+from promo.services.consistency import find_problems
 from shop.web.extensions import db
 
 

@@ -1,5 +1,5 @@
 """``flask promo tick`` and ``flask promo worker``: scheduled distribution rules, outbox fan-out
-and webhook delivery (promo.worker), from the terminal or cron.
+and webhook delivery (promo.delivery.worker), from the terminal or cron.
 
 Webhook settings come from the app config (``WEBHOOK_TIMEOUT``, ``WEBHOOK_MAX_ATTEMPTS``,
 ``WEBHOOK_BACKOFF``, ``WEBHOOK_BACKOFF_MAX``, ``OUTBOX_RETENTION_DAYS``) or the environment (the same names prefixed with
@@ -19,8 +19,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from promo.webhooks import WebhookSettings
-from promo.worker import TickReport, run, tick
+from promo.delivery.webhooks import WebhookSettings
+from promo.delivery.worker import TickReport, run, tick
 from shop.web.extensions import promo_engine
 
 _SETTINGS = {

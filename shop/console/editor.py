@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from promo.definition import DefinitionError, load_yaml
+from promo.format.definition import DefinitionError, load_yaml
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 

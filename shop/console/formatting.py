@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from promo.campaign import Campaign, Kind
-from promo.money import format_money
+from promo.core.campaign import Campaign, Kind
+from promo.core.money import format_money
 from shop.web.banner_links import last_valid_day
 from shop.web.extensions import promo_engine
 

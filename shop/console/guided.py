@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from promo.money import MoneyError, to_minor
+from promo.core.money import MoneyError, to_minor
 
 KINDS = {
     "public_code": "Public code",

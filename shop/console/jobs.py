@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from promo.engine import Engine
-from promo.errors import PromoError
+from promo.core.errors import PromoError
 from shop.console.models import CodeJobRow, JobStatus
 from shop.web.extensions import db, promo_engine
 

@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from promo.codes import normalise_code
-from promo.records import AuditEntry, CodeInfo, RedemptionResult
-from promo.storage import AuditRow, CodeRow, CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow
-from promo.storage.convert import code_info, redemption_result
-from promo.storage.database import READ_ONLY, starts_with
+from promo.core.codes import normalise_code
+from promo.core.records import AuditEntry, CodeInfo, RedemptionResult
+from promo.services.read_models import (
+    READ_ONLY, AuditRow, CodeRow, CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow, code_info, redemption_result,
+    starts_with,
+)
 from shop.web.extensions import db, promo_engine
 
 STREAM_CHUNK = 5000

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from promo.storage import audit
-from promo.storage.database import READ_ONLY
+from promo.services import audit_trail as audit
+from promo.services.read_models import READ_ONLY
 from shop.console.models import ConsoleUserRow, Role
 from shop.web.extensions import db
 

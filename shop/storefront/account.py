@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from promo.domain import Customer
-from promo.errors import NotFound
+from promo.core.domain import Customer
+from promo.core.errors import NotFound
 from shop.storefront.model.customer import current_customer, current_customer_id, set_current_customer
 from shop.storefront.registration import (bad_link_page, create_account, demo_mode, finish_form, form_password,
                                           has_account, password_problem, read_link, request_registration, sent_page,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from promo.errors import NotFound
-from promo.records import Product
+from promo.core.errors import NotFound
+from promo.core.records import Product
 from shop.web.extensions import promo_engine
 from shop.web.htmx import htmx_target, is_htmx
 from shop.storefront.model.offers import page_offers

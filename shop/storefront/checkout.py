@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, session, url_for
 
-from promo.domain import Customer
-from promo.errors import Conflict, RedemptionRefused
+from promo.core.domain import Customer
+from promo.core.errors import Conflict, RedemptionRefused
 from shop.storefront.model import cart_state
 from shop.storefront.model.cart_actions import (
     FormError,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, request, url_for
 
-from promo import campaign as c
-from promo.errors import Conflict, NotFound, PromoError
+from promo.core import campaign as c
+from promo.core.errors import Conflict, NotFound, PromoError
 from shop.storefront.model.customer import current_customer
 from shop.storefront.model.incentives import balances_panel, offer_label
 from shop.storefront.model.sharing import remember_referral, shareable_code

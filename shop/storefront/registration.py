@@ -23,8 +23,8 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import generate_password_hash
 
-from promo.domain import Customer
-from promo.errors import Conflict, NotFound
+from promo.core.domain import Customer
+from promo.core.errors import Conflict, NotFound
 from shop.web.extensions import promo_engine
 
 REGISTRATION_EVENT = "customer.registration_requested"

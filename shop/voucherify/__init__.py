@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from promo.errors import PromoError
-from promo.reasons import Reason
+from promo.core.errors import PromoError
+from promo.core.reasons import Reason
 from shop.api.framework.problems import ApiError
 from shop.api.framework.schema import SchemaViolation
 from shop.web.errors import register_path_errors

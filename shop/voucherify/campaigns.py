@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from promo.campaign import Kind
-from promo.errors import NotFound
-from promo.records import CampaignInfo, CodeInfo
+from promo.core.campaign import Kind
+from promo.core.errors import NotFound
+from promo.core.records import CampaignInfo, CodeInfo
 from shop.api.framework.auth import actor
 from shop.api.framework.schema import DateTimeValue, Field, FreeObject, Int, Str
 from shop.web.extensions import promo_engine

@@ -11,8 +11,8 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
-from promo.domain import Customer
-from promo.errors import NotFound
+from promo.core.domain import Customer
+from promo.core.errors import NotFound
 from shop.api.framework.auth import actor
 from shop.api.resources.payloads import ID_HINT, ID_PATTERN, PROFILE_FIELDS, customer_id_schema
 from shop.api.framework.schema import DateValue, Field, FreeObject, Str

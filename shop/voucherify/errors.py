@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from promo.reasons import Reason
+from promo.core.reasons import Reason
 
 # Voucherify's error key for each reason an offer or redemption is refused with
 # (docs/voucherify.md, "Errors").

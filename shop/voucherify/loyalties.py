@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from promo.errors import NotFound
+from promo.core.errors import NotFound
 from shop.api.framework.schema import Field, Str
 from shop.web.extensions import promo_engine
 from shop.voucherify import ids

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from promo.campaign import AmountOffOrder, Campaign, PercentOffOrder, Tiers
-from promo.domain import Cart, CartLine
-from promo.errors import NotFound
+from promo.core.campaign import AmountOffOrder, Campaign, PercentOffOrder, Tiers
+from promo.core.domain import Cart, CartLine
+from promo.core.errors import NotFound
 from shop.api.resources.payloads import MAX_ITEMS, MAX_MONEY, MAX_ORDER_VALUE, MAX_QUANTITY
 from shop.api.framework.schema import Arr, Field, FieldError, FreeObject, Int, SchemaViolation, Str
 from shop.web.extensions import promo_engine

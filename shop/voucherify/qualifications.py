@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from promo.records import Offer, OfferStatus
+from promo.core.records import Offer, OfferStatus
 from shop.api.framework.schema import Field, FreeObject, Int, Str
 from shop.web.extensions import promo_engine
 from shop.voucherify import ids

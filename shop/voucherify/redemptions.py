@@ -17,10 +17,10 @@ from typing import Any
 
 from flask import g
 
-from promo.campaign import Campaign
-from promo.errors import Conflict, NotFound, RedemptionRefused
-from promo.reasons import Reason
-from promo.records import ItemStatus, OrderStatus, RedemptionItemRecord, RedemptionResult, RedemptionStatus
+from promo.core.campaign import Campaign
+from promo.core.errors import Conflict, NotFound, RedemptionRefused
+from promo.core.reasons import Reason
+from promo.core.records import ItemStatus, OrderStatus, RedemptionItemRecord, RedemptionResult, RedemptionStatus
 from shop.api.framework.auth import actor
 from shop.api.framework.schema import Field, FreeObject, Str
 from shop.web.extensions import promo_engine

@@ -10,9 +10,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from promo import campaign as c
-from promo.campaign import Campaign, Kind
-from promo.records import CampaignInfo, CampaignStatus, CodeInfo, CodeStatus
+from promo.core import campaign as c
+from promo.core.campaign import Campaign, Kind
+from promo.core.records import CampaignInfo, CampaignStatus, CodeInfo, CodeStatus
 from shop.voucherify import ids
 from shop.voucherify.orders import SHIPPING_ID
 

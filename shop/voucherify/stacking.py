@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from promo.campaign import Campaign, Kind
-from promo.codes import normalise_code
-from promo.errors import NotFound
-from promo.reasons import Reason, message_for
-from promo.records import CampaignStatus
-from promo.results import Evaluation, OfferResult, Status
+from promo.core.campaign import Campaign, Kind
+from promo.core.codes import normalise_code
+from promo.core.errors import NotFound
+from promo.core.reasons import Reason, message_for
+from promo.core.records import CampaignStatus
+from promo.core.results import Evaluation, OfferResult, Status
 from shop.api.framework.schema import Arr, Field, FreeObject, Str
 from shop.web.extensions import promo_engine
 from shop.voucherify import ids

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from promo.campaign import Kind
-from promo.codes import normalise_code
-from promo.errors import NotFound
-from promo.records import CodeInfo
+from promo.core.campaign import Kind
+from promo.core.codes import normalise_code
+from promo.core.errors import NotFound
+from promo.core.records import CodeInfo
 from shop.api.framework.auth import actor
 from shop.api.framework.schema import Field, FreeObject, Int, Str
 from shop.web.extensions import promo_engine

@@ -20,9 +20,9 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 
-from promo import campaign as c
+from promo.core import campaign as c
 from promo.banners import MAX_HEADLINE, BannerError, banner_discount, banner_params, get_template, signed_banner_query
-from promo.timing import local
+from promo.core.timing import local
 from shop.web.extensions import promo_engine
 
 # Separates banner signatures from every other use of SECRET_KEY (sessions, CSRF).

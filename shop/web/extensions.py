@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 
 import promo.storage
 from promo.engine import Engine
-from promo.webhook_targets import TargetPolicy
+from promo.delivery.webhook_targets import TargetPolicy
 from shop.web.rate_limits import init_rate_limits
 
 csrf = CSRFProtect()
@@ -49,7 +49,7 @@ def init_extensions(app: Flask) -> None:
 
 
 def webhook_allowed_hosts(app: Flask) -> str:
-    """Hosts webhooks may reach although they are internal (promo.webhook_targets): the app
+    """Hosts webhooks may reach although they are internal (promo.delivery.webhook_targets): the app
     config's WEBHOOK_ALLOWED_HOSTS, else PROMOSHOP_WEBHOOK_ALLOWED_HOSTS, comma separated.
     For local receivers in demos and tests; empty by default."""
     raw = app.config.get("WEBHOOK_ALLOWED_HOSTS", os.environ.get("PROMOSHOP_WEBHOOK_ALLOWED_HOSTS", ""))

@@ -27,7 +27,8 @@ from limits import RateLimitItem, parse
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from promo.storage import attempts, audit
+from promo.services import audit_trail as attempts
+from promo.services import audit_trail as audit
 
 LIMITER_KEY = "promo.limiter"
 SESSION_ID_KEY = "rate_limit_id"

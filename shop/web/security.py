@@ -14,7 +14,7 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from promo import faults
+from promo.services import checkpoints as faults
 
 PRODUCTION_ENV_VAR = "PROMOSHOP_ENV"
 PRODUCTION = "production"
@@ -55,7 +55,7 @@ def is_production(config: Mapping[str, Any]) -> bool:
 def harden_config(config: dict[str, Any], default_secret_key: str) -> None:
     """Cookies HttpOnly + SameSite=Lax always; Secure too in production. Production refuses the
     development secret key (anyone could forge sessions and CSRF tokens with it) and the crash
-    tests' fault injection hook (promo/faults.py), which must only ever run in tests."""
+    tests' fault injection hook (tests/support/promo_faults.py), which must only ever run in tests."""
     config["SESSION_COOKIE_HTTPONLY"] = True
     if not config.get("SESSION_COOKIE_SAMESITE"):   # Flask's default is None (no attribute)
         config["SESSION_COOKIE_SAMESITE"] = "Lax"

@@ -12,7 +12,7 @@ from typing import Any
 from babel.dates import format_date
 from flask import Flask, current_app, url_for
 
-from promo.money import format_money
+from promo.core.money import format_money
 from shop.web.extensions import promo_engine
 
 

@@ -13,7 +13,7 @@ form token; the secret header is what stops other sites), and answer 400 with a 
 body they can't use. The app refuses to start in test mode with PROMOSHOP_ENV=production or
 without a token. docs/testing.md is the reference.
 
-The clock is promo.test_clock.SharedClock: its state is a database row, read once per request,
+The clock is promo.services.test_clock.SharedClock: its state is a database row, read once per request,
 so every worker of a multi-process server follows the same clock.
 """
 from __future__ import annotations
@@ -24,13 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, jsonify, request
-from sqlalchemy import select
 
-from promo.errors import InvalidRequest
-from promo.scenario import ScenarioError
-from promo.storage.store_settings import StoreSettingRow
-from promo.store_reset import RESET_SETTING, forget_cached_campaigns
-from promo.test_clock import SETTING as CLOCK_SETTING, ClockState, SharedClock
+from promo.core.errors import InvalidRequest
+from promo.format.scenario import ScenarioError
+from promo.services.store_reset import RESET_SETTING, forget_cached_campaigns
+from promo.services.test_clock import SETTING as CLOCK_SETTING, ClockState, SharedClock, read_settings
 from shop.storefront.model import personas
 from shop.web import store_admin
 from shop.storefront.model.customer import set_current_customer
@@ -95,9 +93,7 @@ def _follow_store_state() -> None:
     """Read the clock and the latest reset in one query, and forget this process's cached
     campaigns when another process reset the store since this one last looked."""
     engine = promo_engine()
-    with engine._read() as session:
-        rows = {row.name: row.value for row in session.scalars(
-            select(StoreSettingRow).where(StoreSettingRow.name.in_((CLOCK_SETTING, RESET_SETTING))))}
+    rows = read_settings(engine, (CLOCK_SETTING, RESET_SETTING))
     memo = g.setdefault(_MEMO_KEY, {})
     memo[CLOCK_SETTING] = ClockState.from_json(rows.get(CLOCK_SETTING))
     last_reset = rows.get(RESET_SETTING) if isinstance(rows.get(RESET_SETTING), dict) else {}

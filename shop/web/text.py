@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from promo.text import CONTROL_MESSAGE, has_control_characters, normalise
+from promo.core.text import CONTROL_MESSAGE, has_control_characters, normalise
 
 __all__ = ["CONTROL_MESSAGE", "has_control_characters", "normalise", "fit_for_a_redirect"]
 

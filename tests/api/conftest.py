@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 
 from tests.support.apikit import ApiClient, make_keys
-from promo.storage.testing import DatabaseUnavailable, isolated_database
+from tests.support.promo_testing import DatabaseUnavailable, isolated_database
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from promo.domain import Cart, CartLine
-from promo.reasons import Reason
-from promo.scenario import ScenarioError, parse_pack, read_pack
+from promo.core.domain import Cart, CartLine
+from promo.core.reasons import Reason
+from promo.format.scenario import ScenarioError, parse_pack, read_pack
 from shop.web.extensions import promo_engine
 
 REPO = Path(__file__).resolve().parents[2]

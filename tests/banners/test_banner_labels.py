@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from promo import campaign as c
+from promo.core import campaign as c
 from promo.banners import MAX_DISCOUNT, InvalidField, banner_discount, can_draw, offer_label
-from promo.definition import BANNER_LABEL_LENGTH, DefinitionError, load_yaml, parse_campaign
+from promo.format.definition import BANNER_LABEL_LENGTH, DefinitionError, load_yaml, parse_campaign
 
 
 def campaign(effect: str | None = None, **fields) -> c.Campaign:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from promo.domain import Customer
+from promo.core.domain import Customer
 from shop.web.extensions import promo_engine
 
 END_DATE = "2030-12-31"

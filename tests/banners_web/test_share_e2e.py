@@ -7,7 +7,7 @@ import re
 import pytest
 from PIL import Image
 
-from promo.domain import Customer
+from promo.core.domain import Customer
 from shop.storefront.model import cart_state
 from shop.web.extensions import promo_engine
 

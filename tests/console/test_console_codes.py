@@ -104,7 +104,7 @@ def test_bad_counts_are_refused_with_a_message(marketer):
 
 def test_search_by_prefix_exact_code_and_holder(marketer, engine):
     engine.generate_codes("sorry", 30)
-    from promo.domain import Customer
+    from promo.core.domain import Customer
 
     engine.upsert_customer(Customer(id="ana", email="ana@example.com"))
     held = engine.publish("sorry", "ana").code
@@ -195,7 +195,7 @@ def _row_text(page: str, code: str) -> str:
 
 
 def test_the_list_states_each_codes_own_end_and_when_it_has_passed(marketer, engine):
-    from promo.domain import Customer
+    from promo.core.domain import Customer
 
     from tests.support.consolekit import CONSOLE_NOW, SteppingClock
 
@@ -221,7 +221,7 @@ def test_the_list_states_each_codes_own_end_and_when_it_has_passed(marketer, eng
 
 
 def test_codes_export_gives_each_sent_codes_own_end(marketer, engine):
-    from promo.domain import Customer
+    from promo.core.domain import Customer
 
     engine.create_campaign(WEEK_CODES, actor="test")
     engine.generate_codes("birthday", 2)

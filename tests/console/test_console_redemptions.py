@@ -7,8 +7,8 @@ import re
 from datetime import timedelta
 
 from tests.support.consolekit import sample_cart
-from promo.domain import Customer
-from promo.errors import RedemptionRefused
+from promo.core.domain import Customer
+from promo.core.errors import RedemptionRefused
 
 
 def _customer(engine, customer_id: str) -> None:
@@ -101,7 +101,7 @@ def test_redemptions_export_streams_one_row_per_offer(marketer, engine):
 
 
 def test_try_it_shows_what_a_customer_would_get_and_why(marketer, engine):
-    from promo.records import Product
+    from promo.core.records import Product
 
     engine.upsert_product(Product("BEAN", "House beans", 3000))
     engine.upsert_product(Product("MUG", "Mug", 1500))
@@ -116,7 +116,7 @@ def test_try_it_shows_what_a_customer_would_get_and_why(marketer, engine):
 
 
 def test_try_it_refuses_bad_quantities_and_unknown_customers(marketer, engine):
-    from promo.records import Product
+    from promo.core.records import Product
 
     engine.upsert_product(Product("MUG", "Mug", 1500))
     assert "quantity must be a whole number" in marketer.post("/console/try", data={"qty_MUG": "-1"}).get_data(as_text=True)

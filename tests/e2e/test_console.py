@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from promo.domain import Cart, CartLine
+from promo.core.domain import Cart, CartLine
 from shop.console import jobs
 from shop.console.models import Role
 from shop.web.extensions import promo_engine

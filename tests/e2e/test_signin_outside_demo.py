@@ -4,7 +4,7 @@ in again to their own wallet."""
 import pytest
 from playwright.sync_api import expect
 
-from promo.events import list_events
+from promo.delivery.events import list_events
 from shop.web.extensions import promo_engine
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ import pytest
 from tests.support.dbkit import STORE_TIMEZONE, clock, database, db_engine  # noqa: F401 - fixtures
 from promo.engine import Engine
 from promo.storage import make_session_factory
-from promo.webhook_targets import TargetPolicy
+from promo.delivery.webhook_targets import TargetPolicy
 
 LOCAL_RECEIVERS = TargetPolicy.from_setting("127.0.0.1")
 

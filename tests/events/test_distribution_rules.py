@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.support.eventkit import CART_40, CART_120, TODAY, add_customer, reward_campaign, rule, wallet
-from promo.distributions import parse_rule
-from promo.definition import DefinitionError
-from promo.errors import InvalidRequest, NotFound, RedemptionRefused
+from promo.delivery.distributions import parse_rule
+from promo.format.definition import DefinitionError
+from promo.core.errors import InvalidRequest, NotFound, RedemptionRefused
 from promo.storage.event_models import OutboxEventRow
 from promo.storage.models import PublicationRow
 from tests.support.threadkit import failures, run_together
@@ -389,7 +389,7 @@ def test_two_worker_processes_at_once_publish_each_code_once(engine, database, c
 
 
 def test_every_event_the_engine_writes_is_one_of_the_documented_types(engine):
-    from promo.events import EVENT_TYPES
+    from promo.delivery.events import EVENT_TYPES
 
     reward_campaign(engine)
     add_customer(engine, "ana")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from promo.definition import load_yaml
-from promo.distributions import parse_rule
+from promo.format.definition import load_yaml
+from promo.delivery.distributions import parse_rule
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "events.md"
 EXAMPLES = re.findall(r"```yaml rule\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
@@ -22,7 +22,7 @@ def test_each_rule_example_is_valid(text):
 
 
 def test_every_event_type_the_engine_emits_is_documented():
-    from promo.events import EVENT_TYPES
+    from promo.delivery.events import EVENT_TYPES
 
     text = DOC.read_text(encoding="utf-8")
     assert [t for t in EVENT_TYPES if f"`{t}`" not in text] == []

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.support.eventkit import CART_120, add_customer, reward_campaign, rule, wallet
-from promo.errors import RedemptionRefused
+from promo.core.errors import RedemptionRefused
 from promo.storage.event_models import OutboxEventRow
 
 

@@ -17,13 +17,13 @@ from sqlalchemy import select, text, update
 
 from tests.support.eventkit import CART_40, add_customer, reward_campaign
 from promo.engine import Engine
-from promo.errors import InvalidRequest
+from promo.core.errors import InvalidRequest
 from promo.storage import create_schema, make_session_factory
 from promo.storage.event_models import WebhookDeliveryRow
-from promo.storage.testing import DatabaseUnavailable, isolated_database
-from promo.webhook_targets import TargetPolicy
-from promo.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
-from promo.worker import tick
+from tests.support.promo_testing import DatabaseUnavailable, isolated_database
+from promo.delivery.webhook_targets import TargetPolicy
+from promo.delivery.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
+from promo.delivery.worker import tick
 from tests.support.receiver import Receiver, Trickler
 from tests.support.threadkit import failures, run_together
 
@@ -291,7 +291,7 @@ def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(engine,
 
 
 def test_old_finished_events_are_pruned_and_pending_ones_kept(engine, clock):
-    from promo.webhooks import prune
+    from promo.delivery.webhooks import prune
 
     add_customer(engine, "ana")
     engine.redeem("ana", CART_40, order_ref="A-1")            # fanned out to no endpoint

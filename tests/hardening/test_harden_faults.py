@@ -1,4 +1,4 @@
-"""The crash tests' fault injection hook (promo/faults.py) is for tests only: a production app
+"""The crash tests' fault injection hook (tests/support/promo_faults.py) is for tests only: a production app
 refuses to start while its variable is set, and a fault point never fires in a production
 process. (The crash trials themselves: test_harden_workers.py.)"""
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from promo import faults
+from tests.support import promo_faults as faults
 from shop.web.security import InsecureConfiguration
 
 STRONG_SECRET = "s" * 40

@@ -9,7 +9,7 @@ import secrets
 import pytest
 from sqlalchemy import event
 
-from promo.events import list_events
+from promo.delivery.events import list_events
 from shop.web.extensions import db, promo_engine
 from tests.support.webkit import seeded
 

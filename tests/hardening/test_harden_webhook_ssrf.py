@@ -10,9 +10,9 @@ from sqlalchemy import insert
 from tests.support.apikit import ApiClient, make_keys
 from tests.support.eventkit import CART_40, add_customer
 from promo.storage.event_models import WebhookEndpointRow
-from promo.webhook_targets import TargetPolicy
-from promo.webhooks import WebhookSettings
-from promo.worker import tick
+from promo.delivery.webhook_targets import TargetPolicy
+from promo.delivery.webhooks import WebhookSettings
+from promo.delivery.worker import tick
 from tests.support.receiver import Receiver
 from shop.web.extensions import db, promo_engine
 

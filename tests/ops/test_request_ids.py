@@ -73,7 +73,7 @@ def test_log_lines_of_a_request_carry_its_id(logging_client, caplog):
 
 def test_log_lines_outside_a_request_say_so(app, caplog):
     with caplog.at_level(logging.WARNING):
-        logging.getLogger("promo.worker").warning("a tick")
+        logging.getLogger("promo.delivery.worker").warning("a tick")
 
     assert caplog.records[-1].request_id == "-"
 

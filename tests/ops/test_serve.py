@@ -24,7 +24,7 @@ from standardwebhooks import Webhook
 from tests.support.apikit import coupon, make_keys
 from app import create_app
 from promo.storage.database import make_engine
-from promo.storage.testing import postgres_url
+from tests.support.promo_testing import postgres_url
 from tests.support.receiver import Receiver
 from shop.web.extensions import db, promo_engine
 

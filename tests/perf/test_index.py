@@ -8,15 +8,15 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from promo.applicator import Candidate, evaluate
-from promo.campaign import (
+from promo.core.applicator import Candidate, evaluate
+from promo.core.campaign import (
     AmountOffEachUnit, AmountOffOrder, BundlePrice, BuyXGetY, Campaign, CheapestItems, FreeGift, ItemSelector, Kind,
     PercentOffItems, ShippingDiscount, Stacking, Tier, Tiers, Volume,
 )
-from promo.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
-from promo.domain import Cart, CartLine, Context, Customer
-from promo.index import CampaignIndex, requirements
-from promo.results import Status
+from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
+from promo.core.domain import Cart, CartLine, Context, Customer
+from promo.core.index import CampaignIndex, requirements
+from promo.core.results import Status
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CONTEXT = Context(now=NOW, page="cart")

@@ -3,7 +3,7 @@
 A worker's Engine parses the active promotions and coupons on its first call and reuses them
 while the active set's fingerprint is unchanged (promo/storage/active.py); when another worker
 changes a campaign, only that campaign is parsed again. The parser is spied on where the Engine
-calls it (promo.engine.parse_campaign, behind Engine._campaign, the parser ActiveCampaigns is
+calls it (promo.services.unit_of_work.parse_campaign, behind UnitOfWork.campaign, the parser ActiveCampaigns is
 given), on SQLite and PostgreSQL.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import Engine as SqlEngine
 
 import promo.engine
 from tests.support.dbkit import STORE_TIMEZONE, Clock
-from promo.domain import Cart, CartLine, Customer
+from promo.core.domain import Cart, CartLine, Customer
 from promo.engine import Engine
 from promo.storage import make_session_factory
 from tests.perf.test_query_counts import PRODUCTS, campaign
@@ -27,13 +27,13 @@ CAMPAIGNS = 30  # promotions and coupons (CODE4, CODE10, ...) of tests/perf/test
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How many times each campaign id's definition went through the Engine's parser."""
     seen: Counter[str] = Counter()
-    real = promo.engine.parse_campaign
+    real = promo.services.unit_of_work.parse_campaign
 
     def spy(data, *args, **kwargs):
         seen[data.get("id") if isinstance(data, dict) else None] += 1
         return real(data, *args, **kwargs)
 
-    monkeypatch.setattr(promo.engine, "parse_campaign", spy)
+    monkeypatch.setattr(promo.services.unit_of_work, "parse_campaign", spy)
     return seen
 
 

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import event
 
-from promo.domain import Customer
-from promo.records import Product
+from promo.core.domain import Customer
+from promo.core.records import Product
 from shop.storefront.model import cart_state
 from shop.storefront.model.customer import CUSTOMER_KEY
 from shop.storefront.model.cart_state import SessionCart

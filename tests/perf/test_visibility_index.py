@@ -7,11 +7,11 @@ from datetime import datetime, UTC
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from promo.campaign import AmountOffOrder, Campaign, Kind, Visibility
-from promo.conditions import All, Any, FactCondition, Not, Op
-from promo.definition import PAGES
-from promo.domain import Context, Customer
-from promo.visibility import VisibilityIndex, is_visible
+from promo.core.campaign import AmountOffOrder, Campaign, Kind, Visibility
+from promo.core.conditions import All, Any, FactCondition, Not, Op
+from promo.format.definition import PAGES
+from promo.core.domain import Context, Customer
+from promo.core.visibility import VisibilityIndex, is_visible
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CATEGORIES = ("coffee", "gear")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from promo.definition import DefinitionError, parse_campaign
+from promo.format.definition import DefinitionError, parse_campaign
 from tests.support.storagekit import CART_40, CART_100, coupon, customer
 
 WELCOME = coupon("welcome", "WELCOME5", amount=500, auto_apply=True, eligibility={"fact": "cart.subtotal", "gte": 5000})

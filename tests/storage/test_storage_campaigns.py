@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from promo.errors import Conflict, InvalidRequest, NotFound
-from promo.records import CampaignStatus, Category, Product
+from promo.core.errors import Conflict, InvalidRequest, NotFound
+from promo.core.records import CampaignStatus, Category, Product
 from tests.support.storagekit import CART_40, coupon, customer
 
 

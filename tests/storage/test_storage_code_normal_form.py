@@ -1,10 +1,10 @@
 """The Engine (codes table) and the pure core (evaluate_campaigns) agree on a full-width code."""
 from __future__ import annotations
 
-from promo.applicator import evaluate_campaigns
-from promo.definition import parse_campaign
-from promo.domain import Context
-from promo.results import Status
+from promo.core.applicator import evaluate_campaigns
+from promo.format.definition import parse_campaign
+from promo.core.domain import Context
+from promo.core.results import Status
 from tests.support.storagekit import CART_40, coupon, customer
 
 FULL_WIDTH = "ＨＡＰＰＹ１０"

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from promo.errors import Conflict, NotFound, RedemptionRefused
-from promo.events import list_events
-from promo.reasons import Reason
-from promo.records import OfferSource, OfferStatus
+from promo.core.errors import Conflict, NotFound, RedemptionRefused
+from promo.delivery.events import list_events
+from promo.core.reasons import Reason
+from promo.core.records import OfferSource, OfferStatus
 from tests.support.storagekit import CART_40, bulk, customer
 
 NEW_YORK = ZoneInfo("America/New_York")    # the test engine's store zone

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-import promo.storage.bulk
-from promo.campaign import DEFAULT_CHARSET, CodePattern
-from promo.codes import check_capacity, draw_code, keyspace, max_codes, normalise_code
+import promo.services.bulk
+from promo.core.campaign import DEFAULT_CHARSET, CodePattern
+from promo.core.codes import check_capacity, draw_code, keyspace, max_codes, normalise_code
 from promo.engine import Engine
-from promo.errors import InvalidRequest, NotFound
-from promo.results import Status
+from promo.core.errors import InvalidRequest, NotFound
+from promo.core.results import Status
 from promo.storage import create_schema, make_engine, make_session_factory
 from tests.support.storagekit import CART_40, bulk, customer
 
@@ -72,7 +72,7 @@ def test_collisions_with_stored_codes_are_skipped_and_drawn_again(engine, monkey
     fresh = iter(["SORRY-NEW00001", "SORRY-NEW00002", "SORRY-NEW00003"])
     # The first draws repeat stored codes (and each other); then fresh ones come.
     draws = iter(taken + taken[:1] + ["SORRY-NEW00001"])
-    monkeypatch.setattr(promo.storage.bulk, "draw_codes",
+    monkeypatch.setattr(promo.services.bulk, "draw_codes",
                         lambda pattern, count: [next(draws, None) or next(fresh) for _ in range(count)])
 
     assert engine.generate_codes("second", 3, batch_size=10) == 3

@@ -5,8 +5,8 @@ import threading
 
 from sqlalchemy import text
 
-from promo.errors import LimitExceeded
-from promo.records import RedemptionResult
+from promo.core.errors import LimitExceeded
+from promo.core.records import RedemptionResult
 from tests.support.storagekit import CART_40, bulk, cart, coupon, customer, run_together
 
 

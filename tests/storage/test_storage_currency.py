@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from promo.domain import Cart, CartLine
-from promo.errors import RedemptionRefused
-from promo.reasons import Reason
+from promo.core.domain import Cart, CartLine
+from promo.core.errors import RedemptionRefused
+from promo.core.reasons import Reason
 from tests.support.storagekit import coupon, customer, promotion
 
 

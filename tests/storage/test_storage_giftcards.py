@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from promo.errors import Conflict, InvalidRequest, NotFound, RedemptionRefused
+from promo.core.errors import Conflict, InvalidRequest, NotFound, RedemptionRefused
 from promo.storage import make_session_factory
-from promo.storage.consistency import find_problems
+from promo.services.consistency import find_problems
 from promo.storage.models import CodeRow, GiftCardLedgerRow
 from tests.support.storagekit import CART_40, CART_100, coupon, customer, run_together
 

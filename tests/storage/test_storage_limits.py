@@ -5,9 +5,9 @@ from datetime import datetime
 
 import pytest
 
-from promo.campaign import Limits, PeriodLimit
-from promo.limits import Usage, blocked_reason, customer_caps, period_key, usage_keys
-from promo.reasons import Reason
+from promo.core.campaign import Limits, PeriodLimit
+from promo.core.limits import Usage, blocked_reason, customer_caps, period_key, usage_keys
+from promo.core.reasons import Reason
 from tests.support.dbkit import STORE_ZONE
 
 NEW_YEARS_EVE = datetime(2026, 12, 31, 23, 0, tzinfo=STORE_ZONE)   # Thursday of ISO week 53

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from promo.domain import Cart, CartLine
-from promo.errors import Conflict, NotFound
+from promo.core.domain import Cart, CartLine
+from promo.core.errors import Conflict, NotFound
 from promo.storage import make_session_factory
-from promo.storage.consistency import find_problems
+from promo.services.consistency import find_problems
 from tests.support.storagekit import coupon, customer, run_together
 
 BEANS_CLUB = {

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from promo.errors import Conflict, NotFound, PoolEmpty
-from promo.records import Publication
+from promo.core.errors import Conflict, NotFound, PoolEmpty
+from promo.core.records import Publication
 from tests.support.storagekit import bulk, coupon, customer, run_together
 
 

@@ -1,9 +1,9 @@
 """Qualification and validation read live state and have no side effects."""
 from __future__ import annotations
 
-from promo.records import OfferSource, OfferStatus
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.records import OfferSource, OfferStatus
+from promo.core.reasons import Reason
+from promo.core.results import Status
 from tests.support.storagekit import CART_40, bulk, coupon, customer, promotion
 
 VIP_ONLY = {"fact": "customer.segment", "is": "vip"}

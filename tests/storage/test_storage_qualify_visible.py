@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from promo.domain import Context
-from promo.errors import InvalidRequest, NotFound
-from promo.records import OfferSource
+from promo.core.domain import Context
+from promo.core.errors import InvalidRequest, NotFound
+from promo.core.records import OfferSource
 from tests.support.storagekit import CART_40, bulk, coupon, customer, promotion
 
 VIP = {"fact": "customer.segment", "is": "vip"}

@@ -5,11 +5,11 @@ from datetime import datetime, UTC
 
 import pytest
 
-from promo.domain import Cart, CartLine
-from promo.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, RedemptionRefused
-from promo.records import ItemStatus, OrderStatus, RedemptionStatus
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.domain import Cart, CartLine
+from promo.core.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, RedemptionRefused
+from promo.core.records import ItemStatus, OrderStatus, RedemptionStatus
+from promo.core.reasons import Reason
+from promo.core.results import Status
 from tests.support.dbkit import STORE_ZONE
 from tests.support.storagekit import CART_40, CART_100, bulk, cart, coupon, customer, promotion
 

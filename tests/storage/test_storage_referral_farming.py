@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from promo.errors import RedemptionRefused
+from promo.core.errors import RedemptionRefused
 from tests.support.storagekit import CART_40, CART_100, customer
 from tests.storage.test_storage_referrals import FRIENDS
 from tests.support.threadkit import failures, run_together

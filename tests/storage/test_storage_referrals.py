@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from promo.errors import NotFound, RedemptionRefused
+from promo.core.errors import NotFound, RedemptionRefused
 from promo.storage import make_session_factory
 from promo.storage.event_models import OutboxEventRow
 from tests.support.storagekit import CART_40, CART_100, customer, run_together

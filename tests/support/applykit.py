@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime, UTC
 
-from promo.applicator import evaluate_campaigns
-from promo.campaign import Campaign, ItemSelector, Kind
-from promo.conditions import FactCondition, Op
-from promo.domain import Cart, CartLine, Context, Customer
-from promo.effects import Benefit, compute
-from promo.facts import Facts
-from promo.results import Evaluation, OfferResult
+from promo.core.applicator import evaluate_campaigns
+from promo.core.campaign import Campaign, ItemSelector, Kind
+from promo.core.conditions import FactCondition, Op
+from promo.core.domain import Cart, CartLine, Context, Customer
+from promo.core.effects import Benefit, compute
+from promo.core.facts import Facts
+from promo.core.results import Evaluation, OfferResult
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday afternoon
 CONTEXT = Context(now=NOW, page="cart")

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from flask.testing import FlaskClient
 
-from promo.domain import Cart, CartLine
+from promo.core.domain import Cart, CartLine
 from shop.console.models import Role
 from shop.console.users import create_user
 from shop.web.extensions import promo_engine

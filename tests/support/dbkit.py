@@ -21,7 +21,7 @@ from sqlalchemy import Engine as SqlEngine
 
 from promo.engine import Engine
 from promo.storage import create_schema, make_session_factory
-from promo.storage.testing import KINDS, DatabaseUnavailable, IsolatedDatabase, isolated_database
+from tests.support.promo_testing import KINDS, DatabaseUnavailable, IsolatedDatabase, isolated_database
 
 STORE_TIMEZONE = "America/New_York"
 STORE_ZONE = ZoneInfo(STORE_TIMEZONE)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from promo.domain import Cart, CartLine, Customer
+from promo.core.domain import Cart, CartLine, Customer
 from promo.engine import Engine
 
 TODAY = date(2026, 3, 5)

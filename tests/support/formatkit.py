@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from promo.campaign import Campaign
-from promo.domain import CartLine, Context, Customer
-from promo.definition import DefinitionError, load_yaml, parse_campaign
-from promo.facts import Facts
+from promo.core.campaign import Campaign
+from promo.core.domain import CartLine, Context, Customer
+from promo.format.definition import DefinitionError, load_yaml, parse_campaign
+from promo.core.facts import Facts
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=BANGKOK)  # a Wednesday afternoon, store time

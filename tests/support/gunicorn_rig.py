@@ -18,13 +18,14 @@ import httpx
 from sqlalchemy.orm import Session
 
 from tests.support.apikit import ApiClient, bulk, coupon, make_keys
-from promo.storage.consistency import Problem, find_problems
-from promo.storage.testing import isolated_database
+from promo.services.consistency import Problem, find_problems
+from tests.support.promo_testing import isolated_database
 from app import create_app
 from shop.web.extensions import db
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
+FAULT_SETTINGS = Path(__file__).with_name("gunicorn_faults.py")   # workers install the crash tests' injector
 POOL_SIZE = 30
 BUDGET = 5000           # cents; each 10 % coupon on a $40 order spends 400, so 12 orders fit
 BUDGET_CODE = "BUDGET10"
@@ -92,7 +93,7 @@ def deployment(tmp_path: Path, *, workers: int = 4, fault_env: dict[str, str] | 
         with listener:                            # gunicorn keeps its own copy of the socket
             process = subprocess.Popen(
                 [str(GUNICORN), "--workers", str(workers), "--bind", f"fd://{listener.fileno()}", "--timeout", "60",
-                 "--graceful-timeout", "5", "app:create_app()"],
+                 "--graceful-timeout", "5", "--config", str(FAULT_SETTINGS), "app:create_app()"],
                 cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "gunicorn.log", "w"),
                 pass_fds=(listener.fileno(),),
             )

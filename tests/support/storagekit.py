@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from promo.domain import Cart, CartLine, Customer
+from promo.core.domain import Cart, CartLine, Customer
 from tests.support.threadkit import run_together  # noqa: F401 - the storage tests import it from here
 
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
-from promo.scenario import load_pack, read_pack
-from promo.storage.testing import DatabaseUnavailable, isolated_database
+from promo.format.scenario import load_pack, read_pack
+from tests.support.promo_testing import DatabaseUnavailable, isolated_database
 from shop.web.extensions import db, promo_engine
 
 STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))   # a Wednesday morning

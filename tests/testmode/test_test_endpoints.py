@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 
 from tests.support.testmodekit import AUTH, TOKEN, freeze
-from promo.domain import Cart, CartLine
+from promo.core.domain import Cart, CartLine
 from shop.web.extensions import promo_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from werkzeug.security import generate_password_hash
 
-from promo.errors import NotFound
-from promo.events import list_events
+from promo.core.errors import NotFound
+from promo.delivery.events import list_events
 from shop.web.navigation import safe_next
 from shop.web.extensions import promo_engine
 from tests.support.webkit import visible_text

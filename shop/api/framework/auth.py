@@ -16,8 +16,8 @@ from flask import g, request
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from promo.storage import ApiKeyRow, audit
-from promo.storage.database import READ_ONLY
+from promo.services import audit_trail as audit
+from promo.services.read_models import READ_ONLY, ApiKeyRow
 from shop.api.framework.keys import PUBLIC, NewKey, PresentedKey, hashes_match, make_key, read_key, scopes_of_prefix
 from shop.api.framework.problems import ApiError
 from shop.web.extensions import db

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from promo.text import describe_character, has_control_characters, refused_character
+from promo.core.text import describe_character, has_control_characters, refused_character
 
 Components = dict[str, dict[str, Any]]
 _INVALID = object()  # what check() returns for a value it reported errors for
@@ -122,7 +122,7 @@ class Str(Schema):
             errors.append(FieldError(path, f"must be a string, not {_type_name(value)}"))
             return _INVALID
         text = unicodedata.normalize("NFKC", value).strip()
-        # promo.text's rule, as the storefront and campaign definitions apply it: control
+        # promo.core.text's rule, as the storefront and campaign definitions apply it: control
         # characters, bidi overrides/isolates and other invisible format characters are refused.
         refused = refused_character(text, allow_newlines=self.allow_newlines)
         if refused is not None:

@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import url_for
 
-from promo.campaign_schema import campaign_schema
-from promo.json_schemas import as_components
+from promo.format.campaign_schema import campaign_schema
+from promo.format.json_schemas import as_components
 
-from promo.campaign import Kind
-from promo.records import CampaignInfo, CampaignStatus
+from promo.core.campaign import Kind
+from promo.core.records import CampaignInfo, CampaignStatus
 from shop.api import api
 from shop.api.framework.auth import actor
 from shop.api.resources.records_json import CampaignListSchema, CampaignSchema, campaign_json

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import g, request, url_for
 
-from promo.errors import Conflict, RedemptionRefused
-from promo.reasons import Reason
+from promo.core.errors import Conflict, RedemptionRefused
+from promo.core.reasons import Reason
 from shop.api import api
 from shop.api.framework.auth import actor
 from shop.api.resources.payloads import (

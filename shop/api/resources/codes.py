@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from promo.records import CodeStatus
+from promo.core.records import CodeStatus
 from shop.api import api
 from shop.api.framework.auth import actor
 from shop.api.resources.payloads import customer_id_schema, money

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from promo.distributions import Firing, RuleInfo
-from promo.events import EventPage
-from promo.tracking import TrackedEvent
-from promo.webhooks import Delivery, WebhookEndpoint
+from promo.delivery.distributions import Firing, RuleInfo
+from promo.delivery.events import EventPage
+from promo.delivery.tracking import TrackedEvent
+from promo.delivery.webhooks import Delivery, WebhookEndpoint
 from shop.api.framework.schema import Described
 from shop.api.framework.json_types import (
     INT as _INT,

@@ -2,8 +2,8 @@
 
 from flask import Response, jsonify
 
-from promo.campaign_schema import campaign_schema
-from promo.json_schemas import scenario_schema
+from promo.format.campaign_schema import campaign_schema
+from promo.format.json_schemas import scenario_schema
 
 from shop.api import api
 from shop.api.framework.keys import PUBLIC

@@ -13,7 +13,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
 
-from promo.domain import Cart, CartLine, Context, Customer
+from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.engine import Engine
 from shop.api.framework.schema import (
     Arr, Bool, DateTimeValue, DateValue, Either, Field, FieldError, FreeObject, Int, Obj, Str, child_path,

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from promo.domain import Customer
-from promo.records import (
+from promo.core.domain import Customer
+from promo.core.records import (
     CampaignInfo, CampaignStatus, CodeInfo, CodePage, CodeStatus, ItemStatus, Offer, OfferSource, OfferStatus,
     OrderStatus, Publication, RedemptionResult, RedemptionStatus,
 )
-from promo.reasons import Reason
+from promo.core.reasons import Reason
 from shop.api.resources.results_json import HINT, OfferSchema, hint_json, offer_json
 from shop.api.framework.json_types import (
     INT as _INT,

@@ -1,16 +1,16 @@
-"""JSON for what the engine's evaluation returns (``promo.results``), with matching schemas.
+"""JSON for what the engine's evaluation returns (``promo.core.results``), with matching schemas.
 
 Reason codes and messages pass through unchanged: ``reason`` is the stable machine code from
-``promo.reasons.Reason``, ``message`` the human text, ``hint`` what would unlock a near-miss.
+``promo.core.reasons.Reason``, ``message`` the human text, ``hint`` what would unlock a near-miss.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from promo.domain import CartLine
-from promo.results import Evaluation, Hint, OfferResult, PricedLine, Status
-from promo.reasons import Reason
+from promo.core.domain import CartLine
+from promo.core.results import Evaluation, Hint, OfferResult, PricedLine, Status
+from promo.core.reasons import Reason
 from shop.api.framework.schema import Described
 from shop.api.framework.json_types import INT as _INT, STR as _STR, NULLABLE_STR as _NULLABLE_STR, NULLABLE_INT as _NULLABLE_INT
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response
 
-from promo.events import list_events
+from promo.delivery.events import list_events
 from shop.api import api
 from shop.api.framework.auth import actor
 from shop.api.resources.events_json import (

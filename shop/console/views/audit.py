@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import render_template, request
 
-from promo.records import AuditEntry
+from promo.core.records import AuditEntry
 from shop.console import bp
 from shop.console.paging import next_page_url
 from shop.console.queries import AuditFilter, audit_entries, audit_object_types

@@ -8,10 +8,10 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from promo.banners import BannerError
-from promo.campaign import Campaign
-from promo.codes import example_code
-from promo.errors import Conflict, InvalidRequest, NotFound, PromoError
-from promo.records import CampaignInfo
+from promo.core.campaign import Campaign
+from promo.core.codes import example_code
+from promo.core.errors import Conflict, InvalidRequest, NotFound, PromoError
+from promo.core.records import CampaignInfo
 from shop.web.banner_links import campaign_banner_url
 from shop.console import bp
 from shop.console.access import current_user, requires, safe_console_path

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from promo.errors import NotFound, PromoError
-from promo.records import CodeInfo
-from promo.timing import code_valid_through
+from promo.core.errors import NotFound, PromoError
+from promo.core.records import CodeInfo
+from promo.core.timing import code_valid_through
 from shop.console import bp
 from shop.console.access import current_user, requires, safe_console_path
 from shop.console.csv_stream import csv_response

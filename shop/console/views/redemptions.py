@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from promo.errors import NotFound, PromoError
+from promo.core.errors import NotFound, PromoError
 from shop.console import bp
 from shop.console.access import current_user, requires
 from shop.console.csv_stream import csv_response

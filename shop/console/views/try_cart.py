@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app, render_template, request
 
-from promo.domain import Cart, CartLine
-from promo.errors import NotFound, PromoError
+from promo.core.domain import Cart, CartLine
+from promo.core.errors import NotFound, PromoError
 from shop.console import bp
 from shop.console.queries import customers
 from shop.web.extensions import promo_engine

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import Session
 
-from promo.storage import audit
+from promo.services import audit_trail as audit
 from shop.api.framework.auth import create_api_key, list_api_keys, revoke_api_key
 from shop.api.framework.keys import SCOPES, parse_scopes
 from shop.console import bp

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import request
 
-from promo.reasons import Reason
+from promo.core.reasons import Reason
 from shop.storefront.model import cart_state
 from shop.storefront.model.cart_state import CartInputError, SessionCart
 from shop.storefront.model.cart_tracking import track_cart

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from promo.codes import normalise_code as promo_normalise_code
-from promo.domain import Cart, CartLine
+from promo.core.codes import normalise_code as promo_normalise_code
+from promo.core.domain import Cart, CartLine
 from shop.web.text import CONTROL_MESSAGE, has_control_characters
 
 SESSION_KEY = "cart"
@@ -151,7 +151,7 @@ def without_code(cart: SessionCart, raw_code: str) -> SessionCart:
 
 
 class CatalogueItem(Protocol):
-    """What ``build_cart`` needs from a product (promo.records.Product fits)."""
+    """What ``build_cart`` needs from a product (promo.core.records.Product fits)."""
 
     sku: str
     name: str

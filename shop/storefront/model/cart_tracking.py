@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from promo.errors import PromoError
+from promo.core.errors import PromoError
 from shop.web.extensions import promo_engine
 from shop.storefront.model.priced_cart import PricedCart
 

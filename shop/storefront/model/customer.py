@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import g, session
 
-from promo.domain import Customer
+from promo.core.domain import Customer
 from shop.web.extensions import promo_engine
 
 CUSTOMER_KEY = "customer_id"

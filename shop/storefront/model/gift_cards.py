@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from promo.engine import Engine
-from promo.incentive_records import GiftCardPayment
+from promo.core.incentive_records import GiftCardPayment
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from promo import campaign as c
-from promo.describe import effect_label
-from promo.errors import NotFound
-from promo.incentive_records import GiftCardBalance, PointsAccount, ReferralSummary
+from promo.core import campaign as c
+from promo.core.wording import effect_label
+from promo.core.errors import NotFound
+from promo.core.incentive_records import GiftCardBalance, PointsAccount, ReferralSummary
 from shop.web.banner_links import offer_banner_url
 from shop.web.extensions import promo_engine
 

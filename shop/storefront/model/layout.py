@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, session
 from sqlalchemy.exc import SQLAlchemyError
 
-from promo.errors import PromoError
+from promo.core.errors import PromoError
 from shop.storefront.model import cart_state, personas
 from shop.storefront.model.showcase import current_shopper, store_categories
 

@@ -1,6 +1,6 @@
 """What the storefront shows about offers: badges, banners, deals and promotional prices.
 
-Pure translation from engine results (promo.records.Offer, promo.results.Evaluation) and parsed
+Pure translation from engine results (promo.core.records.Offer, promo.core.results.Evaluation) and parsed
 campaigns into small view dataclasses the templates render. No Flask and no database here; the
 blueprints fetch through the Engine and pass the pieces in, so every rule below is unit-testable.
 
@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, ROUND_HALF_UP
 
-from promo import campaign as c
-from promo.conditions import All, Any, LinesCondition
-from promo.describe import effect_label, restrictions
-from promo.domain import CartLine, Context, Customer
-from promo.facts import Facts
-from promo.reasons import Reason
-from promo.records import Offer, OfferSource
-from promo.results import Evaluation
-from promo.timing import describe_code_expiry, describe_schedule, describe_timeframe
+from promo.core import campaign as c
+from promo.core.conditions import All, Any, LinesCondition
+from promo.core.wording import effect_label, restrictions
+from promo.core.domain import CartLine, Context, Customer
+from promo.core.facts import Facts
+from promo.core.reasons import Reason
+from promo.core.records import Offer, OfferSource
+from promo.core.results import Evaluation
+from promo.core.timing import describe_code_expiry, describe_schedule, describe_timeframe
 
 # Offers refused for reasons the shopper can't change by shopping: not shown as "for you".
 UNAVAILABLE = frozenset({

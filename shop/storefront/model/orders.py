@@ -11,8 +11,8 @@ from datetime import datetime
 
 from flask import session
 
-from promo.errors import NotFound
-from promo.records import ItemStatus, OrderStatus, RedemptionResult
+from promo.core.errors import NotFound
+from promo.core.records import ItemStatus, OrderStatus, RedemptionResult
 from shop.storefront.model.customer import current_customer_id
 from shop.storefront.model.gift_cards import GiftCardSummary, order_gift_cards
 from shop.web.extensions import promo_engine

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from promo.errors import NotFound
-from promo.scenario import Persona, ScenarioError, read_pack
+from promo.core.errors import NotFound
+from promo.format.scenario import Persona, ScenarioError, read_pack
 from shop.web.extensions import promo_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[3]

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 
 from flask import current_app, g, session, url_for
 
-from promo.domain import Cart, Customer
+from promo.core.domain import Cart, Customer
 from promo.engine import Engine
-from promo.errors import NotFound
-from promo.reasons import Reason
-from promo.records import OfferSource, OfferStatus, Product
-from promo.results import Evaluation, Hint, Status
+from promo.core.errors import NotFound
+from promo.core.reasons import Reason
+from promo.core.records import OfferSource, OfferStatus, Product
+from promo.core.results import Evaluation, Hint, Status
 from shop.storefront.model import cart_state
 from shop.storefront.model.cart_state import SessionCart
 from shop.storefront.model.gift_cards import GiftCardSummary, cart_gift_cards
@@ -70,7 +70,7 @@ class CodeView:
 
     code: str
     status: str           # "applied", "set_aside" or "rejected"
-    reason: str           # promo.reasons.Reason value
+    reason: str           # promo.core.reasons.Reason value
     message: str
     hint: str | None = None
     savings: int = 0

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from flask import session
 
-from promo import campaign as c
-from promo.codes import MAX_CODE_LENGTH, normalise_code
-from promo.errors import NotFound
-from promo.records import CampaignStatus, CodeStatus
+from promo.core import campaign as c
+from promo.core.codes import MAX_CODE_LENGTH, normalise_code
+from promo.core.errors import NotFound
+from promo.core.records import CampaignStatus, CodeStatus
 from shop.storefront.model import cart_state
 from shop.storefront.model.customer import current_customer_id
 from shop.web.banner_links import is_shared_kind

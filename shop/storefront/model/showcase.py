@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from flask import g
 
-from promo.campaign import Campaign
-from promo.domain import Cart, CartLine, Context, Customer
-from promo.records import Category, Offer, Product
+from promo.core.campaign import Campaign
+from promo.core.domain import Cart, CartLine, Context, Customer
+from promo.core.records import Category, Offer, Product
 from shop.storefront.model import personas
 from shop.storefront.model.customer import current_customer
 from shop.web.extensions import promo_engine

@@ -12,13 +12,13 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_date
 
-from promo import campaign as c
-from promo.domain import Customer
+from promo.core import campaign as c
+from promo.core.domain import Customer
 from promo.engine import Engine
-from promo.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
-from promo.reasons import Reason
-from promo.results import Hint
-from promo.timing import last_moment, local
+from promo.core.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
+from promo.core.reasons import Reason
+from promo.core.results import Hint
+from promo.core.timing import last_moment, local
 from shop.storefront.model.incentives import BalancesPanel, ReferralPanel, balances_panel, referral_panel
 from shop.web.extensions import promo_engine
 from shop.storefront.model.offers import OfferView, is_available, view_of

@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 
 from tests.support.applykit import CONTEXT, GUEST, benefit, facts_of, promo
 
-from promo.applicator import Candidate, evaluate
-from promo.campaign import (
+from promo.core.applicator import Candidate, evaluate
+from promo.core.campaign import (
     AmountOffEachLine, AmountOffEachUnit, AmountOffOrder, AmountSplit, BundlePrice, BuyXGetY,
     CheapestItems, FreeGift, ItemSelector, PercentOffItems, PercentOffOrder, ShippingDiscount,
     Stacking, Tier, Tiers, UnitPrice, Volume,
 )
-from promo.domain import Cart, CartLine
-from promo.effects import compute
+from promo.core.domain import Cart, CartLine
+from promo.core.effects import compute
 
 SETTINGS = settings(max_examples=150, deadline=None)
 

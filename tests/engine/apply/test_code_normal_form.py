@@ -1,4 +1,4 @@
-"""The pure core and storage read a typed code the same way (promo.codes.normalise_code).
+"""The pure core and storage read a typed code the same way (promo.core.codes.normalise_code).
 
 evaluate_campaigns used its own strip+upper, so a full-width "ＨＡＰＰＹ１０" (what a Japanese or
 Chinese keyboard types) was code_not_found there while the Engine, whose codes table holds the
@@ -10,11 +10,11 @@ import pytest
 
 from tests.support.applykit import apply, coupon, line
 
-import promo.applicator
-import promo.codes
-from promo.campaign import PercentOffOrder
-from promo.reasons import Reason
-from promo.results import Status
+import promo.core.applicator
+import promo.core.codes
+from promo.core.campaign import PercentOffOrder
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 HAPPY10 = coupon("HAPPY10", PercentOffOrder(Decimal(10)))
 
@@ -38,4 +38,4 @@ def test_full_width_and_ascii_forms_are_the_same_code():
 
 
 def test_the_core_uses_the_storage_normal_form():
-    assert promo.applicator.normalise_code is promo.codes.normalise_code
+    assert promo.core.applicator.normalise_code is promo.core.codes.normalise_code

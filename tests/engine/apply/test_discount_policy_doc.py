@@ -1,5 +1,5 @@
 """docs/discount-policy.md cannot rot: its worked numbers are what the engine gives, and its
-reason-code table lists exactly the codes of promo.reasons.Reason.
+reason-code table lists exactly the codes of promo.core.reasons.Reason.
 
 Markup: each ```yaml example block of the doc states campaigns (definitions, in the format of
 docs/campaigns.md), a cart, and what evaluate_campaigns must give for them:
@@ -26,11 +26,11 @@ from typing import Any
 
 import pytest
 
-from promo.applicator import DEFAULT_MAX_OFFERS, evaluate_campaigns
-from promo.definition import load_yaml, parse_campaign
-from promo.domain import Cart, CartLine, Context, Customer
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.applicator import DEFAULT_MAX_OFFERS, evaluate_campaigns
+from promo.format.definition import load_yaml, parse_campaign
+from promo.core.domain import Cart, CartLine, Context, Customer
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "discount-policy.md"
 TEXT = DOC.read_text(encoding="utf-8")

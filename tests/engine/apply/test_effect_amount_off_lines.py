@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.campaign import AmountOffEachLine, AmountOffEachUnit, AmountOffOrder, PercentOffOrder
-from promo.reasons import Reason
+from promo.core.campaign import AmountOffEachLine, AmountOffEachUnit, AmountOffOrder, PercentOffOrder
+from promo.core.reasons import Reason
 
 
 # ---- each line ----

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, line, promo
 
-from promo.campaign import AmountOffOrder, PercentOffOrder
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.campaign import AmountOffOrder, PercentOffOrder
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 
 def test_split_rounds_by_largest_remainder_with_ties_to_the_earlier_line():

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, category, line, promo
 
-from promo.campaign import AmountSplit, PercentOffItems
-from promo.effects import allocate_capped
-from promo.reasons import Reason
+from promo.core.campaign import AmountSplit, PercentOffItems
+from promo.core.effects import allocate_capped
+from promo.core.reasons import Reason
 
 
 def test_split_by_amount_rounds_by_largest_remainder():

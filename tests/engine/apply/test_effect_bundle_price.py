@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.campaign import BundlePrice, PercentOffOrder
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.campaign import BundlePrice, PercentOffOrder
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 THREE_FOR_20 = BundlePrice(3, 2000, category("coffee"))
 

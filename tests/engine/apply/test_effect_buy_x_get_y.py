@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo, skus
 
-from promo.campaign import AmountOffOrder, BuyXGetY
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.campaign import AmountOffOrder, BuyXGetY
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 BUY_2_GET_1 = BuyXGetY(2, 1)
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.campaign import AmountOffOrder, CheapestItems, ItemSelector
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.campaign import AmountOffOrder, CheapestItems, ItemSelector
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 HALF = Decimal(50)
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import NEW, RETURNING, apply, benefit, by_id, line, promo
 
-from promo.campaign import AmountOffOrder, PercentOffItems, PercentOffOrder
-from promo.formula import Formula
+from promo.core.campaign import AmountOffOrder, PercentOffItems, PercentOffOrder
+from promo.core.formula import Formula
 
 NEW_GETS_MORE = Formula("1000 if customer.new else 500", fallback=Decimal(500))
 

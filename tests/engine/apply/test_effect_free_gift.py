@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, line, promo
 
-from promo.campaign import CheapestItems, FreeGift, PercentOffOrder
-from promo.domain import CartLine
-from promo.reasons import Reason
+from promo.core.campaign import CheapestItems, FreeGift, PercentOffOrder
+from promo.core.domain import CartLine
+from promo.core.reasons import Reason
 
 TOTE = CartLine("tote", "Canvas tote", 1200, 1, frozenset({"gifts"}))
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.campaign import AmountOffOrder, ItemSelector, PercentOffItems
-from promo.reasons import Reason
+from promo.core.campaign import AmountOffOrder, ItemSelector, PercentOffItems
+from promo.core.reasons import Reason
 
 
 def test_percent_of_matching_lines_only_split_by_largest_remainder():

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, line, promo
 
-from promo.campaign import AmountOffOrder, PercentOffOrder
-from promo.reasons import Reason
+from promo.core.campaign import AmountOffOrder, PercentOffOrder
+from promo.core.reasons import Reason
 
 
 def test_percent_is_rounded_once_on_the_subtotal_then_split():

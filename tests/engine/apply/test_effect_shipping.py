@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, line, min_subtotal, promo
 
-from promo.campaign import AmountOffOrder, PercentOffOrder, ShippingDiscount
-from promo.reasons import Reason
+from promo.core.campaign import AmountOffOrder, PercentOffOrder, ShippingDiscount
+from promo.core.reasons import Reason
 
 
 def test_free_shipping():

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.campaign import AmountOffOrder, Tier, Tiers
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.campaign import AmountOffOrder, Tier, Tiers
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 TEN_AT_100_FIFTEEN_AT_200 = Tiers((Tier(10_000, percent=Decimal(10)),
                                    Tier(20_000, percent=Decimal(15))))

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, category, line, promo
 
-from promo.campaign import PercentOffOrder, UnitPrice
-from promo.reasons import Reason
+from promo.core.campaign import PercentOffOrder, UnitPrice
+from promo.core.reasons import Reason
 
 
 def test_new_price_per_unit():

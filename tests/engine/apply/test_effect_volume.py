@@ -2,8 +2,8 @@
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.campaign import AmountOffOrder, Volume
-from promo.reasons import Reason
+from promo.core.campaign import AmountOffOrder, Volume
+from promo.core.reasons import Reason
 
 BUY_10_GET_1 = Volume(10, 1)
 

@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 
 from tests.support.applykit import CONTEXT, GUEST, apply, by_id, coupon, line, promo
 
-from promo.applicator import Candidate, evaluate
-from promo.campaign import AmountOffOrder, Campaign, Kind, PercentOffOrder, ShippingDiscount
-from promo.domain import Cart
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.applicator import Candidate, evaluate
+from promo.core.campaign import AmountOffOrder, Campaign, Kind, PercentOffOrder, ShippingDiscount
+from promo.core.domain import Cart
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 HAPPY10 = coupon("HAPPY10", PercentOffOrder(Decimal(10)))
 

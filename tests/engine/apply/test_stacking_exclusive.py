@@ -3,9 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, by_id, coupon, line, min_subtotal, promo
 
-from promo.campaign import AmountOffOrder, PercentOffOrder, ShippingDiscount, Stacking
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.campaign import AmountOffOrder, PercentOffOrder, ShippingDiscount, Stacking
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 EXCLUSIVE = Stacking.EXCLUSIVE
 ALWAYS = Stacking.ALWAYS

@@ -4,10 +4,10 @@ from decimal import Decimal
 
 from tests.support.applykit import NEW, NOW, RETURNING, apply, by_id, category, line, min_subtotal, promo
 
-from promo.campaign import AmountOffOrder, PercentOffItems, PercentOffOrder, ScheduleSlot
-from promo.conditions import FactCondition, Op
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.campaign import AmountOffOrder, PercentOffItems, PercentOffOrder, ScheduleSlot
+from promo.core.conditions import FactCondition, Op
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 
 def test_applied_offer_says_what_it_saves():

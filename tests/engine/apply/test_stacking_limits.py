@@ -3,11 +3,11 @@ from decimal import Decimal
 
 from tests.support.applykit import CONTEXT, GUEST, apply, by_id, line, min_subtotal, promo
 
-from promo.applicator import Candidate, evaluate
-from promo.campaign import AmountOffOrder, PercentOffOrder
-from promo.domain import Cart
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.applicator import Candidate, evaluate
+from promo.core.campaign import AmountOffOrder, PercentOffOrder
+from promo.core.domain import Cart
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 
 def _dollar_offers(count: int) -> list:

@@ -3,10 +3,10 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, by_id, coupon, line, min_subtotal, promo
 
-from promo.campaign import AmountOffOrder, PercentOffOrder
-from promo.conditions import FactCondition, Op
-from promo.reasons import Reason
-from promo.results import Status
+from promo.core.campaign import AmountOffOrder, PercentOffOrder
+from promo.core.conditions import FactCondition, Op
+from promo.core.reasons import Reason
+from promo.core.results import Status
 
 
 def test_priority_first_then_promotions_in_campaign_order_then_codes_as_entered():

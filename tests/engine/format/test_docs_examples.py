@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from promo.applicator import evaluate_campaigns
-from promo.campaign import Campaign
-from promo.domain import Cart, CartLine
-from promo.conditions import FACTS, LINES_FACT, Op
-from promo.definition import CAMPAIGN_KEYS, EFFECTS, SELECTOR_KEYS, load_yaml, parse_campaign
-from promo.domain import Context, Customer
-from promo.formula import FORMULA_NAMES
+from promo.core.applicator import evaluate_campaigns
+from promo.core.campaign import Campaign
+from promo.core.domain import Cart, CartLine
+from promo.core.conditions import FACTS, LINES_FACT, Op
+from promo.format.definition import CAMPAIGN_KEYS, EFFECTS, SELECTOR_KEYS, load_yaml, parse_campaign
+from promo.core.domain import Context, Customer
+from promo.core.formula import FORMULA_NAMES
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "campaigns.md"
 TEXT = DOC.read_text(encoding="utf-8")

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from promo.conditions import FACTS, OPERATORS_FOR, Op, ValueType
-from promo.domain import CartLine, Context, Customer
-from promo.facts import Facts
-from promo.reasons import Reason
+from promo.core.conditions import FACTS, OPERATORS_FOR, Op, ValueType
+from promo.core.domain import CartLine, Context, Customer
+from promo.core.facts import Facts
+from promo.core.reasons import Reason
 
 from tests.support.formatkit import campaign_with
 

@@ -5,8 +5,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from promo.domain import Customer
-from promo.reasons import Reason
+from promo.core.domain import Customer
+from promo.core.reasons import Reason
 
 from tests.support.formatkit import NOW, condition, facts, line
 

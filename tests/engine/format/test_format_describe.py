@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from promo.describe import effect_label, restrictions, unit_noun, unlock_phrase
+from promo.core.wording import effect_label, restrictions, unit_noun, unlock_phrase
 
 from tests.support.formatkit import campaign_with, facts, yaml
-from promo.domain import Customer
+from promo.core.domain import Customer
 
 LABELS = [
     ("{type: amount_off_order, amount: 1000}", "$10 off"),

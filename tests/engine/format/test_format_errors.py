@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from promo.definition import DefinitionError, parse_campaign
+from promo.format.definition import DefinitionError, parse_campaign
 
 from tests.support.formatkit import errors_of, errors_with, yaml
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from promo.domain import Customer
-from promo.formula import FORMULA_NAMES, Formula, FormulaError
+from promo.core.domain import Customer
+from promo.core.formula import FORMULA_NAMES, Formula, FormulaError
 
 from tests.support.formatkit import NOW, facts, line
 

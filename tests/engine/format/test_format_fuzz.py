@@ -7,9 +7,9 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from promo.campaign import Campaign
-from promo.definition import DefinitionError, parse_campaign, parse_campaigns, read_definitions
-from promo.describe import effect_label, restrictions
+from promo.core.campaign import Campaign
+from promo.format.definition import DefinitionError, parse_campaign, parse_campaigns, read_definitions
+from promo.core.wording import effect_label, restrictions
 
 from tests.support.formatkit import yaml
 from tests.engine.format.test_format_parse import BLACK_FRIDAY, EFFECTS

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from promo import campaign as c
-from promo.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
-from promo.definition import DefinitionError, load_definitions, parse_campaigns, read_definitions
-from promo.formula import Formula
+from promo.core import campaign as c
+from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
+from promo.format.definition import DefinitionError, load_definitions, parse_campaigns, read_definitions
+from promo.core.formula import Formula
 
 from tests.support.formatkit import BANGKOK, campaign_with, parse, yaml
 
@@ -159,7 +159,7 @@ def test_each_effect_type_maps_to_its_dataclass(written, expected):
 
 
 def test_every_effect_type_has_a_parse_case():
-    from promo.definition import EFFECTS as TYPES
+    from promo.format.definition import EFFECTS as TYPES
     covered = {yaml(written)["type"] for written, _ in EFFECTS}
     assert covered == set(TYPES)
 

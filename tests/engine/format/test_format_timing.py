@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from promo.reasons import Reason
-from promo.timing import (
+from promo.core.reasons import Reason
+from promo.core.timing import (
     check_code_expiry, check_timing, code_expiry, describe_code_expiry, describe_timeframe, in_schedule, next_opening,
 )
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from promo.domain import Context, Customer
-from promo.visibility import is_visible
+from promo.core.domain import Context, Customer
+from promo.core.visibility import is_visible
 
 from tests.support.formatkit import NOW, campaign_with
 

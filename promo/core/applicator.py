@@ -1,0 +1,419 @@
+"""Stacking: which offers apply to a cart, in what order, and what each takes off.
+
+The policy (docs/discount-policy.md is the version for people):
+- offers apply in order of priority (higher first), then entry order: the candidates' order,
+  which evaluate_campaigns makes auto promotions in campaign order, then codes as entered;
+- they compound: each offer's conditions are checked again and its effect computed on the
+  running totals the offers before it left;
+- common offers combine with each other and with always offers; an exclusive offer combines
+  only with always offers. On a conflict every feasible combination (all common + always;
+  each exclusive + always) is evaluated and the one with the largest total discount kept;
+- at most `max_offers` apply; a candidate whose discount would exceed its remaining budget
+  does not apply at all.
+
+Pure: no storage, no clock other than `context.now`, no I/O.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from types import MappingProxyType
+from collections.abc import Iterable, Mapping, Sequence
+
+from promo.core.campaign import Campaign, Effect, Kind, Stacking
+from promo.core.codes import normalise_code  # the one normal form, as storage keeps codes (NFKC, strip, upper)
+from promo.core.wording import effect_label, join_and, unlock_phrase
+from promo.core.domain import Cart, Context, Customer
+from promo.core.effects import Benefit, compute
+from promo.core.facts import Facts
+from promo.core.money import format_money
+from promo.core.reasons import Reason, message_for
+from promo.core.results import Evaluation, Hint, OfferResult, PricedLine, Status
+from promo.core.timing import check_code_expiry, check_timing
+
+DEFAULT_MAX_OFFERS = 5
+NOT_DISCOUNT_KINDS = frozenset({Kind.GIFT_CARD, Kind.LOYALTY})
+_NO_UNKNOWN_CODES: Mapping[str, Reason] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An offer to consider: a campaign, the code that brought it (None for promotions), and
+    what storage already knows (a reason it cannot apply, the budget it has left, when the
+    code itself stops being valid)."""
+
+    campaign: Campaign
+    code: str | None = None
+    blocked: Reason | None = None
+    remaining_budget: int | None = None
+    expires_at: datetime | None = None      # the code's own end, fixed when it was published
+
+
+# ---- one offer, one step ----
+
+@dataclass(frozen=True)
+class _Entry:
+    """A candidate that passed the checks that do not depend on the cart's running totals."""
+
+    position: int               # in application order
+    candidate: Candidate
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.candidate.campaign
+
+
+@dataclass(frozen=True)
+class _State:
+    """The cart between two steps of stacking."""
+
+    facts: Facts
+    shipping: int               # shipping still charged
+    applied: int = 0
+
+
+@dataclass(frozen=True)
+class _Step:
+    entry: _Entry
+    status: Status
+    reason: Reason
+    message: str = ""                # "" for applied offers: worded once the run is chosen
+    hint: Hint | None = None         # as the condition or effect gave it
+    hint_effect: Effect | None = None  # what the hint unlocks
+    benefit: Benefit | None = None   # set when the offer applied, or would have (set aside)
+    facts: Facts | None = None       # the cart as this offer saw it
+
+
+def _label(effect: Effect, facts: Facts) -> str:
+    return effect_label(effect, facts.currency, facts.context.locale, facts)
+
+
+def _finish_hint(hint: Hint, effect: Effect, facts: Facts) -> Hint:
+    """"Add $12.50 more" becomes "Add $12.50 more to get 10% off", "Add $20 more for free
+    shipping" or "Add 1 more coffee bag and the cheapest is free" (promo.core.wording.unlock_phrase)."""
+    ending = unlock_phrase(effect, facts.currency, facts.context.locale, facts)
+    return Hint(message=f"{hint.message} {ending}",
+                missing_amount=hint.missing_amount, missing_quantity=hint.missing_quantity,
+                progress=hint.progress)
+
+
+def _refusal(entry: _Entry, reason: Reason, message: str = "", hint: Hint | None = None,
+             hint_effect: Effect | None = None, facts: Facts | None = None) -> _Step:
+    return _Step(entry, Status.NOT_APPLICABLE, reason, message or message_for(reason), hint,
+                 hint_effect or entry.campaign.effect, facts=facts)
+
+
+def _assess(entry: _Entry, state: _State) -> _Step:
+    """Would this offer apply on the cart as it stands? Conditions, effect, budget.
+
+    Texts (hint endings, "you save ...") are left to the final results: an offer is assessed
+    in several combinations but reported once.
+    """
+    campaign = entry.campaign
+    facts = state.facts
+    if campaign.eligibility is not None:
+        check = campaign.eligibility.evaluate(facts)
+        if not check.ok:
+            return _refusal(entry, check.reason or Reason.CART_NOT_ELIGIBLE, check.message,
+                            check.hint, facts=facts)
+    benefit = compute(campaign.effect, facts, state.shipping)
+    if not benefit.gives_something:
+        return _refusal(entry, benefit.reason_if_zero or Reason.NO_DISCOUNT,
+                        hint=benefit.hint, hint_effect=benefit.hint_effect, facts=facts)
+    budget = entry.candidate.remaining_budget
+    if budget is not None and benefit.total > budget:
+        return _refusal(entry, Reason.BUDGET_EXHAUSTED)
+    return _Step(entry, Status.APPLIED, Reason.APPLIED, hint=benefit.hint,
+                 hint_effect=benefit.hint_effect or campaign.effect, benefit=benefit, facts=facts)
+
+
+def _advance(state: _State, benefit: Benefit) -> _State:
+    totals = tuple(t - d for t, d in zip(state.facts.line_totals, benefit.line_discounts, strict=True))
+    return _State(state.facts.with_totals(totals), state.shipping - benefit.shipping_discount,
+                  state.applied + 1)
+
+
+def _step(entry: _Entry, state: _State, max_offers: int) -> tuple[_Step, _State]:
+    step = _assess(entry, state)
+    if step.status is not Status.APPLIED:
+        return step, state
+    if state.applied >= max_offers:
+        set_aside = _Step(entry, Status.SET_ASIDE, Reason.MAX_OFFERS_REACHED,
+                          message_for(Reason.MAX_OFFERS_REACHED), benefit=step.benefit)
+        return set_aside, state
+    return step, _advance(state, step.benefit)
+
+
+@dataclass
+class _Run:
+    """One combination of offers applied in order."""
+
+    steps: list[_Step] = field(default_factory=list)
+
+    @property
+    def applied(self) -> list[_Step]:
+        return [s for s in self.steps if s.status is Status.APPLIED]
+
+    @property
+    def total(self) -> int:
+        return sum(s.benefit.total for s in self.applied)
+
+    def rank(self) -> tuple:
+        """Largest total discount first; on a tie the run whose applied offers come earlier."""
+        positions = tuple(s.entry.position for s in self.applied)
+        return (-self.total, positions + (float("inf"),))
+
+
+def _run(entries: Iterable[_Entry], state: _State, max_offers: int) -> _Run:
+    run = _Run()
+    for entry in entries:
+        step, state = _step(entry, state, max_offers)
+        run.steps.append(step)
+    return run
+
+
+class _AlwaysTrack:
+    """The always offers on their own, with the state before each of them.
+
+    Each exclusive offer's combination is "the always offers, with this one slotted in at its
+    position". Most exclusive offers do not apply to a given cart; their combination is then
+    the always offers' run unchanged, so it is reused instead of recomputed.
+    """
+
+    def __init__(self, always: Sequence[_Entry], start: _State, max_offers: int):
+        self.always = list(always)
+        self.positions = [e.position for e in self.always]
+        self.max_offers = max_offers
+        self.states = [start]
+        self.steps: list[_Step] = []
+        state = start
+        for entry in self.always:
+            step, state = _step(entry, state, max_offers)
+            self.steps.append(step)
+            self.states.append(state)
+
+    def with_offer(self, entry: _Entry) -> _Run:
+        before = bisect_left(self.positions, entry.position)
+        step, state = _step(entry, self.states[before], self.max_offers)
+        if step.status is not Status.APPLIED:
+            return _Run(self.steps[:before] + [step] + self.steps[before:])
+        rest = _run(self.always[before:], state, self.max_offers)
+        return _Run(self.steps[:before] + [step] + rest.steps)
+
+
+# ---- choosing the combination ----
+
+def _conflict_message(kept: _Run) -> str:
+    applied = kept.applied
+    named = [s for s in applied if s.entry.campaign.stacking is not Stacking.ALWAYS] or applied
+    if not named:
+        return message_for(Reason.EXCLUSIVE_CONFLICT)
+    verb = "saves" if len(named) == 1 else "save"
+    return f"Can't be combined with {join_and(s.entry.campaign.name for s in named)}, which {verb} you more."
+
+
+def _resolve(entries: Sequence[_Entry], start: _State, max_offers: int) -> list[_Step]:
+    """The steps of the kept combination, plus every offer left out of it, by position."""
+    exclusive = [e for e in entries if e.campaign.stacking is Stacking.EXCLUSIVE]
+    if not exclusive:
+        return _run(entries, start, max_offers).steps
+    always = [e for e in entries if e.campaign.stacking is Stacking.ALWAYS]
+    track = _AlwaysTrack(always, start, max_offers)
+    runs = [_run([e for e in entries if e.campaign.stacking is not Stacking.EXCLUSIVE],
+                 start, max_offers)]
+    runs += [track.with_offer(entry) for entry in exclusive]
+    kept = min(runs, key=_Run.rank)
+    in_kept = {s.entry.position for s in kept.steps}
+    message = _conflict_message(kept)
+    steps = list(kept.steps)
+    for run in runs:
+        if run is kept:
+            continue
+        for step in run.steps:
+            if step.entry.position in in_kept:
+                continue
+            in_kept.add(step.entry.position)
+            if step.benefit is not None:  # it would apply in its own combination
+                step = _Step(step.entry, Status.SET_ASIDE, Reason.EXCLUSIVE_CONFLICT, message,
+                             benefit=step.benefit)
+            steps.append(step)
+    return sorted(steps, key=lambda s: s.entry.position)
+
+
+# ---- checks before stacking ----
+
+def _precheck(candidate: Candidate, cart: Cart, context: Context,
+              seen_campaigns: set[str]) -> tuple[Reason, str] | None:
+    """A reason the candidate cannot apply whatever else is in the cart, or None."""
+    campaign = candidate.campaign
+    if candidate.blocked is not None:
+        return candidate.blocked, ""
+    if campaign.id in seen_campaigns:
+        return Reason.CODE_ALREADY_ENTERED, "This offer is already in your cart."
+    if campaign.effect is None:
+        return Reason.NO_DISCOUNT, "This isn't a discount offer."
+    if campaign.currency is not None and campaign.currency != cart.currency:
+        return Reason.WRONG_CURRENCY, ""
+    if campaign.starts_at is not None or campaign.ends_at is not None or campaign.schedule:
+        check = check_timing(campaign, context.now, context.locale)
+        if not check.ok:
+            return check.reason or Reason.EXPIRED, check.message
+    check = check_code_expiry(campaign, candidate.expires_at, context.now, context.locale)
+    if not check.ok:
+        return Reason.EXPIRED, check.message
+    return None
+
+
+# ---- assembling the evaluation ----
+
+def _result(step: _Step, facts: Facts, line_count: int, added_at: Mapping[int, int],
+            order: int | None) -> OfferResult:
+    candidate = step.entry.candidate
+    campaign = candidate.campaign
+    code = normalise_code(candidate.code) if candidate.code is not None else None
+    hint = None
+    if step.hint is not None and step.hint_effect is not None:
+        hint = _finish_hint(step.hint, step.hint_effect, step.facts or facts)
+    if step.status is not Status.APPLIED:
+        return OfferResult(campaign.id, campaign.name, step.status, step.reason, step.message,
+                           code=code, hint=hint if step.status is Status.NOT_APPLICABLE else None)
+    benefit = step.benefit
+    line_discounts = [0] * line_count
+    line_discounts[:len(benefit.line_discounts)] = benefit.line_discounts
+    first_added = added_at.get(step.entry.position)
+    for offset, line in enumerate(benefit.added_lines):
+        line_discounts[first_added + offset] = line.subtotal
+    saved = format_money(benefit.total, facts.currency, facts.context.locale)
+    return OfferResult(
+        campaign.id, campaign.name, Status.APPLIED, Reason.APPLIED, f"Applied: you save {saved}.",
+        code=code, hint=hint, discount=benefit.discount,
+        shipping_discount=benefit.shipping_discount, line_discounts=tuple(line_discounts),
+        added_lines=benefit.added_lines, order=order,
+    )
+
+
+def _unknown_result(code: str, reason: Reason) -> OfferResult:
+    return OfferResult("", code, Status.NOT_APPLICABLE, reason, message_for(reason), code=code)
+
+
+def evaluate(
+    candidates: Sequence[Candidate],
+    cart: Cart,
+    customer: Customer,
+    context: Context,
+    *,
+    unknown_codes: Mapping[str, Reason] = _NO_UNKNOWN_CODES,
+    max_offers: int = DEFAULT_MAX_OFFERS,
+    shipping: int | None = None,
+) -> Evaluation:
+    """Apply the candidates to the cart by the stacking policy.
+
+    `candidates` are in entry order. `unknown_codes` are codes that matched no campaign,
+    with the reason to report. `shipping` overrides cart.shipping.
+    """
+    shipping_charged = cart.shipping if shipping is None else shipping
+    entered = {normalise_code(c.code) for c in candidates if c.code is not None}
+    entered |= {normalise_code(code) for code in unknown_codes}
+    facts = Facts.initial(customer, context, cart.lines, cart.currency, frozenset(entered))
+
+    ordered = sorted(range(len(candidates)),
+                     key=lambda i: (-candidates[i].campaign.priority, i))
+    entries: list[_Entry] = []
+    refused: list[_Step] = []
+    seen_campaigns: set[str] = set()
+    for position, index in enumerate(ordered):
+        candidate = candidates[index]
+        entry = _Entry(position, candidate)
+        problem = _precheck(candidate, cart, context, seen_campaigns)
+        if problem is not None:
+            refused.append(_refusal(entry, *problem))
+            continue
+        seen_campaigns.add(candidate.campaign.id)
+        entries.append(entry)
+
+    steps = _resolve(entries, _State(facts, shipping_charged), max_offers)
+    applied = [s for s in steps if s.status is Status.APPLIED]
+    others = sorted([s for s in steps if s.status is not Status.APPLIED] + refused,
+                    key=lambda s: s.entry.position)
+
+    # Free gifts are appended after the cart's lines, in application order.
+    lines = [PricedLine(line, 0) for line in cart.lines]
+    added_at: dict[int, int] = {}
+    for step in applied:
+        if step.benefit.added_lines:
+            added_at[step.entry.position] = len(lines)
+            for line in step.benefit.added_lines:
+                lines.append(PricedLine(line, line.subtotal, added_by=step.entry.campaign.id))
+
+    results = [_result(s, facts, len(lines), added_at, order) for order, s in enumerate(applied, 1)]
+    results += [_result(s, facts, len(lines), added_at, None) for s in others]
+    for index in range(len(cart.lines)):
+        discount = sum(r.line_discounts[index] for r in results if r.status is Status.APPLIED)
+        lines[index] = PricedLine(cart.lines[index], discount)
+
+    codes: dict[str, OfferResult] = {}
+    for result in results:
+        if result.code is not None:
+            codes.setdefault(result.code, result)
+    for code, reason in unknown_codes.items():
+        codes.setdefault(normalise_code(code), _unknown_result(normalise_code(code), reason))
+
+    return Evaluation(
+        currency=cart.currency,
+        lines=tuple(lines),
+        offers=tuple(results),
+        shipping=shipping_charged,
+        shipping_discount=sum(r.shipping_discount for r in results),
+        codes=codes,
+    )
+
+
+def evaluate_campaigns(
+    campaigns: Iterable[Campaign],
+    cart: Cart,
+    customer: Customer,
+    context: Context,
+    codes: Iterable[str] = (),
+    *,
+    max_offers: int = DEFAULT_MAX_OFFERS,
+    shipping: int | None = None,
+) -> Evaluation:
+    """Evaluate auto promotions and the public codes entered, without storage.
+
+    Promotions apply in campaign order; codes follow in the order entered, matched to a
+    campaign's public code as storage matches it (promo.core.codes.normalise_code: NFKC, so a
+    full-width ＨＡＰＰＹ１０ is HAPPY10, ignoring case and surrounding spaces). A code that matches nothing
+    is CODE_NOT_FOUND; a code entered again is CODE_ALREADY_ENTERED (the first entry keeps
+    its result in Evaluation.codes, the repeat is listed among the offers). Gift cards and
+    loyalty campaigns are not discounts and are ignored here.
+    """
+    discount_campaigns = [c for c in campaigns if c.kind not in NOT_DISCOUNT_KINDS]
+    by_code: dict[str, Campaign] = {}
+    for campaign in discount_campaigns:
+        if campaign.code:
+            by_code.setdefault(normalise_code(campaign.code), campaign)
+
+    candidates = [Candidate(c) for c in discount_campaigns if c.kind is Kind.PROMOTION]
+    unknown: dict[str, Reason] = {}
+    order: list[str] = []
+    for typed in codes:
+        code = normalise_code(typed)
+        if not code:
+            continue
+        if code in order:
+            campaign = by_code.get(code)
+            if campaign is not None:
+                candidates.append(Candidate(campaign, code, blocked=Reason.CODE_ALREADY_ENTERED))
+            continue
+        order.append(code)
+        campaign = by_code.get(code)
+        if campaign is None:
+            unknown[code] = Reason.CODE_NOT_FOUND
+        else:
+            candidates.append(Candidate(campaign, code))
+
+    evaluation = evaluate(candidates, cart, customer, context, unknown_codes=unknown,
+                          max_offers=max_offers, shipping=shipping)
+    # Report codes in the order they were entered.
+    return replace(evaluation, codes={code: evaluation.codes[code] for code in order})

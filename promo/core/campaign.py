@@ -1,0 +1,256 @@
+"""The parsed, validated form of a campaign definition.
+
+`promo.format.definition.parse_campaign(dict)` builds these from what people write (YAML/JSON,
+documented in docs/campaigns.md). Everything downstream (evaluation, storage, the UI) reads
+these frozen dataclasses, never the raw dict.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol, Union
+from collections.abc import Iterator, Mapping
+
+from promo.core.domain import CartLine, ItemSelector
+
+if TYPE_CHECKING:  # formulas are defined by their own module, which never imports this one
+    from promo.core.facts import Facts
+    from promo.core.formula import Formula
+    from promo.core.results import Check
+
+__all__ = ["ItemSelector"]  # re-exported: effects and conditions select lines with it
+
+
+class Kind(StrEnum):
+    COUPON = "coupon"          # one public code shared by everyone
+    BULK = "bulk"              # many unique single-holder codes
+    PROMOTION = "promotion"    # applied automatically, no code
+    REFERRAL = "referral"
+    GIFT_CARD = "gift_card"
+    LOYALTY = "loyalty"
+
+
+class Stacking(StrEnum):
+    COMMON = "common"          # combines with common and always offers
+    EXCLUSIVE = "exclusive"    # never with common offers; still with always offers
+    ALWAYS = "always"          # combines with everything
+
+
+class Condition(Protocol):
+    """An eligibility or audience rule; promo.core.conditions holds the implementations. The
+    protocol lives here so a campaign can hold one without importing the condition tree."""
+
+    message: str
+
+    def evaluate(self, facts: Facts) -> Check: ...
+    def describe(self, currency: str = "USD", locale: str = "en_US") -> str: ...
+    def restrictions(self, currency: str = "USD", locale: str = "en_US") -> list[str]: ...
+    def fact_names(self) -> Iterator[str]: ...
+    def negation(self) -> Condition | None: ...
+
+
+# A value that is either fixed or computed by a safe formula with a required fallback.
+Amount = Union[int, "Formula"]        # minor units
+Percent = Union[Decimal, "Formula"]   # 0..100
+
+
+# ---- Effects: data only. promo.core.effects gives each one its calculation. ----
+
+@dataclass(frozen=True)
+class AmountOffOrder:
+    amount: Amount
+
+
+@dataclass(frozen=True)
+class PercentOffOrder:
+    percent: Percent
+    cap: int | None = None
+
+
+@dataclass(frozen=True)
+class AmountOffEachLine:
+    amount: Amount
+    items: ItemSelector = ItemSelector()
+
+
+@dataclass(frozen=True)
+class AmountOffEachUnit:
+    amount: Amount
+    items: ItemSelector = ItemSelector()
+
+
+@dataclass(frozen=True)
+class AmountSplit:
+    amount: Amount
+    items: ItemSelector = ItemSelector()
+    by: str = "amount"  # "amount" (proportional to line totals) or "quantity"
+
+
+@dataclass(frozen=True)
+class PercentOffItems:
+    percent: Percent
+    items: ItemSelector = ItemSelector()
+    cap: int | None = None
+
+
+@dataclass(frozen=True)
+class UnitPrice:
+    price: Amount
+    items: ItemSelector = ItemSelector()
+
+
+@dataclass(frozen=True)
+class BundlePrice:
+    quantity: int
+    price: Amount
+    items: ItemSelector = ItemSelector()
+    repeat: bool = True
+
+
+@dataclass(frozen=True)
+class CheapestItems:
+    percent: Percent
+    count: int = 1
+    items: ItemSelector = ItemSelector()
+    pick: str = "cheapest"        # or "most_expensive"
+    every: int | None = None      # with every=3, count=1: one unit discounted per 3 matching units
+
+
+@dataclass(frozen=True)
+class BuyXGetY:
+    buy_quantity: int
+    get_quantity: int
+    buy_items: ItemSelector = ItemSelector()
+    get_items: ItemSelector | None = None   # None: the same items as buy_items
+    percent: Percent = Decimal(100)
+    repeat: bool = True
+    max_repeats: int | None = None
+    pick: str = "cheapest"
+
+
+@dataclass(frozen=True)
+class Volume:
+    buy: int
+    free: int = 1
+    items: ItemSelector = ItemSelector()
+    per_sku: bool = True
+
+
+@dataclass(frozen=True)
+class Tier:
+    min_subtotal: int
+    percent: Percent | None = None
+    amount: Amount | None = None
+
+
+@dataclass(frozen=True)
+class Tiers:
+    tiers: tuple[Tier, ...]                 # ascending by min_subtotal; the highest tier met applies
+    items: ItemSelector = ItemSelector()
+    basis: str = "running"                  # "running" subtotal after earlier offers, or "initial"
+
+
+@dataclass(frozen=True)
+class FreeGift:
+    gift: CartLine                          # added at 100% off when missing from the cart
+    quantity: int = 1
+
+
+@dataclass(frozen=True)
+class ShippingDiscount:
+    percent: Percent | None = Decimal(100)
+    amount: Amount | None = None
+
+
+Effect = (
+    AmountOffOrder | PercentOffOrder | AmountOffEachLine | AmountOffEachUnit | AmountSplit
+    | PercentOffItems | UnitPrice | BundlePrice | CheapestItems | BuyXGetY | Volume | Tiers
+    | FreeGift | ShippingDiscount
+)
+
+
+# ---- Codes, timing, visibility, limits ----
+
+DEFAULT_CHARSET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"  # no 0/O, 1/I/L, 5/S
+
+
+@dataclass(frozen=True)
+class CodePattern:
+    pattern: str = "########"               # '#' is one random character
+    charset: str = DEFAULT_CHARSET
+    prefix: str = ""
+    postfix: str = ""
+
+
+@dataclass(frozen=True)
+class ScheduleSlot:
+    weekdays: frozenset[int]                # 0 = Monday ... 6 = Sunday
+    start: time
+    end: time                               # exclusive
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Soft conditions: where and to whom an offer is shown. Never decides eligibility."""
+
+    pages: frozenset[str] = frozenset()       # empty: every page
+    categories: frozenset[str] = frozenset()  # category pages / product pages in these categories
+    audience: Condition | None = None      # e.g. only dormant customers see it
+    listed: bool = True                       # on the deals page and banners (hidden codes: False)
+
+
+@dataclass(frozen=True)
+class PeriodLimit:
+    period: str        # "day", "week" or "month", in the store's time zone
+    count: int
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_code: int | None = None              # redemptions of one code
+    per_customer: int | None = None          # in total
+    per_customer_periods: tuple[PeriodLimit, ...] = ()
+    total: int | None = None                 # redemptions of the whole campaign
+    budget: int | None = None                # total discount granted, minor units
+    order_value_budget: int | None = None    # total order value of redeeming orders
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: str                                  # slug, unique, stable: "blckfrdy"
+    name: str
+    kind: Kind
+    effect: Effect | None                    # None only for gift_card / loyalty kinds
+    description: str = ""
+    code: str | None = None                  # the public code of a coupon
+    # A coupon whose public code is applied for the shopper whenever it helps their cart (shown
+    # as their code, removable), so nobody has to hunt for a code everyone may use.
+    auto_apply: bool = False
+    code_pattern: CodePattern | None = None  # bulk codes
+    # Bulk codes: each is valid this many days after the day it is published to a customer
+    # (promo.core.timing.code_expiry); None: codes never expire on their own.
+    code_valid_days: int | None = None
+    priority: int = 0                        # higher applies first
+    stacking: Stacking = Stacking.COMMON
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    schedule: tuple[ScheduleSlot, ...] = ()
+    eligibility: Condition | None = None
+    visibility: Visibility = Visibility()
+    limits: Limits = Limits()
+    currency: str | None = None              # None: the store's currency
+    # IANA zone the schedule and dates were written in (the store's unless the definition says).
+    timezone: str = "UTC"
+    # Kind-specific sections the engine carries for storage and later features
+    # (gift card balance, loyalty earning rules, referral rewards).
+    options: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    tags: frozenset[str] = frozenset()
+    # The words of its banners' discount box ("FREE TOTE WITH ANY DRIPPER"); None: derived
+    # from the effect by promo.banners.labels.
+    banner_label: str | None = None
+
+    @property
+    def needs_code(self) -> bool:
+        return self.kind is not Kind.PROMOTION

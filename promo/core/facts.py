@@ -1,0 +1,61 @@
+"""The facts conditions and formulas read: customer, context, and the cart as it stands.
+
+The applicator builds one Facts per step of stacking, so `line_totals` is the running state
+after the offers applied before this one; `initial_line_totals` is the cart before any offer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from promo.core.domain import CartLine, Context, Customer, ItemSelector
+
+
+@dataclass(frozen=True)
+class Facts:
+    customer: Customer
+    context: Context
+    lines: tuple[CartLine, ...]
+    line_totals: tuple[int, ...]
+    initial_line_totals: tuple[int, ...]
+    currency: str = "USD"
+    codes: frozenset[str] = frozenset()   # normalised codes the shopper entered
+
+    @classmethod
+    def initial(
+        cls,
+        customer: Customer,
+        context: Context,
+        lines: tuple[CartLine, ...],
+        currency: str = "USD",
+        codes: frozenset[str] = frozenset(),
+    ) -> Facts:
+        totals = tuple(line.subtotal for line in lines)
+        return cls(customer, context, lines, totals, totals, currency, codes)
+
+    def with_totals(self, line_totals: tuple[int, ...]) -> Facts:
+        return Facts(
+            self.customer, self.context, self.lines, line_totals,
+            self.initial_line_totals, self.currency, self.codes,
+        )
+
+    @property
+    def subtotal(self) -> int:
+        return sum(self.line_totals)
+
+    @property
+    def initial_subtotal(self) -> int:
+        return sum(self.initial_line_totals)
+
+    @property
+    def items_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def matching(self, selector: ItemSelector) -> list[int]:
+        return [i for i, line in enumerate(self.lines) if selector.matches(line)]
+
+    def quantity_of(self, selector: ItemSelector) -> int:
+        return sum(self.lines[i].quantity for i in self.matching(selector))
+
+    def subtotal_of(self, selector: ItemSelector, *, initial: bool = False) -> int:
+        totals = self.initial_line_totals if initial else self.line_totals
+        return sum(totals[i] for i in self.matching(selector))

@@ -1,0 +1,141 @@
+"""Money as integer minor units.
+
+Every amount inside promo/ is an int of minor units (cents, satang, grosze). Decimal
+appears only at the edges: parsing what a person typed and formatting for display.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+from collections.abc import Sequence
+
+from babel import Locale
+from babel.numbers import format_currency, get_currency_precision
+
+
+class MoneyError(ValueError):
+    """A money value that cannot be represented or parsed."""
+
+
+@lru_cache(maxsize=64)
+def minor_exponent(currency: str) -> int:
+    """Number of decimal places of the currency's minor unit (USD 2, JPY 0)."""
+    return get_currency_precision(currency)
+
+
+def round_half_up(value: Fraction) -> int:
+    """Round an exact rational to the nearest int, halves away from zero."""
+    sign = -1 if value < 0 else 1
+    magnitude = abs(value)
+    whole, remainder = divmod(magnitude.numerator, magnitude.denominator)
+    if 2 * remainder >= magnitude.denominator:
+        whole += 1
+    return sign * whole
+
+
+def percent_of(amount: int, percent: Decimal | Fraction | int) -> int:
+    """`percent`% of `amount` minor units, rounded half-up at the minor unit."""
+    return round_half_up(Fraction(amount) * Fraction(percent) / 100)
+
+
+def allocate(total: int, weights: Sequence[int]) -> list[int]:
+    """Split `total` across `weights` in proportion, summing exactly to `total`.
+
+    Largest remainder method: every share is floored, then the leftover units go to
+    the largest remainders, ties to the earlier position. When total <= sum(weights)
+    no share exceeds its weight, so a discount split by line totals never pushes a
+    line below zero.
+    """
+    if total < 0:
+        raise MoneyError("cannot allocate a negative total")
+    if any(w < 0 for w in weights):
+        raise MoneyError("cannot allocate over negative weights")
+    weight_sum = sum(weights)
+    if total == 0 or not weights:
+        return [0] * len(weights)
+    if weight_sum == 0:
+        raise MoneyError("cannot allocate a positive total over zero weights")
+    shares = []
+    remainders = []
+    for index, weight in enumerate(weights):
+        share, remainder = divmod(total * weight, weight_sum)
+        shares.append(share)
+        remainders.append((-remainder, index))
+    leftover = total - sum(shares)
+    for _, index in sorted(remainders)[:leftover]:
+        shares[index] += 1
+    return shares
+
+
+def to_minor(value: Decimal | int | str, currency: str) -> int:
+    """Convert a major-unit decimal ("12.50") to minor units (1250), refusing sub-minor precision."""
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise MoneyError(f"{value!r} is not a number") from None
+    if not amount.is_finite():
+        raise MoneyError(f"{value!r} is not a finite amount")
+    scaled = amount.scaleb(minor_exponent(currency))
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(
+            f"{value} has more decimals than {currency} allows ({minor_exponent(currency)})"
+        )
+    return int(scaled)
+
+
+def to_major(amount_minor: int, currency: str) -> Decimal:
+    return Decimal(amount_minor).scaleb(-minor_exponent(currency))
+
+
+@lru_cache(maxsize=64)
+def _whole_pattern(locale: str) -> str:
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return pattern.replace(".00", "").replace(",00", "")
+
+
+def format_money(
+    amount_minor: int, currency: str, locale: str = "en_US", *, trim_zero_minor: bool = False
+) -> str:
+    """Format for people: 1250 USD en_US -> "$12.50"; with trim_zero_minor 1000 -> "$10".
+
+    trim_zero_minor suits headlines and banners ("$10 OFF", "฿200 OFF", "50 zł"); totals keep
+    their minor digits so columns line up.
+    """
+    major = to_major(amount_minor, currency)
+    exponent = minor_exponent(currency)
+    if trim_zero_minor and amount_minor % (10**exponent) == 0:
+        return format_currency(
+            major, currency, format=_whole_pattern(locale), locale=locale, currency_digits=False
+        )
+    return format_currency(major, currency, locale=locale)
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    """An amount of one currency in minor units."""
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, int) or isinstance(self.amount, bool):
+            raise MoneyError(f"money amounts are int minor units, got {self.amount!r}")
+        if len(self.currency) != 3 or not self.currency.isupper():
+            raise MoneyError(f"{self.currency!r} is not an ISO 4217 currency code")
+
+    def _same_currency(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise MoneyError(f"cannot combine {self.currency} with {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def format(self, locale: str = "en_US", *, trim_zero_minor: bool = False) -> str:
+        return format_money(self.amount, self.currency, locale, trim_zero_minor=trim_zero_minor)

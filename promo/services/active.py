@@ -1,0 +1,115 @@
+"""The active promotions and coupons, parsed once and indexed, reused while the table is unchanged.
+
+Every cart change used to read every active campaign row (definition JSON included) and hand all
+of them to the applicator. Now each read asks one aggregate question first: how many active
+promotions and coupons are there, what do their versions sum to, and when did the latest one
+change? While the answer is the one the cached set was built from, the cached
+`promo.core.index.CampaignIndex` is used as it is. When it differs, ids and versions are read again
+and only the definitions whose version changed are fetched and parsed.
+
+Why the fingerprint catches every change: creating or resuming a campaign adds to the count,
+pausing or archiving takes from it, a new definition bumps its version, and every one of those
+writes sets updated_at to the clock. The Engine also forgets the cached set after its own
+campaign writes, so a frozen test clock cannot hide one. Counters (redemptions, budget used) are
+never cached: promo.services.offer_loader reads them live for the candidates.
+
+A definition that no longer parses (promo.core.errors.UnreadableDefinition) is left out of the set:
+the other campaigns still price carts, and the console reports the broken one.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from promo.core.campaign import Campaign, Kind
+from promo.core.errors import UnreadableDefinition
+from promo.core.index import CampaignIndex
+from promo.core.visibility import VisibilityIndex
+from promo.storage.models import CampaignRow
+
+INDEXED_KINDS = (Kind.PROMOTION.value, Kind.COUPON.value)
+DEFINITION_BATCH = 500   # ids per IN (...) when fetching changed definitions
+
+
+class StoredDefinition(NamedTuple):
+    """What parsing a campaign needs from its row (the attribute names of CampaignRow)."""
+
+    id: str
+    version: int
+    definition: dict[str, Any]
+
+
+ParseStored = Callable[[StoredDefinition], Campaign]
+
+
+@dataclass(frozen=True)
+class ActiveSet:
+    fingerprint: tuple[Any, ...]
+    promotions: CampaignIndex     # in (created_at, id) order, as the applicator applies them
+    promotion_hints: CampaignIndex  # the same, for nudges: could apply or hint (promo.core.index)
+    coupon_hints: CampaignIndex
+    listed_promotions: VisibilityIndex  # for pages that list offers: where and to whom each shows
+    listed_coupons: VisibilityIndex
+    auto_coupons: CampaignIndex   # listed coupons with auto_apply: their codes apply unasked
+
+
+def _active(statement: Any) -> Any:
+    return statement.where(CampaignRow.kind.in_(INDEXED_KINDS), CampaignRow.status == "active")
+
+
+def _chunks(items: Sequence[str], size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class ActiveCampaigns:
+    """One per Engine (per worker process); `current(session)` costs one query while unchanged."""
+
+    def __init__(self, parse: ParseStored):
+        self._parse = parse
+        self._lock = threading.Lock()
+        self._set: ActiveSet | None = None
+        self._parsed: dict[str, tuple[int, Campaign]] = {}
+
+    def forget(self) -> None:
+        self._set = None
+
+    def current(self, session: Session) -> ActiveSet:
+        fingerprint = tuple(session.execute(_active(
+            select(func.count(), func.coalesce(func.sum(CampaignRow.version), 0), func.max(CampaignRow.updated_at))
+        )).one())
+        cached = self._set
+        if cached is not None and cached.fingerprint == fingerprint:
+            return cached
+        with self._lock:
+            fresh = self._load(session, fingerprint)
+            self._set = fresh
+        return fresh
+
+    def _load(self, session: Session, fingerprint: tuple[Any, ...]) -> ActiveSet:
+        rows = session.execute(_active(
+            select(CampaignRow.id, CampaignRow.kind, CampaignRow.version).order_by(CampaignRow.created_at, CampaignRow.id)
+        )).all()
+        stale = [row.id for row in rows if self._parsed.get(row.id, (None,))[0] != row.version]
+        for chunk in _chunks(stale, DEFINITION_BATCH):
+            statement = select(CampaignRow.id, CampaignRow.version, CampaignRow.definition).where(CampaignRow.id.in_(chunk))
+            for campaign_id, version, definition in session.execute(statement):
+                try:
+                    self._parsed[campaign_id] = (version, self._parse(StoredDefinition(campaign_id, version, definition)))
+                except UnreadableDefinition:
+                    # Left out of the set (the parser logs it): one bad row must not stop every cart.
+                    self._parsed.pop(campaign_id, None)
+        live = {row.id for row in rows}
+        for campaign_id in [known for known in self._parsed if known not in live]:
+            del self._parsed[campaign_id]
+        promotions = [self._parsed[r.id][1] for r in rows if r.kind == Kind.PROMOTION.value and r.id in self._parsed]
+        coupons = [self._parsed[r.id][1] for r in rows if r.kind == Kind.COUPON.value and r.id in self._parsed]
+        return ActiveSet(fingerprint, CampaignIndex(promotions), CampaignIndex(promotions, hints=True),
+                         CampaignIndex(coupons, hints=True), VisibilityIndex(promotions),
+                         VisibilityIndex(c for c in coupons if c.code),
+                         CampaignIndex([c for c in coupons if c.auto_apply and c.code and c.visibility.listed]))

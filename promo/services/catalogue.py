@@ -1,0 +1,65 @@
+"""The product catalogue: categories and products, as the storefront lists and prices them."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from promo.core.errors import InvalidRequest, NotFound
+from promo.core.records import Category, Product
+from promo.services.checks import check_lengths
+from promo.services.unit_of_work import UnitOfWork
+from promo.storage import convert
+from promo.storage.models import CategoryRow, ProductRow
+
+
+class Catalogue:
+    """The catalogue operations of the Engine."""
+
+    def __init__(self, work: UnitOfWork):
+        self.work = work
+
+    def upsert_category(self, category: Category) -> Category:
+        def work(session: Session) -> Category:
+            row = session.get(CategoryRow, category.slug) or CategoryRow(slug=category.slug)
+            row.name, row.description, row.position = category.name, category.description, category.position
+            session.add(row)
+            session.flush()
+            return convert.category_record(row)
+
+        return self.work.write(work)
+
+    def upsert_product(self, product: Product) -> Product:
+        check_lengths("product", product.sku, sku=(product.sku, 64), name=(product.name, 200), image=(product.image, 500))
+        if product.price < 0:
+            raise InvalidRequest(f"product {product.sku}: price cannot be negative", code="invalid_product")
+
+        def work(session: Session) -> Product:
+            row = session.get(ProductRow, product.sku) or ProductRow(sku=product.sku)
+            row.name, row.price, row.description, row.image = product.name, product.price, product.description, product.image
+            row.categories, row.collections = list(product.categories), list(product.collections)
+            row.extra, row.position = dict(product.metadata), product.position
+            session.add(row)
+            session.flush()
+            return convert.product_record(row)
+
+        return self.work.write(work)
+
+    def list_categories(self) -> list[Category]:
+        with self.work.read() as session:
+            rows = session.scalars(select(CategoryRow).order_by(CategoryRow.position, CategoryRow.slug))
+            return [convert.category_record(r) for r in rows]
+
+    def list_products(self, *, category: str | None = None) -> list[Product]:
+        with self.work.read() as session:
+            rows = session.scalars(select(ProductRow).order_by(ProductRow.position, ProductRow.sku))
+            products = [convert.product_record(r) for r in rows]
+        if category is not None:
+            products = [p for p in products if category in p.categories]
+        return products
+
+    def get_product(self, sku: str) -> Product:
+        with self.work.read() as session:
+            row = session.get(ProductRow, sku)
+            if row is None:
+                raise NotFound(f"no product with SKU {sku!r}", code="product_not_found")
+            return convert.product_record(row)
