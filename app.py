@@ -22,6 +22,7 @@ from shop.web.templating import register_template_helpers
 from shop.web.test_mode import check_test_mode_config, init_test_mode
 from shop.web.input_guard import register_input_guard
 from shop.web.health import register_health
+from shop.web.favicon import register_favicon
 from shop.web.logs import configure_logging
 from shop.web.request_ids import init_request_ids
 
@@ -207,6 +208,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     check_test_mode_config(app.config)   # before anything touches the database
     init_extensions(app)
     register_health(app)
+    register_favicon(app)
     register_blueprints(app)
     init_test_mode(app)
     register_template_helpers(app)

@@ -128,7 +128,9 @@ def _volume_label(effect: c.Volume) -> str:
 def _words(effect: c.Effect, currency: str, locale: str) -> str:
     if isinstance(effect, _PERCENT_EFFECTS):
         percent = _percent(effect.percent, locale)
-        return off_label(percent, locale) if percent else "PERSONAL DISCOUNT"
+        label = off_label(percent, locale) if percent else "PERSONAL DISCOUNT"
+        # A capped percentage promises less than its number alone: "20% OFF, UP TO $50".
+        return f"{label}, UP TO {amount_text(effect.cap, currency, locale)}" if effect.cap is not None else label
     if isinstance(effect, _AMOUNT_EFFECTS):
         amount = _amount(effect.amount, currency, locale)
         return off_label(amount, locale) if amount else "PERSONAL DISCOUNT"
@@ -156,7 +158,7 @@ def _words(effect: c.Effect, currency: str, locale: str) -> str:
 
 def offer_label(effect: c.Effect, currency: str, locale: str = "en_US") -> str:
     """The effect as a banner's discount box says it, at most MAX_DISCOUNT characters:
-    "20% OFF", "UP TO 15% OFF", "FREE CANVAS TOTE", "BUY 3, CHEAPEST FREE", "3 FOR 2",
+    "20% OFF", "20% OFF, UP TO $50", "UP TO 15% OFF", "FREE CANVAS TOTE", "BUY 3, CHEAPEST FREE", "3 FOR 2",
     "FREE SHIPPING", "$5–$10 OFF" (a formula choosing between fixed amounts). A formula that
     computes its value reads "PERSONAL DISCOUNT"."""
     label = _words(effect, currency, locale)
@@ -176,7 +178,7 @@ def banner_discount(campaign: c.Campaign, currency: str, locale: str = "en_US") 
     effect = campaign.effect
     if effect is None:
         raise InvalidField(f"a {campaign.kind.value.replace('_', ' ')} campaign has no offer to put on a banner")
-    if isinstance(effect, _PERCENT_EFFECTS) and isinstance(effect.percent, Decimal):
+    if isinstance(effect, _PERCENT_EFFECTS) and isinstance(effect.percent, Decimal) and effect.cap is None:
         percent = effect.percent
         return {"percent": int(percent) if percent == percent.to_integral_value() else percent}
     if isinstance(effect, _AMOUNT_EFFECTS) and isinstance(effect.amount, int):

@@ -19,6 +19,8 @@ from flask.sansio.blueprints import BlueprintSetupState
 from promo.core import campaign as c
 from promo.banners import BadSignature, BannerCache, BannerError, banner_request_from_query
 from promo.core.wording import effect_label, restrictions
+from shop.storefront.model.product_names import name_products
+from shop.storefront.model.showcase import catalogue_names
 from shop.storefront.model.sharing import remember_referral, shareable_code
 from shop.web.banner_links import banner_signing_key, offer_banner_url
 
@@ -100,12 +102,13 @@ def share(code: str) -> Any:
         for template, _ in SHARE_DOWNLOADS
     }
     referral = remember_referral(shared) if campaign.kind is c.Kind.REFERRAL else None
+    names = catalogue_names()
     return render_template(
         "share.html",
         code=shared.code,
         campaign=campaign,
-        label=effect_label(campaign.effect, currency, locale) if campaign.effect else campaign.name,
-        restrictions=restrictions(campaign, currency, locale),
+        label=name_products(effect_label(campaign.effect, currency, locale) if campaign.effect else campaign.name, names),
+        restrictions=[name_products(r, names) for r in restrictions(campaign, currency, locale)],
         share_url=share_url,
         og_image=banners["og"],
         downloads=[(template, name, banners[template]) for template, name in SHARE_DOWNLOADS if banners[template]],

@@ -24,7 +24,7 @@ def label(effect: str, currency: str = "USD", locale: str = "en_US") -> str:
 
 @pytest.mark.parametrize("effect, expected", [
     ("{type: amount_off_order, amount: 1000}", "$10 OFF"),
-    ("{type: percent_off_order, percent: 20, cap: 5000}", "20% OFF"),
+    ("{type: percent_off_order, percent: 20, cap: 5000}", "20% OFF, UP TO $50"),
     ("{type: percent_off_items, percent: 12.5}", "12.5% OFF"),
     ("{type: amount_off_each_unit, amount: 150}", "$1.50 OFF"),
     ("{type: unit_price, price: 999}", "NOW $9.99 EACH"),

@@ -55,7 +55,7 @@ def test_an_automatic_offers_banner_states_it_in_words_without_a_code(app, deals
     assert Image.open(io.BytesIO(response.data)).size == (1080, 1080)
 
 
-def test_a_public_codes_banner_keeps_its_code_and_number(deals):
+def test_a_public_codes_banner_keeps_its_code_and_states_its_cap(deals):
     query = parse_qs(urlsplit(deal_download(deals, "blckfrdy")).query)
 
-    assert query["code"] == ["BLCKFRDY"] and query["percent"] == ["20"]
+    assert query["code"] == ["BLCKFRDY"] and query["offer"] == ["20% OFF, UP TO $50"]

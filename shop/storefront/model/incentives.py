@@ -11,13 +11,17 @@ from promo.core import campaign as c
 from promo.core.wording import effect_label
 from promo.core.errors import NotFound
 from promo.core.incentive_records import GiftCardBalance, PointsAccount, ReferralSummary
+from shop.storefront.model.product_names import name_products
+from shop.storefront.model.showcase import catalogue_names
 from shop.web.banner_links import offer_banner_url
 from shop.web.extensions import promo_engine
 
 
 def offer_label(campaign: c.Campaign) -> str:
     engine = promo_engine()
-    return effect_label(campaign.effect, campaign.currency or engine.currency, engine.locale) if campaign.effect else campaign.name
+    if campaign.effect is None:
+        return campaign.name
+    return name_products(effect_label(campaign.effect, campaign.currency or engine.currency, engine.locale), catalogue_names())
 
 
 @dataclass(frozen=True)

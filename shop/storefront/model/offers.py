@@ -27,6 +27,7 @@ from promo.core.reasons import Reason
 from promo.core.records import Offer, OfferSource
 from promo.core.results import Evaluation
 from promo.core.timing import describe_code_expiry, describe_schedule, describe_timeframe
+from shop.storefront.model.product_names import name_products
 
 # Offers refused for reasons the shopper can't change by shopping: not shown as "for you".
 UNAVAILABLE = frozenset({
@@ -105,9 +106,12 @@ def offer_view(
     context: Context,
     currency: str,
     code_expires_at: datetime | None = None,
+    product_names: Mapping[str, str] | None = None,
 ) -> OfferView:
     """Describe one offer for this shopper: formula values (e.g. $10 for new customers, $5 for
-    others) are shown as this customer would get them; `code_expires_at` is the code's own end."""
+    others) are shown as this customer would get them; `code_expires_at` is the code's own end;
+    `product_names` (SKU → name) puts product names where the wording would name SKUs."""
+    names = product_names or {}
     locale = context.locale
     facts = Facts.initial(customer, context, (), currency)
     timeframe = timeframe_text(campaign, locale, code_expires_at)
@@ -117,11 +121,17 @@ def offer_view(
     return OfferView(
         campaign_id=campaign.id,
         name=campaign.name,
-        label=effect_label(campaign.effect, currency, locale, facts) if campaign.effect is not None else campaign.name,
+        label=name_products(
+            effect_label(campaign.effect, currency, locale, facts) if campaign.effect is not None else campaign.name,
+            names,
+        ),
         kind=kind,
         code=code,
         description=campaign.description,
-        restrictions=tuple(_sentence_case(r) for r in restrictions(campaign, currency, locale) if r not in timing_lines),
+        restrictions=tuple(
+            _sentence_case(name_products(r, names))
+            for r in restrictions(campaign, currency, locale) if r not in timing_lines
+        ),
         timeframe=timeframe,
         applied_for_you=campaign.auto_apply,
     )
@@ -132,10 +142,13 @@ def _sentence_case(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def view_of(offer: Offer, campaign: c.Campaign, customer: Customer, context: Context, currency: str) -> OfferView:
+def view_of(
+    offer: Offer, campaign: c.Campaign, customer: Customer, context: Context, currency: str,
+    product_names: Mapping[str, str] | None = None,
+) -> OfferView:
     return offer_view(
         campaign, kind=KIND_BY_SOURCE[offer.source], code=offer.code, customer=customer, context=context,
-        currency=currency, code_expires_at=offer.expires_at,
+        currency=currency, code_expires_at=offer.expires_at, product_names=product_names,
     )
 
 

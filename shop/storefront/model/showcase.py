@@ -16,6 +16,7 @@ from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.records import Category, Offer, Product
 from shop.storefront.model import personas
 from shop.storefront.model.customer import current_customer
+from shop.storefront.model.product_names import names_by_sku
 from shop.web.extensions import promo_engine
 from shop.storefront.model.offers import OfferView, PriceView, product_offers, promotional_price, view_of
 
@@ -91,11 +92,19 @@ def campaigns_by_id(ids: Iterable[str]) -> dict[str, Campaign]:
     return cache
 
 
+def catalogue_names() -> dict[str, str]:
+    """The store's SKU → name map for shopper text, read once per request."""
+    if "product_names" not in g:
+        g.product_names = names_by_sku(promo_engine().list_products())
+    return g.product_names
+
+
 def describe(offers: Sequence[Offer], context: Context, customer: Customer | None = None) -> list[OfferView]:
     engine = promo_engine()
     campaigns = campaigns_by_id({o.campaign_id for o in offers})
     profile = customer if customer is not None else current_shopper().profile
-    return [view_of(o, campaigns[o.campaign_id], profile, context, engine.currency) for o in offers]
+    names = catalogue_names()
+    return [view_of(o, campaigns[o.campaign_id], profile, context, engine.currency, names) for o in offers]
 
 
 def empty_cart() -> Cart:

@@ -23,7 +23,7 @@ from shop.storefront.model.incentives import BalancesPanel, ReferralPanel, balan
 from shop.web.extensions import promo_engine
 from shop.storefront.model.offers import OfferView, is_available, view_of
 from shop.storefront.model.priced_cart import PricedCart, load_session_cart, price_cart
-from shop.storefront.model.showcase import campaigns_by_id
+from shop.storefront.model.showcase import campaigns_by_id, catalogue_names
 
 EXPIRING_WITHIN = timedelta(days=14)
 
@@ -91,7 +91,7 @@ def _end(campaign: c.Campaign, offer: Offer) -> datetime | None:
 def _wallet_offer(
     engine: Engine, offer: Offer, campaign: c.Campaign, customer: Customer, *, used_up: bool, in_cart: bool
 ) -> WalletOffer:
-    view = view_of(offer, campaign, customer, engine.context(page="wallet"), engine.currency)
+    view = view_of(offer, campaign, customer, engine.context(page="wallet"), engine.currency, catalogue_names())
     end = _end(campaign, offer)
     last = last_moment(local(campaign, end)) if end is not None else None
     return WalletOffer(
