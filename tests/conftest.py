@@ -12,6 +12,8 @@ E2E tests:    mark with ``@pytest.mark.e2e`` and take ``page`` plus ``live_serve
 
 import json
 import re
+import shutil
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -58,12 +60,35 @@ def isolated_config(instance_path: Path, **overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def make_app(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Flask]:
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file at the latest migration, made once per test process by a real start-up.
+
+    Running every migration costs most of an app's start (and fsyncs on each step); a copy
+    of the result is the same schema, and each app still checks it is at head on start."""
+    folder = tmp_path_factory.mktemp("migrated")
+    template = create_app(isolated_config(folder))
+    with template.app_context():
+        from shop.web.extensions import db
+
+        db.engine.dispose()
+    migrated = folder / "promoshop.db"
+    # The backup API copies committed pages whatever the journal mode, WAL included.
+    with sqlite3.connect(migrated) as source, sqlite3.connect(folder / "migrated.db") as copy:
+        source.backup(copy)
+    return folder / "migrated.db"
+
+
+@pytest.fixture(scope="session")
+def make_app(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite_file: Path) -> Callable[..., Flask]:
     """``make_app(DEMO_MODE=False, WTF_CSRF_ENABLED=True, ...)`` -> a fresh app with its own
     instance folder and SQLite file. Session-scoped so module/session fixtures can use it too."""
 
     def build(**overrides: Any) -> Flask:
-        return create_app(isolated_config(tmp_path_factory.mktemp("instance"), **overrides))
+        instance = tmp_path_factory.mktemp("instance")
+        if overrides.get("DATABASE_AUTO_UPGRADE") is not False:
+            # Stands in for the upgrade at start-up; an app told not to upgrade starts empty.
+            shutil.copyfile(migrated_sqlite_file, instance / "promoshop.db")
+        return create_app(isolated_config(instance, **overrides))
 
     return build
 
