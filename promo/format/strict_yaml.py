@@ -12,7 +12,12 @@ from promo.format.readers import DefinitionError, FieldError
 
 # ---- files and text ----
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it: the same events, read about ten times faster
+# (a scenario pack is parsed at every reset); the resolving and constructing below stay Python.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]
     """YAML as people mean it: 16:00 stays "16:00" (not 960), NO stays "NO" (not false),
     a date that does not exist (2026-11-31) stays the text written, so the field reading it
     reports it with its path, and a key written twice is an error instead of silently
