@@ -86,7 +86,7 @@ def test_workers_killed_mid_checkout_leave_nothing_inconsistent(tmp_path, point)
     faults = {"PROMOSHOP_FAULT_INJECTION": "1", "PROMOSHOP_FAULT_POINT": point, "PROMOSHOP_FAULT_ACTION": "kill",
               "PROMOSHOP_FAULT_RATE": "0.2"}
     with deployment(tmp_path, fault_env=faults) as deployed:
-        statuses = drive(deployed.url, deployed.key, deployed.codes, 8, 15)
+        statuses = drive(deployed.url, deployed.key, deployed.codes, 8, 10)
         counts = redeemed_counts(deployed)
         problems = deployed.problems()
         check = deployed.flask_check()
