@@ -125,7 +125,7 @@ BAD_PACKS = [
     ("store: {name: S, currency: usd, locale: en_US, timezone: Mars/Olympus}\n",
      "store.currency: must be a three-letter ISO 4217 code like USD or THB, got 'usd'"),
     ("products:\n  - {sku: A, name: A, price: 100\n",
-     "line 3, column 1: expected ',' or '}'"),
+     "line 3, column 1: did not find expected ',' or '}'"),
     (f"campaigns:\n  - {{id: x, name: X, kind: coupon, code: XXX, active: {{from: today+five}}, {EFFECT}}}\n",
      "campaigns[0].active.from: must be a date like 2026-11-30, a date and time like \"2026-11-30 18:00\", or a day "
      "relative to today like today, today-7 or today+5; got 'today+five'"),
