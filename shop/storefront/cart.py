@@ -24,7 +24,7 @@ from shop.storefront.model.cart_actions import (
 from shop.storefront.model.cart_state import CartInputError, SessionCart
 from shop.storefront.model.customer import current_customer
 from shop.storefront.model.priced_cart import PricedCart, catalogue, load_session_cart, price_cart
-from shop.web.htmx import answer, htmx_target
+from shop.web.htmx import answer, htmx_target, render_fragment
 from shop.web.navigation import safe_next
 from shop.web.rate_limits import guard_code_entry
 
@@ -46,10 +46,10 @@ def render_cart_page(priced: PricedCart, *, error: FormError | None = None) -> s
 def respond(outcome: Outcome) -> Response:
     def fragment() -> str:
         if htmx_target() == "cart-items":
-            return render_template("partials/cart_update.html", priced=outcome.priced_with(price_for_cart),
+            return render_fragment("partials/cart_update.html", priced=outcome.priced_with(price_for_cart),
                                    error=outcome.error)
         # Add-to-cart elsewhere (product cards and pages) swaps nothing but the badge.
-        return render_template("partials/cart_badge_update.html", cart_count=outcome.state.count)
+        return render_fragment("partials/cart_badge_update.html", cart_count=outcome.state.count)
 
     error = outcome.error
     return answer(
