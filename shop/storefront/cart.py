@@ -77,7 +77,7 @@ def view() -> str:
 
 def _known_sku(raw: str) -> str:
     sku = raw.strip()
-    if not sku or len(sku) > cart_state.MAX_SKU_LENGTH or sku not in catalogue():
+    if not sku or len(sku) > cart_state.MAX_SKU_LENGTH or sku not in catalogue([sku]):
         raise CartInputError("We couldn't find that product. It may no longer be sold.")
     return sku
 
@@ -92,7 +92,7 @@ def add() -> Response:
 
     outcome = change_cart(change, "add", raw_quantity)
     if outcome.error is None:
-        outcome = replace(outcome, message=f"Added {catalogue()[raw_sku.strip()].name} to your cart.")
+        outcome = replace(outcome, message=f"Added {catalogue([raw_sku.strip()])[raw_sku.strip()].name} to your cart.")
     return respond(outcome)
 
 
@@ -125,7 +125,7 @@ def remove() -> Response:
 
     outcome = change_cart(change, f"line:{sku}")
     if outcome.error is None:
-        product = catalogue().get(sku)
+        product = catalogue([sku]).get(sku)
         outcome = replace(outcome, message=f"Removed {product.name if product else sku} from your cart.")
     return respond(outcome)
 

@@ -121,6 +121,26 @@ def test_queries_do_not_grow_with_campaigns_or_lines(stores: dict[int, Flask], c
         f"('SQL queries per cart update') and DOCUMENTED_QUERIES here; {counts}")
 
 
+def test_cart_update_reads_only_its_lines_products(stores: dict[int, Flask], monkeypatch: pytest.MonkeyPatch):
+    """The catalogue is not read whole on a cart change: only the products of the cart's lines,
+    in one query (the product list's query never runs)."""
+    from promo.services.catalogue import Catalogue
+
+    asked: list[set[str]] = []
+    original = Catalogue.products_by_sku
+    monkeypatch.setattr(Catalogue, "list_products", lambda *args, **kwargs: pytest.fail("read the whole catalogue"))
+    monkeypatch.setattr(Catalogue, "products_by_sku", lambda self, skus: asked.append(set(skus)) or original(self, skus))
+    app = stores[10]
+    client = app.test_client()
+    with client.session_transaction() as session:
+        cart_state.save(session, SessionCart(items={"SKU-000": 1, "SKU-007": 2}))
+    with counting(app) as statements:
+        response = client.post("/cart/update", data={"sku": "SKU-000", "quantity": "3"}, headers=HTMX)
+    assert response.status_code == 200
+    assert asked == [{"SKU-000", "SKU-007"}]
+    assert len([statement for statement in statements if "FROM products" in statement]) == 1
+
+
 def queries_per_page(app: Flask, path: str, customer_id: str | None) -> int:
     client = app.test_client()
     if customer_id is not None:
