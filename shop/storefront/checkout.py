@@ -82,7 +82,7 @@ class Refusal:
     """Why placing the order failed, per code when the engine said which."""
 
     message: str
-    codes: tuple[tuple[str, str], ...] = ()
+    codes: tuple[tuple[str, str, str], ...] = ()     # (code, message, reason)
 
 
 def checkout_token() -> str:
@@ -161,7 +161,8 @@ def remove_code() -> Response:
 
 
 def _refusal(error: RedemptionRefused) -> Refusal:
-    codes = tuple((code, info.get("message", "")) for code, info in error.details.get("codes", {}).items())
+    codes = tuple((code, info.get("message", ""), info.get("reason", ""))
+                  for code, info in error.details.get("codes", {}).items())
     return Refusal("We couldn't place your order with these offers, and nothing was charged.", codes)
 
 
