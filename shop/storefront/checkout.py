@@ -166,6 +166,15 @@ def _refusal(error: RedemptionRefused) -> Refusal:
     return Refusal("We couldn't place your order with these offers, and nothing was charged.", codes)
 
 
+def codes_to_redeem(priced: PricedCart) -> list[str]:
+    """The cart's codes minus those the checkout page said the order goes without ("Your order
+    will be placed without X") and that still don't apply. Any other code is redeemed, so one
+    that stopped applying after the page was shown is refused with its reason, never dropped."""
+    agreed = {cart_state.normalise_code(code) for code in request.form.getlist("without")[:cart_state.MAX_CODES]}
+    still_out = {code.code for code in priced.rejected_codes}
+    return [code for code in priced.state.codes if not (code in agreed and code in still_out)]
+
+
 @bp.post("/checkout")
 def place_order() -> Response:
     token = checkout_token()
@@ -190,7 +199,7 @@ def place_order() -> Response:
     customer = priced.customer or Customer(name=form.name, email=form.email)
     try:
         result = engine.redeem(
-            customer, priced.cart, priced.state.codes, order_ref=order_reference(token),
+            customer, priced.cart, codes_to_redeem(priced), order_ref=order_reference(token),
             idempotency_key=f"checkout:{token}", context=engine.context(page="checkout"),
             declined_codes=priced.state.declined,
         )
