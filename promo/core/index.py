@@ -157,16 +157,14 @@ def _unique(found: Iterable[Requirement]) -> tuple[Requirement, ...]:
     return tuple(unique)
 
 
-def _is_gate(condition: object) -> bool:
-    return isinstance(condition, FactCondition) and (
-        condition.fact in _GATE_FACTS or condition.fact.startswith("customer.metadata."))
-
-
 def gates(campaign: Campaign) -> tuple[FactCondition, ...]:
     """The customer fact conditions that must hold for `campaign` to apply or hint."""
     eligibility = campaign.eligibility
-    parts = eligibility.conditions if isinstance(eligibility, All) else (eligibility,)
-    return tuple(dict.fromkeys(part for part in parts if _is_gate(part)))
+    found: dict[FactCondition, None] = {}
+    for part in eligibility.conditions if isinstance(eligibility, All) else (eligibility,):
+        if isinstance(part, FactCondition) and (part.fact in _GATE_FACTS or part.fact.startswith("customer.metadata.")):
+            found[part] = None
+    return tuple(found)
 
 
 def _minimum(gate: FactCondition) -> int | None:
