@@ -8,7 +8,7 @@ return: nothing here computes a discount.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from flask import current_app, g, session, url_for
@@ -157,16 +157,21 @@ def shipping_fee() -> int:
     return current_app.config["SHIPPING_FEE"]
 
 
-def catalogue(engine: Engine | None = None) -> dict[str, Product]:
-    """Every product by SKU, read once per request."""
-    if "priced_cart_catalogue" not in g:
-        g.priced_cart_catalogue = {product.sku: product for product in (engine or promo_engine()).list_products()}
-    return g.priced_cart_catalogue
+def catalogue(skus: Iterable[str], engine: Engine | None = None) -> dict[str, Product]:
+    """The products of these SKUs (those still sold), by SKU. Only the SKUs asked for are read,
+    whatever the catalogue's size, and each at most once per request."""
+    skus = list(skus)
+    known: dict[str, Product | None] = g.setdefault("priced_cart_catalogue", {})
+    wanted = [sku for sku in skus if sku not in known]
+    if wanted:
+        found = (engine or promo_engine()).products_by_sku(wanted)
+        known.update({sku: found.get(sku) for sku in wanted})
+    return {sku: product for sku in skus if (product := known.get(sku)) is not None}
 
 
 def session_cart_lines(state: SessionCart) -> Cart:
     """The cart's lines as the engine sees them, without pricing them (what tracking records)."""
-    return cart_state.build_cart(state, catalogue(), currency=promo_engine().currency, shipping=shipping_fee())[0]
+    return cart_state.build_cart(state, catalogue(state.items), currency=promo_engine().currency, shipping=shipping_fee())[0]
 
 
 def load_session_cart() -> SessionCart:
@@ -199,7 +204,7 @@ def price_cart(
     With nudges or `with_offers` (the wallet) the one evaluation also tells every offer touching
     the cart or in the customer's wallet against it (``PricedCart.quote``)."""
     engine = engine or promo_engine()
-    products = catalogue(engine)
+    products = catalogue(state.items, engine)
     cart, dropped = cart_state.build_cart(state, products, currency=engine.currency, shipping=shipping_fee())
     if dropped:
         # Stop carrying SKUs the shop no longer sells; the page says they were removed.
@@ -225,7 +230,8 @@ def price_cart(
         state=state,
         customer=customer,
         currency=evaluation.currency,
-        lines=_lines(evaluation, products),
+        # Free gifts may be SKUs the cart did not hold: their pictures come from the catalogue too.
+        lines=_lines(evaluation, catalogue([priced.line.sku for priced in evaluation.lines], engine)),
         offers=_applied(evaluation),
         codes=_codes(evaluation, engine.max_offers),
         nudges=nudges,
