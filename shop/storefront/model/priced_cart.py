@@ -309,7 +309,7 @@ def _codes(evaluation: Evaluation, max_offers: int) -> tuple[CodeView, ...]:
         views.append(CodeView(
             code=code, status=_STATUS_WORDS[result.status], reason=result.reason.value,
             message=result.message, hint=hint, savings=result.total_discount,
-            way_forward=way_forward(result, evaluation, max_offers),
+            way_forward=way_forward(result, evaluation, max_offers) if result.status is Status.SET_ASIDE else "",
         ))
     for offer in evaluation.applied:
         if offer.code is not None and offer.code not in evaluation.codes:
