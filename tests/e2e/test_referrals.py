@@ -32,6 +32,7 @@ def advocate_link(page, store: str) -> tuple[str, str]:
     choose_persona(page, store, "vip")
     page.goto(store + "/wallet")
     section = page.get_by_test_id("wallet-referral")
+    section.get_by_role("heading", name="Refer a friend").click()       # the section opens on a tap
     code = section.get_by_test_id("referral-code").inner_text()
     link = section.get_by_test_id("referral-link").input_value()
     assert re.fullmatch(r"FRIEND-[A-Z0-9]{6}", code)

@@ -24,9 +24,9 @@ from promo.core.visibility import is_visible
 from promo.engine import Engine
 from shop.storefront.model.cart_notes import CartNote, CartState, cart_note
 from shop.storefront.model.incentives import BalancesPanel, ReferralPanel, balances_panel, referral_panel
-from shop.storefront.model.offers import OfferView, is_available, view_of
+from shop.storefront.model.offers import OfferView, is_available, mentioned_skus, view_of
 from shop.storefront.model.priced_cart import PricedCart, load_session_cart, price_cart
-from shop.storefront.model.showcase import catalogue_names
+from shop.storefront.model.product_names import names_by_sku
 from shop.web.extensions import promo_engine
 
 EXPIRING_WITHIN = timedelta(days=14)
@@ -117,7 +117,6 @@ def build_wallet(customer: Customer) -> Wallet:
     assert evaluation is not None and quote is not None
     now = engine.now()
     context = engine.context(page="wallet")
-    names = catalogue_names()
     in_cart_codes = {*priced.state.codes, *(code.code for code in priced.codes if code.applied_for_you)}
 
     def wallet_offer(quoted: QuotedOffer, note: CartNote) -> WalletOffer:
@@ -136,6 +135,8 @@ def build_wallet(customer: Customer) -> Wallet:
     sections: dict[str, list[WalletOffer]] = {"in_cart": [], "usable": [], "near": [], "others": []}
     noted = [(q, cart_note(q, evaluation, engine.max_offers, engine.currency, engine.locale, priced.is_empty))
              for q in quote.offers if q.campaign.effect is not None and _shown(q, customer, engine)]
+    # Product names for the wording, read for the SKUs these offers name, not the whole catalogue.
+    names = names_by_sku(engine.products_by_sku(mentioned_skus(q.campaign for q, _ in noted)).values())
     for quoted, note in noted:
         if note.state in (CartState.IN_CART, CartState.SET_ASIDE):
             section = "in_cart"
