@@ -23,7 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from promo.core.campaign import Campaign, Effect, Kind, Stacking
 from promo.core.codes import normalise_code  # the one normal form, as storage keeps codes (NFKC, strip, upper)
-from promo.core.wording import effect_label, join_and, unlock_phrase
+from promo.core.phrases import join_and
+from promo.core.wording import effect_label, unlock_phrase
 from promo.core.domain import Cart, Context, Customer
 from promo.core.effects import Benefit, compute
 from promo.core.facts import Facts

@@ -17,16 +17,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-
 from promo.core import campaign as c
 from promo.core.conditions import Condition, Scope, scope_of
-from promo.format.condition_readers import read_active, read_condition, read_moment, read_schedule
-from promo.format.effect_readers import EFFECTS, read_effect
-from promo.format.readers import (
-    KINDS_WITH_SECTION, MAX_VALID_DAYS, MIN_RANDOM_CHARACTERS, PAGES, SELECTOR_KEYS, DefinitionError, FieldError,
+from promo.core.effects import EFFECT_TYPES, by_name
+from promo.core.reading import (
+    MAX_VALID_DAYS, MIN_RANDOM_CHARACTERS, PAGES, SELECTOR_KEYS, DefinitionError, FieldError,
     join_path, known_currencies, known_timezones, Problems, read_bool, read_choice, read_fields, read_int,
     read_money, read_text, read_texts, show_value, suggest,
 )
+from promo.format.condition_readers import read_active, read_condition, read_moment, read_schedule
 from promo.format.strict_yaml import load_yaml
 
 # The reader's public names, wherever the part that reads them lives.
@@ -35,6 +34,34 @@ __all__ = [
     "load_definitions", "load_yaml", "parse_campaign", "parse_campaigns", "parse_condition", "read_definitions",
     "read_moment",
 ]
+
+
+# The effect types by their `type:` (each reads its own keys: promo.core.effects).
+EFFECTS = by_name()
+KINDS_WITH_SECTION = {c.Kind.GIFT_CARD: "gift_card", c.Kind.LOYALTY: "loyalty", c.Kind.REFERRAL: "referral"}
+
+
+def read_effect(raw: Any, path: str, p: Problems) -> c.Effect | None:
+    """An `effect:` mapping, read by the module of its `type`."""
+    names = ", ".join(kind.name for kind in EFFECT_TYPES)
+    if not isinstance(raw, Mapping):
+        p.add(path, f"must be a mapping with a type, got {show_value(raw)}")
+        return None
+    kind = raw.get("type")
+    if kind is None:
+        p.add(join_path(path, "type"), f"is required; one of: {names}")
+        return None
+    if not isinstance(kind, str) or kind not in EFFECTS:
+        hint = suggest(kind, EFFECTS) if isinstance(kind, str) else ""
+        p.add(join_path(path, "type"), f"unknown effect type {show_value(kind)}{hint}; one of: {names}")
+        return None
+    effect_type = EFFECTS[kind]
+    fields = read_fields(raw, path, p, ("type", *effect_type.keys), effect_type.required)
+    if fields is None or not set(effect_type.required) <= fields.keys():
+        return None
+    before = len(p)
+    effect = effect_type.parse(fields, path, p)
+    return effect if len(p) == before else None
 
 
 # ---- codes, visibility, limits ----

@@ -1,6 +1,9 @@
 """The readers every part of a definition is read with: each checks one field and returns its
 value, or records a problem ("path: message") and returns None, so one pass reports them all.
-Also the definition's errors (FieldError, DefinitionError) and the item selector."""
+Also the definition's errors (FieldError, DefinitionError) and the item selector.
+
+They read plain values (what a YAML or JSON loader gave), so they live in core: each effect
+type's module (promo.core.effects) reads its own keys with them. promo.format reads documents."""
 from __future__ import annotations
 
 import difflib
@@ -15,11 +18,9 @@ from zoneinfo import available_timezones
 from babel import Locale
 from babel.numbers import list_currencies
 
-from promo.core import campaign as c
-from promo.core.formula import Formula, FormulaError
+from promo.core.domain import ItemSelector
+from promo.core.formula import Amount, Formula, FormulaError, Percent
 from promo.core.text import normalise, refusal
-
-
 
 
 MAX_MONEY = 10**12                 # minor units; anything larger is a typo
@@ -29,8 +30,6 @@ MAX_LIST = 1000
 MIN_RANDOM_CHARACTERS = 6          # '#' in a bulk code pattern: 29^6 ≈ 600 million codes
 MAX_VALID_DAYS = 3650              # a code valid for more than ten years is a typo
 PAGES = ("home", "category", "product", "cart", "checkout", "deals", "wallet")
-KINDS_WITH_SECTION = {c.Kind.GIFT_CARD: "gift_card", c.Kind.LOYALTY: "loyalty", c.Kind.REFERRAL: "referral"}
-
 
 
 # ---- errors ----
@@ -216,14 +215,14 @@ def read_formula(raw: Mapping, path: str, p: Problems, read_fallback: Callable[.
         return None
 
 
-def read_amount(raw: Any, path: str, p: Problems, *, minimum: int = 1) -> c.Amount | None:
+def read_amount(raw: Any, path: str, p: Problems, *, minimum: int = 1) -> Amount | None:
     """A money amount, or {formula, fallback} computing one."""
     if isinstance(raw, Mapping):
         return read_formula(raw, path, p, lambda v, pa, pr: read_money(v, pa, pr, minimum=0), None)
     return read_money(raw, path, p, minimum=minimum)
 
 
-def read_percent_value(raw: Any, path: str, p: Problems) -> c.Percent | None:
+def read_percent_value(raw: Any, path: str, p: Problems) -> Percent | None:
     if isinstance(raw, Mapping):
         return read_formula(raw, path, p, read_percent, Decimal(100))
     return read_percent(raw, path, p)
@@ -234,7 +233,7 @@ def read_percent_value(raw: Any, path: str, p: Problems) -> c.Percent | None:
 SELECTOR_KEYS = ("skus", "categories", "collections", "exclude_skus", "max_unit_price", "label")
 
 
-def read_selector(raw: Any, path: str, p: Problems) -> c.ItemSelector | None:
+def read_selector(raw: Any, path: str, p: Problems) -> ItemSelector | None:
     fields = read_fields(raw, path, p, SELECTOR_KEYS)
     if fields is None:
         return None
@@ -249,12 +248,12 @@ def read_selector(raw: Any, path: str, p: Problems) -> c.ItemSelector | None:
         values["label"] = read_text(fields["label"], join_path(path, "label"), p, max_length=80)
     if len(p) > before:
         return None
-    return c.ItemSelector(**values)
+    return ItemSelector(**values)
 
 
-def read_optional_selector(fields: dict, key: str, path: str, p: Problems) -> c.ItemSelector | None:
+def read_optional_selector(fields: dict, key: str, path: str, p: Problems) -> ItemSelector | None:
     if key not in fields:
-        return c.ItemSelector()
+        return ItemSelector()
     return read_selector(fields[key], join_path(path, key), p)
 
 
