@@ -8,8 +8,9 @@ The policy (docs/discount-policy.md is the version for people):
 - common offers combine with each other and with always offers; an exclusive offer combines
   only with always offers. On a conflict every feasible combination (all common + always;
   each exclusive + always) is evaluated and the one with the largest total discount kept;
-- at most `max_offers` apply; a candidate whose discount would exceed its remaining budget
-  does not apply at all.
+- at most `max_offers` item and order offers apply; shipping offers and always offers sit
+  outside that cap (they are never set aside by it, and do not use it up); a candidate whose
+  discount would exceed its remaining budget does not apply at all.
 
 Pure: no storage, no clock other than `context.now`, no I/O.
 """
@@ -21,7 +22,7 @@ from datetime import datetime
 from types import MappingProxyType
 from collections.abc import Iterable, Mapping, Sequence
 
-from promo.core.campaign import Campaign, Effect, Kind, Stacking
+from promo.core.campaign import Campaign, Effect, Kind, ShippingDiscount, Stacking
 from promo.core.codes import normalise_code  # the one normal form, as storage keeps codes (NFKC, strip, upper)
 from promo.core.phrases import join_and
 from promo.core.wording import effect_label, unlock_phrase
@@ -71,7 +72,7 @@ class _State:
 
     facts: Facts
     shipping: int               # shipping still charged
-    applied: int = 0
+    applied: int = 0            # offers applied that count towards max_offers
 
 
 @dataclass(frozen=True)
@@ -129,21 +130,28 @@ def _assess(entry: _Entry, state: _State) -> _Step:
                  hint_effect=benefit.hint_effect or campaign.effect, benefit=benefit, facts=facts)
 
 
-def _advance(state: _State, benefit: Benefit) -> _State:
+def counts_towards_cap(campaign: Campaign) -> bool:
+    """Shipping offers and always offers sit outside the max-offers cap: a shopper promised free
+    shipping over $50 keeps it whatever codes they add (docs/discount-policy.md, Max offers)."""
+    return campaign.stacking is not Stacking.ALWAYS and not isinstance(campaign.effect, ShippingDiscount)
+
+
+def _advance(state: _State, benefit: Benefit, counted: bool) -> _State:
     totals = tuple(t - d for t, d in zip(state.facts.line_totals, benefit.line_discounts, strict=True))
     return _State(state.facts.with_totals(totals), state.shipping - benefit.shipping_discount,
-                  state.applied + 1)
+                  state.applied + counted)
 
 
 def _step(entry: _Entry, state: _State, max_offers: int) -> tuple[_Step, _State]:
     step = _assess(entry, state)
     if step.status is not Status.APPLIED:
         return step, state
-    if state.applied >= max_offers:
+    counted = counts_towards_cap(entry.campaign)
+    if counted and state.applied >= max_offers:
         set_aside = _Step(entry, Status.SET_ASIDE, Reason.MAX_OFFERS_REACHED,
                           message_for(Reason.MAX_OFFERS_REACHED), benefit=step.benefit)
         return set_aside, state
-    return step, _advance(state, step.benefit)
+    return step, _advance(state, step.benefit, counted)
 
 
 @dataclass

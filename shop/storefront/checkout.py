@@ -82,7 +82,7 @@ class Refusal:
     """Why placing the order failed, per code when the engine said which."""
 
     message: str
-    codes: tuple[tuple[str, str], ...] = ()
+    codes: tuple[tuple[str, str, str], ...] = ()     # (code, message, reason)
 
 
 def checkout_token() -> str:
@@ -161,8 +161,18 @@ def remove_code() -> Response:
 
 
 def _refusal(error: RedemptionRefused) -> Refusal:
-    codes = tuple((code, info.get("message", "")) for code, info in error.details.get("codes", {}).items())
+    codes = tuple((code, info.get("message", ""), info.get("reason", ""))
+                  for code, info in error.details.get("codes", {}).items())
     return Refusal("We couldn't place your order with these offers, and nothing was charged.", codes)
+
+
+def codes_to_redeem(priced: PricedCart) -> list[str]:
+    """The cart's codes minus those the checkout page said the order goes without ("Your order
+    will be placed without X") and that still don't apply. Any other code is redeemed, so one
+    that stopped applying after the page was shown is refused with its reason, never dropped."""
+    agreed = {cart_state.normalise_code(code) for code in request.form.getlist("without")[:cart_state.MAX_CODES]}
+    still_out = {code.code for code in priced.rejected_codes}
+    return [code for code in priced.state.codes if not (code in agreed and code in still_out)]
 
 
 @bp.post("/checkout")
@@ -189,7 +199,7 @@ def place_order() -> Response:
     customer = priced.customer or Customer(name=form.name, email=form.email)
     try:
         result = engine.redeem(
-            customer, priced.cart, priced.state.codes, order_ref=order_reference(token),
+            customer, priced.cart, codes_to_redeem(priced), order_ref=order_reference(token),
             idempotency_key=f"checkout:{token}", context=engine.context(page="checkout"),
             declined_codes=priced.state.declined,
         )

@@ -42,6 +42,7 @@ def register_template_helpers(app: Flask) -> None:
     # Imported here, not at the top: these modules build on shop.web, which must not import them.
     from shop.console.formatting import FILTERS as CONSOLE_FILTERS
     from shop.storefront.model.layout import layout_context
+    from shop.storefront.model.way_forward import current_page, way_forward
     from shop.web.banner_links import banner_url, offer_banner_url
 
     app.add_template_filter(money, "money")
@@ -52,4 +53,6 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(product_image_url, "product_image_url")
     app.add_template_global(banner_url, "banner_url")
     app.add_template_global(offer_banner_url, "offer_banner_url")
+    app.add_template_global(way_forward, "way_forward")
+    app.add_template_global(current_page, "current_page")
     app.context_processor(layout_context)

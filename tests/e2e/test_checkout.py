@@ -127,10 +127,38 @@ def test_a_code_used_up_meanwhile_sends_the_shopper_back_with_the_reason(browser
     refusal = tabs[1].get_by_test_id("checkout-refusal")
     expect(refusal).to_contain_text("We couldn't place your order with these offers, and nothing was charged.")
     expect(refusal).to_contain_text(f"{code} This code has already been used.")
-    expect(tabs[1].get_by_test_id("checkout-blocked")).to_be_visible()
+    expect(tabs[1].get_by_test_id("checkout-without")).to_contain_text(f"Your order will be placed without {code}.")
     expect(tabs[1].get_by_test_id("cart-count")).to_have_text("1")
+    # Now the page has said so, placing the order again places it without the code.
+    tabs[1].get_by_label("Name", exact=True).fill("Victor Valdez")
+    tabs[1].get_by_label("Email", exact=True).fill("victor@example.com")
+    tabs[1].get_by_role("button", name=re.compile(r"^Place order")).click()
+    expect(tabs[1].get_by_role("heading", level=1)).to_have_text("Your order is placed")
     for tab in tabs:
         tab.context.close()
+
+
+def test_checkout_says_which_codes_the_order_goes_without_and_places_it_so(page, mobile_page, shop, screenshot):
+    for shopper in (mobile_page, page):
+        add_to_cart(shopper, shop, "BLD-HOUSE")
+        open_cart(shopper, shop)
+        enter_code(shopper, "BLCKFRDY")                  # guests can't use it
+        enter_code(shopper, "HAPPY10")
+        shopper.get_by_role("link", name="Go to checkout").click()
+
+        without = shopper.get_by_test_id("checkout-without")
+        expect(without).to_contain_text("Your order will be placed without BLCKFRDY.")
+        expect(without).to_contain_text("Sign in to use this offer.")
+        expect(shopper.get_by_role("button", name="Place order · $18.55")).to_be_visible()
+    screenshot("checkout-without-phone", page=mobile_page)
+    screenshot("checkout-without")
+
+    page.get_by_label("Name", exact=True).fill("Ada Shopper")
+    page.get_by_label("Email", exact=True).fill("ada@example.com")
+    page.get_by_role("button", name="Place order · $18.55").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your order is placed")
+    expect(page.get_by_test_id("order-savings")).to_contain_text("$1.40")
 
 
 def test_place_order_shows_it_is_working_and_cannot_be_pressed_again(page, shop):

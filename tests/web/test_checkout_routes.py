@@ -111,6 +111,23 @@ def test_a_refused_code_brings_the_shopper_back_with_the_reason_and_nothing_reco
     assert session_cart(client)["items"] == [["BLD-HOUSE", 1]]
 
 
+def test_a_code_the_page_said_the_order_goes_without_is_left_out_and_the_order_placed(app, client):
+    client.post("/cart/add", data={"sku": "BLD-HOUSE", "quantity": "1"})
+    client.post("/cart/codes", data={"code": "BLCKFRDY"})      # guests can't use it
+    client.post("/cart/codes", data={"code": "HAPPY10"})
+    page = client.get("/checkout").get_data(as_text=True)
+    assert "Your order will be placed without BLCKFRDY." in page
+    token = re.search(r'name="checkout_token" value="(\w+)"', page).group(1)
+
+    response = client.post("/checkout", data={"name": "Ada", "email": "ada@example.com", "checkout_token": token,
+                                              "without": "BLCKFRDY"})
+
+    assert response.status_code == 303
+    [redemption] = promo_engine(app).list_redemptions()
+    assert [item.code for item in redemption.items] == ["HAPPY10"]
+    assert redemption.order.total == 1855
+
+
 def test_the_checkout_code_field_answers_htmx_with_the_summary_out_of_band(client):
     client.post("/cart/add", data={"sku": "BLD-HOUSE", "quantity": "1"})
 

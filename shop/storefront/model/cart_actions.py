@@ -29,6 +29,7 @@ class FormError:
     field: str
     message: str
     value: str = ""
+    reason: str | None = None           # the engine's reason for a refused code (its way forward)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def enter_code(raw_code: str, price: Callable[[SessionCart], PricedCart]) -> Out
     if result is not None and result.reason in UNKEPT_REASONS:
         if result.reason == Reason.CODE_NOT_FOUND.value:
             note_wrong_code()
-        return Outcome(state, error=FormError("code", result.message, typed))
+        return Outcome(state, error=FormError("code", result.message, typed, reason=result.reason))
     store_cart(new_state)
     if result is None or result.ok:
         return Outcome(new_state, message=f"Code {code} applied.", priced=priced)
