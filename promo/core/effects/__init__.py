@@ -30,7 +30,10 @@ from promo.core.effects.base import Benefit
 from promo.core.effects.effect_type import Effect, EffectType
 from promo.core.facts import Facts
 
-__all__ = ["EFFECT_TYPES", "Benefit", "Effect", "EffectType", "compute", "effect_type", "lowers_item_prices"]
+__all__ = [
+    "EFFECT_TYPES", "Benefit", "Effect", "EffectType", "by_name", "compute", "counts_towards_offer_cap", "effect_type",
+    "lowers_item_prices",
+]
 
 _NOT_TYPES = frozenset({"base", "effect_type"})
 
@@ -75,3 +78,8 @@ def compute(effect: Effect, facts: Facts, shipping: int = 0) -> Benefit:
 def lowers_item_prices(effect: Effect | None) -> bool:
     """Does this effect lower an item's own price, whatever else is in the cart?"""
     return effect is not None and effect_type(effect).lowers_item_prices
+
+
+def counts_towards_offer_cap(effect: Effect | None) -> bool:
+    """Is an offer with this effect one of those the max-offers cap counts?"""
+    return effect is None or effect_type(effect).counts_towards_offer_cap

@@ -107,7 +107,9 @@ class EffectType:
     - `selectors(effect, hints)`: the item selections a cart needs a line of for it to give
       anything (with `hints`: to give anything or hint at what to add), for the campaign index;
     - `lowers_item_prices`: it lowers an item's own price, whatever else is in the cart, so a
-      product page may strike the old price through.
+      product page may strike the old price through;
+    - `counts_towards_offer_cap`: it is one of the offers the max-offers cap counts
+      (docs/discount-policy.md, Max offers); shipping offers are not.
     """
 
     name: str
@@ -122,6 +124,7 @@ class EffectType:
     banner_number: Callable[[Any], dict[str, Any] | None] = no_banner_number
     selectors: Callable[[Any, bool], tuple[ItemSelector, ...]] = no_selectors
     lowers_item_prices: bool = False
+    counts_towards_offer_cap: bool = True
     schema_extra: Schema = field(default_factory=dict)
 
     @property

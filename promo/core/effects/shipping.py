@@ -73,4 +73,6 @@ TYPE = EffectType(
     name="shipping", effect=ShippingDiscount, fields={"percent": ref("percent_value"), "amount": ref("amount")},
     required=(), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     schema_extra={"not": {"required": ["percent", "amount"]}},
+    # A shopper promised free shipping over $50 keeps it whatever codes they add.
+    counts_towards_offer_cap=False,
 )
