@@ -272,3 +272,4 @@ def known_currencies() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def known_countries() -> frozenset[str]:
     return frozenset(code for code in Locale.parse("en").territories if len(code) == 2 and code.isalpha())
+

@@ -19,13 +19,15 @@ from typing import Any
 
 from promo.core import campaign as c
 from promo.core.conditions import Condition, Scope, scope_of
-from promo.core.effects import EFFECT_TYPES, by_name
+from promo.core.effects import EFFECT_TYPES, by_name, effect_type
+from promo.core.formula import Formula
 from promo.core.reading import (
     MAX_VALID_DAYS, MIN_RANDOM_CHARACTERS, PAGES, SELECTOR_KEYS, DefinitionError, FieldError,
     join_path, known_currencies, known_timezones, Problems, read_bool, read_choice, read_fields, read_int,
     read_money, read_text, read_texts, show_value, suggest,
 )
 from promo.format.condition_readers import read_active, read_condition, read_moment, read_schedule
+from promo.format.readers import read_margin_floor
 from promo.format.strict_yaml import load_yaml
 
 # The reader's public names, wherever the part that reads them lives.
@@ -55,12 +57,12 @@ def read_effect(raw: Any, path: str, p: Problems) -> c.Effect | None:
         hint = suggest(kind, EFFECTS) if isinstance(kind, str) else ""
         p.add(join_path(path, "type"), f"unknown effect type {show_value(kind)}{hint}; one of: {names}")
         return None
-    effect_type = EFFECTS[kind]
-    fields = read_fields(raw, path, p, ("type", *effect_type.keys), effect_type.required)
-    if fields is None or not set(effect_type.required) <= fields.keys():
+    declared = EFFECTS[kind]
+    fields = read_fields(raw, path, p, ("type", *declared.keys), declared.required)
+    if fields is None or not set(declared.required) <= fields.keys():
         return None
     before = len(p)
-    effect = effect_type.parse(fields, path, p)
+    effect = declared.parse(fields, path, p)
     return effect if len(p) == before else None
 
 
@@ -260,7 +262,7 @@ _SECTION_READERS = {"gift_card": _gift_card_section, "loyalty": _loyalty_section
 CAMPAIGN_KEYS = (
     "id", "name", "kind", "description", "code", "auto_apply", "codes", "timezone", "active", "schedule",
     "priority", "stacking", "eligibility", "visibility", "effect", "limits", "currency", "tags",
-    "banner", "gift_card", "loyalty", "referral",
+    "banner", "margin_floor", "gift_card", "loyalty", "referral",
 )
 # A banner's discount box holds this much (promo.banners.MAX_DISCOUNT; a test keeps them equal,
 # without the engine importing Pillow).
@@ -310,6 +312,20 @@ def _banner_label(raw: Any, path: str, p: Problems) -> str | None:
     return read_text(fields["label"], join_path(path, "label"), p, max_length=BANNER_LABEL_LENGTH)
 
 
+def _check_line_formulas(effect: Any, p: Problems) -> None:
+    """`item.price` and the other line names only have a value in effects that work per line."""
+    if effect is None or effect_type(effect).per_line_formulas:
+        return
+    values = list(vars(effect).items())
+    for tier in getattr(effect, "tiers", ()):
+        values += [(f"tiers.{key}", value) for key, value in vars(tier).items()]
+    for name, value in values:
+        if isinstance(value, Formula) and value.reads_line:
+            per_line = ", ".join(kind.name for kind in EFFECT_TYPES if kind.per_line_formulas)
+            p.add(f"effect.{name}.formula", "item.price, item.cost, item.margin and item.quantity are only for "
+                  f"effects that work per line ({per_line})")
+
+
 def _campaign(raw: Any, p: Problems, default_timezone: str) -> c.Campaign | None:
     fields = read_fields(raw, "", p, CAMPAIGN_KEYS, ("id", "name", "kind"))
     if fields is None:
@@ -356,6 +372,9 @@ def _campaign(raw: Any, p: Problems, default_timezone: str) -> c.Campaign | None
     if "visibility" in fields:
         values["visibility"] = _visibility(fields["visibility"], "visibility", p)
     values["effect"] = read_effect(fields["effect"], "effect", p) if "effect" in fields else None
+    _check_line_formulas(values["effect"], p)
+    if "margin_floor" in fields:
+        values["margin_floor"] = read_margin_floor(fields["margin_floor"], "margin_floor", p)
     if "limits" in fields:
         values["limits"] = _limits(fields["limits"], "limits", p)
     if "currency" in fields:

@@ -33,8 +33,9 @@ def apply(effect: AmountOffEachLine, facts: Facts, shipping: int) -> Benefit:
     indices = facts.matching(effect.items)
     if not indices:
         return nothing(facts, Reason.NO_MATCHING_ITEMS)
-    amount = resolve_amount(effect.amount, facts)
-    return benefit_of(facts, {i: min(amount, facts.line_totals[i]) for i in indices})
+    # A formula may read the line (item.price, item.cost, item.margin, item.quantity).
+    return benefit_of(facts, {i: min(resolve_amount(effect.amount, facts.for_line(i)), facts.line_totals[i])
+                              for i in indices})
 
 
 def each_label(amount: Amount, items: ItemSelector, noun: str, currency: str, locale: str, facts: Facts | None) -> str:
@@ -66,4 +67,5 @@ TYPE = EffectType(
     name="amount_off_each_line", effect=AmountOffEachLine, fields={"amount": ref("amount"), "items": ref("items")},
     required=("amount",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors, lowers_item_prices=True,
+    per_line_formulas=True,
 )

@@ -9,7 +9,7 @@ from promo.core.effects.amount_off_each_line import each_label
 from promo.core.effects.base import (
     Benefit, amount_banner, amount_number, benefit_of, item_selectors, nothing, resolve_amount, unit_groups,
 )
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import PER_UNIT, BannerText, Effect, EffectType
 from promo.core.facts import Facts
 from promo.core.formula import Amount
 from promo.core.json_schema import ref
@@ -34,10 +34,11 @@ def apply(effect: AmountOffEachUnit, facts: Facts, shipping: int) -> Benefit:
     indices = facts.matching(effect.items)
     if not indices:
         return nothing(facts, Reason.NO_MATCHING_ITEMS)
-    amount = resolve_amount(effect.amount, facts)
+    # A formula may read the line (item.price, item.cost, item.margin, item.quantity).
+    amounts = {i: resolve_amount(effect.amount, facts.for_line(i)) for i in indices}
     shares: dict[int, int] = {}
     for group in unit_groups(facts, indices):
-        shares[group.line] = shares.get(group.line, 0) + group.count * min(amount, group.price)
+        shares[group.line] = shares.get(group.line, 0) + group.count * min(amounts[group.line], group.price)
     return benefit_of(facts, shares)
 
 
@@ -61,4 +62,6 @@ TYPE = EffectType(
     name="amount_off_each_unit", effect=AmountOffEachUnit, fields={"amount": ref("amount"), "items": ref("items")},
     required=("amount",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors, lowers_item_prices=True,
+    margin_guard=PER_UNIT,
+    per_line_formulas=True,
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from promo.core.effects.base import Benefit, amount_banner, amount_number, resolve_amount, split_over_lines
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
 from promo.core.facts import Facts
 from promo.core.formula import Amount
 from promo.core.json_schema import ref
@@ -48,4 +48,5 @@ def banner_number(effect: AmountOffOrder) -> dict[str, Any] | None:
 TYPE = EffectType(
     name="amount_off_order", effect=AmountOffOrder, fields={"amount": ref("amount")}, required=("amount",),
     parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words, banner_number=banner_number,
+    margin_guard=POOLED,
 )

@@ -8,7 +8,7 @@ from promo.core.domain import ItemSelector
 from promo.core.effects.base import (
     Benefit, allocate_capped, amount_banner, amount_number, benefit_of, item_selectors, resolve_amount, split_over_lines,
 )
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
 from promo.core.facts import Facts
 from promo.core.formula import Amount
 from promo.core.json_schema import ref
@@ -66,4 +66,5 @@ TYPE = EffectType(
     fields={"amount": ref("amount"), "items": ref("items"), "by": {"enum": ["amount", "quantity"]}},
     required=("amount",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors,
+    margin_guard=POOLED,
 )

@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from promo.core.reading import Problems
 
 
+# How the margin floor (promo.core.margin) guards an effect's benefit.
+PER_LINE = "per_line"      # a guarded line just gets less
+PER_UNIT = "per_unit"      # the same, and the shopper reads what each unit still gets
+POOLED = "pooled"          # one amount over lines: what a capped line cannot take goes to the others
+UNGUARDED = "unguarded"    # given away on purpose (a gift) or not an item (shipping)
+
+
 class Effect:
     """What a campaign gives: the frozen dataclass of one effect type derives from this."""
 
@@ -109,7 +116,11 @@ class EffectType:
     - `lowers_item_prices`: it lowers an item's own price, whatever else is in the cart, so a
       product page may strike the old price through;
     - `counts_towards_offer_cap`: it is one of the offers the max-offers cap counts
-      (docs/discount-policy.md, Max offers); shipping offers are not.
+      (docs/discount-policy.md, Max offers); shipping offers are not;
+    - `margin_guard`: how the margin floor guards its benefit (PER_LINE, PER_UNIT, POOLED or
+      UNGUARDED; promo.core.margin);
+    - `per_line_formulas`: it computes each line on its own, so its formulas may read the line
+      (`item.price`, `item.cost`, `item.margin`, `item.quantity`).
     """
 
     name: str
@@ -125,6 +136,8 @@ class EffectType:
     selectors: Callable[[Any, bool], tuple[ItemSelector, ...]] = no_selectors
     lowers_item_prices: bool = False
     counts_towards_offer_cap: bool = True
+    margin_guard: str = PER_LINE
+    per_line_formulas: bool = False
     schema_extra: Schema = field(default_factory=dict)
 
     @property

@@ -6,7 +6,7 @@ from typing import Any
 
 from promo.core.domain import CartLine
 from promo.core.effects.base import MOST_EXPENSIVE, Benefit, ranked, take_units, unit_groups, units_in
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import UNGUARDED, BannerText, Effect, EffectType
 from promo.core.facts import Facts
 from promo.core.json_schema import closed, money, ref, text, whole
 from promo.core.reading import Problems, join_path, read_fields, read_int, read_money, read_text, read_texts
@@ -84,4 +84,5 @@ _GIFT = closed({"sku": text(64), "name": text(), "price": money(), "categories":
 TYPE = EffectType(
     name="free_gift", effect=FreeGift, fields={"gift": _GIFT, "quantity": whole(1, 100)}, required=("gift",),
     parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
+    margin_guard=UNGUARDED,
 )

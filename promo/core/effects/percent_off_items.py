@@ -9,7 +9,7 @@ from promo.core.effects.base import (
     Benefit, capped_percent, item_selectors, percent_banner, percent_number, percent_off, read_cap, resolve_percent,
     split_over_lines, up_to,
 )
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
 from promo.core.facts import Facts
 from promo.core.formula import Percent
 from promo.core.json_schema import money, ref
@@ -60,4 +60,5 @@ TYPE = EffectType(
     fields={"percent": ref("percent_value"), "items": ref("items"), "cap": money(1)},
     required=("percent",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors, lowers_item_prices=True,
+    margin_guard=POOLED,
 )

@@ -7,7 +7,7 @@ from typing import Any
 from promo.core.effects.base import (
     Benefit, capped_percent, percent_banner, percent_number, percent_off, read_cap, resolve_percent, split_over_lines, up_to,
 )
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
 from promo.core.facts import Facts
 from promo.core.formula import Percent
 from promo.core.json_schema import money, ref
@@ -52,4 +52,5 @@ TYPE = EffectType(
     name="percent_off_order", effect=PercentOffOrder, fields={"percent": ref("percent_value"), "cap": money(1)},
     required=("percent",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number,
+    margin_guard=POOLED,
 )

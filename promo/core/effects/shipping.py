@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from promo.core.effects.base import Benefit, resolve_amount, resolve_percent
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import UNGUARDED, BannerText, Effect, EffectType
 from promo.core.facts import Facts
 from promo.core.formula import Amount, Percent
 from promo.core.json_schema import ref
@@ -75,4 +75,5 @@ TYPE = EffectType(
     schema_extra={"not": {"required": ["percent", "amount"]}},
     # A shopper promised free shipping over $50 keeps it whatever codes they add.
     counts_towards_offer_cap=False,
+    margin_guard=UNGUARDED,
 )

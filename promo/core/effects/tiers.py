@@ -10,7 +10,7 @@ from promo.core.effects.amount_split import AmountSplit
 from promo.core.effects.base import (
     Benefit, amount_hint, item_selectors, nothing, resolve_amount, resolve_percent, split_over_lines,
 )
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
 from promo.core.effects.percent_off_items import PercentOffItems
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.facts import Facts
@@ -142,4 +142,5 @@ TYPE = EffectType(
             "basis": {"enum": ["running", "initial"]}},
     required=("tiers",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     selectors=item_selectors,
+    margin_guard=POOLED,
 )
