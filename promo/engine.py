@@ -276,6 +276,10 @@ class Engine:
     def get_product(self, sku: str) -> Product:
         return self.catalogue.get_product(sku)
 
+    def products_by_sku(self, skus: Iterable[str]) -> dict[str, Product]:
+        """The products among `skus` (unknown SKUs left out), read in one query."""
+        return self.catalogue.products_by_sku(skus)
+
     # ------------------------------------------------------------------ referrals, gift cards, points (promo.services.incentives)
 
     def referral_code_for(self, customer_id: str, campaign_id: str | None = None) -> ReferralCode:

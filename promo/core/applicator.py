@@ -10,7 +10,10 @@ The policy (docs/discount-policy.md is the version for people):
   each exclusive + always) is evaluated and the one with the largest total discount kept;
 - at most `max_offers` item and order offers apply; shipping offers and always offers sit
   outside that cap (they are never set aside by it, and do not use it up); a candidate whose
-  discount would exceed its remaining budget does not apply at all.
+  discount would exceed its remaining budget does not apply at all;
+- no offer takes a line with a cost below its margin floor (the campaign's `margin_floor`, else
+  the store's): each offer is capped on the running totals (promo.core.margin), before its
+  budget is checked, so budgets and limits count what was really given.
 
 Pure: no storage, no clock other than `context.now`, no I/O.
 """
@@ -22,12 +25,13 @@ from datetime import datetime
 from types import MappingProxyType
 from collections.abc import Iterable, Mapping, Sequence
 
-from promo.core.campaign import Campaign, Effect, Kind, ShippingDiscount, Stacking
+from promo.core.campaign import AT_COST, Campaign, Effect, Kind, MarginFloor, ShippingDiscount, Stacking
 from promo.core.codes import normalise_code  # the one normal form, as storage keeps codes (NFKC, strip, upper)
 from promo.core.wording import effect_label, join_and, unlock_phrase
 from promo.core.domain import Cart, Context, Customer
 from promo.core.effects import Benefit, compute
 from promo.core.facts import Facts
+from promo.core.margin import capping_note, guard, line_floors
 from promo.core.money import format_money
 from promo.core.reasons import Reason, message_for
 from promo.core.results import Evaluation, Hint, OfferResult, PricedLine, Status
@@ -72,6 +76,7 @@ class _State:
     facts: Facts
     shipping: int               # shipping still charged
     applied: int = 0            # offers applied that count towards max_offers
+    floor: MarginFloor = AT_COST  # the store's margin floor, for campaigns without their own
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,8 @@ class _Step:
     hint_effect: Effect | None = None  # what the hint unlocks
     benefit: Benefit | None = None   # set when the offer applied, or would have (set aside)
     facts: Facts | None = None       # the cart as this offer saw it
+    capped: tuple[int, ...] = ()     # per line: what the margin floor took off this offer
+    note: str = ""                   # where a headline amount was reduced: "$3 on Panama Geisha"
 
 
 def _label(effect: Effect, facts: Facts) -> str:
@@ -118,15 +125,23 @@ def _assess(entry: _Entry, state: _State) -> _Step:
         if not check.ok:
             return _refusal(entry, check.reason or Reason.CART_NOT_ELIGIBLE, check.message,
                             check.hint, facts=facts)
-    benefit = compute(campaign.effect, facts, state.shipping)
+    effect = campaign.effect
+    if effect is None:  # _precheck refuses these first
+        return _refusal(entry, Reason.NO_DISCOUNT)
+    benefit = compute(effect, facts, state.shipping)
+    floors = line_floors(facts.lines, campaign.margin_floor or state.floor)
+    guarded = guard(effect, benefit, facts, floors)
+    benefit = guarded.benefit
     if not benefit.gives_something:
-        return _refusal(entry, benefit.reason_if_zero or Reason.NO_DISCOUNT,
+        reason = Reason.AT_LOWEST_PRICE if any(guarded.capped) else benefit.reason_if_zero
+        return _refusal(entry, reason or Reason.NO_DISCOUNT,
                         hint=benefit.hint, hint_effect=benefit.hint_effect, facts=facts)
     budget = entry.candidate.remaining_budget
     if budget is not None and benefit.total > budget:
         return _refusal(entry, Reason.BUDGET_EXHAUSTED)
     return _Step(entry, Status.APPLIED, Reason.APPLIED, hint=benefit.hint,
-                 hint_effect=benefit.hint_effect or campaign.effect, benefit=benefit, facts=facts)
+                 hint_effect=benefit.hint_effect or campaign.effect, benefit=benefit, facts=facts,
+                 capped=guarded.capped, note=capping_note(effect, guarded, facts))
 
 
 def counts_towards_cap(campaign: Campaign) -> bool:
@@ -138,7 +153,7 @@ def counts_towards_cap(campaign: Campaign) -> bool:
 def _advance(state: _State, benefit: Benefit, counted: bool) -> _State:
     totals = tuple(t - d for t, d in zip(state.facts.line_totals, benefit.line_discounts, strict=True))
     return _State(state.facts.with_totals(totals), state.shipping - benefit.shipping_discount,
-                  state.applied + counted)
+                  state.applied + counted, state.floor)
 
 
 def _step(entry: _Entry, state: _State, max_offers: int) -> tuple[_Step, _State]:
@@ -292,12 +307,16 @@ def _result(step: _Step, facts: Facts, line_count: int, added_at: Mapping[int, i
     first_added = added_at.get(step.entry.position)
     for offset, line in enumerate(benefit.added_lines):
         line_discounts[first_added + offset] = line.subtotal
+    line_capped = [0] * line_count
+    line_capped[:len(step.capped)] = step.capped
     saved = format_money(benefit.total, facts.currency, facts.context.locale)
+    message = f"Applied: you save {saved} ({step.note})." if step.note else f"Applied: you save {saved}."
     return OfferResult(
-        campaign.id, campaign.name, Status.APPLIED, Reason.APPLIED, f"Applied: you save {saved}.",
+        campaign.id, campaign.name, Status.APPLIED, Reason.APPLIED, message,
         code=code, hint=hint, discount=benefit.discount,
         shipping_discount=benefit.shipping_discount, line_discounts=tuple(line_discounts),
         added_lines=benefit.added_lines, order=order,
+        line_capped=tuple(line_capped), capping_note=step.note,
     )
 
 
@@ -314,11 +333,13 @@ def evaluate(
     unknown_codes: Mapping[str, Reason] = _NO_UNKNOWN_CODES,
     max_offers: int = DEFAULT_MAX_OFFERS,
     shipping: int | None = None,
+    margin_floor: MarginFloor = AT_COST,
 ) -> Evaluation:
     """Apply the candidates to the cart by the stacking policy.
 
     `candidates` are in entry order. `unknown_codes` are codes that matched no campaign,
-    with the reason to report. `shipping` overrides cart.shipping.
+    with the reason to report. `shipping` overrides cart.shipping. `margin_floor` is the
+    store's, for campaigns without their own.
     """
     shipping_charged = cart.shipping if shipping is None else shipping
     entered = {normalise_code(c.code) for c in candidates if c.code is not None}
@@ -340,7 +361,7 @@ def evaluate(
         seen_campaigns.add(candidate.campaign.id)
         entries.append(entry)
 
-    steps = _resolve(entries, _State(facts, shipping_charged), max_offers)
+    steps = _resolve(entries, _State(facts, shipping_charged, floor=margin_floor), max_offers)
     applied = [s for s in steps if s.status is Status.APPLIED]
     others = sorted([s for s in steps if s.status is not Status.APPLIED] + refused,
                     key=lambda s: s.entry.position)
@@ -358,7 +379,8 @@ def evaluate(
     results += [_result(s, facts, len(lines), added_at, None) for s in others]
     for index in range(len(cart.lines)):
         discount = sum(r.line_discounts[index] for r in results if r.status is Status.APPLIED)
-        lines[index] = PricedLine(cart.lines[index], discount)
+        capped = sum(r.line_capped[index] for r in results if r.status is Status.APPLIED)
+        lines[index] = PricedLine(cart.lines[index], discount, capped=capped)
 
     codes: dict[str, OfferResult] = {}
     for result in results:
@@ -386,6 +408,7 @@ def evaluate_campaigns(
     *,
     max_offers: int = DEFAULT_MAX_OFFERS,
     shipping: int | None = None,
+    margin_floor: MarginFloor = AT_COST,
 ) -> Evaluation:
     """Evaluate auto promotions and the public codes entered, without storage.
 
@@ -422,6 +445,6 @@ def evaluate_campaigns(
             candidates.append(Candidate(campaign, code))
 
     evaluation = evaluate(candidates, cart, customer, context, unknown_codes=unknown,
-                          max_offers=max_offers, shipping=shipping)
+                          max_offers=max_offers, shipping=shipping, margin_floor=margin_floor)
     # Report codes in the order they were entered.
     return replace(evaluation, codes={code: evaluation.codes[code] for code in order})

@@ -218,6 +218,23 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class MarginFloor:
+    """The least a guarded line must still earn above its cost, per unit: a percent of the
+    cost, or an amount. Neither: the floor is off (discounts may go below cost)."""
+
+    percent: Decimal | None = None
+    amount: int | None = None
+
+    @property
+    def off(self) -> bool:
+        return self.percent is None and self.amount is None
+
+
+MARGIN_FLOOR_OFF = MarginFloor()
+AT_COST = MarginFloor(percent=Decimal(0))   # the store's default: never below cost
+
+
+@dataclass(frozen=True)
 class Campaign:
     id: str                                  # slug, unique, stable: "blckfrdy"
     name: str
@@ -250,6 +267,8 @@ class Campaign:
     # The words of its banners' discount box ("FREE TOTE WITH ANY DRIPPER"); None: derived
     # from the effect by promo.banners.labels.
     banner_label: str | None = None
+    # `margin_floor:` of the definition; None: the store's setting applies.
+    margin_floor: MarginFloor | None = None
 
     @property
     def needs_code(self) -> bool:

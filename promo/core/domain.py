@@ -22,10 +22,14 @@ class CartLine:
     categories: frozenset[str] = frozenset()
     collections: frozenset[str] = frozenset()
     metadata: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False, hash=False)
+    # What one unit cost the store, minor units; None: unknown, so no margin floor guards it.
+    cost: int | None = None
 
     def __post_init__(self) -> None:
         if self.unit_price < 0:
             raise ValueError(f"line {self.sku}: unit price cannot be negative")
+        if self.cost is not None and self.cost < 0:
+            raise ValueError(f"line {self.sku}: cost cannot be negative")
         if self.quantity < 1:
             raise ValueError(f"line {self.sku}: quantity must be at least 1")
 

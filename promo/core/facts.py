@@ -5,9 +5,22 @@ after the offers applied before this one; `initial_line_totals` is the cart befo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from promo.core.domain import CartLine, Context, Customer, ItemSelector
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """The line a per-line formula is computing for: `item.price` ... in formulas."""
+
+    price: int              # one unit's price before any offer
+    cost: int | None        # one unit's cost; None when the catalogue has none
+    quantity: int
+
+    @property
+    def margin(self) -> int | None:
+        return None if self.cost is None else self.price - self.cost
 
 
 @dataclass(frozen=True)
@@ -19,6 +32,7 @@ class Facts:
     initial_line_totals: tuple[int, ...]
     currency: str = "USD"
     codes: frozenset[str] = frozenset()   # normalised codes the shopper entered
+    item: LineFacts | None = None         # set only while a per-line effect computes one line
 
     @classmethod
     def initial(
@@ -37,6 +51,10 @@ class Facts:
             self.customer, self.context, self.lines, line_totals,
             self.initial_line_totals, self.currency, self.codes,
         )
+
+    def for_line(self, index: int) -> Facts:
+        line = self.lines[index]
+        return replace(self, item=LineFacts(line.unit_price, line.cost, line.quantity))
 
     @property
     def subtotal(self) -> int:

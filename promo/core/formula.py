@@ -48,9 +48,15 @@ FORMULA_NAMES: dict[str, str] = {
     "context.channel": "sales channel (web, app, pos ...)",
     "context.weekday": "mon ... sun",
     "context.hour": "hour of the day, 0-23, store time",
+    "item.price": "the line's unit price before any offer, minor units (per-line effects only)",
+    "item.cost": "the line's unit cost, minor units (None when the catalogue has none)",
+    "item.margin": "item.price - item.cost, minor units (None without a cost)",
+    "item.quantity": "units on the line",
 }
+# Names only effects that compute each line on its own can give a value to.
+LINE_NAMES = frozenset(name for name in FORMULA_NAMES if name.startswith("item."))
 
-_ROOTS = ("customer", "cart", "context")
+_ROOTS = ("customer", "cart", "context", "item")
 _FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round}
 _ALLOWED_NODES = (
     ast.Expression, ast.Constant, ast.Name, ast.Attribute, ast.Load, ast.BinOp, ast.UnaryOp,
@@ -111,7 +117,7 @@ def _validate(tree: ast.Expression) -> None:
             continue
         dotted = _dotted(node)
         if dotted is None:
-            raise FormulaError("attributes can only be read from customer, cart or context")
+            raise FormulaError("attributes can only be read from customer, cart, context or item")
         _check_name(dotted)
 
 
@@ -146,11 +152,34 @@ class _Metadata:
         return key in self._values
 
 
+def _dotted_names(tree: ast.Expression) -> frozenset[str]:
+    names = set()
+    seen: set[int] = set()
+    for node in ast.walk(tree):
+        if id(node) in seen or not isinstance(node, (ast.Attribute, ast.Name)):
+            continue
+        for inner in ast.walk(node):
+            seen.add(id(inner))
+        dotted = _dotted(node)
+        if dotted is not None:
+            names.add(dotted)
+    return frozenset(names)
+
+
 def formula_names(facts: Facts) -> dict[str, Any]:
     """The values a formula sees for these facts."""
     customer = facts.customer
     now = facts.context.now
     dormant = customer.days_since_last_order(now)
+    names = _base_names(facts, customer, now, dormant)
+    if facts.item is not None:
+        item = facts.item
+        names["item"] = {"price": item.price, "cost": item.cost, "margin": item.margin,
+                         "quantity": item.quantity}
+    return names
+
+
+def _base_names(facts: Facts, customer: Any, now: Any, dormant: int | None) -> dict[str, Any]:
     return {
         "customer": {
             "id": customer.id,
@@ -204,6 +233,11 @@ class Formula:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_tree", compile_expression(self.expression))
+
+    @property
+    def reads_line(self) -> bool:
+        """Does it read `item.*`, which only per-line effects give a value to?"""
+        return bool(_dotted_names(self._tree) & LINE_NAMES)
 
     def possible_values(self) -> frozenset[Decimal] | None:
         """Every value the formula can give, when its expression only chooses between numbers

@@ -27,6 +27,7 @@ class Reason(StrEnum):
     MINIMUM_NOT_MET = "minimum_not_met"          # numeric condition unmet: comes with a hint
     NO_MATCHING_ITEMS = "no_matching_items"
     NO_DISCOUNT = "no_discount"                  # conditions met, but nothing left to discount
+    AT_LOWEST_PRICE = "at_lowest_price"          # the margin floor leaves nothing to take off
     LOGIN_REQUIRED = "login_required"
     # limits and budgets (checked against storage)
     QUANTITY_EXCEEDED = "quantity_exceeded"      # the code has been used up
@@ -61,6 +62,7 @@ MESSAGES: dict[Reason, str] = {
     Reason.MINIMUM_NOT_MET: "Your cart doesn't reach this offer's minimum yet.",
     Reason.NO_MATCHING_ITEMS: "Your cart has no items this offer applies to.",
     Reason.NO_DISCOUNT: "This offer gives no further discount on your cart.",
+    Reason.AT_LOWEST_PRICE: "These items are already at the lowest price we can sell them at.",
     Reason.LOGIN_REQUIRED: "Sign in to use this offer.",
     Reason.QUANTITY_EXCEEDED: "This code has already been used.",
     Reason.CUSTOMER_LIMIT_REACHED: "You've already used this offer as many times as allowed.",

@@ -55,6 +55,14 @@ class OfferResult:
     line_discounts: tuple[int, ...] = ()       # per line of Evaluation.lines, sums to `discount`
     added_lines: tuple[CartLine, ...] = ()     # free gifts this offer added
     order: int | None = None                   # position in application order, when applied
+    # The margin floor: per line of Evaluation.lines, how much it took off this offer's share,
+    # and the shopper's note where the headline amount was reduced ("$3 on Panama Geisha").
+    line_capped: tuple[int, ...] = ()
+    capping_note: str = ""
+
+    @property
+    def capped(self) -> bool:
+        return any(self.line_capped)
 
     @property
     def total_discount(self) -> int:
@@ -66,6 +74,7 @@ class PricedLine:
     line: CartLine
     discount: int                 # sum of every applied offer's share on this line
     added_by: str | None = None   # campaign id of the free-gift offer that added it
+    capped: int = 0               # what the margin floor kept offers from taking off this line
 
     @property
     def subtotal(self) -> int:

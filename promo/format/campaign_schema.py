@@ -273,6 +273,7 @@ def _campaign_properties() -> dict[str, Schema]:
         "currency": {"type": "string", "pattern": r"^\s*[A-Za-z]{3}\s*$"},
         "tags": one_or_more(text(50)),
         "banner": closed({"label": text(d.BANNER_LABEL_LENGTH)}, ("label",)),
+        "margin_floor": MARGIN_FLOOR,
         "gift_card": closed({"balance": money(1)}, ("balance",)),
         "loyalty": closed({"points_per_unit": whole(1), "unit": money(1),
                            "multipliers": {"type": "object", "maxProperties": 100,
@@ -283,6 +284,14 @@ def _campaign_properties() -> dict[str, Schema]:
     }
     assert tuple(properties) == d.CAMPAIGN_KEYS, "the schema's keys must be the reader's"
     return properties
+
+
+# "10%" (percent of the cost), 200 (minor units per unit) or off: promo.format.readers.read_margin_floor.
+MARGIN_FLOOR: Schema = {
+    "description": readers.MARGIN_FLOOR_EXAMPLE,
+    "anyOf": [{"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*%\s*$"}, money(),
+              {"type": "string", "pattern": "^\\s*[Oo][Ff][Ff]\\s*$"}, {"const": False}],
+}
 
 
 def campaign_object() -> Schema:

@@ -20,12 +20,13 @@ from typing import Any
 
 from promo.core import campaign as c
 from promo.core.conditions import Condition, Scope, scope_of
+from promo.core.formula import Formula
 from promo.format.condition_readers import read_active, read_condition, read_moment, read_schedule
 from promo.format.effect_readers import EFFECTS, read_effect
 from promo.format.readers import (
     KINDS_WITH_SECTION, MAX_VALID_DAYS, MIN_RANDOM_CHARACTERS, PAGES, SELECTOR_KEYS, DefinitionError, FieldError,
     join_path, known_currencies, known_timezones, Problems, read_bool, read_choice, read_fields, read_int,
-    read_money, read_text, read_texts, show_value, suggest,
+    read_margin_floor, read_money, read_text, read_texts, show_value, suggest,
 )
 from promo.format.strict_yaml import load_yaml
 
@@ -233,8 +234,10 @@ _SECTION_READERS = {"gift_card": _gift_card_section, "loyalty": _loyalty_section
 CAMPAIGN_KEYS = (
     "id", "name", "kind", "description", "code", "auto_apply", "codes", "timezone", "active", "schedule",
     "priority", "stacking", "eligibility", "visibility", "effect", "limits", "currency", "tags",
-    "banner", "gift_card", "loyalty", "referral",
+    "banner", "margin_floor", "gift_card", "loyalty", "referral",
 )
+# Effects that compute each line on its own, so a formula there may read the line (`item.*`).
+LINE_FORMULA_EFFECTS = (c.AmountOffEachLine, c.AmountOffEachUnit)
 # A banner's discount box holds this much (promo.banners.MAX_DISCOUNT; a test keeps them equal,
 # without the engine importing Pillow).
 BANNER_LABEL_LENGTH = 32
@@ -283,6 +286,19 @@ def _banner_label(raw: Any, path: str, p: Problems) -> str | None:
     return read_text(fields["label"], join_path(path, "label"), p, max_length=BANNER_LABEL_LENGTH)
 
 
+def _check_line_formulas(effect: Any, p: Problems) -> None:
+    """`item.price` and the other line names only have a value in effects that work per line."""
+    if effect is None or isinstance(effect, LINE_FORMULA_EFFECTS):
+        return
+    values = list(vars(effect).items())
+    for tier in getattr(effect, "tiers", ()):
+        values += [(f"tiers.{key}", value) for key, value in vars(tier).items()]
+    for name, value in values:
+        if isinstance(value, Formula) and value.reads_line:
+            p.add(f"effect.{name}.formula", "item.price, item.cost, item.margin and item.quantity are only for "
+                  "effects that work per line (amount_off_each_line, amount_off_each_unit)")
+
+
 def _campaign(raw: Any, p: Problems, default_timezone: str) -> c.Campaign | None:
     fields = read_fields(raw, "", p, CAMPAIGN_KEYS, ("id", "name", "kind"))
     if fields is None:
@@ -329,6 +345,9 @@ def _campaign(raw: Any, p: Problems, default_timezone: str) -> c.Campaign | None
     if "visibility" in fields:
         values["visibility"] = _visibility(fields["visibility"], "visibility", p)
     values["effect"] = read_effect(fields["effect"], "effect", p) if "effect" in fields else None
+    _check_line_formulas(values["effect"], p)
+    if "margin_floor" in fields:
+        values["margin_floor"] = read_margin_floor(fields["margin_floor"], "margin_floor", p)
     if "limits" in fields:
         values["limits"] = _limits(fields["limits"], "limits", p)
     if "currency" in fields:

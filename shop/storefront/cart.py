@@ -24,7 +24,7 @@ from shop.storefront.model.cart_actions import (
 from shop.storefront.model.cart_state import CartInputError, SessionCart
 from shop.storefront.model.customer import current_customer
 from shop.storefront.model.priced_cart import PricedCart, catalogue, load_session_cart, price_cart
-from shop.web.htmx import answer, htmx_target, is_htmx
+from shop.web.htmx import answer, htmx_target, is_htmx, render_fragment
 from shop.web.navigation import safe_next
 from shop.web.rate_limits import guard_code_entry
 
@@ -46,10 +46,10 @@ def render_cart_page(priced: PricedCart, *, error: FormError | None = None) -> s
 def respond(outcome: Outcome) -> Response:
     def fragment() -> str:
         if htmx_target() == "cart-items":
-            return render_template("partials/cart_update.html", priced=outcome.priced_with(price_for_cart),
+            return render_fragment("partials/cart_update.html", priced=outcome.priced_with(price_for_cart),
                                    error=outcome.error)
         # Add-to-cart elsewhere (product cards and pages) swaps nothing but the badge.
-        return render_template("partials/cart_badge_update.html", cart_count=outcome.state.count)
+        return render_fragment("partials/cart_badge_update.html", cart_count=outcome.state.count)
 
     error = outcome.error
     back = safe_next(request.form.get("next"), url_for("cart.view"))
@@ -82,7 +82,7 @@ def view() -> str:
 
 def _known_sku(raw: str) -> str:
     sku = raw.strip()
-    if not sku or len(sku) > cart_state.MAX_SKU_LENGTH or sku not in catalogue():
+    if not sku or len(sku) > cart_state.MAX_SKU_LENGTH or sku not in catalogue([sku]):
         raise CartInputError("We couldn't find that product. It may no longer be sold.")
     return sku
 
@@ -97,7 +97,7 @@ def add() -> Response:
 
     outcome = change_cart(change, "add", raw_quantity)
     if outcome.error is None:
-        outcome = replace(outcome, message=f"Added {catalogue()[raw_sku.strip()].name} to your cart.")
+        outcome = replace(outcome, message=f"Added {catalogue([raw_sku.strip()])[raw_sku.strip()].name} to your cart.")
     return respond(outcome)
 
 
@@ -130,7 +130,7 @@ def remove() -> Response:
 
     outcome = change_cart(change, f"line:{sku}")
     if outcome.error is None:
-        product = catalogue().get(sku)
+        product = catalogue([sku]).get(sku)
         outcome = replace(outcome, message=f"Removed {product.name if product else sku} from your cart.")
     return respond(outcome)
 

@@ -32,7 +32,7 @@ from shop.storefront.model.customer import current_customer
 from shop.storefront.model.orders import order_payments, order_view, owns_order, remember_guest_order
 from shop.storefront.model.priced_cart import PricedCart, load_session_cart, price_cart
 from shop.web.extensions import promo_engine
-from shop.web.htmx import answer, navigate
+from shop.web.htmx import answer, navigate, render_fragment
 from shop.web.rate_limits import guard_code_entry
 from shop.web.text import CONTROL_MESSAGE, has_control_characters, normalise
 
@@ -132,7 +132,7 @@ def _code_response(outcome: Outcome) -> Response:
         return _page_html(priced, ContactForm.for_customer(priced.customer), error=error)
 
     return answer(
-        fragment=lambda: render_template("partials/checkout_update.html",
+        fragment=lambda: render_fragment("partials/checkout_update.html",
                                          priced=outcome.priced_with(price_for_checkout), error=error),
         page=page if error else None,
         redirect_to=url_for("checkout.view"),

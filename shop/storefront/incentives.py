@@ -17,7 +17,7 @@ from shop.storefront.model.customer import current_customer
 from shop.storefront.model.incentives import balances_panel, offer_label
 from shop.storefront.model.sharing import remember_referral, shareable_code
 from shop.web.extensions import promo_engine
-from shop.web.htmx import answer
+from shop.web.htmx import answer, render_fragment
 
 bp = Blueprint("incentives", __name__)
 
@@ -81,7 +81,7 @@ def _customer_or_403():
 def _wallet_answer(message: str, level: str, *, status: int = 200, anchor: str = "") -> Response:
     """htmx gets the balances section again with a toast; without JavaScript, back to the wallet."""
     return answer(
-        fragment=lambda: render_template("partials/wallet_balances.html",
+        fragment=lambda: render_fragment("partials/wallet_balances.html",
                                          balances=balances_panel(current_customer().id)),
         redirect_to=lambda: url_for("wallet.wallet", _anchor=anchor or None),
         message=message, level=level, status=status,

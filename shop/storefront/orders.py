@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, render_template, url_for
 from shop.storefront.model.customer import current_customer_id
 from shop.storefront.model.orders import campaign_names, order_history, order_view, owns_order, view_of_order
 from shop.web.extensions import promo_engine
-from shop.web.htmx import answer
+from shop.web.htmx import answer, render_fragment
 
 bp = Blueprint("orders", __name__)
 
@@ -35,5 +35,5 @@ def cancel(redemption_id: int) -> Response:
         message = f"Order {view.reference} is cancelled."
         if freed:
             message += f" You can use {freed} again."
-    return answer(fragment=lambda: render_template("partials/order_card.html", order=view),
+    return answer(fragment=lambda: render_fragment("partials/order_card.html", order=view),
                   redirect_to=url_for("orders.history"), message=message)

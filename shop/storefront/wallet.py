@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from shop.storefront.model.customer import current_customer
 from shop.storefront.model.wallet import build_wallet
 from shop.web.extensions import promo_engine
-from shop.web.htmx import answer
+from shop.web.htmx import answer, render_fragment
 
 bp = Blueprint("wallet", __name__)
 
@@ -37,5 +37,5 @@ def marketing_emails() -> Response:
     customer = promo_engine().set_accepts_marketing(customer.id, choice == "yes", actor=f"customer:{customer.id}")
     message = ("We'll email you when a new code lands in your wallet." if customer.accepts_marketing
                else "No more offer emails. New codes still appear in your wallet.")
-    return answer(fragment=lambda: render_template("partials/wallet_emails.html", customer=customer),
+    return answer(fragment=lambda: render_fragment("partials/wallet_emails.html", customer=customer),
                   redirect_to=url_for("wallet.wallet", _anchor="wallet-emails"), message=message)

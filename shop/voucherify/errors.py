@@ -37,6 +37,7 @@ REASON_KEYS: dict[str, str] = {
     Reason.CONTEXT_NOT_ELIGIBLE: "order_rules_violated",
     Reason.WRONG_CURRENCY: "order_rules_violated",
     Reason.NO_DISCOUNT: "order_rules_violated",
+    Reason.AT_LOWEST_PRICE: "order_rules_violated",
     Reason.QUANTITY_EXCEEDED: "quantity_exceeded",
     Reason.CUSTOMER_LIMIT_REACHED: "redemption_rules_violated",
     Reason.CAMPAIGN_LIMIT_REACHED: "redemption_rules_violated",
@@ -52,6 +53,7 @@ SKIP_KEYS: dict[str, str] = {
     Reason.EXCLUSIVE_CONFLICT: "applicable_exclusive_redeemables_limit_exceeded",
     Reason.MAX_OFFERS_REACHED: "applicable_redeemables_limit_exceeded",
     Reason.NO_DISCOUNT: "no_effect",
+    Reason.AT_LOWEST_PRICE: "no_effect",
 }
 MESSAGES = {
     400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Resource not found", 405: "Method not allowed",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, Response, flash, make_response, redirect, request
+from flask import Flask, Response, current_app, flash, g, make_response, redirect, request, session
+from flask.signals import before_render_template, template_rendered
 
 
 def is_htmx() -> bool:
@@ -18,6 +20,19 @@ def is_htmx() -> bool:
 
 def htmx_target() -> str:
     return request.headers.get("HX-Target", "")
+
+
+def render_fragment(template_name: str, **context: Any) -> str:
+    """Render a fragment htmx swaps in from its own data alone. Unlike ``render_template`` it
+    skips the context processors: the layout's (shopper, demo personas, categories: database
+    reads) serves the header and menus of whole pages, which a fragment does not have."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    template = app.jinja_env.get_template(template_name)
+    context = {"request": request, "session": session, "g": g, **context}
+    before_render_template.send(app, _async_wrapper=app.ensure_sync, template=template, context=context)
+    html = template.render(context)
+    template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template, context=context)
+    return html
 
 
 def toast_header(message: str, level: str = "success") -> dict[str, str]:

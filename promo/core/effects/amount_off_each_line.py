@@ -14,5 +14,6 @@ def apply(effect: AmountOffEachLine, facts: Facts, shipping: int) -> Benefit:
     indices = facts.matching(effect.items)
     if not indices:
         return nothing(facts, Reason.NO_MATCHING_ITEMS)
-    amount = resolve_amount(effect.amount, facts)
-    return benefit_of(facts, {i: min(amount, facts.line_totals[i]) for i in indices})
+    # A formula may read the line (item.price, item.cost, item.margin, item.quantity).
+    return benefit_of(facts, {i: min(resolve_amount(effect.amount, facts.for_line(i)), facts.line_totals[i])
+                              for i in indices})

@@ -14,8 +14,9 @@ def apply(effect: AmountOffEachUnit, facts: Facts, shipping: int) -> Benefit:
     indices = facts.matching(effect.items)
     if not indices:
         return nothing(facts, Reason.NO_MATCHING_ITEMS)
-    amount = resolve_amount(effect.amount, facts)
+    # A formula may read the line (item.price, item.cost, item.margin, item.quantity).
+    amounts = {i: resolve_amount(effect.amount, facts.for_line(i)) for i in indices}
     shares: dict[int, int] = {}
     for group in unit_groups(facts, indices):
-        shares[group.line] = shares.get(group.line, 0) + group.count * min(amount, group.price)
+        shares[group.line] = shares.get(group.line, 0) + group.count * min(amounts[group.line], group.price)
     return benefit_of(facts, shares)

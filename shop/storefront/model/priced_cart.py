@@ -8,7 +8,7 @@ return: nothing here computes a discount.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from flask import current_app, g, session, url_for
@@ -152,11 +152,16 @@ def shipping_fee() -> int:
     return current_app.config["SHIPPING_FEE"]
 
 
-def catalogue(engine: Engine | None = None) -> dict[str, Product]:
-    """Every product by SKU, read once per request."""
-    if "priced_cart_catalogue" not in g:
-        g.priced_cart_catalogue = {product.sku: product for product in (engine or promo_engine()).list_products()}
-    return g.priced_cart_catalogue
+def catalogue(skus: Iterable[str], engine: Engine | None = None) -> dict[str, Product]:
+    """The products of these SKUs (those still sold), by SKU. Only the SKUs asked for are read,
+    whatever the catalogue's size, and each at most once per request."""
+    skus = list(skus)
+    known: dict[str, Product | None] = g.setdefault("priced_cart_catalogue", {})
+    wanted = [sku for sku in skus if sku not in known]
+    if wanted:
+        found = (engine or promo_engine()).products_by_sku(wanted)
+        known.update({sku: found.get(sku) for sku in wanted})
+    return {sku: product for sku in skus if (product := known.get(sku)) is not None}
 
 
 def load_session_cart() -> SessionCart:
@@ -185,7 +190,7 @@ def price_cart(
     checkout, where a code that went is refused with its reason so the price the shopper
     confirms never changes behind their back."""
     engine = engine or promo_engine()
-    products = catalogue(engine)
+    products = catalogue(state.items, engine)
     cart, dropped = cart_state.build_cart(state, products, currency=engine.currency, shipping=shipping_fee())
     if dropped:
         # Stop carrying SKUs the shop no longer sells; the page says they were removed.
@@ -207,7 +212,8 @@ def price_cart(
         state=state,
         customer=customer,
         currency=evaluation.currency,
-        lines=_lines(evaluation, products),
+        # Free gifts may be SKUs the cart did not hold: their pictures come from the catalogue too.
+        lines=_lines(evaluation, catalogue([priced.line.sku for priced in evaluation.lines], engine)),
         offers=_applied(evaluation),
         codes=_codes(evaluation),
         nudges=nudges,

@@ -5,7 +5,9 @@ Markup: each ```yaml example block of the doc states campaigns (definitions, in 
 docs/campaigns.md), a cart, and what evaluate_campaigns must give for them:
 
     campaigns: [...]          definitions, in campaign-list order
-    cart: [{sku, price, quantity, categories, collections}]
+    cart: [{sku, price, quantity, categories, collections, cost}]
+    margin_floor: "0%"        the store's margin floor (default 0%: never below cost)
+    capped: [700, 0]          what the margin floor kept offers from taking off each line
     codes: [...]              entered codes (default: none)
     shipping: 500             shipping charged (default 0)
     max_offers: 5             evaluate_campaigns' max_offers (default 5)
@@ -28,6 +30,7 @@ import pytest
 
 from promo.core.applicator import DEFAULT_MAX_OFFERS, evaluate_campaigns
 from promo.format.definition import load_yaml, parse_campaign
+from promo.format.readers import parse_margin_floor
 from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.reasons import Reason
 from promo.core.results import Status
@@ -38,8 +41,8 @@ NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 # Fences may be indented under a list item; the body is read dedented.
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=indent)```$", re.MULTILINE | re.DOTALL)
 KEYS = {"campaigns", "cart", "codes", "shipping", "max_offers", "discount", "shipping_discount", "lines",
-        "applied", "offers", "codes_entered"}
-LINE_KEYS = {"sku", "name", "price", "quantity", "categories", "collections"}
+        "applied", "offers", "codes_entered", "margin_floor", "capped"}
+LINE_KEYS = {"sku", "name", "price", "quantity", "categories", "collections", "cost"}
 OFFER_KEYS = {"status", "reason", "message", "hint"}
 
 
@@ -71,7 +74,8 @@ def _cart(example: dict) -> Cart:
     for raw in example["cart"]:
         assert set(raw) <= LINE_KEYS, f"unknown cart line keys {set(raw) - LINE_KEYS}"
         lines.append(CartLine(raw["sku"], raw.get("name", raw["sku"].title()), raw["price"], raw.get("quantity", 1),
-                              frozenset(raw.get("categories", ())), frozenset(raw.get("collections", ()))))
+                              frozenset(raw.get("categories", ())), frozenset(raw.get("collections", ())),
+                              cost=raw.get("cost")))
     return Cart(tuple(lines), "USD", example.get("shipping", 0))
 
 
@@ -87,12 +91,15 @@ def test_every_worked_example_is_what_the_engine_gives(line, section, example):
     evaluation = evaluate_campaigns(
         campaigns, _cart(example), Customer(id="docs-shopper", orders_count=1), Context(now=NOW, page="cart"),
         example.get("codes", ()), max_offers=example.get("max_offers", DEFAULT_MAX_OFFERS),
+        margin_floor=parse_margin_floor(example.get("margin_floor", "0%")),
     )
 
     assert evaluation.discount == example["discount"], evaluation.offers
     assert evaluation.shipping_discount == example.get("shipping_discount", 0)
     if "lines" in example:
         assert [priced.discount for priced in evaluation.lines] == example["lines"]
+    if "capped" in example:
+        assert [priced.capped for priced in evaluation.lines] == example["capped"]
     if "applied" in example:
         assert [(o.campaign_id, o.discount) for o in evaluation.applied] == list(example["applied"].items())
     for campaign_id, expected in example.get("offers", {}).items():

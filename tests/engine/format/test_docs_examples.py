@@ -82,7 +82,7 @@ def test_there_is_a_worked_example_for_every_effect():
 
 EXPECT_KEYS = {"cart", "customer", "context", "codes", "shipping", "discount", "lines",
                "shipping_discount", "reason", "hint", "message"}
-LINE_KEYS = {"sku", "name", "price", "quantity", "categories", "collections"}
+LINE_KEYS = {"sku", "name", "price", "quantity", "categories", "collections", "cost"}
 CUSTOMER_KEYS = {"id", "orders_count", "total_spent", "segments", "country", "city",
                  "last_order_days_ago", "birthday", "metadata"}
 
@@ -93,7 +93,7 @@ def _cart(expected: dict) -> Cart:
         assert set(raw) <= LINE_KEYS, f"unknown cart line keys {set(raw) - LINE_KEYS}"
         lines.append(CartLine(
             raw["sku"], raw.get("name", raw["sku"].title()), raw["price"], raw.get("quantity", 1),
-            frozenset(raw.get("categories", ())), frozenset(raw.get("collections", ())),
+            frozenset(raw.get("categories", ())), frozenset(raw.get("collections", ())), cost=raw.get("cost"),
         ))
     return Cart(tuple(lines), "USD", expected.get("shipping", 0))
 

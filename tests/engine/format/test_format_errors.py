@@ -44,7 +44,7 @@ def test_unknown_keys_are_errors_with_a_suggestion():
     assert errors_with(priorty=5, effect={"type": "amount_off_order", "amount": 100, "itmes": {}}) == [
         "priorty: unknown key (did you mean 'priority'?); expected one of: id, name, kind, description, code, auto_apply, codes, "
         "timezone, active, schedule, priority, stacking, eligibility, visibility, effect, limits, currency, tags, "
-        "banner, gift_card, loyalty, referral",
+        "banner, margin_floor, gift_card, loyalty, referral",
         "effect.itmes: unknown key; expected one of: type, amount",
     ]
 

@@ -70,7 +70,7 @@ def test_the_expression_is_compiled_once_and_reused():
     ("customer.orders", "unknown name 'customer.orders' (did you mean 'customer.orders_count'?)"),
     ("subtotal * 2", "unknown name 'subtotal' (did you mean 'cart.subtotal'?)"),
     ("customer.__class__", "unknown name 'customer.__class__' (did you mean 'customer.is_new'?)"),
-    ("().__class__", "attributes can only be read from customer, cart or context"),
+    ("().__class__", "attributes can only be read from customer, cart, context or item"),
     ("open('/etc/passwd')", "only these functions can be called: min, max, abs, round"),
     ("[x for x in 'abc']", "'ListComp' is not allowed in a formula"),
     ("lambda: 1", "'Lambda' is not allowed in a formula"),
