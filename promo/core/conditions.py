@@ -279,6 +279,16 @@ class FactCondition:
             return _failure(reason, message_for(reason))
         return _failure(reason, self.message or self.describe(facts.currency, facts.context.locale))
 
+    @property
+    def minimum(self) -> int | None:
+        """The least value that passes an "at least" comparison (gte, gt, between); else None."""
+        return _lower_bound(self.op, self.value)
+
+    def holds(self, facts: Facts) -> bool:
+        """Whether the condition holds, without the message and hint `evaluate` writes."""
+        spec = self.spec
+        return _compare(spec.type, self.op, spec.read(facts, self.items), self.value)
+
     def _hint(self, spec: FactSpec, actual: t.Any, facts: Facts) -> Hint | None:
         if spec.scope is not Scope.CART or spec.type not in (ValueType.MONEY, ValueType.COUNT):
             return None
