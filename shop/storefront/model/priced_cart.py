@@ -130,7 +130,6 @@ class PricedCart:
     cart: Cart | None = field(default=None, repr=False)
     evaluation: Evaluation | None = field(default=None, repr=False)
     quote: CartQuote | None = field(default=None, repr=False)     # with_offers: every offer told against this cart
-    max_offers: int = 5
 
     @property
     def count(self) -> int:
@@ -248,7 +247,6 @@ def price_cart(
         cart=cart,
         evaluation=evaluation,
         quote=quote,
-        max_offers=engine.max_offers,
     )
 
 

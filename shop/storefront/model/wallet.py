@@ -16,12 +16,11 @@ from datetime import datetime, timedelta
 from babel.dates import format_date
 
 from promo.core import campaign as c
-from promo.core.domain import Customer
+from promo.core.domain import Context, Customer
 from promo.core.reasons import Reason
 from promo.core.records import OfferSource, OrderStatus, QuotedOffer, RedemptionResult, ItemStatus
 from promo.core.timing import last_moment, local
 from promo.core.visibility import is_visible
-from promo.engine import Engine
 from shop.storefront.model.cart_notes import CartNote, CartState, cart_note
 from shop.storefront.model.incentives import BalancesPanel, ReferralPanel, balances_panel, referral_panel
 from shop.storefront.model.offers import OfferView, is_available, mentioned_skus, view_of
@@ -99,13 +98,13 @@ def _history(results: list[RedemptionResult], names: dict[str, str]) -> list[Sav
     return entries
 
 
-def _shown(quoted: QuotedOffer, customer: Customer, engine: Engine) -> bool:
+def _shown(quoted: QuotedOffer, customer: Customer, wallet_page: Context) -> bool:
     """The wallet shows its holder's own codes, what the cart holds, and the offers visible on
     the wallet page that the shopper could get by shopping; nothing else."""
     offer = quoted.offer
     if offer.source is OfferSource.WALLET or quoted.in_cart:
         return True
-    return is_available(offer) and is_visible(quoted.campaign, customer, engine.context(page="wallet"))
+    return is_available(offer) and is_visible(quoted.campaign, customer, wallet_page)
 
 
 def build_wallet(customer: Customer) -> Wallet:
@@ -134,7 +133,7 @@ def build_wallet(customer: Customer) -> Wallet:
 
     sections: dict[str, list[WalletOffer]] = {"in_cart": [], "usable": [], "near": [], "others": []}
     noted = [(q, cart_note(q, evaluation, engine.max_offers, engine.currency, engine.locale, priced.is_empty))
-             for q in quote.offers if q.campaign.effect is not None and _shown(q, customer, engine)]
+             for q in quote.offers if q.campaign.effect is not None and _shown(q, customer, context)]
     # Product names for the wording, read for the SKUs these offers name, not the whole catalogue.
     names = names_by_sku(engine.products_by_sku(mentioned_skus(q.campaign for q, _ in noted)).values())
     for quoted, note in noted:
