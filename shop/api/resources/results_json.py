@@ -57,6 +57,7 @@ def offer_json(offer: OfferResult) -> dict[str, Any]:
         "line_discounts": list(offer.line_discounts),
         "added_lines": [cart_line_json(line) for line in offer.added_lines],
         "order": offer.order,
+        "gift_card_pays": None,
     }
 
 
@@ -148,14 +149,14 @@ OFFER_PROPERTIES: dict[str, Any] = {
     "line_discounts": {"type": "array", "items": _INT, "description": "Per line of `lines`; sums to `discount`."},
     "added_lines": {"type": "array", "items": {"$ref": "#/components/schemas/CartLine"}},
     "order": {**_NULLABLE_INT, "description": "Position in application order when applied."},
+    "gift_card_pays": {**_NULLABLE_INT, "description": "A gift card among the codes: what it pays towards the order "
+                                                       "(its discounts are 0: a card is paid with, not a discount); "
+                                                       "null for every other offer."},
 }
-_GIFT_CARD_PAYS = {**_INT, "description": "A gift card among the codes: what it pays towards the order "
-                                          "(its discounts are 0; a card is paid with, not a discount)."}
 
 OfferSchema = Described(
     name="OfferResult",
-    schema={"type": "object", "required": list(OFFER_PROPERTIES),
-            "properties": {**OFFER_PROPERTIES, "gift_card_pays": _GIFT_CARD_PAYS}},
+    schema={"type": "object", "required": list(OFFER_PROPERTIES), "properties": OFFER_PROPERTIES},
     refers_to=(CartLineSchema,),
 )
 
