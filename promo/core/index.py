@@ -51,7 +51,7 @@ Key = tuple[str, str]
 Requirement = frozenset[Key]   # met when the cart/customer has at least one of these keys
 
 # Facts about the selected items whose condition cannot hold while no line is selected.
-_ITEM_AMOUNT_FACTS = frozenset({"cart.subtotal", "cart.initial_subtotal", "cart.quantity"})
+_ITEM_AMOUNT_FACTS = frozenset({"cart.subtotal", "cart.initial_subtotal", "cart.quantity", "cart.line_quantity"})
 # Customer facts read from the customer alone (not the clock, not the cart): a gate on one of
 # them has the same answer for every cart of this customer.
 _GATE_FACTS = frozenset({"customer.id", "customer.new", "customer.guest", "customer.orders_count",
