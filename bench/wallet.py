@@ -61,7 +61,7 @@ def bench_store(directory: Path, campaigns: int, touching: int):
 
 
 def demo_store(directory: Path):
-    from promo.format.scenario import load_pack, read_pack
+    from promo.packs.scenario import load_pack, read_pack
     from shop.web.extensions import promo_engine
 
     app = new_app(directory, demo=True)
