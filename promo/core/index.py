@@ -2,12 +2,13 @@
 
 A campaign can only apply when every one of its *requirements* is met, and most campaigns have
 some: an effect on particular SKUs, categories or collections gives nothing unless a cart line
-is one of them; an eligibility rule "the cart has a coffee bag" or "VIP customers only" fails
-otherwise. `CampaignIndex` files each campaign under the keys of one requirement (SKU,
-category, collection or segment) and answers `candidates(cart, customer)` from the keys the
-cart and customer have, then checks the campaign's other requirements against the same keys.
-Campaigns without a requirement (storewide offers, free shipping, free gifts) sit in an
-"always consider" bucket. Public codes are indexed too (`for_code`).
+is one of them (each effect type names its selections, promo.core.effects); an eligibility
+rule "the cart has a coffee bag" or "VIP customers only" fails otherwise. `CampaignIndex`
+files each campaign under the keys of one requirement (SKU, category, collection or segment)
+and answers `candidates(cart, customer)` from the keys the cart and customer have, then
+checks the campaign's other requirements against the same keys. Campaigns without a
+requirement (storewide offers, free shipping, free gifts) sit in an "always consider" bucket.
+Public codes are indexed too (`for_code`).
 
 The index only ever leaves out campaigns that could not apply; the applicator still checks
 every condition of the candidates it gets. Requirements are read conservatively: only rules
@@ -37,13 +38,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from promo.core.campaign import (
-    AmountOffEachLine, AmountOffEachUnit, AmountSplit, BundlePrice, BuyXGetY, Campaign, CheapestItems,
-    ItemSelector, PercentOffItems, Tiers, UnitPrice, Volume,
-)
+from promo.core.campaign import Campaign, ItemSelector
 from promo.core.codes import normalise_code
 from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
 from promo.core.domain import Cart, Context, Customer
+from promo.core.effects import effect_type
 from promo.core.facts import Facts
 
 # A key a cart or customer can have: ("sku", "BLD-HOUSE"), ("category", "coffee"),
@@ -51,11 +50,8 @@ from promo.core.facts import Facts
 Key = tuple[str, str]
 Requirement = frozenset[Key]   # met when the cart/customer has at least one of these keys
 
-# Effects that give nothing unless a cart line matches their item selector.
-_ITEM_EFFECTS = (PercentOffItems, AmountOffEachLine, AmountOffEachUnit, AmountSplit, UnitPrice,
-                 BundlePrice, CheapestItems, Volume, Tiers)
 # Facts about the selected items whose condition cannot hold while no line is selected.
-_ITEM_AMOUNT_FACTS = frozenset({"cart.subtotal", "cart.initial_subtotal", "cart.quantity"})
+_ITEM_AMOUNT_FACTS = frozenset({"cart.subtotal", "cart.initial_subtotal", "cart.quantity", "cart.line_quantity"})
 # Customer facts read from the customer alone (not the clock, not the cart): a gate on one of
 # them has the same answer for every cart of this customer.
 _GATE_FACTS = frozenset({"customer.id", "customer.new", "customer.guest", "customer.orders_count",
@@ -81,18 +77,13 @@ def _effect_requirements(campaign: Campaign, hints: bool) -> Iterator[Requiremen
     effect = campaign.effect
     if hints and _may_hint(campaign.eligibility):
         return  # "Add $12.50 more to get ..." comes from the eligibility before the effect is tried
-    if isinstance(effect, _ITEM_EFFECTS):
-        keys = selector_keys(effect.items)
+    if effect is None:
+        return
+    # Each effect type names the selections a cart needs a line of (its module's `selectors`).
+    for selector in effect_type(effect).selectors(effect, hints):
+        keys = selector_keys(selector)
         if keys is not None:
             yield keys
-    elif isinstance(effect, BuyXGetY):
-        # No "buy" unit, or no unit to give: no repetition at all. With a "buy" unit, a missing
-        # "get" unit is a hint ("Add 1 more item").
-        selectors = (effect.buy_items,) if hints else (effect.buy_items, effect.get_items or effect.buy_items)
-        for selector in selectors:
-            keys = selector_keys(selector)
-            if keys is not None:
-                yield keys
 
 
 def _may_hint(condition: object) -> bool:

@@ -9,10 +9,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from promo.core.applicator import Candidate, evaluate
-from promo.core.campaign import (
-    AmountOffEachUnit, AmountOffOrder, BundlePrice, BuyXGetY, Campaign, CheapestItems, FreeGift, ItemSelector, Kind,
-    PercentOffItems, ShippingDiscount, Stacking, Tier, Tiers, Volume,
-)
+from promo.core.campaign import Campaign, ItemSelector, Kind, Stacking
+from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.bundle_price import BundlePrice
+from promo.core.effects.buy_x_get_y import BuyXGetY
+from promo.core.effects.cheapest_items import CheapestItems
+from promo.core.effects.free_gift import FreeGift
+from promo.core.effects.percent_off_items import PercentOffItems
+from promo.core.effects.shipping import ShippingDiscount
+from promo.core.effects.tiers import Tier, Tiers
+from promo.core.effects.volume import Volume
 from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
 from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.index import CampaignIndex, requirements
