@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from promo.format.scenario import ScenarioError, load_pack, parse_pack
+from promo.packs.scenario import ScenarioError, load_pack, parse_pack
 
 PACK = {
     "products": [{"sku": "BEANS", "name": "House beans", "price": 1400}, {"sku": "DRIPPER", "name": "Dripper", "price": 2800}],

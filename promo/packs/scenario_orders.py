@@ -11,7 +11,7 @@ key, what makes loading again change nothing. The customer's ``orders_count``,
 ``total_spent`` and ``last_order_at`` stay as the pack's ``customers`` section writes them
 (those figures include orders the pack does not list), so the loader writes them back after.
 
-Read by promo.format.scenario (which owns the pack's other sections); this module takes its
+Read by promo.packs.scenario (which owns the pack's other sections); this module takes its
 reader and reports through it, so both report problems the same way.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from promo.core.domain import Cart, CartLine, Customer
 from promo.core.errors import Conflict
 from promo.core.records import Product
+from promo.engine import Engine
 
 ORDER_KEYS = ("ref", "customer", "days_ago", "lines", "codes")
 LINE_KEYS = ("sku", "quantity")
@@ -38,7 +39,7 @@ _REF = re.compile(REF_PATTERN)
 
 
 class Reader(Protocol):
-    """What promo.format.scenario's reader offers (it records problems; readers return None)."""
+    """What promo.packs.scenario's reader offers (it records problems; readers return None)."""
 
     def add(self, path: str, message: str) -> None: ...
     def mapping(self, raw: Any, path: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Any] | None: ...
@@ -121,7 +122,7 @@ def check_order_references(r: Reader, orders: Mapping[int, OrderRequest], custom
 
 
 @contextmanager
-def _clock_at(engine: Any, moment: datetime) -> Iterator[None]:
+def _clock_at(engine: Engine, moment: datetime) -> Iterator[None]:
     """The engine's clock stopped at `moment` while one past order is placed (a load runs on its
     own, in the CLI or a test-mode reset), so its date, limits and periods are that day's."""
     original = engine.clock
@@ -132,10 +133,9 @@ def _clock_at(engine: Any, moment: datetime) -> Iterator[None]:
         engine.clock = original
 
 
-def place_orders(engine: Any, orders: tuple[OrderRequest, ...], customers: tuple[Customer, ...],
+def place_orders(engine: Engine, orders: tuple[OrderRequest, ...], customers: tuple[Customer, ...],
                  actor: str) -> tuple[int, int]:
-    """Place each order not placed yet through `engine` (promo.engine.Engine: this module sits
-    below it, so it is not imported); (created, unchanged). Then write the pack's customers
+    """Place each order not placed yet; (created, unchanged). Then write the pack's customers
     of these orders back as the pack describes them."""
     if not orders:
         return 0, 0

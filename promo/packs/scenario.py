@@ -35,7 +35,7 @@ from promo.core.domain import Customer
 from promo.engine import Engine
 from promo.core.errors import NotFound, PromoError
 from promo.core.records import Category, CodeStatus, Product, Publication
-from promo.format.scenario_orders import OrderRequest, check_order_references, place_orders, read_order
+from promo.packs.scenario_orders import OrderRequest, check_order_references, place_orders, read_order
 
 MAX_MONEY = 10**12
 MAX_ITEMS = 100_000           # entries per section
@@ -114,7 +114,7 @@ class ScenarioPack:
     publications: tuple[PublicationRequest, ...] = ()
     # Distribution rules (docs/events.md), each with the definition as written.
     distributions: tuple[tuple[Rule, Mapping[str, Any]], ...] = ()
-    # Past orders of the pack's customers (promo.format.scenario_orders).
+    # Past orders of the pack's customers (promo.packs.scenario_orders).
     orders: tuple[OrderRequest, ...] = ()
 
 
