@@ -170,8 +170,10 @@ class ProductRow(Base):
     image: Mapped[str | None] = mapped_column(String(500))
     extra: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # What one unit costs the store; NULL: unknown, so no margin floor guards it.
+    cost: Mapped[int | None] = mapped_column(Money, nullable=True)
 
-    __table_args__ = (CheckConstraint("price >= 0", name="price"),)
+    __table_args__ = (CheckConstraint("price >= 0", name="price"), CheckConstraint("cost >= 0", name="cost"))
 
 
 class OrderRow(Base):
