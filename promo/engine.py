@@ -289,6 +289,11 @@ class Engine:
         """The margin floor of campaigns without their own (docs/discount-policy.md)."""
         return self.catalogue.margin_floor()
 
+    def margin_warnings(self, definition: Mapping[str, Any]) -> list[str]:
+        """Where this definition's headline discount is more than the margin floor leaves on a
+        product it targets: the floor will cap it there. Warnings, never a refusal."""
+        return self.catalogue.margin_warnings(definition)
+
     def set_store_margin_floor(self, floor: MarginFloor | None) -> MarginFloor:
         """Save the store's margin floor; None goes back to the configured default."""
         return self.catalogue.set_margin_floor(floor)

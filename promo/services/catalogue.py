@@ -1,14 +1,17 @@
 """The product catalogue: categories and products, as the storefront lists and prices them."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from promo.core.campaign import MarginFloor
 from promo.core.errors import InvalidRequest, NotFound
-from promo.core.margin import floor_text
+from promo.core.domain import CartLine
+from promo.core.margin import floor_text, margin_warnings
+from promo.format.definition import DefinitionError, parse_campaign
 from promo.core.records import Category, Product
 from promo.services.checks import check_lengths
 from promo.format.readers import MAX_MONEY
@@ -116,3 +119,14 @@ class Catalogue:
 
         self.work.write(work)
         return self.margin_floor()
+
+    def margin_warnings(self, definition: Mapping[str, Any]) -> list[str]:
+        """Where a campaign's headline discount is more than the margin floor leaves on a
+        product it targets (promo.core.margin.margin_warnings); [] for one that does not parse."""
+        try:
+            campaign = parse_campaign(definition, timezone=self.work.timezone)
+        except DefinitionError:
+            return []
+        lines = [CartLine(p.sku, p.name, p.price, 1, frozenset(p.categories), frozenset(p.collections), cost=p.cost)
+                 for p in self.list_products() if p.cost is not None]
+        return margin_warnings(campaign, lines, self.margin_floor(), self.work.context())

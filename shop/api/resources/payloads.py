@@ -60,6 +60,8 @@ def money(description: str = "", maximum: int = MAX_MONEY) -> Int:
 
 
 _SLUGS = Arr(Str(max_length=64, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT), max_items=50)
+SLUG_LIST = _SLUGS
+SKU = Str(max_length=64, pattern=r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", pattern_hint="must be letters, digits, '.', '_' or '-'")
 
 PROFILE_FIELDS = {
     "name": Field(Str(max_length=200), nullable=True),
@@ -89,8 +91,7 @@ CustomerRef = Either(
 )
 
 Item = Obj({
-    "sku": Field(Str(max_length=64, pattern=r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
-                     pattern_hint="must be letters, digits, '.', '_' or '-'"), required=True),
+    "sku": Field(SKU, required=True),
     "name": Field(Str(max_length=200), description="Defaults to the SKU."),
     "unit_price": Field(money("Price of one unit, minor units."), required=True),
     "quantity": Field(Int(minimum=1, maximum=MAX_QUANTITY), required=True),

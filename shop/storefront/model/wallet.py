@@ -45,6 +45,7 @@ class WalletOffer:
     used_up: bool = False
     in_cart: bool = False         # the code is already entered in the shopper's cart
     expired: bool = False         # past its end (the campaign's or the code's own)
+    capping_note: str = ""        # "$3 on Panama Geisha": where the margin floor cut the headline amount
 
     @property
     def campaign_id(self) -> str:
@@ -99,6 +100,7 @@ def _wallet_offer(
         savings=offer.discount, message=offer.message, hint=offer.hint, ends_at=end,
         ends_text=format_date(last.date(), format="medium", locale=engine.locale) if last else "",
         used_up=used_up, in_cart=in_cart, expired=offer.reason is Reason.EXPIRED,
+        capping_note=offer.result.capping_note,
     )
 
 
