@@ -1,8 +1,10 @@
 """Qualification scaling: one cart evaluated in a store of 10,000 campaigns, of which 50 can
-touch the cart, against a store holding only those 50.
+touch the cart and 1,000 are storewide offers gated on customer facts the shopper fails (at
+least 10 orders, $1,000 spent, new customers, everyone but the shopper's segment), against a
+store holding only those 50.
 
-Run: .venv/bin/python bench/qualification.py [--campaigns 10000] [--touching 50] [--repeats 50]
-Goal (issue 9): at most 3x. Measures Engine.validate (what every cart change and checkout runs:
+Run: .venv/bin/python bench/qualification.py [--campaigns 10000] [--touching 50] [--gated 1000] [--repeats 50]
+Goal (issue 18): at most 2x (issue 9's was 3x, without the gated campaigns). Measures Engine.validate (what every cart change and checkout runs:
 candidates, live counters, stacking) and Engine.qualify(touching_cart=True) (the cart's nudges),
 both on SQLite with a warm worker (the campaigns parsed and indexed once, as a running app has).
 """
@@ -18,13 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic  # noqa: E402
 
-GOAL_RATIO = 3.0
+GOAL_RATIO = 2.0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--campaigns", type=int, default=10_000)
     parser.add_argument("--touching", type=int, default=50)
+    parser.add_argument("--gated", type=int, default=1_000)
     parser.add_argument("--repeats", type=int, default=50)
     args = parser.parse_args()
 
@@ -32,7 +35,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as directory:
         stores = {}
         for label, definitions in (
-            ("all", synthetic.campaigns(args.campaigns, args.touching)),
+            ("all", synthetic.campaigns(args.campaigns, args.touching, args.gated)),
             ("touching", synthetic.campaigns(args.touching, args.touching)),
         ):
             started = time.perf_counter()
@@ -59,7 +62,8 @@ def main() -> int:
                                                             max(1, args.repeats // 5)))
             figures[name] = {label: sorted(values)[len(values) // 2] for label, values in times.items()}
 
-    print(f"\n{'':<24}{args.campaigns:>8,} campaigns{args.touching:>10} alone{'ratio':>9}  goal <= {GOAL_RATIO:.0f}x")
+    print(f"\n{args.gated:,} of the {args.campaigns:,} are gated on customer facts the shopper fails")
+    print(f"{'':<24}{args.campaigns:>8,} campaigns{args.touching:>10} alone{'ratio':>9}  goal <= {GOAL_RATIO:.0f}x")
     worst = 0.0
     for name, result in figures.items():
         ratio = result["all"] / result["touching"]

@@ -86,8 +86,27 @@ def elsewhere(number: int) -> dict:
             "effect": {"type": "amount_off_order", "amount": 500}}
 
 
-def campaigns(total: int, touching_count: int) -> list[dict]:
-    return [touching(n) for n in range(touching_count)] + [elsewhere(n) for n in range(total - touching_count)]
+def gated(number: int) -> dict:
+    """A storewide offer gated on a customer fact SHOPPER fails (orders placed, lifetime spend,
+    being new, a segment): the candidate index cannot file it under the cart's keys."""
+    shape = number % 4
+    base = {"id": f"gated-{number:05d}", "name": f"Gated offer {number}", "kind": "promotion",
+            "effect": {"type": "percent_off_order", "percent": 5}}
+    if shape == 0:
+        return {**base, "eligibility": {"fact": "customer.orders_count", "gte": 10 + number % 40}}
+    if shape == 1:
+        return {**base, "eligibility": {"all": [{"fact": "customer.total_spent", "gte": 100_000 + number * 100},
+                                                {"fact": "cart.subtotal", "gte": 2_000}]}}
+    if shape == 2:
+        return {**base, "eligibility": {"fact": "customer.new", "is": True}}
+    return {**base, "eligibility": {"fact": "customer.segment", "ne": "regulars"}}
+
+
+def campaigns(total: int, touching_count: int, gated_count: int = 0) -> list[dict]:
+    """`touching_count` offers this cart can get, `gated_count` storewide ones SHOPPER's customer
+    facts rule out, and the rest about other products, categories and segments."""
+    return ([touching(n) for n in range(touching_count)] + [gated(n) for n in range(gated_count)]
+            + [elsewhere(n) for n in range(total - touching_count - gated_count)])
 
 
 def open_store(path: Path, definitions: list[dict], *, catalogue: bool = True) -> Engine:

@@ -25,11 +25,12 @@ from datetime import datetime
 from types import MappingProxyType
 from collections.abc import Iterable, Mapping, Sequence
 
-from promo.core.campaign import AT_COST, Campaign, Effect, Kind, MarginFloor, ShippingDiscount, Stacking
+from promo.core.campaign import AT_COST, Campaign, Effect, Kind, MarginFloor, Stacking
 from promo.core.codes import normalise_code  # the one normal form, as storage keeps codes (NFKC, strip, upper)
-from promo.core.wording import effect_label, join_and, unlock_phrase
+from promo.core.phrases import join_and
+from promo.core.wording import effect_label, unlock_phrase
 from promo.core.domain import Cart, Context, Customer
-from promo.core.effects import Benefit, compute
+from promo.core.effects import Benefit, compute, counts_towards_offer_cap
 from promo.core.facts import Facts
 from promo.core.margin import capping_note, guard, line_floors
 from promo.core.money import format_money
@@ -147,7 +148,7 @@ def _assess(entry: _Entry, state: _State) -> _Step:
 def counts_towards_cap(campaign: Campaign) -> bool:
     """Shipping offers and always offers sit outside the max-offers cap: a shopper promised free
     shipping over $50 keeps it whatever codes they add (docs/discount-policy.md, Max offers)."""
-    return campaign.stacking is not Stacking.ALWAYS and not isinstance(campaign.effect, ShippingDiscount)
+    return campaign.stacking is not Stacking.ALWAYS and counts_towards_offer_cap(campaign.effect)
 
 
 def _advance(state: _State, benefit: Benefit, counted: bool) -> _State:

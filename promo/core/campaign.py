@@ -2,7 +2,8 @@
 
 `promo.format.definition.parse_campaign(dict)` builds these from what people write (YAML/JSON,
 documented in docs/campaigns.md). Everything downstream (evaluation, storage, the UI) reads
-these frozen dataclasses, never the raw dict.
+these frozen dataclasses, never the raw dict. A campaign's effect is one of the effect types of
+promo.core.effects, each defined by its own module.
 """
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol, Union
+from typing import TYPE_CHECKING, Any, Protocol
 from collections.abc import Iterator, Mapping
 
-from promo.core.domain import CartLine, ItemSelector
+from promo.core.domain import ItemSelector
+from promo.core.effects import Effect
 
-if TYPE_CHECKING:  # formulas are defined by their own module, which never imports this one
+if TYPE_CHECKING:
     from promo.core.facts import Facts
-    from promo.core.formula import Formula
     from promo.core.results import Check
 
-__all__ = ["ItemSelector"]  # re-exported: effects and conditions select lines with it
+# Re-exported: conditions select lines with ItemSelector; Effect is the base of every effect
+# type's dataclass (each in its module of promo.core.effects).
+__all__ = ["Effect", "ItemSelector"]
 
 
 class Kind(StrEnum):
@@ -49,126 +52,6 @@ class Condition(Protocol):
     def restrictions(self, currency: str = "USD", locale: str = "en_US") -> list[str]: ...
     def fact_names(self) -> Iterator[str]: ...
     def negation(self) -> Condition | None: ...
-
-
-# A value that is either fixed or computed by a safe formula with a required fallback.
-Amount = Union[int, "Formula"]        # minor units
-Percent = Union[Decimal, "Formula"]   # 0..100
-
-
-# ---- Effects: data only. promo.core.effects gives each one its calculation. ----
-
-@dataclass(frozen=True)
-class AmountOffOrder:
-    amount: Amount
-
-
-@dataclass(frozen=True)
-class PercentOffOrder:
-    percent: Percent
-    cap: int | None = None
-
-
-@dataclass(frozen=True)
-class AmountOffEachLine:
-    amount: Amount
-    items: ItemSelector = ItemSelector()
-
-
-@dataclass(frozen=True)
-class AmountOffEachUnit:
-    amount: Amount
-    items: ItemSelector = ItemSelector()
-
-
-@dataclass(frozen=True)
-class AmountSplit:
-    amount: Amount
-    items: ItemSelector = ItemSelector()
-    by: str = "amount"  # "amount" (proportional to line totals) or "quantity"
-
-
-@dataclass(frozen=True)
-class PercentOffItems:
-    percent: Percent
-    items: ItemSelector = ItemSelector()
-    cap: int | None = None
-
-
-@dataclass(frozen=True)
-class UnitPrice:
-    price: Amount
-    items: ItemSelector = ItemSelector()
-
-
-@dataclass(frozen=True)
-class BundlePrice:
-    quantity: int
-    price: Amount
-    items: ItemSelector = ItemSelector()
-    repeat: bool = True
-
-
-@dataclass(frozen=True)
-class CheapestItems:
-    percent: Percent
-    count: int = 1
-    items: ItemSelector = ItemSelector()
-    pick: str = "cheapest"        # or "most_expensive"
-    every: int | None = None      # with every=3, count=1: one unit discounted per 3 matching units
-
-
-@dataclass(frozen=True)
-class BuyXGetY:
-    buy_quantity: int
-    get_quantity: int
-    buy_items: ItemSelector = ItemSelector()
-    get_items: ItemSelector | None = None   # None: the same items as buy_items
-    percent: Percent = Decimal(100)
-    repeat: bool = True
-    max_repeats: int | None = None
-    pick: str = "cheapest"
-
-
-@dataclass(frozen=True)
-class Volume:
-    buy: int
-    free: int = 1
-    items: ItemSelector = ItemSelector()
-    per_sku: bool = True
-
-
-@dataclass(frozen=True)
-class Tier:
-    min_subtotal: int
-    percent: Percent | None = None
-    amount: Amount | None = None
-
-
-@dataclass(frozen=True)
-class Tiers:
-    tiers: tuple[Tier, ...]                 # ascending by min_subtotal; the highest tier met applies
-    items: ItemSelector = ItemSelector()
-    basis: str = "running"                  # "running" subtotal after earlier offers, or "initial"
-
-
-@dataclass(frozen=True)
-class FreeGift:
-    gift: CartLine                          # added at 100% off when missing from the cart
-    quantity: int = 1
-
-
-@dataclass(frozen=True)
-class ShippingDiscount:
-    percent: Percent | None = Decimal(100)
-    amount: Amount | None = None
-
-
-Effect = (
-    AmountOffOrder | PercentOffOrder | AmountOffEachLine | AmountOffEachUnit | AmountSplit
-    | PercentOffItems | UnitPrice | BundlePrice | CheapestItems | BuyXGetY | Volume | Tiers
-    | FreeGift | ShippingDiscount
-)
 
 
 # ---- Codes, timing, visibility, limits ----

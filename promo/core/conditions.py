@@ -22,7 +22,7 @@ from babel.dates import format_time
 
 from promo.core.campaign import Condition  # the protocol; re-exported for the parsers
 from promo.core.domain import ItemSelector
-from promo.core.wording import humanize, items_phrase, join_or, money
+from promo.core.phrases import humanize, items_phrase, join_or, money
 from promo.core.facts import Facts
 from promo.core.reasons import Reason, message_for
 from promo.core.results import Check, Hint
@@ -114,6 +114,12 @@ def _cart_quantity(facts: Facts, items: ItemSelector | None) -> int:
     return facts.items_count if items is None else facts.quantity_of(items)
 
 
+def _line_quantity(facts: Facts, items: ItemSelector | None) -> int:
+    """The most units on one line (of the selected items): `gte: 3` is "a line of 3 or more"."""
+    indices = range(len(facts.lines)) if items is None else facts.matching(items)
+    return max((facts.lines[i].quantity for i in indices), default=0)
+
+
 _SPECS = [
     FactSpec("customer.id", Scope.CUSTOMER, ValueType.TEXT, lambda f, _: _casefold(f.customer.id),
              "the customer's id (none for guests)"),
@@ -147,6 +153,8 @@ _SPECS = [
              "number of units in the cart"),
     FactSpec("cart.quantity", Scope.CART, ValueType.COUNT, _cart_quantity,
              "number of units of the selected items", takes_items=True),
+    FactSpec("cart.line_quantity", Scope.CART, ValueType.COUNT, _line_quantity,
+             "the most units on one line (of the selected items); 0 without such a line", takes_items=True),
     FactSpec("context.page", Scope.CONTEXT, ValueType.TEXT, lambda f, _: _casefold(f.context.page),
              "page being viewed: home, category, product, cart, checkout, deals, wallet"),
     FactSpec("context.category", Scope.CONTEXT, ValueType.TEXT,
@@ -279,6 +287,16 @@ class FactCondition:
             return _failure(reason, message_for(reason))
         return _failure(reason, self.message or self.describe(facts.currency, facts.context.locale))
 
+    @property
+    def minimum(self) -> int | None:
+        """The least value that passes an "at least" comparison (gte, gt, between); else None."""
+        return _lower_bound(self.op, self.value)
+
+    def holds(self, facts: Facts) -> bool:
+        """Whether the condition holds, without the message and hint `evaluate` writes."""
+        spec = self.spec
+        return _compare(spec.type, self.op, spec.read(facts, self.items), self.value)
+
     def _hint(self, spec: FactSpec, actual: t.Any, facts: Facts) -> Hint | None:
         if spec.scope is not Scope.CART or spec.type not in (ValueType.MONEY, ValueType.COUNT):
             return None
@@ -292,6 +310,10 @@ class FactCondition:
             amount = money(missing, facts.currency, facts.context.locale)
             text = f"Add {amount} more" + (f" of {phrase}" if phrase else "")
             return Hint(message=text, missing_amount=missing, progress=progress)
+        if self.fact == "cart.line_quantity":
+            # The units must go on one line: more of the same item.
+            text = f"Add {missing} more of {phrase}" if phrase else f"Add {missing} more of the same item"
+            return Hint(message=text, missing_quantity=missing, progress=progress)
         noun = "item" if missing == 1 else "items"
         text = f"Add {missing} more {noun}" + (f" from {phrase}" if phrase else "")
         return Hint(message=text, missing_quantity=missing, progress=progress)
@@ -558,6 +580,9 @@ def _describe_fact(condition: FactCondition, currency: str, locale: str) -> str:
             return f"Spend more than {values[0]}{where}{when}"
         subject = f"{phrase} subtotal" if phrase else "Cart subtotal"
         return f"{subject}{when} {_comparison(condition, currency, locale)}"
+    if name == "cart.line_quantity":
+        comparison = _comparison(condition, currency, locale).removeprefix("is ")
+        return f"{comparison.capitalize()} of {phrase or 'one item'} in the cart"
     if name in ("cart.quantity", "cart.items_count"):
         comparison = _comparison(condition, currency, locale)
         noun = "item" if values[-1] == "1" and op in (Op.GTE, Op.EQ, Op.LTE) else "items"

@@ -271,3 +271,8 @@ class Formula:
         if value is None or value < 0 or value > limit:
             return self.fallback
         return value
+
+
+# A value that is either fixed or computed by a formula with a required fallback.
+Amount = int | Formula        # minor units
+Percent = Decimal | Formula   # 0..100

@@ -2,17 +2,26 @@
 
 A campaign can only apply when every one of its *requirements* is met, and most campaigns have
 some: an effect on particular SKUs, categories or collections gives nothing unless a cart line
-is one of them; an eligibility rule "the cart has a coffee bag" or "VIP customers only" fails
-otherwise. `CampaignIndex` files each campaign under the keys of one requirement (SKU,
-category, collection or segment) and answers `candidates(cart, customer)` from the keys the
-cart and customer have, then checks the campaign's other requirements against the same keys.
-Campaigns without a requirement (storewide offers, free shipping, free gifts) sit in an
-"always consider" bucket. Public codes are indexed too (`for_code`).
+is one of them (each effect type names its selections, promo.core.effects); an eligibility
+rule "the cart has a coffee bag" or "VIP customers only" fails otherwise. `CampaignIndex`
+files each campaign under the keys of one requirement (SKU, category, collection or segment)
+and answers `candidates(cart, customer)` from the keys the cart and customer have, then
+checks the campaign's other requirements against the same keys. Campaigns without a
+requirement (storewide offers, free shipping, free gifts) sit in an "always consider" bucket.
+Public codes are indexed too (`for_code`).
 
 The index only ever leaves out campaigns that could not apply; the applicator still checks
 every condition of the candidates it gets. Requirements are read conservatively: only rules
 that must hold (the eligibility itself or the parts of a top-level All); an Any or a Not never
 narrows anything.
+
+Campaigns gated on what the customer is (orders placed, lifetime spend, segment, country, ...)
+are checked against the customer before anything else: such a *gate* is a customer fact
+condition that must hold (the eligibility or a part of a top-level All) and reads nothing but
+the customer, so a customer who fails it gets neither the offer nor a hint from it. Gates are
+checked once per distinct condition and call, and campaigns that need a minimum number of
+orders or lifetime spend are kept sorted by it, so a store with a thousand "10th order" or
+"spent $1,000" campaigns looks only at those the customer reaches.
 
 `CampaignIndex(campaigns, hints=True)` answers a wider question, for nudges: which campaigns
 could apply *or* tell the shopper what to add ("Add 1 more item", "Add $12.50 more"). It keeps
@@ -24,27 +33,33 @@ Pure: no storage, no clock.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from promo.core.campaign import (
-    AmountOffEachLine, AmountOffEachUnit, AmountSplit, BundlePrice, BuyXGetY, Campaign, CheapestItems,
-    ItemSelector, PercentOffItems, Tiers, UnitPrice, Volume,
-)
+from promo.core.campaign import Campaign, ItemSelector
 from promo.core.codes import normalise_code
 from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
-from promo.core.domain import Cart, Customer
+from promo.core.domain import Cart, Context, Customer
+from promo.core.effects import effect_type
+from promo.core.facts import Facts
 
 # A key a cart or customer can have: ("sku", "BLD-HOUSE"), ("category", "coffee"),
 # ("collection", "autumn"), ("segment", "vip").
 Key = tuple[str, str]
 Requirement = frozenset[Key]   # met when the cart/customer has at least one of these keys
 
-# Effects that give nothing unless a cart line matches their item selector.
-_ITEM_EFFECTS = (PercentOffItems, AmountOffEachLine, AmountOffEachUnit, AmountSplit, UnitPrice,
-                 BundlePrice, CheapestItems, Volume, Tiers)
 # Facts about the selected items whose condition cannot hold while no line is selected.
-_ITEM_AMOUNT_FACTS = frozenset({"cart.subtotal", "cart.initial_subtotal", "cart.quantity"})
+_ITEM_AMOUNT_FACTS = frozenset({"cart.subtotal", "cart.initial_subtotal", "cart.quantity", "cart.line_quantity"})
+# Customer facts read from the customer alone (not the clock, not the cart): a gate on one of
+# them has the same answer for every cart of this customer.
+_GATE_FACTS = frozenset({"customer.id", "customer.new", "customer.guest", "customer.orders_count",
+                         "customer.total_spent", "customer.segment", "customer.country", "customer.city"})
+# Gates with a minimum on these are kept sorted by it.
+_MINIMUM_FACTS = ("customer.orders_count", "customer.total_spent")
+# Gates read the customer only; Facts wants a context, which they never look at.
+_NO_CONTEXT = Context(now=datetime(2000, 1, 1, tzinfo=UTC))
 
 
 def selector_keys(selector: ItemSelector) -> Requirement | None:
@@ -62,18 +77,13 @@ def _effect_requirements(campaign: Campaign, hints: bool) -> Iterator[Requiremen
     effect = campaign.effect
     if hints and _may_hint(campaign.eligibility):
         return  # "Add $12.50 more to get ..." comes from the eligibility before the effect is tried
-    if isinstance(effect, _ITEM_EFFECTS):
-        keys = selector_keys(effect.items)
+    if effect is None:
+        return
+    # Each effect type names the selections a cart needs a line of (its module's `selectors`).
+    for selector in effect_type(effect).selectors(effect, hints):
+        keys = selector_keys(selector)
         if keys is not None:
             yield keys
-    elif isinstance(effect, BuyXGetY):
-        # No "buy" unit, or no unit to give: no repetition at all. With a "buy" unit, a missing
-        # "get" unit is a hint ("Add 1 more item").
-        selectors = (effect.buy_items,) if hints else (effect.buy_items, effect.get_items or effect.buy_items)
-        for selector in selectors:
-            keys = selector_keys(selector)
-            if keys is not None:
-                yield keys
 
 
 def _may_hint(condition: object) -> bool:
@@ -138,6 +148,38 @@ def _unique(found: Iterable[Requirement]) -> tuple[Requirement, ...]:
     return tuple(unique)
 
 
+def gates(campaign: Campaign) -> tuple[FactCondition, ...]:
+    """The customer fact conditions that must hold for `campaign` to apply or hint."""
+    eligibility = campaign.eligibility
+    found: dict[FactCondition, None] = {}
+    for part in eligibility.conditions if isinstance(eligibility, All) else (eligibility,):
+        if isinstance(part, FactCondition) and (part.fact in _GATE_FACTS or part.fact.startswith("customer.metadata.")):
+            found[part] = None
+    return tuple(found)
+
+
+def _minimum(gate: FactCondition) -> int | None:
+    """The least value of an orders-count or spend gate "at least ..." (None for other gates)."""
+    return gate.minimum if gate.fact in _MINIMUM_FACTS else None
+
+
+class _Gates:
+    """One customer's answers to the gates, each distinct condition checked once."""
+
+    def __init__(self, customer: Customer):
+        self.facts = Facts.initial(customer, _NO_CONTEXT, ())
+        self._answers: dict[FactCondition, bool] = {}
+
+    def pass_all(self, conditions: tuple[FactCondition, ...]) -> bool:
+        for condition in conditions:
+            answer = self._answers.get(condition)
+            if answer is None:
+                answer = self._answers[condition] = condition.holds(self.facts)
+            if not answer:
+                return False
+        return True
+
+
 def all_met(requirements: Iterable[Requirement], keys: frozenset[Key]) -> bool:
     """Does `keys` have at least one key of every requirement?"""
     return all(not keys.isdisjoint(requirement) for requirement in requirements)
@@ -160,6 +202,7 @@ class _Entry:
     position: int
     campaign: Campaign
     requirements: tuple[Requirement, ...]
+    gates: tuple[FactCondition, ...] = ()
 
     def met_by(self, keys: frozenset[Key]) -> bool:
         return all_met(self.requirements, keys)
@@ -173,17 +216,27 @@ class CampaignIndex:
         self._always: list[int] = []
         self._by_key: dict[Key, list[int]] = {}
         self._by_code: dict[str, int] = {}
+        # fact -> (minimums ascending, positions in the same order): "always" campaigns whose gate
+        # asks at least that many orders or that much spend.
+        minimums: dict[str, list[tuple[int, int]]] = {}
         for position, campaign in enumerate(campaigns):
-            entry = _Entry(position, campaign, requirements(campaign, hints=hints))
+            entry = _Entry(position, campaign, requirements(campaign, hints=hints), gates(campaign))
             self._entries.append(entry)
             if campaign.code:
                 self._by_code.setdefault(normalise_code(campaign.code), position)
             if not entry.requirements:
-                self._always.append(position)
+                floor = next((m for m in map(_minimum, entry.gates) if m is not None), None)
+                if floor is None:
+                    self._always.append(position)
+                else:
+                    fact = next(g.fact for g in entry.gates if _minimum(g) == floor)
+                    minimums.setdefault(fact, []).append((floor, position))
                 continue
             # File under the narrowest requirement: fewest keys, so fewest carts look at it.
             for key in min(entry.requirements, key=len):
                 self._by_key.setdefault(key, []).append(position)
+        self._by_minimum = {fact: ([m for m, _ in sorted(found)], [p for _, p in sorted(found)])
+                            for fact, found in minimums.items()}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -195,12 +248,19 @@ class CampaignIndex:
     def candidates(self, cart: Cart, customer: Customer | None = None) -> list[Campaign]:
         """The campaigns that could apply to this cart for this customer, in index order."""
         keys = cart_keys(cart, customer)
-        found = set(self._always)
+        gate = _Gates(customer or Customer())
+        entries = self._entries
+        found = {position for position in self._always if gate.pass_all(entries[position].gates)}
+        for fact, (floors, positions) in self._by_minimum.items():
+            reached = getattr(gate.facts.customer, fact.removeprefix("customer."))
+            for position in positions[:bisect_right(floors, reached)]:
+                if gate.pass_all(entries[position].gates):
+                    found.add(position)
         for key in keys:
             for position in self._by_key.get(key, ()):
-                if position not in found and self._entries[position].met_by(keys):
+                if position not in found and entries[position].met_by(keys) and gate.pass_all(entries[position].gates):
                     found.add(position)
-        return [self._entries[position].campaign for position in sorted(found)]
+        return [entries[position].campaign for position in sorted(found)]
 
     def for_code(self, code: str) -> Campaign | None:
         """The campaign whose public code this is (matched like shoppers type it)."""

@@ -12,6 +12,8 @@ either: what an offer can give on a line is what is left above its floor.
   effect's other lines by largest remainder (ties to the earlier line), each up to its room.
 - A free gift is given away on purpose and is not guarded; shipping has no cost here.
 
+Each effect type says which of these it is (`margin_guard` of its module in promo.core.effects).
+
 docs/discount-policy.md states the rule with worked numbers. Pure: no storage, no clock.
 """
 from __future__ import annotations
@@ -22,16 +24,12 @@ from decimal import ROUND_CEILING, Decimal
 
 from promo.core import campaign as c
 from promo.core.domain import CartLine, Context, Customer
-from promo.core.effects import compute
+from promo.core.effects import compute, effect_type
 from promo.core.effects.base import Benefit, allocate_capped
+from promo.core.effects.effect_type import PER_UNIT, POOLED, UNGUARDED
 from promo.core.facts import Facts
 from promo.core.money import format_money
-from promo.core.wording import join_and
-
-# Effects whose discount is one amount spread over lines: what a capped line cannot take may
-# go to the effect's other lines.
-_POOLED = (c.AmountOffOrder, c.PercentOffOrder, c.PercentOffItems, c.AmountSplit, c.Tiers)
-_UNGUARDED = (c.FreeGift, c.ShippingDiscount)
+from promo.core.phrases import join_and
 
 
 def unit_floor(cost: int, floor: c.MarginFloor) -> int | None:
@@ -79,7 +77,7 @@ def guard(effect: c.Effect, benefit: Benefit, facts: Facts, floors: Sequence[int
     """The benefit with no line below its floor, and what the floor took off each line."""
     shares = list(benefit.line_discounts)
     none = (0,) * len(shares)
-    if isinstance(effect, _UNGUARDED) or all(f is None for f in floors):
+    if effect_type(effect).margin_guard == UNGUARDED or all(f is None for f in floors):
         return Guarded(benefit, none)
     rooms = headroom(facts.line_totals, floors)
     capped = [max(0, share - room) for share, room in zip(shares, rooms, strict=True)]
@@ -87,7 +85,7 @@ def guard(effect: c.Effect, benefit: Benefit, facts: Facts, floors: Sequence[int
         return Guarded(benefit, none)
     given = [share - cut for share, cut in zip(shares, capped, strict=True)]
     moved = 0
-    if isinstance(effect, _POOLED):
+    if effect_type(effect).margin_guard == POOLED:
         pool = [i for i in _pool(effect, facts) if not capped[i] and rooms[i] > given[i]]
         spare = [rooms[i] - given[i] for i in pool]
         moved = min(sum(capped), sum(spare))
@@ -114,7 +112,7 @@ def capping_note(effect: c.Effect, guarded: Guarded, facts: Facts) -> str:
 
     capped_lines = [i for i, cut in enumerate(guarded.capped) if cut]
     names = [facts.lines[i].name for i in capped_lines]
-    if isinstance(effect, _POOLED):
+    if effect_type(effect).margin_guard == POOLED:
         if not guarded.reduced:
             return ""
         verb = "is" if len(names) == 1 else "are"
@@ -126,7 +124,7 @@ def capping_note(effect: c.Effect, guarded: Guarded, facts: Facts) -> str:
         given = guarded.benefit.line_discounts[index]
         if given == 0:
             parts.append(f"nothing on {line.name}")
-        elif isinstance(effect, c.AmountOffEachUnit) and line.quantity > 1 and given % line.quantity == 0:
+        elif effect_type(effect).margin_guard == PER_UNIT and line.quantity > 1 and given % line.quantity == 0:
             parts.append(f"{money(given // line.quantity)} each on {line.name}")
         else:
             parts.append(f"{money(given)} on {line.name}")
@@ -211,7 +209,7 @@ def margin_warnings(campaign: c.Campaign, products: Sequence[CartLine], store_fl
     on a product it targets: the floor will cap it there. A warning, never a refusal."""
     effect = campaign.effect
     floor = campaign.margin_floor or store_floor
-    if effect is None or isinstance(effect, _UNGUARDED) or floor.off:
+    if effect is None or effect_type(effect).margin_guard == UNGUARDED or floor.off:
         return []
     currency = campaign.currency or "USD"
 

@@ -10,6 +10,7 @@ code is published to a customer (`code_expiry`): through the end of the Nth day 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -96,6 +97,65 @@ def check_timing(campaign: Campaign, now: datetime, locale: str = "en_US") -> Ch
             message += f" Next: {format_date(opening.date(), 'EEE', locale=locale)} {_clock(opening.time(), locale)}."
         return Check(ok=False, reason=Reason.OUTSIDE_SCHEDULE, message=message)
     return Check.passed()
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Whether an offer runs at a moment, in words for a shopper: "On now", "On now until
+    6:00 PM", "Starts 4:00 PM today", "Starts tomorrow, 9:00 AM", "Starts Friday 4:00 PM",
+    "Starts Dec 1, 2026", "Ended Nov 30, 2026"."""
+
+    on_now: bool
+    text: str
+
+
+def availability(campaign: Campaign, now: datetime, locale: str = "en_US") -> Availability:
+    """When the offer applies, seen from `now` (the engine's clock, so a frozen test clock or a
+    demo's moved one gives the same words as the cart's decision)."""
+    moment = local(campaign, now)
+    if campaign.ends_at is not None and now >= campaign.ends_at:
+        return Availability(False, f"Ended {_last_day_text(campaign, locale)}")
+    if campaign.starts_at is not None and now < campaign.starts_at:
+        opening = local(campaign, campaign.starts_at)
+        if campaign.schedule and not in_schedule(campaign, opening):
+            opening = next_opening(campaign, opening) or local(campaign, campaign.starts_at)
+        return Availability(False, f"Starts {_opening_text(opening, moment, locale)}")
+    if not in_schedule(campaign, now):
+        upcoming = next_opening(campaign, now)
+        if upcoming is None:
+            return Availability(False, f"Runs {_lower_first(describe_schedule(campaign.schedule, locale))}")
+        return Availability(False, f"Starts {_opening_text(upcoming, moment, locale)}")
+    closing = _closing_today(campaign, moment)
+    if closing is not None:
+        return Availability(True, f"On now until {_clock(closing, locale)}")
+    return Availability(True, "On now")
+
+
+def _opening_text(opening: datetime, moment: datetime, locale: str) -> str:
+    """ "4:00 PM today", "tomorrow, 9:00 AM", "Friday 4:00 PM", "Dec 1, 2026" (midnight: the day alone)."""
+    days = (opening.date() - moment.date()).days
+    clock = "" if opening.time() == time(0) else _clock(opening.time(), locale)
+    if days == 0:
+        return f"{clock} today" if clock else "today"
+    if days == 1:
+        return f"tomorrow, {clock}" if clock else "tomorrow"
+    if days < 7:
+        day = format_date(opening.date(), "EEEE", locale=locale)
+        return f"{day} {clock}" if clock else day
+    return _moment_text(opening, locale)
+
+
+def _closing_today(campaign: Campaign, moment: datetime) -> time | None:
+    """The time today the running offer stops (its schedule slot's end, or its own end), if any."""
+    ends: list[datetime] = []
+    if campaign.ends_at is not None:
+        ends.append(local(campaign, campaign.ends_at))
+    for slot in campaign.schedule:
+        if slot_covers(slot, moment) and not (slot.start == slot.end == time(0)) and slot.end != time(0):
+            end = datetime.combine(moment.date(), slot.end, tzinfo=moment.tzinfo)
+            ends.append(end if end > moment else end + timedelta(days=1))
+    today = [end for end in ends if end.date() == moment.date() and end > moment]
+    return min(today).time() if today else None
 
 
 def code_expiry(campaign: Campaign, published_at: datetime) -> datetime | None:

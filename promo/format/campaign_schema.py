@@ -1,7 +1,8 @@
 """The campaign definition format (docs/campaigns.md) as JSON Schema (draft 2020-12).
 
-Built from the reader's own tables (promo.definition's keys, effects and limits,
-promo.conditions' facts and operators), so the schema cannot name a key the reader does not
+Built from the reader's own tables (promo.format.definition's keys and limits, each effect
+type's keys from its module in promo.core.effects, promo.core.conditions' facts and
+operators), so the schema cannot name a key the reader does not
 know. It checks the shape: keys, types, ranges, required keys, which kind needs which section.
 The reader checks more (that `until` is after `from`, tiers going up, a time zone that exists,
 text without invisible characters); whatever the schema refuses, the reader refuses too.
@@ -12,16 +13,16 @@ Published at /api/v1/schemas/campaign.json and as schemas/campaign.json (written
 
 from __future__ import annotations
 
-from typing import Any
-
 from promo.core import campaign as c
+from promo.core import reading as readers
+from promo.core.effects import EFFECT_TYPES, EffectType
+from promo.core.json_schema import Schema, closed, money, one_or_more, ref, text, whole
 from promo.format import definition as d
-from promo.format import effect_readers, readers
+from promo.format.readers import MARGIN_FLOOR_EXAMPLE
 from promo.core.conditions import FACTS, LINES_FACT, METADATA_PREFIX, OPERATORS_FOR, Match, Op, ValueType
 from promo.core.timing import WEEKDAYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-Schema = dict[str, Any]
 
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$"
 RELATIVE_DAY_PATTERN = r"^today(\s*[+-]\s*\d{1,5})?$"
@@ -30,37 +31,6 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 CODE_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9_-]{2,31}\s*$"
 DAY_WORDS = ("weekdays", "weekends", "everyday", "daily", *WEEKDAYS,
              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def ref(name: str) -> Schema:
-    return {"$ref": f"#/$defs/{name}"}
-
-
-def text(max_length: int = 200, *, empty: bool = False) -> Schema:
-    return {"type": "string", "minLength": 0 if empty else 1, "maxLength": max_length}
-
-
-def whole(minimum: int = 0, maximum: int = readers.MAX_COUNT) -> Schema:
-    return {"type": "integer", "minimum": minimum, "maximum": maximum}
-
-
-def money(minimum: int = 0) -> Schema:
-    return {"type": "integer", "minimum": minimum, "maximum": readers.MAX_MONEY,
-            "description": "minor units (cents): 5000 is $50.00"}
-
-
-def closed(properties: dict[str, Schema], required: tuple[str, ...] | list[str] = (), **extra: Any) -> Schema:
-    """An object with exactly these keys (unknown keys are errors, as in the reader)."""
-    schema: Schema = {"type": "object", "properties": properties, "additionalProperties": False}
-    if required:
-        schema["required"] = list(required)
-    schema.update(extra)
-    return schema
-
-
-def one_or_more(item: Schema, max_items: int = readers.MAX_LIST) -> Schema:
-    """A list of items; a single item stands for a list of one."""
-    return {"anyOf": [item, {"type": "array", "items": item, "minItems": 1, "maxItems": max_items}]}
 
 
 def _formula(fallback: Schema) -> Schema:
@@ -90,7 +60,7 @@ def _definitions(*, relative_days: bool) -> dict[str, Schema]:
             "label": text(80),
         }),
         "effect": _effect(),
-        **{f"effect_{name}": _effect_fields(name) for name in effect_readers.EFFECTS},
+        **{f"effect_{kind.name}": _effect_fields(kind) for kind in EFFECT_TYPES},
         "condition": _condition(),
         "fact_condition": _fact_condition(),
         **_comparison_definitions(),
@@ -102,51 +72,18 @@ def _definitions(*, relative_days: bool) -> dict[str, Schema]:
 
 # ---- effects ----
 
-_SIDE = closed({"quantity": whole(1, 1000), "items": ref("items")}, ("quantity",))
-_GIFT = closed({"sku": text(64), "name": text(), "price": money(), "categories": ref("texts"),
-                "collections": ref("texts")}, ("sku", "name", "price"))
-_TIER = closed({"min_subtotal": money(), "percent": ref("percent_value"), "amount": ref("amount")},
-               ("min_subtotal",), oneOf=[{"required": ["percent"]}, {"required": ["amount"]}])
-_PICK = {"enum": list(effect_readers.PICKS)}
-
-# The schema of each key of each effect; effect_readers.EFFECTS says which keys an effect takes and needs.
-_EFFECT_KEYS: dict[str, dict[str, Schema]] = {
-    "amount_off_order": {"amount": ref("amount")},
-    "percent_off_order": {"percent": ref("percent_value"), "cap": money(1)},
-    "amount_off_each_line": {"amount": ref("amount"), "items": ref("items")},
-    "amount_off_each_unit": {"amount": ref("amount"), "items": ref("items")},
-    "amount_split": {"amount": ref("amount"), "items": ref("items"), "by": {"enum": ["amount", "quantity"]}},
-    "percent_off_items": {"percent": ref("percent_value"), "items": ref("items"), "cap": money(1)},
-    "unit_price": {"price": ref("price"), "items": ref("items")},
-    "bundle_price": {"quantity": whole(2, 1000), "price": ref("price"), "items": ref("items"),
-                     "repeat": {"type": "boolean"}},
-    "cheapest_items": {"percent": ref("percent_value"), "count": whole(1, 1000), "items": ref("items"),
-                       "pick": _PICK, "every": whole(2, 1000)},
-    "buy_x_get_y": {"buy": _SIDE, "get": _SIDE, "percent": ref("percent_value"), "repeat": {"type": "boolean"},
-                    "max_repeats": whole(1), "pick": _PICK},
-    "volume": {"buy": whole(1, 1000), "free": whole(1, 1000), "items": ref("items"), "per_sku": {"type": "boolean"}},
-    "tiers": {"tiers": {"type": "array", "items": _TIER, "minItems": 1, "maxItems": 50}, "items": ref("items"),
-              "basis": {"enum": ["running", "initial"]}},
-    "free_gift": {"gift": _GIFT, "quantity": whole(1, 100)},
-    "shipping": {"percent": ref("percent_value"), "amount": ref("amount")},
-}
-
-
-def _effect_fields(name: str) -> Schema:
-    spec = effect_readers.EFFECTS[name]
-    properties = {"type": {"const": name}, **{key: _EFFECT_KEYS[name][key] for key in spec.keys}}
-    schema = closed(properties, ("type", *spec.required))
-    if name == "shipping":
-        schema["not"] = {"required": ["percent", "amount"]}
-    return schema
+def _effect_fields(kind: EffectType) -> Schema:
+    """One effect type's mapping: its keys with the schema its module gives each."""
+    properties = {"type": {"const": kind.name}, **kind.fields}
+    return closed(properties, ("type", *kind.required), **kind.schema_extra)
 
 
 def _effect() -> Schema:
     # oneOf rather than if/then on `type`: the same effects refused, and much cheaper for
     # reference pages (Swagger UI) to resolve than a chain of conditionals.
-    return {"oneOf": [ref(f"effect_{name}") for name in effect_readers.EFFECTS],
+    return {"oneOf": [ref(f"effect_{kind.name}") for kind in EFFECT_TYPES],
             "description": "what the campaign gives (docs/campaigns.md, Effects); `type` picks one of: "
-                           + ", ".join(effect_readers.EFFECTS)}
+                           + ", ".join(kind.name for kind in EFFECT_TYPES)}
 
 
 # ---- conditions ----
@@ -288,7 +225,7 @@ def _campaign_properties() -> dict[str, Schema]:
 
 # "10%" (percent of the cost), 200 (minor units per unit) or off: promo.format.readers.read_margin_floor.
 MARGIN_FLOOR: Schema = {
-    "description": readers.MARGIN_FLOOR_EXAMPLE,
+    "description": MARGIN_FLOOR_EXAMPLE,
     "anyOf": [{"type": "string", "pattern": r"^\s*[0-9]+(\.[0-9]+)?\s*%\s*$"}, money(),
               {"type": "string", "pattern": "^\\s*[Oo][Ff][Ff]\\s*$"}, {"const": False}],
 }

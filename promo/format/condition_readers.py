@@ -13,7 +13,7 @@ from promo.core.conditions import (
 )
 from promo.core.timing import EVERY_DAY, WEEKDAYS, WEEKEND, WORKDAYS, zone
 
-from promo.format.readers import (
+from promo.core.reading import (
     MAX_CONDITION_DEPTH, MAX_LIST, PAGES, join_path, known_countries, Problems, read_bool, read_choice, read_fields,
     read_int, read_money, read_selector, read_text, show_value, suggest,
 )

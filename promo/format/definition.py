@@ -17,17 +17,17 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-
 from promo.core import campaign as c
 from promo.core.conditions import Condition, Scope, scope_of
+from promo.core.effects import EFFECT_TYPES, by_name, effect_type
 from promo.core.formula import Formula
-from promo.format.condition_readers import read_active, read_condition, read_moment, read_schedule
-from promo.format.effect_readers import EFFECTS, read_effect
-from promo.format.readers import (
-    KINDS_WITH_SECTION, MAX_VALID_DAYS, MIN_RANDOM_CHARACTERS, PAGES, SELECTOR_KEYS, DefinitionError, FieldError,
+from promo.core.reading import (
+    MAX_VALID_DAYS, MIN_RANDOM_CHARACTERS, PAGES, SELECTOR_KEYS, DefinitionError, FieldError,
     join_path, known_currencies, known_timezones, Problems, read_bool, read_choice, read_fields, read_int,
-    read_margin_floor, read_money, read_text, read_texts, show_value, suggest,
+    read_money, read_text, read_texts, show_value, suggest,
 )
+from promo.format.condition_readers import read_active, read_condition, read_moment, read_schedule
+from promo.format.readers import read_margin_floor
 from promo.format.strict_yaml import load_yaml
 
 # The reader's public names, wherever the part that reads them lives.
@@ -36,6 +36,34 @@ __all__ = [
     "load_definitions", "load_yaml", "parse_campaign", "parse_campaigns", "parse_condition", "read_definitions",
     "read_moment",
 ]
+
+
+# The effect types by their `type:` (each reads its own keys: promo.core.effects).
+EFFECTS = by_name()
+KINDS_WITH_SECTION = {c.Kind.GIFT_CARD: "gift_card", c.Kind.LOYALTY: "loyalty", c.Kind.REFERRAL: "referral"}
+
+
+def read_effect(raw: Any, path: str, p: Problems) -> c.Effect | None:
+    """An `effect:` mapping, read by the module of its `type`."""
+    names = ", ".join(kind.name for kind in EFFECT_TYPES)
+    if not isinstance(raw, Mapping):
+        p.add(path, f"must be a mapping with a type, got {show_value(raw)}")
+        return None
+    kind = raw.get("type")
+    if kind is None:
+        p.add(join_path(path, "type"), f"is required; one of: {names}")
+        return None
+    if not isinstance(kind, str) or kind not in EFFECTS:
+        hint = suggest(kind, EFFECTS) if isinstance(kind, str) else ""
+        p.add(join_path(path, "type"), f"unknown effect type {show_value(kind)}{hint}; one of: {names}")
+        return None
+    declared = EFFECTS[kind]
+    fields = read_fields(raw, path, p, ("type", *declared.keys), declared.required)
+    if fields is None or not set(declared.required) <= fields.keys():
+        return None
+    before = len(p)
+    effect = declared.parse(fields, path, p)
+    return effect if len(p) == before else None
 
 
 # ---- codes, visibility, limits ----
@@ -236,8 +264,6 @@ CAMPAIGN_KEYS = (
     "priority", "stacking", "eligibility", "visibility", "effect", "limits", "currency", "tags",
     "banner", "margin_floor", "gift_card", "loyalty", "referral",
 )
-# Effects that compute each line on its own, so a formula there may read the line (`item.*`).
-LINE_FORMULA_EFFECTS = (c.AmountOffEachLine, c.AmountOffEachUnit)
 # A banner's discount box holds this much (promo.banners.MAX_DISCOUNT; a test keeps them equal,
 # without the engine importing Pillow).
 BANNER_LABEL_LENGTH = 32
@@ -288,15 +314,16 @@ def _banner_label(raw: Any, path: str, p: Problems) -> str | None:
 
 def _check_line_formulas(effect: Any, p: Problems) -> None:
     """`item.price` and the other line names only have a value in effects that work per line."""
-    if effect is None or isinstance(effect, LINE_FORMULA_EFFECTS):
+    if effect is None or effect_type(effect).per_line_formulas:
         return
     values = list(vars(effect).items())
     for tier in getattr(effect, "tiers", ()):
         values += [(f"tiers.{key}", value) for key, value in vars(tier).items()]
     for name, value in values:
         if isinstance(value, Formula) and value.reads_line:
+            per_line = ", ".join(kind.name for kind in EFFECT_TYPES if kind.per_line_formulas)
             p.add(f"effect.{name}.formula", "item.price, item.cost, item.margin and item.quantity are only for "
-                  "effects that work per line (amount_off_each_line, amount_off_each_unit)")
+                  f"effects that work per line ({per_line})")
 
 
 def _campaign(raw: Any, p: Problems, default_timezone: str) -> c.Campaign | None:

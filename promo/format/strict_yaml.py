@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 
 
-from promo.format.readers import DefinitionError, FieldError
+from promo.core.reading import DefinitionError, FieldError
 
 
 # ---- files and text ----

@@ -24,7 +24,7 @@ from shop.storefront.model.cart_actions import (
 from shop.storefront.model.cart_state import CartInputError, SessionCart
 from shop.storefront.model.customer import current_customer
 from shop.storefront.model.priced_cart import PricedCart, catalogue, load_session_cart, price_cart
-from shop.web.htmx import answer, htmx_target, render_fragment
+from shop.web.htmx import answer, htmx_target, is_htmx, render_fragment
 from shop.web.navigation import safe_next
 from shop.web.rate_limits import guard_code_entry
 
@@ -52,11 +52,16 @@ def respond(outcome: Outcome) -> Response:
         return render_fragment("partials/cart_badge_update.html", cart_count=outcome.state.count)
 
     error = outcome.error
+    back = safe_next(request.form.get("next"), url_for("cart.view"))
+    # A cart page (the fragment of its lines and codes, or the page a plain post goes back to)
+    # shows refused input next to its field and a code's result next to the code: no toast.
+    on_cart_page = htmx_target() == "cart-items" if is_htmx() else back == url_for("cart.view")
+    said_inline = on_cart_page and (error is not None or outcome.shown_with_codes)
     return answer(
         fragment=fragment,
         page=(lambda: render_cart_page(outcome.priced_with(price_for_cart), error=error)) if error else None,
-        redirect_to=lambda: safe_next(request.form.get("next"), url_for("cart.view")),
-        message=error.message if error else outcome.message,
+        redirect_to=back,
+        message=None if said_inline else error.message if error else outcome.message,
         level="error" if error else outcome.level,
         flash_level="success",
         status=422 if error else 200,

@@ -136,7 +136,8 @@ def _code_response(outcome: Outcome) -> Response:
                                          priced=outcome.priced_with(price_for_checkout), error=error),
         page=page if error else None,
         redirect_to=url_for("checkout.view"),
-        message=error.message if error else outcome.message,
+        # Checkout shows refused input and each code's result in its code panel: no toast for them.
+        message=None if error or outcome.shown_with_codes else outcome.message,
         level="error" if error else outcome.level,
         flash_level="success",
         status=422 if error else 200,

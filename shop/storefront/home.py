@@ -3,14 +3,18 @@ switcher. What every page's layout needs comes from shop.storefront.model.layout
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
+from promo.core.campaign import Campaign
+from promo.core.timing import availability
 from shop.storefront.model import personas
 from shop.storefront.model.customer import set_current_customer
 from shop.web.extensions import promo_engine
 from shop.web.navigation import safe_next
 from shop.web.templating import product_image_url
-from shop.storefront.model.offers import banner_offers, deal_offers
+from shop.storefront.model.offers import OfferView, banner_offers, deal_offers
 from shop.storefront.model.showcase import (
     GUEST_PROFILE,
     campaigns_by_id,
@@ -58,13 +62,27 @@ def deals() -> str:
     context = engine.context(page="deals")
     offers = deal_offers(engine.qualify(None, empty_cart(), context, visible_only=True))
     views = describe(offers, context, customer=GUEST_PROFILE)
-    groups = [
-        {"key": "auto", "title": "Applied automatically", "offers": [v for v in views if v.kind == "auto"]},
-        {"key": "codes", "title": "Codes for everyone", "offers": [v for v in views if v.kind == "code"]},
-    ]
     # The parsed campaigns describe() loaded, so each deal's banner needs no query of its own.
-    return render_template("deals.html", deal_groups=[gr for gr in groups if gr["offers"]], active_section="deals",
-                           campaigns=campaigns_by_id(v.campaign_id for v in views))
+    campaigns = campaigns_by_id(v.campaign_id for v in views)
+    now = engine.now()
+    return render_template(
+        "deals.html", deal_groups=[gr for gr in deal_groups(views, campaigns) if gr["offers"]], active_section="deals",
+        campaigns=campaigns,
+        availability={v.campaign_id: availability(campaigns[v.campaign_id], now, engine.locale) for v in views},
+    )
+
+
+def deal_groups(views: list[OfferView], campaigns: Mapping[str, Campaign]) -> list[dict]:
+    """Codes first, headline codes (those running for a limited time, like Black Friday) at the
+    top; then what the cart applies by itself."""
+    def limited(view: OfferView) -> bool:
+        return campaigns[view.campaign_id].ends_at is not None
+
+    codes = sorted((v for v in views if v.kind == "code"), key=lambda v: not limited(v))
+    return [
+        {"key": "codes", "title": "Codes for everyone", "offers": codes},
+        {"key": "auto", "title": "Applied automatically", "offers": [v for v in views if v.kind == "auto"]},
+    ]
 
 
 @bp.post("/demo/persona")

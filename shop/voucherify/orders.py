@@ -17,7 +17,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from promo.core.campaign import AmountOffOrder, Campaign, PercentOffOrder, Tiers
+from promo.core.campaign import Campaign
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_order import PercentOffOrder
+from promo.core.effects.tiers import Tiers
 from promo.core.domain import Cart, CartLine
 from promo.core.errors import NotFound
 from shop.api.resources.payloads import MAX_ITEMS, MAX_MONEY, MAX_ORDER_VALUE, MAX_QUANTITY

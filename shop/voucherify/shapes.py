@@ -10,8 +10,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from promo.core import campaign as c
 from promo.core.campaign import Campaign, Kind
+from promo.core.effects.amount_off_each_line import AmountOffEachLine
+from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.amount_split import AmountSplit
+from promo.core.effects.free_gift import FreeGift
+from promo.core.effects.percent_off_items import PercentOffItems
+from promo.core.effects.percent_off_order import PercentOffOrder
+from promo.core.effects.shipping import ShippingDiscount
+from promo.core.effects.tiers import Tiers
+from promo.core.effects.unit_price import UnitPrice
 from promo.core.records import CampaignInfo, CampaignStatus, CodeInfo, CodeStatus
 from shop.voucherify import ids
 from shop.voucherify.orders import SHIPPING_ID
@@ -39,28 +48,28 @@ def discount_json(campaign: Campaign, computed: int | None = None) -> dict[str, 
     effect = campaign.effect
     if effect is None:
         return None
-    if isinstance(effect, c.PercentOffOrder):
+    if isinstance(effect, PercentOffOrder):
         out = {"type": "PERCENT", "percent_off": _static(effect.percent), "effect": "APPLY_TO_ORDER"}
         if effect.cap is not None:
             out["amount_limit"] = effect.cap
         return _dynamic(out, effect.percent, "percent_off", computed)
-    if isinstance(effect, c.PercentOffItems):
+    if isinstance(effect, PercentOffItems):
         out = {"type": "PERCENT", "percent_off": _static(effect.percent), "effect": "APPLY_TO_ITEMS"}
         if effect.cap is not None:
             out["amount_limit"] = effect.cap
         return _dynamic(out, effect.percent, "percent_off", computed)
-    amount_effects = {c.AmountOffOrder: "APPLY_TO_ORDER", c.AmountOffEachLine: "APPLY_TO_ITEMS",
-                      c.AmountOffEachUnit: "APPLY_TO_ITEMS_BY_QUANTITY", c.AmountSplit: "APPLY_TO_ITEMS_PROPORTIONALLY"}
+    amount_effects = {AmountOffOrder: "APPLY_TO_ORDER", AmountOffEachLine: "APPLY_TO_ITEMS",
+                      AmountOffEachUnit: "APPLY_TO_ITEMS_BY_QUANTITY", AmountSplit: "APPLY_TO_ITEMS_PROPORTIONALLY"}
     if type(effect) in amount_effects:
         out = {"type": "AMOUNT", "amount_off": _static(effect.amount), "effect": amount_effects[type(effect)]}
         return _dynamic(out, effect.amount, "amount_off", computed)
-    if isinstance(effect, c.UnitPrice) and isinstance(effect.price, int):
+    if isinstance(effect, UnitPrice) and isinstance(effect.price, int):
         return {"type": "FIXED", "fixed_amount": effect.price, "effect": "APPLY_TO_ITEMS"}
-    if isinstance(effect, c.FreeGift):
+    if isinstance(effect, FreeGift):
         return {"type": "UNIT", "unit_off": effect.quantity, "unit_type": effect.gift.sku, "effect": "ADD_MISSING_ITEMS"}
-    if isinstance(effect, c.ShippingDiscount) and effect.amount is None and effect.percent == 100:
+    if isinstance(effect, ShippingDiscount) and effect.amount is None and effect.percent == 100:
         return {"type": "UNIT", "unit_off": 1, "unit_type": SHIPPING_ID, "effect": "ADD_MISSING_ITEMS"}
-    target = "APPLY_TO_ORDER" if isinstance(effect, c.Tiers) else "APPLY_TO_ITEMS"
+    target = "APPLY_TO_ORDER" if isinstance(effect, Tiers) else "APPLY_TO_ITEMS"
     return {"type": "AMOUNT", "amount_off": computed if computed is not None else 0, "effect": target, "is_dynamic": True}
 
 

@@ -42,7 +42,7 @@ def register_template_helpers(app: Flask) -> None:
     # Imported here, not at the top: these modules build on shop.web, which must not import them.
     from shop.console.formatting import FILTERS as CONSOLE_FILTERS
     from shop.storefront.model.layout import layout_context
-    from shop.storefront.model.way_forward import current_page, way_forward
+    from shop.storefront.model.way_forward import current_page, signed_in_personas, way_forward
     from shop.web.banner_links import banner_url, offer_banner_url
 
     app.add_template_filter(money, "money")
@@ -55,4 +55,5 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(offer_banner_url, "offer_banner_url")
     app.add_template_global(way_forward, "way_forward")
     app.add_template_global(current_page, "current_page")
+    app.add_template_global(signed_in_personas, "signed_in_personas")
     app.context_processor(layout_context)

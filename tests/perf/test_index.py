@@ -9,10 +9,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from promo.core.applicator import Candidate, evaluate
-from promo.core.campaign import (
-    AmountOffEachUnit, AmountOffOrder, BundlePrice, BuyXGetY, Campaign, CheapestItems, FreeGift, ItemSelector, Kind,
-    PercentOffItems, ShippingDiscount, Stacking, Tier, Tiers, Volume,
-)
+from promo.core.campaign import Campaign, ItemSelector, Kind, Stacking
+from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.bundle_price import BundlePrice
+from promo.core.effects.buy_x_get_y import BuyXGetY
+from promo.core.effects.cheapest_items import CheapestItems
+from promo.core.effects.free_gift import FreeGift
+from promo.core.effects.percent_off_items import PercentOffItems
+from promo.core.effects.shipping import ShippingDiscount
+from promo.core.effects.tiers import Tier, Tiers
+from promo.core.effects.volume import Volume
 from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
 from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.index import CampaignIndex, requirements
@@ -59,6 +66,15 @@ def campaigns(draw, number: int) -> Campaign:
         lambda: FactCondition("cart.items_count", Op.GTE, 5),
         lambda: Any((FactCondition("customer.segment", Op.EQ, "vip"), FactCondition("cart.subtotal", Op.GTE, 3000))),
         lambda: Not(FactCondition("customer.segment", Op.EQ, "club")),
+        # Customer gates: checked against the customer before the cart is looked at.
+        lambda: FactCondition("customer.orders_count", Op.GTE, draw(st.integers(0, 6))),
+        lambda: FactCondition("customer.orders_count", Op.LT, draw(st.integers(0, 6))),
+        lambda: FactCondition("customer.total_spent", Op.BETWEEN, (draw(st.integers(0, 5000)), 6000)),
+        lambda: FactCondition("customer.total_spent", Op.GT, draw(st.integers(0, 5000))),
+        lambda: FactCondition("customer.new", Op.EQ, draw(st.booleans())),
+        lambda: FactCondition("customer.guest", Op.EQ, False),
+        lambda: FactCondition("customer.segment", Op.NE, draw(st.sampled_from(SEGMENTS))),
+        lambda: Any((FactCondition("customer.orders_count", Op.GTE, 3), FactCondition("cart.subtotal", Op.GTE, 3000))),
     ]), max_size=3))]
     eligibility = None if not conditions else conditions[0] if len(conditions) == 1 else All(tuple(conditions))
     return Campaign(id=f"c{number}", name=f"Campaign {number}", kind=Kind.PROMOTION, effect=effect,
@@ -94,9 +110,10 @@ def applied(evaluation) -> list[tuple]:
 
 
 @SETTINGS
-@given(stores(), carts(), st.sets(st.sampled_from(SEGMENTS)), st.booleans())
-def test_candidates_give_the_same_discounts_as_every_campaign(store, cart, segments, guest):
-    customer = Customer() if guest else Customer(id="c-1", segments=frozenset(segments))
+@given(stores(), carts(), st.sets(st.sampled_from(SEGMENTS)), st.booleans(), st.integers(0, 6), st.integers(0, 7000))
+def test_candidates_give_the_same_discounts_as_every_campaign(store, cart, segments, guest, orders, spent):
+    customer = Customer() if guest else Customer(id="c-1", segments=frozenset(segments), orders_count=orders,
+                                                 total_spent=spent)
     everything = evaluate([Candidate(c) for c in store], cart, customer, CONTEXT)
     candidates = CampaignIndex(store).candidates(cart, customer)
     narrowed = evaluate([Candidate(c) for c in candidates], cart, customer, CONTEXT)
@@ -111,9 +128,10 @@ def test_candidates_give_the_same_discounts_as_every_campaign(store, cart, segme
 
 
 @SETTINGS
-@given(stores(), carts(), st.sets(st.sampled_from(SEGMENTS)), st.booleans())
-def test_offers_left_out_of_nudges_neither_apply_nor_hint_on_their_own(store, cart, segments, guest):
-    customer = Customer() if guest else Customer(id="c-1", segments=frozenset(segments))
+@given(stores(), carts(), st.sets(st.sampled_from(SEGMENTS)), st.booleans(), st.integers(0, 6), st.integers(0, 7000))
+def test_offers_left_out_of_nudges_neither_apply_nor_hint_on_their_own(store, cart, segments, guest, orders, spent):
+    customer = Customer() if guest else Customer(id="c-1", segments=frozenset(segments), orders_count=orders,
+                                                 total_spent=spent)
     kept = {c.id for c in CampaignIndex(store, hints=True).candidates(cart, customer)}
     for campaign in store:
         if campaign.id in kept:
@@ -166,3 +184,21 @@ def test_public_codes_are_found_as_shoppers_type_them():
     coupon = Campaign("happy", "Happy", Kind.COUPON, AmountOffOrder(100), code="HAPPY10")
     assert CampaignIndex([coupon]).for_code(" happy10 ") is coupon
     assert CampaignIndex([coupon]).for_code("SAD10") is None
+
+
+def test_customer_gates_leave_out_what_the_customer_cannot_get_whatever_the_cart():
+    """Campaigns gated on orders placed or lifetime spend are found by the customer's figures
+    (sorted by the minimum they ask), other gates once per condition."""
+    def gated(number: int, condition: FactCondition) -> Campaign:
+        return Campaign(f"g{number}", f"Gated {number}", Kind.PROMOTION, AmountOffOrder(100), eligibility=condition)
+
+    store = [gated(n, FactCondition("customer.orders_count", Op.GTE, n)) for n in range(10)]
+    store += [gated(10 + n, All((FactCondition("customer.total_spent", Op.GT, n * 1000),
+                                 FactCondition("customer.country", Op.EQ, "PL")))) for n in range(5)]
+    store += [gated(20, FactCondition("customer.new", Op.EQ, True))]
+    index = CampaignIndex(store, hints=True)
+    cart = Cart((CartLine("beans", "Beans", 1500, 1),))
+
+    regular = Customer(id="r", orders_count=3, total_spent=2500, country="PL")
+    assert [c.id for c in index.candidates(cart, regular)] == ["g0", "g1", "g2", "g3", "g10", "g11", "g12"]
+    assert [c.id for c in index.candidates(cart, Customer())] == ["g0", "g20"]

@@ -7,7 +7,8 @@ from datetime import datetime, UTC
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from promo.core.campaign import AmountOffOrder, Campaign, Kind, Visibility
+from promo.core.campaign import Campaign, Kind, Visibility
+from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.conditions import All, Any, FactCondition, Not, Op
 from promo.format.definition import PAGES
 from promo.core.domain import Context, Customer

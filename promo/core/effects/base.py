@@ -1,52 +1,28 @@
-"""What every effect's calculation shares: the Benefit it returns, fixed or formula values,
-units, shares and hints. Each effect type's own calculation is a module of promo.core.effects.
+"""What the effect types share: fixed or formula values, units, shares and hints, and the
+readers, words and banner numbers several types use. Each effect type is a module of
+promo.core.effects.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from collections.abc import Iterable, Sequence
+from typing import Any
 
-from promo.core.campaign import Effect, ItemSelector
-from promo.core.domain import CartLine
+from promo.core.domain import ItemSelector
+from promo.core.effects.effect_type import BannerText, Benefit, Effect
 from promo.core.facts import Facts
+from promo.core.formula import Amount, Percent
 from promo.core.money import allocate, format_money, percent_of, round_half_up
+from promo.core.phrases import money, percent_words, unit_noun
+from promo.core.reading import Problems, join_path, read_bool, read_money
 from promo.core.reasons import Reason
 from promo.core.results import Hint
-from promo.core.wording import unit_noun
 
 CHEAPEST = "cheapest"
 MOST_EXPENSIVE = "most_expensive"
-
-
-@dataclass(frozen=True)
-class Benefit:
-    """What one effect gives on the cart as it stands."""
-
-    line_discounts: tuple[int, ...]           # per line of facts.lines
-    shipping_discount: int = 0
-    added_lines: tuple[CartLine, ...] = ()    # free gifts, each given at 100% off
-    reason_if_zero: Reason | None = None      # why nothing was given
-    hint: Hint | None = None                  # "Add 2 more items" (the applicator finishes it)
-    hint_effect: Effect | None = None         # what the hint unlocks, when not the effect itself
-
-    @property
-    def added_value(self) -> int:
-        return sum(line.subtotal for line in self.added_lines)
-
-    @property
-    def discount(self) -> int:
-        """Off the items, free gift lines included."""
-        return sum(self.line_discounts) + self.added_value
-
-    @property
-    def total(self) -> int:
-        return self.discount + self.shipping_discount
-
-    @property
-    def gives_something(self) -> bool:
-        return self.total > 0 or bool(self.added_lines)
+PICKS = (CHEAPEST, MOST_EXPENSIVE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +179,6 @@ def amount_hint(facts: Facts, missing: int, have: int, need: int) -> Hint:
                 progress=min(1.0, have / need) if need else 0.0)
 
 
-# ---- the effects ----
-
-
 def capped_percent(total: int, percent: Fraction, cap: int | None) -> int:
     amount = percent_of(total, percent)
     return amount if cap is None else min(amount, cap)
@@ -246,3 +219,54 @@ def buy_get_units(
             chosen.append(UnitGroup(group.line, group.price, n))
             needed -= n
     return chosen, 0
+
+
+# ---- reading keys several types share ----
+
+def read_cap(fields: dict[str, Any], path: str, p: Problems) -> int | None:
+    return read_money(fields["cap"], join_path(path, "cap"), p, minimum=1) if "cap" in fields else None
+
+
+def read_flag(fields: dict[str, Any], key: str, default: bool, path: str, p: Problems) -> bool | None:
+    return read_bool(fields[key], join_path(path, key), p) if key in fields else default
+
+
+def item_selectors(effect: Any, hints: bool) -> tuple[ItemSelector, ...]:
+    """An effect that gives nothing unless a cart line matches its `items`."""
+    return (effect.items,)
+
+
+# ---- words several types share ----
+
+def percent_off(percent: Percent, facts: Facts | None) -> str:
+    """"20% off", or "Personal discount" while a formula's value is unknown."""
+    shown = percent_words(percent, facts)
+    return f"{shown} off" if shown else "Personal discount"
+
+
+def up_to(cap: int | None, currency: str, locale: str) -> str:
+    """", up to $50" after a capped percentage."""
+    return "" if cap is None else f", up to {money(cap, currency, locale)}"
+
+
+def percent_banner(percent: Percent, cap: int | None, text: BannerText) -> str:
+    """"20% OFF"; a capped percentage promises less than its number alone: "20% OFF, UP TO $50"."""
+    shown = text.percent(percent)
+    label = text.off_label(shown) if shown else "PERSONAL DISCOUNT"
+    return label if cap is None else f"{label}, UP TO {text.amount(cap)}"
+
+
+def amount_banner(amount: Amount, text: BannerText) -> str:
+    shown = text.amount(amount)
+    return text.off_label(shown) if shown else "PERSONAL DISCOUNT"
+
+
+def percent_number(percent: Percent, cap: int | None) -> dict[str, Any] | None:
+    """One fixed, uncapped percent states the offer: the banner formats it."""
+    if isinstance(percent, Decimal) and cap is None:
+        return {"percent": int(percent) if percent == percent.to_integral_value() else percent}
+    return None
+
+
+def amount_number(amount: Amount) -> dict[str, Any] | None:
+    return {"amount_minor": amount} if isinstance(amount, int) else None

@@ -1,14 +1,56 @@
-"""The `percent_off_order` effect (PercentOffOrder): its calculation. (Its reader is in promo.format.effect_readers, its
-words in promo.core.wording and promo.banners.labels.)"""
+"""`percent_off_order`: a percentage (or a formula's) off the whole order, optionally capped."""
 from __future__ import annotations
 
-from promo.core.campaign import PercentOffOrder
-from promo.core.effects.base import Benefit, capped_percent, resolve_percent, split_over_lines
-from promo.core.facts import Facts
+from dataclasses import dataclass
+from typing import Any
 
-EFFECT = PercentOffOrder
+from promo.core.effects.base import (
+    Benefit, capped_percent, percent_banner, percent_number, percent_off, read_cap, resolve_percent, split_over_lines, up_to,
+)
+from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
+from promo.core.facts import Facts
+from promo.core.formula import Percent
+from promo.core.json_schema import money, ref
+from promo.core.phrases import to_get
+from promo.core.reading import Problems, join_path, read_percent_value
+
+
+@dataclass(frozen=True)
+class PercentOffOrder(Effect):
+    percent: Percent
+    cap: int | None = None
+
+
+def parse(fields: dict[str, Any], path: str, p: Problems) -> PercentOffOrder | None:
+    percent = read_percent_value(fields["percent"], join_path(path, "percent"), p)
+    cap = read_cap(fields, path, p)
+    return None if percent is None else PercentOffOrder(percent, cap)
 
 
 def apply(effect: PercentOffOrder, facts: Facts, shipping: int) -> Benefit:
     amount = capped_percent(facts.subtotal, resolve_percent(effect.percent, facts), effect.cap)
     return split_over_lines(facts, amount, range(len(facts.lines)))
+
+
+def label(effect: PercentOffOrder, currency: str, locale: str, facts: Facts | None) -> str:
+    return percent_off(effect.percent, facts) + up_to(effect.cap, currency, locale)
+
+
+def unlock(effect: PercentOffOrder, currency: str, locale: str, facts: Facts | None) -> str:
+    return to_get(label(effect, currency, locale, facts))
+
+
+def banner_words(effect: PercentOffOrder, text: BannerText) -> str:
+    return percent_banner(effect.percent, effect.cap, text)
+
+
+def banner_number(effect: PercentOffOrder) -> dict[str, Any] | None:
+    return percent_number(effect.percent, effect.cap)
+
+
+TYPE = EffectType(
+    name="percent_off_order", effect=PercentOffOrder, fields={"percent": ref("percent_value"), "cap": money(1)},
+    required=("percent",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
+    banner_number=banner_number,
+    margin_guard=POOLED,
+)

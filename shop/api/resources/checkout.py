@@ -9,6 +9,8 @@ from typing import Any
 from flask import g, request, url_for
 
 from promo.core.errors import Conflict, RedemptionRefused
+from promo.core.incentive_records import GiftCardPayment
+from promo.core.records import RedemptionResult
 from promo.core.reasons import Reason
 from shop.api import api
 from shop.api.framework.auth import actor
@@ -21,7 +23,7 @@ from shop.api.resources.records_json import (
     redemption_json,
 )
 from shop.api.framework.registry import HeaderParam, Reply
-from shop.api.resources.results_json import EvaluationSchema, evaluation_json
+from shop.api.resources.results_json import EvaluationSchema, evaluation_json, gift_card_code_json
 from shop.api.framework.schema import Field, FieldError, Int, Obj, Str
 from shop.web.extensions import promo_engine
 from shop.web.rate_limits import note_wrong_api_codes
@@ -95,7 +97,25 @@ def validate(body: dict[str, Any]) -> dict[str, Any]:
                                  to_context(body.get("context"), engine, default_page="cart"),
                                  declined_codes=body["declined_codes"])
     _count_wrong_codes(getattr(result.reason, "value", result.reason) for result in evaluation.codes.values())
-    return evaluation_json(evaluation)
+    customer = body.get("customer")
+    customer_id = customer.get("id") if isinstance(customer, dict) else customer
+    payments = engine.gift_card_payments(body["codes"], evaluation.total, customer_id, currency=evaluation.currency)
+    return evaluation_json(evaluation, payments, _card_codes(payments, evaluation.currency))
+
+
+def _card_codes(payments: Iterable[GiftCardPayment], currency: str) -> dict[str, dict[str, Any]]:
+    """Each paying gift card as its entry in `codes`."""
+    engine = promo_engine()
+    entries = {}
+    for payment in payments:
+        campaign_id = engine.gift_card_balance(payment.code).campaign_id
+        name = engine.get_campaign(campaign_id).name
+        entries[payment.code] = gift_card_code_json(payment, campaign_id, name, currency)
+    return entries
+
+
+def _order_payments(result: RedemptionResult) -> list[GiftCardPayment]:
+    return promo_engine().order_gift_card_payments(result.order.order_ref)
 
 
 @api.operation("/redemptions", "POST", summary="Redeem an order", tag="checkout", scope="redeem",
@@ -134,7 +154,7 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         "Location": url_for("api.get_redemption", redemption_id=result.id),
         "Idempotent-Replayed": "true" if result.replayed else "false",
     }
-    return redemption_json(result), 201, headers
+    return redemption_json(result, _order_payments(result)), 201, headers
 
 
 def _count_wrong_codes(reasons: Iterable[str | None]) -> None:
@@ -162,7 +182,8 @@ def _idempotency_key() -> str:
 @api.operation("/redemptions/<int:redemption_id>", "GET", summary="Get a redemption", tag="checkout", scope="read",
                reply=Reply(200, "The redemption and its order.", RedemptionSchema))
 def get_redemption(redemption_id: int) -> dict[str, Any]:
-    return redemption_json(promo_engine().get_redemption(redemption_id))
+    result = promo_engine().get_redemption(redemption_id)
+    return redemption_json(result, _order_payments(result))
 
 
 @api.operation("/redemptions/<int:redemption_id>/rollback", "POST", summary="Roll a redemption back",
@@ -175,7 +196,7 @@ def rollback(redemption_id: int, body: dict[str, Any]) -> dict[str, Any]:
     changes nothing and returns the same redemption."""
     result = promo_engine().rollback(redemption_id, reason=body["reason"], item_id=body.get("item_id"),
                                      actor=actor())
-    return redemption_json(result)
+    return redemption_json(result, _order_payments(result))
 
 
 @api.operation("/publications", "POST", summary="Publish a code to a customer", tag="codes", scope="write",

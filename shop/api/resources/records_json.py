@@ -3,15 +3,17 @@ the response schemas the OpenAPI document shows for them. Datetimes are ISO 8601
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from promo.core.domain import Customer
+from promo.core.incentive_records import GiftCardPayment
 from promo.core.records import (
     CampaignInfo, CampaignStatus, CodeInfo, CodePage, CodeStatus, ItemStatus, Offer, OfferSource, OfferStatus,
     OrderStatus, Publication, RedemptionResult, RedemptionStatus,
 )
 from promo.core.reasons import Reason
-from shop.api.resources.results_json import HINT, OfferSchema, hint_json, offer_json
+from shop.api.resources.results_json import PAYMENT_PROPERTIES, HINT, OfferSchema, hint_json, offer_json, payments_json
 from shop.api.framework.json_types import (
     INT as _INT,
     STR as _STR,
@@ -208,12 +210,14 @@ QualificationSchema = _object("Qualification", {
 # --- redemptions -------------------------------------------------------------------------------
 
 
-def redemption_json(result: RedemptionResult) -> dict[str, Any]:
+def redemption_json(result: RedemptionResult, payments: Sequence[GiftCardPayment] = ()) -> dict[str, Any]:
+    """The redemption; `order.total` is the order's total, and `gift_cards`, `gift_card_pays`
+    and `amount_due` say what the gift cards paid and what was left to pay."""
     data = result.to_dict()
     # A replay is marked by the Idempotent-Replayed header, so both answers have the same body.
     data.pop("replayed", None)
     data["discount"] = result.discount
-    return data
+    return {**data, **payments_json(payments, result.order.total)}
 
 
 _ORDER_LINE = {
@@ -260,6 +264,7 @@ RedemptionSchema = _object("Redemption", {
     "created_at": _TIME,
     "rollback_reason": _NULLABLE_STR,
     "rolled_back_at": _NULLABLE_TIME,
+    **PAYMENT_PROPERTIES,
 })
 
 

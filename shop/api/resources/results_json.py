@@ -6,9 +6,12 @@ Reason codes and messages pass through unchanged: ``reason`` is the stable machi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from promo.core.domain import CartLine
+from promo.core.incentive_records import GiftCardPayment
+from promo.core.money import format_money
 from promo.core.results import Evaluation, Hint, OfferResult, PricedLine, Status
 from promo.core.reasons import Reason
 from shop.api.framework.schema import Described
@@ -56,6 +59,7 @@ def offer_json(offer: OfferResult) -> dict[str, Any]:
         "capping_note": offer.capping_note,
         "added_lines": [cart_line_json(line) for line in offer.added_lines],
         "order": offer.order,
+        "gift_card_pays": None,
     }
 
 
@@ -64,17 +68,44 @@ def priced_line_json(priced: PricedLine) -> dict[str, Any]:
             "cost": priced.line.cost, "capped": priced.capped}
 
 
-def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
+def payments_json(payments: Sequence[GiftCardPayment], total: int) -> dict[str, Any]:
+    """What the gift cards pay towards `total` (the order total, which stays as it is) and what
+    is still due after them."""
+    paid = sum(payment.amount for payment in payments)
+    return {
+        "gift_cards": [{"code": p.code, "pays": p.amount, "balance_after": p.balance_after} for p in payments],
+        "gift_card_pays": paid,
+        "amount_due": max(0, total - paid),
+    }
+
+
+def gift_card_code_json(payment: GiftCardPayment, campaign_id: str, name: str, currency: str) -> dict[str, Any]:
+    """A gift card among the entered codes: not a discount, so its discounts are 0 and
+    `gift_card_pays` says what it pays."""
+    pays = format_money(payment.amount, currency, "en_US", trim_zero_minor=True)
+    return {
+        "campaign_id": campaign_id, "name": name, "code": payment.code, "status": Status.APPLIED.value,
+        "reason": Reason.APPLIED.value, "message": f"Pays {pays} towards this order.", "hint": None,
+        "discount": 0, "shipping_discount": 0, "total_discount": 0, "line_discounts": [], "added_lines": [],
+        "order": None, "gift_card_pays": payment.amount,
+    }
+
+
+def evaluation_json(evaluation: Evaluation, payments: Sequence[GiftCardPayment] = (),
+                    card_codes: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The evaluation; with `payments`, what the gift cards among the codes pay, and each card
+    in `codes` (`card_codes`: its entry by code)."""
     return {
         "currency": evaluation.currency,
         "lines": [priced_line_json(line) for line in evaluation.lines],
         "offers": [offer_json(offer) for offer in evaluation.offers],
-        "codes": {code: offer_json(offer) for code, offer in evaluation.codes.items()},
+        "codes": {**{code: offer_json(offer) for code, offer in evaluation.codes.items()}, **(card_codes or {})},
         "subtotal": evaluation.subtotal,
         "discount": evaluation.discount,
         "shipping": evaluation.shipping,
         "shipping_discount": evaluation.shipping_discount,
         "total": evaluation.total,
+        **payments_json(payments, evaluation.total),
     }
 
 
@@ -125,6 +156,9 @@ OFFER_PROPERTIES: dict[str, Any] = {
                                             "(\"$3 on Panama Geisha\"); empty otherwise."},
     "added_lines": {"type": "array", "items": {"$ref": "#/components/schemas/CartLine"}},
     "order": {**_NULLABLE_INT, "description": "Position in application order when applied."},
+    "gift_card_pays": {**_NULLABLE_INT, "description": "A gift card among the codes: what it pays towards the order "
+                                                       "(its discounts are 0: a card is paid with, not a discount); "
+                                                       "null for every other offer."},
 }
 
 OfferSchema = Described(
@@ -155,8 +189,16 @@ EVALUATION_PROPERTIES: dict[str, Any] = {
     "discount": _INT,
     "shipping": _INT,
     "shipping_discount": _INT,
-    "total": _INT,
+    "total": {**_INT, "description": "The order total after discounts, before gift cards pay."},
 }
+PAYMENT_PROPERTIES: dict[str, Any] = {
+    "gift_cards": {"type": "array", "description": "What each gift card among the codes pays, in entry order.",
+                   "items": {"type": "object", "required": ["code", "pays", "balance_after"],
+                             "properties": {"code": _STR, "pays": _INT, "balance_after": _NULLABLE_INT}}},
+    "gift_card_pays": {**_INT, "description": "What the gift cards pay in all."},
+    "amount_due": {**_INT, "description": "`total` minus what the gift cards pay: what is still to pay."},
+}
+EVALUATION_PROPERTIES.update(PAYMENT_PROPERTIES)
 
 EvaluationSchema = Described(
     name="Evaluation",

@@ -39,6 +39,9 @@ class Outcome:
     error: FormError | None = None      # input refused: 422, the stored cart unchanged
     level: str = "success"
     priced: PricedCart | None = None    # when the action priced the cart already
+    # The code panel says it already ("Applied: you save $1.40"), so a page showing that panel
+    # needs no toast or flash repeating it.
+    shown_with_codes: bool = False
 
     def priced_with(self, price: Callable[[SessionCart], PricedCart]) -> PricedCart:
         return self.priced if self.priced is not None else price(self.state)
@@ -91,8 +94,9 @@ def enter_code(raw_code: str, price: Callable[[SessionCart], PricedCart]) -> Out
         return Outcome(state, error=FormError("code", result.message, typed, reason=result.reason))
     store_cart(new_state)
     if result is None or result.ok:
-        return Outcome(new_state, message=f"Code {code} applied.", priced=priced)
-    return Outcome(new_state, message=f"{code}: {result.explanation}", level="info", priced=priced)
+        return Outcome(new_state, message=f"Code {code} applied.", priced=priced, shown_with_codes=True)
+    return Outcome(new_state, message=f"{code}: {result.explanation}", level="info", priced=priced,
+                   shown_with_codes=True)
 
 
 def remove_code_from_cart(raw_code: str) -> Outcome:

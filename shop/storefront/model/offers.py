@@ -19,6 +19,7 @@ from datetime import datetime
 from decimal import Decimal, ROUND_HALF_UP
 
 from promo.core import campaign as c
+from promo.core.effects import lowers_item_prices
 from promo.core.conditions import All, Any, LinesCondition
 from promo.core.wording import effect_label, restrictions
 from promo.core.domain import CartLine, Context, Customer
@@ -36,10 +37,6 @@ UNAVAILABLE = frozenset({
     Reason.CODE_NOT_FOUND, Reason.QUANTITY_EXCEEDED, Reason.CUSTOMER_LIMIT_REACHED,
     Reason.CAMPAIGN_LIMIT_REACHED, Reason.BUDGET_EXHAUSTED, Reason.WRONG_CURRENCY,
 })
-
-# Effects that lower an item's own price (so a product page can strike the old one through).
-# Cart-structure offers (bundles, buy X get Y, tiers, order discounts) depend on the whole cart.
-ITEM_PRICE_EFFECTS = (c.PercentOffItems, c.UnitPrice, c.AmountOffEachUnit, c.AmountOffEachLine)
 
 KIND_BY_SOURCE = {OfferSource.PROMOTION: "auto", OfferSource.PUBLIC_CODE: "code", OfferSource.WALLET: "personal"}
 
@@ -223,7 +220,7 @@ def product_offers(
         campaign = campaigns[offer.campaign_id]
         if not (offer.visible and is_available(offer)):
             continue
-        if isinstance(campaign.effect, ITEM_PRICE_EFFECTS) and offer.source is OfferSource.PROMOTION:
+        if lowers_item_prices(campaign.effect) and offer.source is OfferSource.PROMOTION:
             continue
         if concerns_product(campaign, line):
             chosen.append(offer)
@@ -256,7 +253,7 @@ def promotional_price(evaluation: Evaluation, campaigns: Mapping[str, c.Campaign
         campaign = campaigns.get(offer.campaign_id)
         if campaign is None or campaign.kind is not c.Kind.PROMOTION:
             continue
-        if not isinstance(campaign.effect, ITEM_PRICE_EFFECTS):
+        if not lowers_item_prices(campaign.effect):
             continue
         share = offer.line_discounts[0] if offer.line_discounts else 0
         if share > 0:

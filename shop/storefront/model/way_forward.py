@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 from flask import current_app, request, url_for
 
 from promo.core.reasons import Reason
+from promo.format.scenario import Persona
+from shop.storefront.model import personas
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,14 @@ def current_page() -> str:
     if current.path.startswith("/") and not current.path.startswith("//"):
         return current.path
     return request.path if request.method == "GET" else url_for("cart.view")
+
+
+def signed_in_personas() -> tuple[Persona, ...]:
+    """The demo personas a refusal that needs a customer offers (none outside demo mode). A
+    template global, since htmx fragments render without the layout's context."""
+    if not current_app.config.get("DEMO_MODE"):
+        return ()
+    return tuple(p for p in personas.personas() if p.customer_id)
 
 
 def way_forward(reason: str, *, has_hint: bool = False) -> WayForward | None:

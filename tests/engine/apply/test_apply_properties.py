@@ -14,11 +14,21 @@ from hypothesis import strategies as st
 from tests.support.applykit import CONTEXT, GUEST, benefit, facts_of, promo
 
 from promo.core.applicator import Candidate, counts_towards_cap, evaluate
-from promo.core.campaign import (
-    AmountOffEachLine, AmountOffEachUnit, AmountOffOrder, AmountSplit, BundlePrice, BuyXGetY,
-    CheapestItems, FreeGift, ItemSelector, PercentOffItems, PercentOffOrder, ShippingDiscount,
-    Stacking, Tier, Tiers, UnitPrice, Volume,
-)
+from promo.core.campaign import ItemSelector, Stacking
+from promo.core.effects.amount_off_each_line import AmountOffEachLine
+from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.amount_split import AmountSplit
+from promo.core.effects.bundle_price import BundlePrice
+from promo.core.effects.buy_x_get_y import BuyXGetY
+from promo.core.effects.cheapest_items import CheapestItems
+from promo.core.effects.free_gift import FreeGift
+from promo.core.effects.percent_off_items import PercentOffItems
+from promo.core.effects.percent_off_order import PercentOffOrder
+from promo.core.effects.shipping import ShippingDiscount
+from promo.core.effects.tiers import Tier, Tiers
+from promo.core.effects.unit_price import UnitPrice
+from promo.core.effects.volume import Volume
 from promo.core.domain import Cart, CartLine
 from promo.core.effects import compute
 

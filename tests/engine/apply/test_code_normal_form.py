@@ -12,7 +12,7 @@ from tests.support.applykit import apply, coupon, line
 
 import promo.core.applicator
 import promo.core.codes
-from promo.core.campaign import PercentOffOrder
+from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.reasons import Reason
 from promo.core.results import Status
 

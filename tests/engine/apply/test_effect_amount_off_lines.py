@@ -3,7 +3,10 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.core.campaign import AmountOffEachLine, AmountOffEachUnit, AmountOffOrder, PercentOffOrder
+from promo.core.effects.amount_off_each_line import AmountOffEachLine
+from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.reasons import Reason
 
 

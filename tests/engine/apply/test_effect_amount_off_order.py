@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, line, promo
 
-from promo.core.campaign import AmountOffOrder, PercentOffOrder
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.reasons import Reason
 from promo.core.results import Status
 

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, category, line, promo
 
-from promo.core.campaign import AmountSplit, PercentOffItems
-from promo.core.effects import allocate_capped
+from promo.core.effects.amount_split import AmountSplit
+from promo.core.effects.percent_off_items import PercentOffItems
+from promo.core.effects.base import allocate_capped
 from promo.core.reasons import Reason
 
 

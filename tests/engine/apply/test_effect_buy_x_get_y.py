@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo, skus
 
-from promo.core.campaign import AmountOffOrder, BuyXGetY
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.buy_x_get_y import BuyXGetY
 from promo.core.reasons import Reason
 from promo.core.results import Status
 

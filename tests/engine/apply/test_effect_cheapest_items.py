@@ -3,7 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.core.campaign import AmountOffOrder, CheapestItems, ItemSelector
+from promo.core.campaign import ItemSelector
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.cheapest_items import CheapestItems
 from promo.core.reasons import Reason
 from promo.core.results import Status
 

@@ -3,7 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import NEW, RETURNING, apply, benefit, by_id, line, promo
 
-from promo.core.campaign import AmountOffOrder, PercentOffItems, PercentOffOrder
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_items import PercentOffItems
+from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.formula import Formula
 
 NEW_GETS_MORE = Formula("1000 if customer.new else 500", fallback=Decimal(500))

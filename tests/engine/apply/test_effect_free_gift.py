@@ -3,7 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, line, promo
 
-from promo.core.campaign import CheapestItems, FreeGift, PercentOffOrder
+from promo.core.effects.cheapest_items import CheapestItems
+from promo.core.effects.free_gift import FreeGift
+from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.domain import CartLine
 from promo.core.reasons import Reason
 

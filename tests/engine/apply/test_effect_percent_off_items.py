@@ -3,7 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.core.campaign import AmountOffOrder, ItemSelector, PercentOffItems
+from promo.core.campaign import ItemSelector
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_items import PercentOffItems
 from promo.core.reasons import Reason
 
 

@@ -3,7 +3,9 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, by_id, line, min_subtotal, promo
 
-from promo.core.campaign import AmountOffOrder, PercentOffOrder, ShippingDiscount
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_order import PercentOffOrder
+from promo.core.effects.shipping import ShippingDiscount
 from promo.core.reasons import Reason
 
 

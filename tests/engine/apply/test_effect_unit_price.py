@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, benefit, category, line, promo
 
-from promo.core.campaign import PercentOffOrder, UnitPrice
+from promo.core.effects.percent_off_order import PercentOffOrder
+from promo.core.effects.unit_price import UnitPrice
 from promo.core.reasons import Reason
 
 

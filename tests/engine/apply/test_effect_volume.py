@@ -2,7 +2,8 @@
 
 from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
-from promo.core.campaign import AmountOffOrder, Volume
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.volume import Volume
 from promo.core.reasons import Reason
 
 BUY_10_GET_1 = Volume(10, 1)

@@ -13,10 +13,11 @@ from tests.engine.apply.test_apply_properties import ORDER_LEVEL, UNIT_LEVEL
 from tests.support.applykit import CONTEXT, GUEST, facts_of, promo
 
 from promo.core.applicator import Candidate, evaluate
-from promo.core.campaign import (
-    AT_COST, MARGIN_FLOOR_OFF, AmountOffEachLine, AmountOffEachUnit, AmountOffOrder, MarginFloor, PercentOffItems,
-    Stacking,
-)
+from promo.core.campaign import AT_COST, MARGIN_FLOOR_OFF, MarginFloor, Stacking
+from promo.core.effects.amount_off_each_line import AmountOffEachLine
+from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_items import PercentOffItems
 from promo.core.domain import Cart, CartLine, ItemSelector
 from promo.core.effects import compute
 from promo.core.formula import Formula

@@ -4,7 +4,10 @@ from decimal import Decimal
 
 from tests.support.applykit import NEW, NOW, RETURNING, apply, by_id, category, line, min_subtotal, promo
 
-from promo.core.campaign import AmountOffOrder, PercentOffItems, PercentOffOrder, ScheduleSlot
+from promo.core.campaign import ScheduleSlot
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_items import PercentOffItems
+from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.conditions import FactCondition, Op
 from promo.core.reasons import Reason
 from promo.core.results import Status

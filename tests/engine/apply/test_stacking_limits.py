@@ -4,7 +4,8 @@ from decimal import Decimal
 from tests.support.applykit import CONTEXT, GUEST, apply, by_id, line, min_subtotal, promo
 
 from promo.core.applicator import Candidate, evaluate
-from promo.core.campaign import AmountOffOrder, PercentOffOrder
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.domain import Cart
 from promo.core.reasons import Reason
 from promo.core.results import Status

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from tests.support.applykit import apply, by_id, coupon, line, min_subtotal, promo
 
-from promo.core.campaign import AmountOffOrder, PercentOffOrder
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.conditions import FactCondition, Op
 from promo.core.reasons import Reason
 from promo.core.results import Status

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from promo.core.wording import effect_label, restrictions, unit_noun, unlock_phrase
+from promo.core.phrases import unit_noun
+from promo.core.wording import effect_label, restrictions, unlock_phrase
 
 from tests.support.formatkit import campaign_with, facts, yaml
 from promo.core.domain import Customer

@@ -59,7 +59,7 @@ def test_a_campaign_that_is_not_a_mapping():
 
 @pytest.mark.parametrize("effect, expected", [
     ({"type": "percent_off"}, "effect.type: unknown effect type 'percent_off' (did you mean 'percent_off_order'?); one of: "),
-    ({"amount": 100}, "effect.type: is required; one of: amount_off_order"),
+    ({"amount": 100}, "effect.type: is required; one of: amount_off_each_line"),
     ({"type": "amount_off_order", "amount": 10.5}, "effect.amount: must be a whole number of minor units (cents)"),
     ({"type": "amount_off_order", "amount": 0}, "effect.amount: must be more than 0 and at most"),
     ({"type": "amount_off_order", "amount": True}, "effect.amount: must be a whole number of minor units"),

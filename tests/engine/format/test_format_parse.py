@@ -8,6 +8,21 @@ from decimal import Decimal
 import pytest
 
 from promo.core import campaign as c
+from promo.core.domain import CartLine
+from promo.core.effects.amount_off_each_line import AmountOffEachLine
+from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
+from promo.core.effects.amount_off_order import AmountOffOrder
+from promo.core.effects.amount_split import AmountSplit
+from promo.core.effects.bundle_price import BundlePrice
+from promo.core.effects.buy_x_get_y import BuyXGetY
+from promo.core.effects.cheapest_items import CheapestItems
+from promo.core.effects.free_gift import FreeGift
+from promo.core.effects.percent_off_items import PercentOffItems
+from promo.core.effects.percent_off_order import PercentOffOrder
+from promo.core.effects.shipping import ShippingDiscount
+from promo.core.effects.tiers import Tier, Tiers
+from promo.core.effects.unit_price import UnitPrice
+from promo.core.effects.volume import Volume
 from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
 from promo.format.definition import DefinitionError, load_definitions, parse_campaigns, read_definitions
 from promo.core.formula import Formula
@@ -48,7 +63,7 @@ def test_a_full_coupon_definition_fills_every_field():
     assert campaign.priority == 10 and campaign.stacking is c.Stacking.EXCLUSIVE
     assert campaign.currency == "USD" and campaign.tags == {"seasonal", "public"}
     assert campaign.timezone == "Asia/Bangkok"
-    assert campaign.effect == c.PercentOffOrder(Decimal(20), cap=5000)
+    assert campaign.effect == PercentOffOrder(Decimal(20), cap=5000)
     assert campaign.limits == c.Limits(
         per_code=1, per_customer=2,
         per_customer_periods=(c.PeriodLimit("day", 1), c.PeriodLimit("month", 3)),
@@ -127,29 +142,29 @@ def test_schedule_days_accept_groups_names_and_an_overnight_slot():
 
 ITEMS = c.ItemSelector(categories=frozenset({"arabica"}))
 EFFECTS = [
-    ("{type: amount_off_order, amount: 1000}", c.AmountOffOrder(1000)),
-    ("{type: percent_off_order, percent: 12.5}", c.PercentOffOrder(Decimal("12.5"))),
-    ("{type: amount_off_each_line, amount: 200, items: {categories: [arabica]}}", c.AmountOffEachLine(200, ITEMS)),
-    ("{type: amount_off_each_unit, amount: 150, items: {categories: [arabica]}}", c.AmountOffEachUnit(150, ITEMS)),
-    ("{type: amount_split, amount: 1000, by: quantity}", c.AmountSplit(1000, c.ItemSelector(), "quantity")),
+    ("{type: amount_off_order, amount: 1000}", AmountOffOrder(1000)),
+    ("{type: percent_off_order, percent: 12.5}", PercentOffOrder(Decimal("12.5"))),
+    ("{type: amount_off_each_line, amount: 200, items: {categories: [arabica]}}", AmountOffEachLine(200, ITEMS)),
+    ("{type: amount_off_each_unit, amount: 150, items: {categories: [arabica]}}", AmountOffEachUnit(150, ITEMS)),
+    ("{type: amount_split, amount: 1000, by: quantity}", AmountSplit(1000, c.ItemSelector(), "quantity")),
     ("{type: percent_off_items, percent: 15, items: {categories: [arabica]}, cap: 2000}",
-     c.PercentOffItems(Decimal(15), ITEMS, 2000)),
-    ("{type: unit_price, price: 999, items: {categories: [arabica]}}", c.UnitPrice(999, ITEMS)),
-    ("{type: bundle_price, quantity: 3, price: 2000, repeat: false}", c.BundlePrice(3, 2000, c.ItemSelector(), False)),
+     PercentOffItems(Decimal(15), ITEMS, 2000)),
+    ("{type: unit_price, price: 999, items: {categories: [arabica]}}", UnitPrice(999, ITEMS)),
+    ("{type: bundle_price, quantity: 3, price: 2000, repeat: false}", BundlePrice(3, 2000, c.ItemSelector(), False)),
     ("{type: cheapest_items, percent: 100, count: 1, every: 3, pick: most_expensive}",
-     c.CheapestItems(Decimal(100), 1, c.ItemSelector(), "most_expensive", 3)),
+     CheapestItems(Decimal(100), 1, c.ItemSelector(), "most_expensive", 3)),
     ("{type: buy_x_get_y, buy: {quantity: 1, items: {skus: [DRIP-V60]}}, get: {quantity: 2, items: {categories: [filters]}},"
      " percent: 50, max_repeats: 2}",
-     c.BuyXGetY(1, 2, c.ItemSelector(skus=frozenset({"DRIP-V60"})), c.ItemSelector(categories=frozenset({"filters"})),
+     BuyXGetY(1, 2, c.ItemSelector(skus=frozenset({"DRIP-V60"})), c.ItemSelector(categories=frozenset({"filters"})),
                 Decimal(50), True, 2, "cheapest")),
-    ("{type: buy_x_get_y, buy: {quantity: 2}, get: {quantity: 1}}", c.BuyXGetY(2, 1, c.ItemSelector(), None)),
-    ("{type: volume, buy: 10, free: 1, per_sku: false}", c.Volume(10, 1, c.ItemSelector(), False)),
+    ("{type: buy_x_get_y, buy: {quantity: 2}, get: {quantity: 1}}", BuyXGetY(2, 1, c.ItemSelector(), None)),
+    ("{type: volume, buy: 10, free: 1, per_sku: false}", Volume(10, 1, c.ItemSelector(), False)),
     ("{type: tiers, tiers: [{min_subtotal: 10000, percent: 10}, {min_subtotal: 20000, amount: 3000}], basis: initial}",
-     c.Tiers((c.Tier(10000, percent=Decimal(10)), c.Tier(20000, amount=3000)), c.ItemSelector(), "initial")),
+     Tiers((Tier(10000, percent=Decimal(10)), Tier(20000, amount=3000)), c.ItemSelector(), "initial")),
     ("{type: free_gift, gift: {sku: FILTER-100, name: Filter papers, price: 450, categories: [filters]}, quantity: 2}",
-     c.FreeGift(c.CartLine("FILTER-100", "Filter papers", 450, 2, frozenset({"filters"})), 2)),
-    ("{type: shipping}", c.ShippingDiscount(Decimal(100))),
-    ("{type: shipping, amount: 500}", c.ShippingDiscount(percent=None, amount=500)),
+     FreeGift(CartLine("FILTER-100", "Filter papers", 450, 2, frozenset({"filters"})), 2)),
+    ("{type: shipping}", ShippingDiscount(Decimal(100))),
+    ("{type: shipping, amount: 500}", ShippingDiscount(percent=None, amount=500)),
 ]
 
 
@@ -229,7 +244,7 @@ def test_gift_card_loyalty_and_referral_sections_go_to_options():
     """)
     assert loyalty.options["loyalty"] == {
         "points_per_unit": 1, "unit": 100, "multipliers": {},
-        "rewards": ({"name": "Free filters", "points": 200, "effect": c.AmountOffOrder(450)},),
+        "rewards": ({"name": "Free filters", "points": 200, "effect": AmountOffOrder(450)},),
     }
 
     referral = parse("""
@@ -243,10 +258,10 @@ def test_gift_card_loyalty_and_referral_sections_go_to_options():
           reward: {type: amount_off_order, amount: 1000}
           bonuses: [{referrals: 5, reward: {type: percent_off_order, percent: 20}}]
     """)
-    assert referral.effect == c.AmountOffOrder(1000)
+    assert referral.effect == AmountOffOrder(1000)
     assert referral.options["referral"] == {
-        "reward": c.AmountOffOrder(1000),
-        "bonuses": ({"referrals": 5, "reward": c.PercentOffOrder(Decimal(20))},),
+        "reward": AmountOffOrder(1000),
+        "bonuses": ({"referrals": 5, "reward": PercentOffOrder(Decimal(20))},),
         "conversion": "order_paid",
     }
 

@@ -8,7 +8,8 @@ import pytest
 
 from promo.core.reasons import Reason
 from promo.core.timing import (
-    check_code_expiry, check_timing, code_expiry, describe_code_expiry, describe_timeframe, in_schedule, next_opening,
+    Availability, availability, check_code_expiry, check_timing, code_expiry, describe_code_expiry, describe_timeframe,
+    in_schedule, next_opening,
 )
 
 from tests.support.formatkit import BANGKOK, campaign_with
@@ -145,3 +146,40 @@ def test_an_expired_code_says_its_last_day():
     assert result.message == "This code expired on Dec 2, 2026."
     assert describe_code_expiry(WEEK_CODES, expires) == "Expires Dec 2, 2026"
     assert describe_code_expiry(WEEK_CODES, expires, "pl_PL") == "Expires 2 gru 2026"
+
+
+# ---- availability: "On now", "Starts 4:00 PM today" (the deals page) ----
+
+NBSP = "\u202f"   # babel's short time puts a narrow no-break space before AM/PM
+
+
+@pytest.mark.parametrize("now, on_now, text", [
+    (datetime(2026, 11, 25, 10, 30, tzinfo=BANGKOK), False, f"Starts 4:00{NBSP}PM today"),        # Wednesday morning
+    (datetime(2026, 11, 25, 16, 30, tzinfo=BANGKOK), True, f"On now until 6:00{NBSP}PM"),
+    (datetime(2026, 11, 25, 19, 0, tzinfo=BANGKOK), False, f"Starts tomorrow, 4:00{NBSP}PM"),
+    (datetime(2026, 11, 27, 19, 0, tzinfo=BANGKOK), False, f"Starts Monday 4:00{NBSP}PM"),       # Friday evening
+])
+def test_availability_of_a_weekly_schedule(now, on_now, text):
+    assert availability(HAPPY_HOUR, now) == Availability(on_now, text)
+
+
+@pytest.mark.parametrize("now, on_now, text", [
+    (datetime(2026, 11, 1, tzinfo=BANGKOK), False, "Starts Nov 20, 2026"),
+    (datetime(2026, 11, 19, 9, 0, tzinfo=BANGKOK), False, "Starts tomorrow"),
+    (datetime(2026, 11, 25, 9, 0, tzinfo=BANGKOK), True, "On now"),
+    (datetime(2026, 11, 30, 23, 0, tzinfo=BANGKOK), True, "On now"),           # the whole last day
+    (datetime(2026, 12, 1, 0, 0, tzinfo=BANGKOK), False, "Ended Nov 30, 2026"),
+])
+def test_availability_of_an_active_period(now, on_now, text):
+    assert availability(BLACK_FRIDAY, now) == Availability(on_now, text)
+
+
+def test_an_offer_ending_this_afternoon_is_on_until_then():
+    evening = campaign_with(active={"from": "2026-11-20", "until": "2026-11-25 17:00"})
+    assert availability(evening, datetime(2026, 11, 25, 9, 0, tzinfo=BANGKOK)).text == f"On now until 5:00{NBSP}PM"
+
+
+def test_a_schedule_inside_a_later_period_starts_at_its_first_slot():
+    later = campaign_with(active={"from": "2026-11-28"}, schedule=[{"days": "weekdays", "from": "16:00", "until": "18:00"}])
+    # Saturday Nov 28 begins the period; the first weekday slot is the Monday after it.
+    assert availability(later, datetime(2026, 11, 25, 9, 0, tzinfo=BANGKOK)) == Availability(False, f"Starts Monday 4:00{NBSP}PM")
