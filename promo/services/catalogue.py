@@ -14,7 +14,7 @@ from promo.core.margin import floor_text, margin_warnings
 from promo.format.definition import DefinitionError, parse_campaign
 from promo.core.records import Category, Product
 from promo.services.checks import check_lengths
-from promo.format.readers import MAX_MONEY
+from promo.core.reading import MAX_MONEY
 from promo.services.active import MARGIN_FLOOR_SETTING
 from promo.services.unit_of_work import UnitOfWork
 from promo.storage import convert
