@@ -1,8 +1,10 @@
 """Against a peer: django-oscar's offer Applicator and promoshop on the same 20-line basket with
 100 equivalent offers.
 
-Run: .venv/bin/python bench/oscar_offers.py [--offers 100] [--repeats 30]
-Goal (issue 9): promoshop's evaluation at least 10x faster.
+Run: .venv/bin/python bench/oscar_offers.py [--offers 100] [--repeats 30] [--rounds 5]
+Goal (issue 9): promoshop's evaluation at least 10x faster. The two sides are timed in
+interleaved rounds (issue 18): Oscar runs in its own process, waiting between rounds, so load on
+the machine falls on both alike; each figure is the median over all rounds.
 
 Oscar is installed into its own virtual environment, bench/.venv-oscar, from the project's
 `bench` extra (pyproject.toml: django-oscar and Django, pinned). The first run does it for you:
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -94,26 +97,43 @@ def definitions(offers: int) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--offers", type=int, default=100)
-    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--repeats", type=int, default=30, help="per side and round")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    result = subprocess.run([str(oscar_python()), str(BENCH / "oscar_side.py"), str(args.offers), str(args.repeats)],
-                            capture_output=True, text=True, check=True)
-    oscar = json.loads(result.stdout.strip().splitlines()[-1])
+    oscar_side = subprocess.Popen([str(oscar_python()), str(BENCH / "oscar_side.py"), str(args.offers),
+                                   str(args.repeats)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def oscar_round() -> dict:
+        oscar_side.stdin.write("round\n")
+        oscar_side.stdin.flush()
+        return json.loads(oscar_side.stdout.readline())
 
     cart = synthetic.cart()
-    with tempfile.TemporaryDirectory() as directory:
-        engine = synthetic.open_store(Path(directory) / "offers.db", definitions(args.offers))
-        context = engine.context(page="cart")
-        campaigns = [engine.parse(d) for d in definitions(args.offers)]
-        # No cap on the number of offers, as Oscar has none.
-        pure = lambda: evaluate([Candidate(c) for c in campaigns], cart, synthetic.SHOPPER, context,  # noqa: E731
-                                max_offers=args.offers)
-        evaluation = pure()
-        engine.max_offers = args.offers
-        engine.validate(synthetic.SHOPPER, cart, (), context)
-        pure_ms = synthetic.median_ms(pure, args.repeats)
-        validate_ms = synthetic.median_ms(lambda: engine.validate(synthetic.SHOPPER, cart, (), context), args.repeats)
+    try:
+        assert json.loads(oscar_side.stdout.readline()) == {"ready": True}
+        with tempfile.TemporaryDirectory() as directory:
+            engine = synthetic.open_store(Path(directory) / "offers.db", definitions(args.offers))
+            context = engine.context(page="cart")
+            campaigns = [engine.parse(d) for d in definitions(args.offers)]
+            # No cap on the number of offers, as Oscar has none.
+            pure = lambda: evaluate([Candidate(c) for c in campaigns], cart, synthetic.SHOPPER, context,  # noqa: E731
+                                    max_offers=args.offers)
+            evaluation = pure()
+            engine.max_offers = args.offers
+            engine.validate(synthetic.SHOPPER, cart, (), context)
+            timings: dict[str, list[float]] = {"oscar": [], "pure": [], "validate": []}
+            for _ in range(args.rounds):   # Oscar, then promoshop, round after round
+                oscar = oscar_round()
+                timings["oscar"] += oscar["timings_ms"]
+                timings["pure"] += [synthetic.median_ms(pure, 1) for _ in range(args.repeats)]
+                timings["validate"] += [synthetic.median_ms(lambda: engine.validate(synthetic.SHOPPER, cart, (), context), 1)
+                                        for _ in range(args.repeats)]
+    finally:
+        oscar_side.stdin.close()
+        oscar_side.wait(timeout=60)
+    oscar["median_ms"] = statistics.median(timings["oscar"])
+    pure_ms, validate_ms = statistics.median(timings["pure"]), statistics.median(timings["validate"])
 
     print(f"{args.offers} offers, {synthetic.CART_LINES}-line basket")
     print(f"{'':<44}{'median ms':>10}{'applied':>9}{'discount':>10}")

@@ -2,13 +2,15 @@
 
 Headless Oscar on an in-memory SQLite database: 40 products, a 20-line basket and OFFERS site
 offers, each "5% off product X when the basket has at least one X" (a one-product range, a count
-condition of 1 and a percentage benefit on the range), combinable (exclusive=False). Prints
-JSON: the median milliseconds of Applicator().apply(basket) and what it applied.
+condition of 1 and a percentage benefit on the range), combinable (exclusive=False).
+
+Set up once, then timed in rounds so bench/oscar_offers.py can interleave them with its own: each
+line read from stdin asks for one round of REPEATS applications and is answered with one line
+of JSON (the round's timings in milliseconds and what was applied); end of input ends it.
 """
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -93,13 +95,21 @@ for number in range(OFFERS):
     ConditionalOffer.objects.create(name=f"Offer {number}", offer_type=ConditionalOffer.SITE, condition=condition,
                                     benefit=benefit, exclusive=False)
 
-timings = []
-for _ in range(REPEATS):
-    basket = Basket.objects.get(pk=basket.pk)   # as a request would load it
-    basket.strategy = Selector().strategy()
-    started = time.perf_counter()
-    Applicator().apply(basket)
-    timings.append(time.perf_counter() - started)
-discount = sum(Decimal(str(o["discount"])) for o in basket.offer_applications)
-print(json.dumps({"median_ms": statistics.median(timings) * 1e3, "applied": len(list(basket.offer_applications)),
-                  "discount": str(discount), "offers": OFFERS, "lines": basket.num_lines}))
+
+
+def one_round() -> dict:
+    timings = []
+    for _ in range(REPEATS):
+        loaded = Basket.objects.get(pk=basket.pk)   # as a request would load it
+        loaded.strategy = Selector().strategy()
+        started = time.perf_counter()
+        Applicator().apply(loaded)
+        timings.append((time.perf_counter() - started) * 1e3)
+    discount = sum(Decimal(str(o["discount"])) for o in loaded.offer_applications)
+    return {"timings_ms": timings, "applied": len(list(loaded.offer_applications)), "discount": str(discount),
+            "offers": OFFERS, "lines": loaded.num_lines}
+
+
+print(json.dumps({"ready": True}), flush=True)
+for _request in sys.stdin:
+    print(json.dumps(one_round()), flush=True)

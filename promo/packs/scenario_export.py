@@ -31,7 +31,7 @@ from promo.core.campaign import MarginFloor
 from promo.core.margin import floor_text
 from promo.engine import Engine
 from promo.core.records import CampaignStatus, Category, Product
-from promo.format.scenario import Persona, StoreSettings, parse_pack
+from promo.packs.scenario import Persona, StoreSettings, parse_pack
 from promo.storage import convert
 from promo.storage.models import CampaignRow, CustomerRow, PublicationRow
 
