@@ -28,13 +28,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from promo.core.campaign import Campaign
+from promo.core.campaign import Campaign, MarginFloor
 from promo.format.definition import DefinitionError, FieldError, load_yaml, parse_campaigns, read_moment
+from promo.format.readers import Problems, read_margin_floor
 from promo.delivery.distributions import Rule, parse_rules
 from promo.core.domain import Customer
 from promo.engine import Engine
 from promo.core.errors import NotFound, PromoError
 from promo.core.records import Category, CodeStatus, Product, Publication
+from promo.packs.scenario_orders import OrderRequest, check_order_references, place_orders, read_order
 
 MAX_MONEY = 10**12
 MAX_ITEMS = 100_000           # entries per section
@@ -46,7 +48,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _RELATIVE_DAY = re.compile(r"^today(?:\s*([+-])\s*(\d{1,5}))?$")
 
 SECTIONS = ("store", "categories", "products", "customers", "personas", "campaigns", "codes", "publications",
-            "distributions")
+            "distributions", "orders")
 
 
 class ScenarioError(ValueError):
@@ -68,6 +70,7 @@ class StoreSettings:
     currency: str
     locale: str
     timezone: str
+    margin_floor: MarginFloor | None = None    # None: the pack leaves the store's floor as it is
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class ScenarioPack:
     publications: tuple[PublicationRequest, ...] = ()
     # Distribution rules (docs/events.md), each with the definition as written.
     distributions: tuple[tuple[Rule, Mapping[str, Any]], ...] = ()
+    # Past orders of the pack's customers (promo.packs.scenario_orders).
+    orders: tuple[OrderRequest, ...] = ()
 
 
 # ---- reading --------------------------------------------------------------------------------
@@ -189,6 +194,11 @@ def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None,
                 r.add(f"distributions[{index}].publish", f"'{rule.publish}' is not one of the pack's campaigns"
                                                          f"{_near(rule.publish, [c.id for c, _ in campaigns])}")
 
+    orders = _each(top, "orders", r, lambda raw, path, rd: read_order(raw, path, rd, today, timezone))
+    check_order_references(r, orders, {c.id for c in customers.values() if c.id},
+                           {p.sku for p in products.values()} if "products" in top else None,
+                           {c.code.upper() for c, _ in campaigns if c.code}, lambda word, choices: _near(word, choices))
+
     _unique(r, "categories", {i: c.slug for i, c in categories.items()}, "slug")
     _unique(r, "products", {i: p.sku for i, p in products.items()}, "sku")
     _unique(r, "customers", {i: c.id for i, c in customers.items()}, "id")
@@ -203,6 +213,7 @@ def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None,
         categories=tuple(categories.values()), products=tuple(products.values()),
         customers=tuple(customers.values()), personas=tuple(personas.values()), campaigns=tuple(campaigns),
         codes=tuple(codes.values()), publications=tuple(publications.values()), distributions=tuple(distributions),
+        orders=tuple(orders.values()),
     )
 
 
@@ -326,9 +337,14 @@ def _unique(r: _Reader, section: str, values: dict[int, str | None], key: str) -
 
 
 def _store(raw: Any, r: _Reader) -> StoreSettings | None:
-    fields = r.mapping(raw, "store", ("name", "currency", "locale", "timezone"), ("name", "currency", "locale", "timezone"))
-    if fields is None or len(fields) < 4:
+    required = ("name", "currency", "locale", "timezone")
+    fields = r.mapping(raw, "store", (*required, "margin_floor"), required)
+    if fields is None or not set(required) <= fields.keys():
         return None
+    problems = Problems()
+    floor = read_margin_floor(fields["margin_floor"], "store.margin_floor", problems) if "margin_floor" in fields else None
+    for problem in problems.errors:
+        r.add(problem.path, problem.message)
     name = r.text(fields["name"], "store.name")
     currency = r.text(fields["currency"], "store.currency", max_length=3, pattern=_CURRENCY,
                       what="a three-letter ISO 4217 code like USD or THB")
@@ -343,7 +359,8 @@ def _store(raw: Any, r: _Reader) -> StoreSettings | None:
             timezone = None
     if None in (name, currency, locale, timezone):
         return None
-    return StoreSettings(name=name, currency=currency, locale=locale, timezone=timezone)  # type: ignore[arg-type]
+    return StoreSettings(name=name, currency=currency, locale=locale, timezone=timezone,  # type: ignore[arg-type]
+                         margin_floor=floor)
 
 
 def _category(raw: Any, path: str, r: _Reader) -> Category | None:
@@ -365,7 +382,7 @@ def _index(path: str) -> int:
 
 
 def _product(raw: Any, path: str, r: _Reader) -> Product | None:
-    allowed = ("sku", "name", "price", "categories", "collections", "description", "image", "metadata", "position")
+    allowed = ("sku", "name", "price", "categories", "collections", "description", "image", "metadata", "position", "cost")
     fields = r.mapping(raw, path, allowed, ("sku", "name", "price"))
     if fields is None or not {"sku", "name", "price"} <= fields.keys():
         return None
@@ -380,11 +397,12 @@ def _product(raw: Any, path: str, r: _Reader) -> Product | None:
         "image": r.text(fields["image"], _join(path, "image"), max_length=500) if "image" in fields else None,
         "metadata": r.metadata(fields["metadata"], _join(path, "metadata")) if "metadata" in fields else {},
         "position": r.integer(fields["position"], _join(path, "position"), maximum=10**6) if "position" in fields else _index(path),
+        "cost": r.integer(fields["cost"], _join(path, "cost"), money=True) if "cost" in fields else None,
     }
-    optional = {"image"}
+    optional = {"image", "cost"}
     if any(value is None for key, value in values.items() if key not in optional):
         return None
-    if "image" in fields and values["image"] is None:
+    if any(key in fields and values[key] is None for key in optional):
         return None
     return Product(**values)
 
@@ -617,7 +635,8 @@ class LoadReport:
 
     def summary(self) -> list[str]:
         lines = []
-        for section in ("categories", "products", "customers", "campaigns", "codes", "publications", "distributions"):
+        for section in ("categories", "products", "customers", "campaigns", "codes", "publications", "distributions",
+                        "orders"):
             parts = [f"{tally[section]:,} {outcome}" for outcome, tally in
                      (("created", self.created), ("updated", self.updated), ("unchanged", self.unchanged))
                      if tally.get(section)]
@@ -636,8 +655,10 @@ def load_pack(engine: Engine, pack: ScenarioPack, *, actor: str = "scenario",
     report = LoadReport()
     # Order matters: products name categories, codes need their campaign, publications their codes.
     for step in (_load_categories, _load_products, _load_customers, _load_campaigns, _load_codes, _load_publications,
-                 _load_distributions):
+                 _load_distributions, _load_orders):
         step(engine, pack, report, actor, progress)
+    if pack.store is not None and pack.store.margin_floor is not None:
+        engine.set_store_margin_floor(pack.store.margin_floor)
     return report
 
 
@@ -764,3 +785,10 @@ def _load_distributions(engine: Engine, pack: ScenarioPack, report: LoadReport, 
             else:
                 engine.distributions.create(written, actor=actor)
         report.count("updated" if rule.id in stored else "created", "distributions")
+
+
+def _load_orders(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:
+    with _entry(pack, "orders"):
+        created, unchanged = place_orders(engine, pack.orders, pack.customers, actor)
+    report.count("created", "orders", created)
+    report.count("unchanged", "orders", unchanged)

@@ -138,7 +138,7 @@ def page_qualification(context: Context) -> list[Offer]:
 def cart_line(product: Product, quantity: int = 1) -> CartLine:
     return CartLine(
         sku=product.sku, name=product.name, unit_price=product.price, quantity=quantity,
-        categories=frozenset(product.categories), collections=frozenset(product.collections),
+        categories=frozenset(product.categories), collections=frozenset(product.collections), cost=product.cost,
     )
 
 
