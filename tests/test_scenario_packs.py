@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from promo.core.conditions import ValueType, fact_spec
-from promo.format.scenario import read_pack
+from promo.packs.scenario import read_pack
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 TODAY = date(2026, 11, 25)

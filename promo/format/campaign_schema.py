@@ -8,7 +8,7 @@ The reader checks more (that `until` is after `from`, tiers going up, a time zon
 text without invisible characters); whatever the schema refuses, the reader refuses too.
 
 Published at /api/v1/schemas/campaign.json and as schemas/campaign.json (written by
-``python -m promo.format.json_schemas``; a test keeps the file equal to this).
+``python -m promo.packs.json_schemas``; a test keeps the file equal to this).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 They live in the database rather than in one process's memory so that every worker of a
 multi-process deployment (gunicorn, the event worker, the CLI) sees the same value: the test
-clock (promo.services.test_clock) and the scenario pack the store was last reset to (promo.services.store_reset).
+clock (promo.services.test_clock) and the scenario pack the store was last reset to (promo.packs.store_reset).
 """
 from __future__ import annotations
 

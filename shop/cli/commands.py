@@ -1,6 +1,6 @@
 """``flask promo ...`` commands for API keys, scenario packs and bulk code generation.
 
-Thin clients: scenario files are read and loaded by promo.format.scenario, codes made by the Engine.
+Thin clients: scenario files are read and loaded by promo.packs.scenario, codes made by the Engine.
 Failures print one clear message and exit non-zero, never a traceback.
 """
 
@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from promo.core.errors import PromoError
-from promo.format.scenario import ScenarioError, StoreSettings, load_pack, read_pack
+from promo.packs.scenario import ScenarioError, StoreSettings, load_pack, read_pack
 from shop.api.framework.auth import create_api_key, list_api_keys, revoke_api_key
 from shop.api.framework.keys import SCOPES, parse_scopes
 from shop.web.extensions import promo_engine

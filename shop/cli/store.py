@@ -1,5 +1,5 @@
 """``flask promo reset`` and ``flask promo export``: a demo or test store back to a pack, and
-the store written out as one. Thin clients of shop.web.store_admin and promo.services.scenario_export."""
+the store written out as one. Thin clients of shop.web.store_admin and promo.packs.scenario_export."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from promo.format.scenario import ScenarioError
+from promo.packs.scenario import ScenarioError
 from shop.cli.commands import CLI_ACTOR
 from shop.web.store_admin import ResetRefused, export_text, reset, shown_path
 

@@ -1,7 +1,7 @@
 """Store-wide operations on a demo or test store, shared by the CLI, the console and test mode:
 reset to a scenario pack, and export the store as one.
 
-The work itself is in promo.services.store_reset and promo.services.scenario_export (no Flask); this module holds
+The work itself is in promo.packs.store_reset and promo.packs.scenario_export (no Flask); this module holds
 what is about the running app: whether a reset is allowed, which pack is the default, and the
 per-process state to forget afterwards (rate-limit counts in memory, cached personas).
 """
@@ -11,9 +11,9 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
-from promo.format.scenario import StoreSettings
-from promo.services.scenario_export import dump_pack, export_pack
-from promo.services.store_reset import ResetReport, reset_store
+from promo.packs.scenario import StoreSettings
+from promo.packs.scenario_export import dump_pack, export_pack
+from promo.packs.store_reset import ResetReport, reset_store
 from shop.storefront.model import personas
 from shop.web.extensions import promo_engine
 from shop.web.rate_limits import LIMITER_KEY
@@ -76,7 +76,7 @@ def _forget_process_state(app: Flask) -> None:
 
 
 def export_text(app: Flask) -> str:
-    """The store as a scenario pack in YAML (promo.services.scenario_export), with its personas."""
+    """The store as a scenario pack in YAML (promo.packs.scenario_export), with its personas."""
     engine = promo_engine(app)
     store = StoreSettings(name=app.config["STORE_NAME"], currency=app.config["STORE_CURRENCY"],
                           locale=app.config["STORE_LOCALE"], timezone=app.config["STORE_TIMEZONE"])

@@ -26,8 +26,8 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, current_app, g, has_request_context, jsonify, request
 
 from promo.core.errors import InvalidRequest
-from promo.format.scenario import ScenarioError
-from promo.services.store_reset import RESET_SETTING, forget_cached_campaigns
+from promo.packs.scenario import ScenarioError
+from promo.packs.store_reset import RESET_SETTING, forget_cached_campaigns
 from promo.services.test_clock import SETTING as CLOCK_SETTING, ClockState, SharedClock, read_settings
 from shop.storefront.model import personas
 from shop.web import store_admin

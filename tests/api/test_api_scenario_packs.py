@@ -11,7 +11,7 @@ import yaml
 
 from promo.core.domain import Cart, CartLine
 from promo.core.reasons import Reason
-from promo.format.scenario import ScenarioError, parse_pack, read_pack
+from promo.packs.scenario import ScenarioError, parse_pack, read_pack
 from shop.web.extensions import promo_engine
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
-from promo.format.scenario import load_pack, read_pack
+from promo.packs.scenario import load_pack, read_pack
 from shop.web.extensions import promo_engine
 
 STORE_ZONE = ZoneInfo("America/New_York")

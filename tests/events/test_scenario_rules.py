@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from promo.format.scenario import ScenarioError, load_pack, parse_pack
+from promo.packs.scenario import ScenarioError, load_pack, parse_pack
 
 CAMPAIGN = {"id": "sorry", "name": "Sorry", "kind": "bulk", "codes": {"pattern": "SORRY-######"},
             "effect": {"type": "amount_off_order", "amount": 500}}

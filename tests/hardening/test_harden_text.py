@@ -146,7 +146,7 @@ def test_the_definition_reads_names_nfkc_and_keeps_emoji_and_right_to_left_text(
 def test_campaigns_saved_through_the_api_console_and_scenario_packs_get_the_same_rules(store, tmp_path):
     from tests.support.apikit import ApiClient, make_keys
     from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
-    from promo.format.scenario import ScenarioError, read_pack
+    from promo.packs.scenario import ScenarioError, read_pack
     from shop.console.models import Role
 
     api = ApiClient(store, make_keys(store))

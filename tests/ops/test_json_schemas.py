@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from promo.format import json_schemas
+from promo.packs import json_schemas
 from promo.format.campaign_schema import campaign_schema
 from promo.format.definition import DefinitionError, load_yaml, parse_campaign
-from promo.format.json_schemas import scenario_schema
-from promo.format.scenario import read_pack
+from promo.packs.json_schemas import scenario_schema
+from promo.packs.scenario import read_pack
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -44,7 +44,7 @@ def refused_examples() -> list[tuple[Any, str]]:
 @pytest.mark.parametrize("name", sorted(json_schemas.SCHEMAS))
 def test_the_files_under_schemas_are_what_the_code_generates(name):
     assert (json_schemas.SCHEMAS_DIR / name).read_text(encoding="utf-8") == json_schemas.rendered(name), \
-        "run `python -m promo.format.json_schemas` and commit schemas/"
+        "run `python -m promo.packs.json_schemas` and commit schemas/"
     assert json_schemas.main(["--check"]) == 0
 
 

@@ -19,7 +19,7 @@ import voucherify
 import voucherify.models as models
 from flask import Flask, Response, request
 
-from promo.format.scenario import load_pack, read_pack
+from promo.packs.scenario import load_pack, read_pack
 from shop.api.framework.auth import create_api_key
 from shop.web.extensions import promo_engine
 

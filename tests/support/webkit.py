@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
-from promo.format.scenario import load_pack, read_pack
+from promo.packs.scenario import load_pack, read_pack
 from tests.support.promo_testing import DatabaseUnavailable, isolated_database
 from shop.web.extensions import db, promo_engine
 

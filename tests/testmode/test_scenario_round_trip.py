@@ -1,4 +1,4 @@
-"""A store written out with promo.services.scenario_export loads into an empty store with the same
+"""A store written out with promo.packs.scenario_export loads into an empty store with the same
 offers and the same cart prices: checked on both shipped packs."""
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from promo.core.domain import Cart, CartLine, Context
 from promo.engine import Engine
-from promo.format.scenario import ScenarioPack, load_pack, read_pack
-from promo.services.scenario_export import dump_pack, export_pack
+from promo.packs.scenario import ScenarioPack, load_pack, read_pack
+from promo.packs.scenario_export import dump_pack, export_pack
 from promo.storage import create_schema, make_engine, make_session_factory
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import yaml
 
-from promo.format.scenario import load_pack, parse_pack
+from promo.packs.scenario import load_pack, parse_pack
 from shop.web.extensions import promo_engine
 
 SCENARIO = "scenarios/arabica.yaml"

@@ -1,4 +1,4 @@
-"""promo.services.store_reset on SQLite and PostgreSQL: the wipe follows the foreign keys, keeps what is
+"""promo.packs.store_reset on SQLite and PostgreSQL: the wipe follows the foreign keys, keeps what is
 not store data, and the store loads again as the pack describes it."""
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from tests.support.dbkit import clock, database, db_engine, engine  # noqa: F401 - fixtures
 from promo.core.domain import Cart, CartLine
-from promo.format.scenario import ScenarioError
+from promo.packs.scenario import ScenarioError
 from promo.storage import ApiKeyRow, CodeRow, OrderRow, RedemptionRow
 from promo.storage.event_models import OutboxEventRow
-from promo.services.store_reset import last_reset, reset_store
+from promo.packs.store_reset import last_reset, reset_store
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import url_for
 
 from promo.format.campaign_schema import campaign_schema
-from promo.format.json_schemas import as_components
+from promo.packs.json_schemas import as_components
 
 from promo.core.campaign import Kind
 from promo.core.records import CampaignInfo, CampaignStatus

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
-from promo.format.scenario import ScenarioError
+from promo.packs.scenario import ScenarioError
 from shop.web import store_admin
 from shop.console import bp
 from shop.console.access import current_user, requires

@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask, current_app, g
 
 from promo.core.errors import NotFound
-from promo.format.scenario import Persona, ScenarioError, read_pack
+from promo.packs.scenario import Persona, ScenarioError, read_pack
 from shop.web.extensions import promo_engine
 
 REPO_ROOT = Path(__file__).resolve().parents[3]

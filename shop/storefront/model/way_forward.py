@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request, url_for
 
 from promo.core.reasons import Reason
-from promo.format.scenario import Persona
+from promo.packs.scenario import Persona
 from shop.storefront.model import personas
 
 

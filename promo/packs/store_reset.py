@@ -25,7 +25,7 @@ from sqlalchemy import CursorResult
 from sqlalchemy.orm import Session
 
 from promo.engine import Engine
-from promo.format.scenario import LoadProgress, LoadReport, ScenarioPack, load_pack, read_pack
+from promo.packs.scenario import LoadProgress, LoadReport, ScenarioPack, load_pack, read_pack
 from promo.storage import audit, metadata, store_settings
 from promo.services.test_clock import SharedClock
 

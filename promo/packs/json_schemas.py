@@ -1,8 +1,8 @@
 """The published JSON Schemas: the campaign definition (promo.format.campaign_schema) and the scenario
 pack (scenarios/README.md), and the files under schemas/ that editors read.
 
-    python -m promo.format.json_schemas          rewrite schemas/*.json from the code
-    python -m promo.format.json_schemas --check  exit 1 when a file differs (a test runs the same check)
+    python -m promo.packs.json_schemas          rewrite schemas/*.json from the code
+    python -m promo.packs.json_schemas --check  exit 1 when a file differs (a test runs the same check)
 
 The scenario schema carries the campaign schema's definitions in its own $defs, so each file
 stands alone (an editor needs nothing else to validate a pack).
@@ -18,7 +18,7 @@ from typing import Any
 
 from promo.format import campaign_schema as cs
 from promo.delivery.distributions import MAX_DAYS, MAX_HOURS, RULE_KEYS, Once, Trigger
-from promo.format.scenario import CUSTOMER_KEYS, MAX_CODES_PER_REQUEST, MAX_ITEMS, SECTIONS
+from promo.packs.scenario import CUSTOMER_KEYS, MAX_CODES_PER_REQUEST, MAX_ITEMS, SECTIONS
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 Schema = dict[str, Any]
