@@ -27,6 +27,7 @@ from shop.console.views import (  # noqa: E402,F401  (routes register themselves
     codes,
     login,
     redemptions,
+    products,
     store,
     try_cart,
     users,
