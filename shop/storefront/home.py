@@ -10,7 +10,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from promo.core.campaign import Campaign
 from promo.core.timing import availability
 from shop.storefront.model import personas
-from shop.storefront.model.customer import set_current_customer
+from shop.storefront.model.customer import current_customer, set_current_customer
+from shop.storefront.model.referred import bring_friends_code
 from shop.web.extensions import promo_engine
 from shop.web.navigation import safe_next
 from shop.web.templating import product_image_url
@@ -96,5 +97,8 @@ def switch_persona() -> Response:
         return redirect(back, 303)
     set_current_customer(persona.customer_id)
     forget_shopper()
+    customer = current_customer()
+    if customer is not None:
+        bring_friends_code(customer)      # the referred friend arrives as if by their friend's link
     flash(f"You're now shopping as: {persona.label}.", "success")
     return redirect(back, 303)
