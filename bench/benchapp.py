@@ -19,11 +19,11 @@ from flask import Blueprint, Flask, Response, request  # noqa: E402
 from app import create_app  # noqa: E402
 from promo.core.applicator import evaluate  # noqa: E402
 from promo.core.domain import Customer  # noqa: E402
+from shop.storefront.cart import Outcome, respond  # noqa: E402
 from shop.storefront.model import cart_state  # noqa: E402
 from shop.storefront.model.customer import current_customer  # noqa: E402
-from shop.storefront.cart import Outcome, respond  # noqa: E402
-from shop.web.extensions import promo_engine  # noqa: E402
 from shop.storefront.model.priced_cart import load_session_cart, price_cart, save_session_cart  # noqa: E402
+from shop.web.extensions import promo_engine  # noqa: E402
 
 BASELINE_PATH = "/bench/cart/update-without-promotions"
 

@@ -6,14 +6,14 @@ stored result).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from collections.abc import Mapping
 
-from promo.core.results import Hint, OfferResult
 from promo.core.reasons import Reason
+from promo.core.results import Hint, OfferResult
 
 
 class CampaignStatus(StrEnum):

@@ -27,8 +27,8 @@ import yaml
 from sqlalchemy import select
 
 from promo.core.domain import Customer
-from promo.engine import Engine
 from promo.core.records import CampaignStatus, Category, Product
+from promo.engine import Engine
 from promo.packs.scenario import Persona, StoreSettings, parse_pack
 from promo.storage import convert
 from promo.storage.models import CampaignRow, CustomerRow, PublicationRow

@@ -10,8 +10,8 @@ from flask import Blueprint, Response
 
 from promo.core.errors import PromoError
 from shop.api.framework.auth import authenticate
-from shop.api.framework.rate_limit import rate_limited
 from shop.api.framework.problems import ApiError
+from shop.api.framework.rate_limit import rate_limited
 from shop.api.framework.registry import Api
 from shop.api.framework.schema import SchemaViolation
 from shop.web.errors import api_error

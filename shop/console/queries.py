@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from promo.core.codes import normalise_code
 from promo.core.records import AuditEntry, CodeInfo, RedemptionResult
 from promo.services.read_models import (
-    READ_ONLY, AuditRow, CodeRow, CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow, code_info, redemption_result,
+    READ_ONLY,
+    AuditRow,
+    CodeRow,
+    CustomerRow,
+    OrderRow,
+    RedemptionItemRow,
+    RedemptionRow,
+    code_info,
+    redemption_result,
     starts_with,
 )
 from shop.web.extensions import db, promo_engine

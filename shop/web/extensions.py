@@ -14,8 +14,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 import promo.storage
-from promo.engine import Engine
 from promo.delivery.webhook_targets import TargetPolicy
+from promo.engine import Engine
 from shop.web.rate_limits import init_rate_limits
 
 csrf = CSRFProtect()

@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 
 from promo.core.errors import PromoError
-from shop.web.extensions import promo_engine
 from shop.storefront.model.priced_cart import PricedCart
+from shop.web.extensions import promo_engine
 
 log = logging.getLogger(__name__)
 

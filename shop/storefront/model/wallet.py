@@ -14,16 +14,16 @@ from babel.dates import format_date
 
 from promo.core import campaign as c
 from promo.core.domain import Customer
-from promo.engine import Engine
-from promo.core.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
 from promo.core.reasons import Reason
+from promo.core.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
 from promo.core.results import Hint
 from promo.core.timing import last_moment, local
+from promo.engine import Engine
 from shop.storefront.model.incentives import BalancesPanel, ReferralPanel, balances_panel, referral_panel
-from shop.web.extensions import promo_engine
 from shop.storefront.model.offers import OfferView, is_available, view_of
 from shop.storefront.model.priced_cart import PricedCart, load_session_cart, price_cart
 from shop.storefront.model.showcase import campaigns_by_id, catalogue_names
+from shop.web.extensions import promo_engine
 
 EXPIRING_WITHIN = timedelta(days=14)
 
