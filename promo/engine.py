@@ -39,6 +39,7 @@ from promo.core.incentive_records import (
 from promo.core.records import (
     AuditEntry,
     CampaignInfo,
+    CartQuote,
     Category,
     CodeInfo,
     CodePage,
@@ -370,6 +371,23 @@ class Engine:
         With `promotions` (campaign ids) only those active promotions and the entered codes are
         evaluated (a client that names every offer it wants, as the Voucherify dialect does)."""
         return self.pricing.validate(customer, cart, codes, context, declined_codes=declined_codes, promotions=promotions)
+
+    def price(
+        self,
+        customer: Customer | str | None,
+        cart: Cart,
+        codes: Iterable[str] = (),
+        context: Context | None = None,
+        *,
+        declined_codes: Iterable[str] = (),
+        with_offers: bool = True,
+    ) -> CartQuote:
+        """One evaluation of the cart for every page that talks about it: what validate() gives,
+        and (`with_offers`) each offer touching the cart or held in the customer's wallet, told
+        against that same evaluation: the cart's own result for offers it holds, otherwise the
+        result and the extra saving of adding it to the cart as it is. One read transaction."""
+        return self.pricing.price(customer, cart, codes, context, declined_codes=declined_codes,
+                                  with_offers=with_offers)
 
     # ------------------------------------------------------------------ redeem
 

@@ -12,8 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from promo.core.campaign import Campaign
 from promo.core.reasons import Reason
-from promo.core.results import Hint, OfferResult
+from promo.core.results import Evaluation, Hint, OfferResult, Status
 
 
 class CampaignStatus(StrEnum):
@@ -127,6 +128,37 @@ class Offer:
     visible: bool                 # the campaign's soft visibility rules show it in this context
     result: OfferResult           # the full evaluation of this offer alone
     expires_at: datetime | None = None   # the code's own end (codes: {valid_days}), not the campaign's
+
+
+@dataclass(frozen=True)
+class QuotedOffer:
+    """An offer the shopper could use, told against their cart as it is now (Engine.price).
+
+    `in_cart`: the cart's own evaluation holds it (applied, set aside or refused there), and
+    `cart_result` is that result. Otherwise `cart_result` is the offer's result when it is added
+    to the cart as it is (a code entered next, a promotion among the others), and `adds` what
+    that adds to the cart's savings: less than its own discount when it displaces another offer,
+    0 when the stacking rules set it aside. `offer` is the offer on its own (Engine.qualify's)."""
+
+    offer: Offer
+    campaign: Campaign
+    cart_result: OfferResult
+    in_cart: bool
+    adds: int = 0
+
+    @property
+    def applied_in_cart(self) -> bool:
+        return self.in_cart and self.cart_result.status is Status.APPLIED
+
+
+@dataclass(frozen=True)
+class CartQuote:
+    """One evaluation of a shopper's cart, shared by every page that talks about it: the cart's
+    evaluation (what validate and redeem give), and each offer touching the cart or held in
+    the customer's wallet, told against that same cart."""
+
+    evaluation: Evaluation
+    offers: tuple[QuotedOffer, ...] = ()
 
 
 @dataclass(frozen=True)

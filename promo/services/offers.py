@@ -7,11 +7,12 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
-from promo.core.applicator import evaluate
+from promo.core.applicator import Candidate, evaluate
+from promo.core.codes import normalise_code
 from promo.core.domain import Cart, Context, Customer
 from promo.core.errors import InvalidRequest
 from promo.core.reasons import Reason, message_for
-from promo.core.records import Offer, OfferStatus
+from promo.core.records import CartQuote, Offer, OfferSource, OfferStatus, QuotedOffer
 from promo.core.results import Evaluation, OfferResult, Status
 from promo.core.visibility import is_visible
 from promo.services.checks import entered_codes
@@ -96,6 +97,77 @@ class Pricing:
             profile = load_profile(self.work, session, customer)
             offers = self.offers(session, profile, context, cart, entered, declined, chosen)
         return self.evaluate(offers, cart, profile, context, entered)
+
+    def price(
+        self,
+        customer: Customer | str | None,
+        cart: Cart,
+        codes: Iterable[str] = (),
+        context: Context | None = None,
+        *,
+        declined_codes: Iterable[str] = (),
+        with_offers: bool = True,
+    ) -> CartQuote:
+        """The cart evaluated once, as validate() evaluates it, and (`with_offers`) every offer
+        touching the cart or held in the customer's wallet told against that same evaluation,
+        all read in one transaction. Pages that talk about the cart (cart, checkout, wallet,
+        nudges) take their numbers from here, so they never disagree."""
+        context = context or self.work.context()
+        entered = entered_codes(codes)
+        declined = entered_codes(declined_codes)
+        with self.work.read() as session:
+            profile = load_profile(self.work, session, customer)
+            offers = self.offers(session, profile, context, cart, entered, declined)
+            if with_offers:
+                loader = self.loader(session, profile, context, cart)
+                active = self.work.active.current(session)
+                # Every offer the cart holds is told too: codes it applied for the shopper, codes
+                # they typed that are neither listed nor theirs (a friend's referral code).
+                held = [slot for slot in offers.slots if slot.candidate.code is not None]
+                slots = (loader.touching_promotions(active, cart, profile, hints=True)
+                         + loader.touching_public_codes(active, cart, profile) + loader.wallet() + held)
+        evaluation = self.evaluate(offers, cart, profile, context, entered)
+        if not with_offers:
+            return CartQuote(evaluation)
+        return CartQuote(evaluation, tuple(self.quoted(slots, offers, evaluation, cart, profile, context)))
+
+    def quoted(self, slots: Sequence[Slot], in_cart: Offers, evaluation: Evaluation, cart: Cart,
+               profile: Customer, context: Context) -> list[QuotedOffer]:
+        results: dict[tuple[str, str | None], OfferResult] = {}
+        for result in evaluation.offers:
+            results.setdefault((result.campaign_id, result.code), result)
+        saved = evaluation.discount + evaluation.shipping_discount
+        promotions_end = sum(1 for slot in in_cart.slots if slot.source is OfferSource.PROMOTION)
+        quoted: list[QuotedOffer] = []
+        seen: set[tuple[str, str | None]] = set()
+        for slot in slots:
+            if slot.key in seen:
+                continue
+            seen.add(slot.key)
+            alone = evaluate([slot.candidate], cart, profile, context, max_offers=self.work.max_offers)
+            offer = self.offer(slot, alone.offers[0], profile, context)
+            key = (slot.campaign.id, normalise_code(slot.candidate.code) if slot.candidate.code else None)
+            own = results.get(key)
+            if own is not None:
+                quoted.append(QuotedOffer(offer, slot.campaign, own, in_cart=True))
+            elif offer.status is OfferStatus.NOT_ELIGIBLE:
+                # Refused on its own (who the shopper is, when it is, a used-up limit): so it is with the cart.
+                quoted.append(QuotedOffer(offer, slot.campaign, offer.result, in_cart=False))
+            else:
+                added = self.with_added(in_cart, slot.candidate, promotions_end, cart, profile, context)
+                result = next(r for r in added.offers if (r.campaign_id, r.code) == key)
+                gain = max(0, added.discount + added.shipping_discount - saved)
+                quoted.append(QuotedOffer(offer, slot.campaign, result, in_cart=False, adds=gain))
+        return quoted
+
+    def with_added(self, offers: Offers, candidate: Candidate, promotions_end: int, cart: Cart,
+                   profile: Customer, context: Context) -> Evaluation:
+        """The cart's evaluation with one more offer: a promotion among the promotions, a code
+        as if entered after the others."""
+        candidates = offers.candidates
+        at = promotions_end if candidate.code is None else len(candidates)
+        return evaluate([*candidates[:at], candidate, *candidates[at:]], cart, profile, context,
+                        unknown_codes=offers.unknown, max_offers=self.work.max_offers)
 
     def loader(self, session: Session, profile: Customer, context: Context, cart: Cart) -> OfferLoader:
         return OfferLoader(session, self.work.campaign, customer_id=profile.id,

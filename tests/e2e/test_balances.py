@@ -70,7 +70,7 @@ def test_points_from_an_order_are_redeemed_in_place_for_a_reward_code(page, shop
     account.get_by_text("Points history").click()
     expect(account.locator("[data-testid=points-entry]").first).to_have_attribute("data-kind", "spend")
     page.reload()
-    expect(page.get_by_test_id("wallet-codes")).to_contain_text("$5 off")
+    expect(page.get_by_test_id("wallet-others")).to_contain_text("$5 off")
 
 
 def test_a_refused_redemption_swaps_in_the_balance_as_it_is_now(page, shop, remember_texts):

@@ -20,7 +20,7 @@ def fetch_png(page, store, href):
 def test_wallet_download_returns_the_shoppers_personal_banner(page, store, switch_persona):
     switch_persona(page, "birthday")
     page.goto(store + "/wallet")
-    personal = page.locator("[data-testid=wallet-codes] [data-campaign=birthday]").first
+    personal = page.locator("[data-testid=wallet-offer][data-campaign=birthday]")
     code = personal.get_attribute("data-code")
     link = personal.get_by_test_id("banner-download")
     expect(link).to_be_visible()

@@ -50,7 +50,7 @@ def test_cart_checkout_and_wallet_pages(request, store, screenshot, width):
     screenshot(f"checkout-{width}", page=page)
 
     page.goto(store + "/wallet")
-    expect(page.get_by_test_id("wallet-codes")).to_be_visible()
+    expect(page.get_by_test_id("wallet-offer").first).to_be_visible()
     assert_fits(page)
     screenshot(f"wallet-{width}", page=page)
 

@@ -32,6 +32,7 @@ def advocate_link(page, store: str) -> tuple[str, str]:
     choose_persona(page, store, "vip")
     page.goto(store + "/wallet")
     section = page.get_by_test_id("wallet-referral")
+    section.get_by_role("heading", name="Refer a friend").click()       # the section opens on a tap
     code = section.get_by_test_id("referral-code").inner_text()
     link = section.get_by_test_id("referral-link").input_value()
     assert re.fullmatch(r"FRIEND-[A-Z0-9]{6}", code)
@@ -77,7 +78,7 @@ def test_a_friend_lands_on_the_link_checks_out_with_the_code_and_the_advocate_is
     expect(reward).to_contain_text("ready to use")
     # The reward is a code in the advocate's wallet like any other, usable with their cart.
     reward_code = reward.get_attribute("data-code")
-    expect(page.locator(f"[data-testid=wallet-codes] [data-code='{reward_code}']")).to_contain_text("$10 off")
+    expect(page.locator(f"[data-testid=wallet-offer][data-code='{reward_code}']")).to_contain_text("$10 off")
 
 
 def test_the_advocate_cannot_use_their_own_code(page, shop):
@@ -113,4 +114,4 @@ def test_rolling_the_friends_order_back_revokes_the_unused_reward(page, friend_p
     reward = section.get_by_test_id("referral-reward")
     expect(reward).to_have_attribute("data-status", "revoked")
     expect(reward).to_contain_text("your friend's order was cancelled")
-    expect(page.locator(f"[data-testid=wallet-codes] [data-code='{reward.get_attribute('data-code')}']")).to_have_count(0)
+    expect(page.locator(f"[data-testid=wallet-offer][data-code='{reward.get_attribute('data-code')}']")).to_have_count(0)

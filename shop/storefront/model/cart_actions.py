@@ -15,7 +15,7 @@ from shop.storefront.model import cart_state
 from shop.storefront.model.cart_state import CartInputError, SessionCart
 from shop.storefront.model.cart_tracking import track_cart
 from shop.storefront.model.customer import current_customer
-from shop.storefront.model.priced_cart import PricedCart, load_session_cart, price_cart, save_session_cart
+from shop.storefront.model.priced_cart import PricedCart, load_session_cart, save_session_cart, session_cart_lines
 from shop.web.rate_limits import Blocked, note_wrong_code
 
 # A code that matches nothing is not kept in the cart: it can never start to apply.
@@ -59,7 +59,7 @@ def store_cart(state: SessionCart) -> None:
     save_session_cart(state)
     customer = current_customer()
     if customer is not None:
-        track_cart(price_cart(state, customer, max_nudges=0))
+        track_cart(customer, session_cart_lines(state))
 
 
 def change_cart(change: Callable[[SessionCart], SessionCart], error_field: str, value: str = "") -> Outcome:

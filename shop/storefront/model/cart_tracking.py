@@ -5,26 +5,25 @@ from __future__ import annotations
 
 import logging
 
+from promo.core.domain import Cart, Customer
 from promo.core.errors import PromoError
-from shop.storefront.model.priced_cart import PricedCart
 from shop.web.extensions import promo_engine
 
 log = logging.getLogger(__name__)
 
 
-def track_cart(priced: PricedCart) -> PricedCart:
-    """Record the cart as ``cart_updated`` for its customer; returns `priced` unchanged. A failure
-    is logged, never shown: the shopper's cart works whatever the engine says."""
-    customer = priced.customer
+def track_cart(customer: Customer | None, cart: Cart) -> None:
+    """Record the cart's lines as ``cart_updated`` for its customer. The cart is not priced for
+    this: the page that answers the change prices it once. A failure is logged, never shown:
+    the shopper's cart works whatever the engine says."""
     if customer is None or customer.id is None:
-        return priced
+        return
     lines = [
         {"sku": line.sku, "name": line.name, "unit_price": line.unit_price, "quantity": line.quantity,
          "categories": sorted(line.categories)}
-        for line in (priced.cart.lines if priced.cart is not None else ())
+        for line in cart.lines
     ]
     try:
         promo_engine().track(customer.id, "cart_updated", {"lines": lines})
     except PromoError as error:
         log.warning("could not record the cart of %s: %s", customer.id, error)
-    return priced

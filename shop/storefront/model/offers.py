@@ -193,6 +193,11 @@ def _condition_selectors(condition: object) -> Iterator[c.ItemSelector]:
     # Not: "no line matches X" is not an offer about X.
 
 
+def mentioned_skus(campaigns: Iterable[c.Campaign]) -> set[str]:
+    """The SKUs the offers' item selections name: the products their wording may name."""
+    return {sku for campaign in campaigns for selector in _selectors(campaign) for sku in selector.skus}
+
+
 def is_specific(selector: c.ItemSelector) -> bool:
     return bool(selector.skus or selector.categories or selector.collections)
 

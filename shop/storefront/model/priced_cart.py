@@ -8,7 +8,7 @@ return: nothing here computes a discount.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from flask import current_app, g, session, url_for
@@ -16,10 +16,11 @@ from flask import current_app, g, session, url_for
 from promo.core.domain import Cart, Customer
 from promo.core.errors import NotFound
 from promo.core.reasons import Reason
-from promo.core.records import OfferSource, OfferStatus, Product
+from promo.core.records import CartQuote, OfferSource, Product
 from promo.core.results import Evaluation, Hint, Status
 from promo.engine import Engine
 from shop.storefront.model import cart_state
+from shop.storefront.model.cart_notes import SetAside, set_aside, way_forward
 from shop.storefront.model.cart_state import SessionCart
 from shop.storefront.model.gift_cards import GiftCardSummary, cart_gift_cards
 from shop.web.extensions import promo_engine
@@ -75,6 +76,7 @@ class CodeView:
     hint: str | None = None
     savings: int = 0
     applied_for_you: bool = False     # an auto_apply code the store applied, not one the shopper typed
+    way_forward: str = ""             # set aside or refused by a limit: what the shopper can do
 
     @property
     def ok(self) -> bool:
@@ -83,7 +85,7 @@ class CodeView:
     @property
     def explanation(self) -> str:
         """The engine's reason and, when there is one, what would make the code work."""
-        parts = [self.message, self.hint] if self.hint else [self.message]
+        parts = [self.message, self.hint or self.way_forward]
         return " ".join(_sentence(part) for part in parts if part)
 
 
@@ -116,6 +118,7 @@ class PricedCart:
     offers: tuple[AppliedOffer, ...] = ()
     codes: tuple[CodeView, ...] = ()
     nudges: tuple[Nudge, ...] = ()
+    set_aside: tuple[SetAside, ...] = ()  # offers left out, with the reason and the way forward
     dropped: tuple[str, ...] = ()        # SKUs no longer sold, removed from the cart
     dropped_codes: tuple[str, ...] = ()  # codes the store no longer has (after a reset), removed
     subtotal: int = 0
@@ -126,6 +129,7 @@ class PricedCart:
     gift_cards: GiftCardSummary = GiftCardSummary()    # filled when priced with_gift_cards
     cart: Cart | None = field(default=None, repr=False)
     evaluation: Evaluation | None = field(default=None, repr=False)
+    quote: CartQuote | None = field(default=None, repr=False)     # with_offers: every offer told against this cart
 
     @property
     def count(self) -> int:
@@ -164,6 +168,11 @@ def catalogue(skus: Iterable[str], engine: Engine | None = None) -> dict[str, Pr
     return {sku: product for sku in skus if (product := known.get(sku)) is not None}
 
 
+def session_cart_lines(state: SessionCart) -> Cart:
+    """The cart's lines as the engine sees them, without pricing them (what tracking records)."""
+    return cart_state.build_cart(state, catalogue(state.items), currency=promo_engine().currency, shipping=shipping_fee())[0]
+
+
 def load_session_cart() -> SessionCart:
     return cart_state.load(session)
 
@@ -181,6 +190,7 @@ def price_cart(
     with_gift_cards: bool = False,
     engine: Engine | None = None,
     drop_gone_codes: bool = False,
+    with_offers: bool = False,
 ) -> PricedCart:
     """Price `state` for `customer` with the engine, as the pages show it. The cart and checkout
     pages ask `with_gift_cards` (what the entered gift cards pay); other callers skip the query.
@@ -188,7 +198,10 @@ def price_cart(
     `drop_gone_codes` (the cart page) removes entered codes the store no longer has, as after a
     reset. Not while a code is being entered (it is refused at the field instead), nor at
     checkout, where a code that went is refused with its reason so the price the shopper
-    confirms never changes behind their back."""
+    confirms never changes behind their back.
+
+    With nudges or `with_offers` (the wallet) the one evaluation also tells every offer touching
+    the cart or in the customer's wallet against it (``PricedCart.quote``)."""
     engine = engine or promo_engine()
     products = catalogue(state.items, engine)
     cart, dropped = cart_state.build_cart(state, products, currency=engine.currency, shipping=shipping_fee())
@@ -197,17 +210,21 @@ def price_cart(
         state = replace(state, items={s: q for s, q in state.items.items() if s not in dropped})
         save_session_cart(state)
     context = engine.context(page=page)
-    evaluation = engine.validate(customer, cart, state.codes, context, declined_codes=state.declined)
-    dropped_codes = _codes_gone(engine, evaluation) if drop_gone_codes else ()
+    with_offers = with_offers or (bool(max_nudges) and bool(cart.lines))
+
+    def quote_for(codes: tuple[str, ...]) -> CartQuote:
+        return engine.price(customer, cart, codes, context, declined_codes=state.declined, with_offers=with_offers)
+
+    quote = quote_for(state.codes)
+    dropped_codes = _codes_gone(engine, quote.evaluation) if drop_gone_codes else ()
     if dropped_codes:
         # Only a reset deletes codes; one that matches nothing now would be refused if typed.
         state = replace(state, codes=tuple(c for c in state.codes if c not in dropped_codes))
         save_session_cart(state)
-        evaluation = engine.validate(customer, cart, state.codes, context, declined_codes=state.declined)
-    nudges: tuple[Nudge, ...] = ()
-    if max_nudges and cart.lines:
-        # Nudges are about this cart: offers on items it lacks are left to the deals page.
-        nudges = _nudges(evaluation, engine.qualify(customer, cart, context, touching_cart=True))[:max_nudges]
+        quote = quote_for(state.codes)
+    evaluation = quote.evaluation
+    # Nudges are about this cart: offers on items it lacks are left to the deals page.
+    nudges = _nudges(quote)[:max_nudges] if max_nudges and cart.lines else ()
     return PricedCart(
         state=state,
         customer=customer,
@@ -215,8 +232,9 @@ def price_cart(
         # Free gifts may be SKUs the cart did not hold: their pictures come from the catalogue too.
         lines=_lines(evaluation, catalogue([priced.line.sku for priced in evaluation.lines], engine)),
         offers=_applied(evaluation),
-        codes=_codes(evaluation),
+        codes=_codes(evaluation, engine.max_offers),
         nudges=nudges,
+        set_aside=set_aside(evaluation, engine.max_offers),
         dropped=dropped,
         dropped_codes=dropped_codes,
         subtotal=evaluation.subtotal,
@@ -228,6 +246,7 @@ def price_cart(
                                     evaluation.currency) if with_gift_cards else GiftCardSummary()),
         cart=cart,
         evaluation=evaluation,
+        quote=quote,
     )
 
 
@@ -280,7 +299,7 @@ def _applied(evaluation: Evaluation) -> tuple[AppliedOffer, ...]:
 _STATUS_WORDS = {Status.APPLIED: "applied", Status.SET_ASIDE: "set_aside", Status.NOT_APPLICABLE: "rejected"}
 
 
-def _codes(evaluation: Evaluation) -> tuple[CodeView, ...]:
+def _codes(evaluation: Evaluation, max_offers: int) -> tuple[CodeView, ...]:
     """The entered codes in the order entered, then the codes the store applied for the shopper."""
     views = []
     for code, result in evaluation.codes.items():
@@ -288,6 +307,7 @@ def _codes(evaluation: Evaluation) -> tuple[CodeView, ...]:
         views.append(CodeView(
             code=code, status=_STATUS_WORDS[result.status], reason=result.reason.value,
             message=result.message, hint=hint, savings=result.total_discount,
+            way_forward=way_forward(result, evaluation, max_offers) if result.status is Status.SET_ASIDE else "",
         ))
     for offer in evaluation.applied:
         if offer.code is not None and offer.code not in evaluation.codes:
@@ -302,9 +322,11 @@ def _nudge(campaign_id: str, name: str, hint: Hint | None, code: str | None = No
     return Nudge(campaign_id, name, hint.message, hint.progress, code)
 
 
-def _nudges(evaluation: Evaluation, qualified: Sequence) -> tuple[Nudge, ...]:
-    """Offers the shopper is close to: the next tier of an applied offer, automatic promotions
-    not reached yet, and listed offers qualify() calls near misses. Best progress first."""
+def _nudges(quote: CartQuote) -> tuple[Nudge, ...]:
+    """Offers the shopper is close to, with the hints of the cart's own evaluation: the next
+    tier of an applied offer, promotions not reached yet, and offers shown in the cart or held
+    in the wallet that adding to the cart would unlock. Best progress first."""
+    evaluation = quote.evaluation
     found: dict[str, Nudge] = {}
     entered = {result.campaign_id for result in evaluation.codes.values()}
     for result in evaluation.offers:
@@ -315,13 +337,15 @@ def _nudges(evaluation: Evaluation, qualified: Sequence) -> tuple[Nudge, ...]:
         nudge = _nudge(result.campaign_id, result.name, result.hint)
         if nudge is not None:
             found.setdefault(result.campaign_id, nudge)
-    for offer in qualified:
-        if offer.status is not OfferStatus.NEAR_MISS or offer.campaign_id in found or offer.campaign_id in entered:
+    for quoted in quote.offers:
+        offer = quoted.offer
+        if quoted.in_cart or offer.campaign_id in found or offer.campaign_id in entered:
             continue
         if offer.source is not OfferSource.WALLET and not offer.visible:
             continue
-        nudge = _nudge(offer.campaign_id, offer.name, offer.hint, offer.code)
+        if quoted.cart_result.status is not Status.NOT_APPLICABLE:
+            continue
+        nudge = _nudge(offer.campaign_id, offer.name, quoted.cart_result.hint, offer.code)
         if nudge is not None:
             found[offer.campaign_id] = nudge
     return tuple(sorted(found.values(), key=lambda n: -n.progress))
-

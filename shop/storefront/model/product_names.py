@@ -22,7 +22,11 @@ def name_products(text: str, names: Mapping[str, str]) -> str:
     the product's name; parts of longer tokens are left alone."""
     if not text or not names:
         return text
+    # Only the SKUs the text holds at all: a 2,000-product catalogue makes no 2,000-way pattern.
+    present = [sku for sku in names if sku in text]
+    if not present:
+        return text
     # Longest first, so DRIP-V60-PAPER is not read as DRIP-V60 followed by "-PAPER".
-    alternatives = "|".join(re.escape(sku) for sku in sorted(names, key=len, reverse=True))
+    alternatives = "|".join(re.escape(sku) for sku in sorted(present, key=len, reverse=True))
     pattern = re.compile(rf"(?<![\w-])({alternatives})(?![\w-])")
     return pattern.sub(lambda match: names[match.group(1)], text)

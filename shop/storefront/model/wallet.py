@@ -1,9 +1,12 @@
 """The customer's wallet: every incentive they hold, what it does for the cart they have now,
-what runs out soon, and what they already saved.
+and what they already saved.
 
 Shown only to the customer it belongs to (the signed-in customer or the demo persona); a guest
-is asked to sign in or pick a persona. Offers come from ``Engine.qualify`` on the current cart,
-described by shop.storefront.model.offers (the same labels and restrictions as the rest of the store).
+is asked to sign in or pick a persona. The offers come from the cart's one evaluation
+(``Engine.price`` through price_cart, priced exactly as the cart page prices it), worded by
+shop.storefront.model.cart_notes, so the wallet's amounts and hints are the cart's. Each offer
+appears once, in the section its state on the cart puts it in; only the offers shown are
+described (shop.storefront.model.offers), from the campaigns the evaluation already parsed.
 """
 from __future__ import annotations
 
@@ -13,16 +16,16 @@ from datetime import datetime, timedelta
 from babel.dates import format_date
 
 from promo.core import campaign as c
-from promo.core.domain import Customer
+from promo.core.domain import Context, Customer
 from promo.core.reasons import Reason
-from promo.core.records import CodeInfo, ItemStatus, Offer, OfferSource, OfferStatus, OrderStatus, RedemptionResult
-from promo.core.results import Hint
+from promo.core.records import ItemStatus, OfferSource, OrderStatus, QuotedOffer, RedemptionResult
 from promo.core.timing import last_moment, local
-from promo.engine import Engine
+from promo.core.visibility import is_visible
+from shop.storefront.model.cart_notes import CartNote, CartState, cart_note
 from shop.storefront.model.incentives import BalancesPanel, ReferralPanel, balances_panel, referral_panel
-from shop.storefront.model.offers import OfferView, is_available, view_of
+from shop.storefront.model.offers import OfferView, is_available, mentioned_skus, view_of
 from shop.storefront.model.priced_cart import PricedCart, load_session_cart, price_cart
-from shop.storefront.model.showcase import campaigns_by_id, catalogue_names
+from shop.storefront.model.product_names import names_by_sku
 from shop.web.extensions import promo_engine
 
 EXPIRING_WITHIN = timedelta(days=14)
@@ -36,27 +39,17 @@ class WalletOffer:
     campaign: c.Campaign
     source: OfferSource
     code: str | None
-    status: OfferStatus
-    savings: int                  # on the current cart, when usable now
-    message: str                  # the engine's reason when it is not usable
-    hint: Hint | None
+    note: CartNote                # what it does for the cart as it is, in the cart's numbers
     ends_at: datetime | None      # the campaign's end, or the code's own when that comes first
     ends_text: str                # "Nov 30, 2026" (the last valid day, store time)
+    expiring: bool = False        # ends within EXPIRING_WITHIN
     used_up: bool = False
-    in_cart: bool = False         # the code is already entered in the shopper's cart
+    in_cart: bool = False         # the code is in the shopper's cart (entered or applied for them)
     expired: bool = False         # past its end (the campaign's or the code's own)
 
     @property
     def campaign_id(self) -> str:
         return self.campaign.id
-
-    @property
-    def usable_now(self) -> bool:
-        return self.status is OfferStatus.ELIGIBLE
-
-    @property
-    def progress_percent(self) -> int:
-        return max(0, min(100, round((self.hint.progress if self.hint else 0) * 100)))
 
 
 @dataclass(frozen=True)
@@ -72,34 +65,24 @@ class SavedEntry:
 class Wallet:
     customer: Customer
     priced: PricedCart
-    codes: tuple[WalletOffer, ...]         # assigned to this customer
-    usable: tuple[WalletOffer, ...]        # apply to the current cart now
-    near: tuple[WalletOffer, ...]          # an unmet minimum, with the hint
-    expiring: tuple[WalletOffer, ...]      # end within EXPIRING_WITHIN
+    in_cart: tuple[WalletOffer, ...]       # the cart holds them: applied (the cart's amount) or set aside
+    usable: tuple[WalletOffer, ...]        # would save more on the cart as it is
+    near: tuple[WalletOffer, ...]          # an unmet minimum on the cart as it is, with the hint
+    others: tuple[WalletOffer, ...]        # the customer's other codes, and offers that add nothing now
     history: tuple[SavedEntry, ...]
     saved_this_year: int
     year: int
     referral: ReferralPanel | None         # the referral section, None when no referral runs
     balances: BalancesPanel                # gift cards and points
 
+    @property
+    def expiring(self) -> tuple[WalletOffer, ...]:
+        return tuple(w for w in (*self.in_cart, *self.usable, *self.near, *self.others) if w.expiring)
 
-def _end(campaign: c.Campaign, offer: Offer) -> datetime | None:
+
+def _end(campaign: c.Campaign, expires_at: datetime | None) -> datetime | None:
     """Whichever comes first: the campaign's end or the code's own (codes: {valid_days})."""
-    return min((end for end in (campaign.ends_at, offer.expires_at) if end is not None), default=None)
-
-
-def _wallet_offer(
-    engine: Engine, offer: Offer, campaign: c.Campaign, customer: Customer, *, used_up: bool, in_cart: bool
-) -> WalletOffer:
-    view = view_of(offer, campaign, customer, engine.context(page="wallet"), engine.currency, catalogue_names())
-    end = _end(campaign, offer)
-    last = last_moment(local(campaign, end)) if end is not None else None
-    return WalletOffer(
-        view=view, campaign=campaign, source=offer.source, code=offer.code, status=offer.status,
-        savings=offer.discount, message=offer.message, hint=offer.hint, ends_at=end,
-        ends_text=format_date(last.date(), format="medium", locale=engine.locale) if last else "",
-        used_up=used_up, in_cart=in_cart, expired=offer.reason is Reason.EXPIRED,
-    )
+    return min((end for end in (campaign.ends_at, expires_at) if end is not None), default=None)
 
 
 def _history(results: list[RedemptionResult], names: dict[str, str]) -> list[SavedEntry]:
@@ -115,47 +98,65 @@ def _history(results: list[RedemptionResult], names: dict[str, str]) -> list[Sav
     return entries
 
 
+def _shown(quoted: QuotedOffer, customer: Customer, wallet_page: Context) -> bool:
+    """The wallet shows its holder's own codes, what the cart holds, and the offers visible on
+    the wallet page that the shopper could get by shopping; nothing else."""
+    offer = quoted.offer
+    if offer.source is OfferSource.WALLET or quoted.in_cart:
+        return True
+    return is_available(offer) and is_visible(quoted.campaign, customer, wallet_page)
+
+
 def build_wallet(customer: Customer) -> Wallet:
     engine = promo_engine()
-    priced = price_cart(load_session_cart(), customer, page="wallet", max_nudges=0)
-    context = engine.context(page="wallet")
-    # The wallet shows its holder's own codes and the offers visible to them, nothing else.
-    offers = engine.qualify(customer, priced.cart, context, visible_only=True)
-    held: dict[str, CodeInfo] = {info.code: info for info in engine.customer_codes(customer.id)}
-    # Every offer's campaign in one query, not one query per offer shown.
-    campaigns = campaigns_by_id({offer.campaign_id for offer in offers})
-
-    def campaign_of(campaign_id: str) -> c.Campaign | None:
-        return campaigns.get(campaign_id)
-
-    in_cart_codes = {*priced.state.codes, *(c.code for c in priced.codes if c.applied_for_you)}
-
-    def wrap(offer: Offer) -> WalletOffer | None:
-        campaign = campaign_of(offer.campaign_id)
-        if campaign is None or campaign.effect is None:
-            return None
-        info = held.get(offer.code or "")
-        used_up = info is not None and campaign.limits.per_code is not None and info.redeemed_count >= campaign.limits.per_code
-        in_cart = offer.code is not None and offer.code in in_cart_codes
-        return _wallet_offer(engine, offer, campaign, customer, used_up=used_up, in_cart=in_cart)
-
-    mine = [w for w in (wrap(o) for o in offers if o.source is OfferSource.WALLET) if w is not None]
-    # Every offer the customer could get by shopping: their own codes and what is listed here.
-    open_to_them = [o for o in offers if is_available(o) and (o.visible or o.source is OfferSource.WALLET)]
-    shown = [w for w in (wrap(o) for o in open_to_them) if w is not None]
+    # Priced as the cart page prices it (its context, its codes), so every number is the cart's.
+    priced = price_cart(load_session_cart(), customer, max_nudges=0, with_offers=True)
+    evaluation = priced.evaluation
+    quote = priced.quote
+    assert evaluation is not None and quote is not None
     now = engine.now()
-    usable = [w for w in shown if w.usable_now]
-    # With an empty cart every minimum is a near miss at 0%: not worth a section.
-    near = [w for w in shown if w.status is OfferStatus.NEAR_MISS] if not priced.is_empty else []
-    expiring = sorted(
-        (w for w in shown if w.ends_at is not None and now <= w.ends_at <= now + EXPIRING_WITHIN),
-        key=lambda w: w.ends_at,
-    )
+    context = engine.context(page="wallet")
+    in_cart_codes = {*priced.state.codes, *(code.code for code in priced.codes if code.applied_for_you)}
+
+    def wallet_offer(quoted: QuotedOffer, note: CartNote) -> WalletOffer:
+        offer = quoted.offer
+        end = _end(quoted.campaign, offer.expires_at)
+        last = last_moment(local(quoted.campaign, end)) if end is not None else None
+        return WalletOffer(
+            view=view_of(offer, quoted.campaign, customer, context, engine.currency, names),
+            campaign=quoted.campaign, source=offer.source, code=offer.code, note=note, ends_at=end,
+            ends_text=format_date(last.date(), format="medium", locale=engine.locale) if last else "",
+            expiring=end is not None and now <= end <= now + EXPIRING_WITHIN,
+            used_up=offer.reason is Reason.QUANTITY_EXCEEDED, in_cart=offer.code is not None and offer.code in in_cart_codes,
+            expired=offer.reason is Reason.EXPIRED,
+        )
+
+    sections: dict[str, list[WalletOffer]] = {"in_cart": [], "usable": [], "near": [], "others": []}
+    noted = [(q, cart_note(q, evaluation, engine.max_offers, engine.currency, engine.locale, priced.is_empty))
+             for q in quote.offers if q.campaign.effect is not None and _shown(q, customer, context)]
+    # Product names for the wording, read for the SKUs these offers name, not the whole catalogue.
+    names = names_by_sku(engine.products_by_sku(mentioned_skus(q.campaign for q, _ in noted)).values())
+    for quoted, note in noted:
+        if note.state in (CartState.IN_CART, CartState.SET_ASIDE):
+            section = "in_cart"
+        elif note.state is CartState.ADDS:
+            section = "usable"
+        elif note.state is CartState.NEAR:
+            section = "near"
+        elif quoted.offer.source is OfferSource.WALLET or note.state is CartState.NO_GAIN:
+            section = "others"
+        else:
+            continue   # a public offer that does nothing for this cart: the deals page lists it
+        # Described only now that it is shown.
+        sections[section].append(wallet_offer(quoted, note))
+    sections["usable"].sort(key=lambda w: -w.note.amount)
+    sections["near"].sort(key=lambda w: -(w.note.hint.progress if w.note.hint else 0))
 
     results = engine.list_redemptions(customer_id=customer.id, limit=200)
-    names = engine.campaign_names(item.campaign_id for result in results for item in result.items)
-    history = _history(results, names)
+    campaign_names = engine.campaign_names(item.campaign_id for result in results for item in result.items)
+    history = _history(results, campaign_names)
     year = now.year
     saved = sum(e.amount for e in history if e.at.astimezone(engine.tz).year == year)
-    return Wallet(customer, priced, tuple(mine), tuple(usable), tuple(near), tuple(expiring),
-                  tuple(history), saved, year, referral_panel(customer.id), balances_panel(customer.id))
+    return Wallet(customer, priced, tuple(sections["in_cart"]), tuple(sections["usable"]), tuple(sections["near"]),
+                  tuple(sections["others"]), tuple(history), saved, year, referral_panel(customer.id),
+                  balances_panel(customer.id))
