@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
+from promo.format.readers import parse_margin_floor
 from shop.cli import register as register_cli
 from shop.web.errors import register_error_handlers
 from shop.web.extensions import init_extensions
@@ -74,6 +75,9 @@ def settings_from_environment(env: Mapping[str, str], instance_path: str) -> dic
                       if "PROMOSHOP_DEMO_MODE" in env else None),
         # Flat shipping fee in minor units of STORE_CURRENCY; free-shipping promotions discount it.
         "SHIPPING_FEE": env.get("PROMOSHOP_SHIPPING_FEE") or "595",
+        # The least a line with a cost must still earn under any discount, until the console's
+        # store settings save one: "10%" above cost, minor units per unit, or off (docs/discount-policy.md).
+        "MARGIN_FLOOR": env.get("PROMOSHOP_MARGIN_FLOOR") or "0%",
         # The scenario pack the demo store is seeded from; its personas fill the header switcher.
         "DEMO_SCENARIO": env.get("PROMOSHOP_SCENARIO") or "scenarios/arabica.yaml",
         # Test mode: /_test endpoints (reset, clock, persona) behind this token; docs/testing.md.
@@ -111,6 +115,10 @@ def _validate(config: Mapping[str, Any]) -> None:
     fee = str(config["SHIPPING_FEE"]).strip()
     if not (fee.isascii() and fee.isdigit() and len(fee) <= 9):
         raise ValueError(f"SHIPPING_FEE must be a whole number of minor units (595 is $5.95), got {config['SHIPPING_FEE']!r}")
+    try:
+        parse_margin_floor(config["MARGIN_FLOOR"])
+    except ValueError as error:
+        raise ValueError(f"MARGIN_FLOOR: {error}") from None
 
 
 def _settle_demo_mode(app: Flask) -> None:

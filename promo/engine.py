@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from promo.core.campaign import Campaign
+from promo.core.campaign import AT_COST, Campaign, MarginFloor
 from promo.core.domain import Cart, Context, Customer
 from promo.core.incentive_records import (
     GiftCardBalance,
@@ -92,6 +92,7 @@ class Engine:
     currency = _Setting()
     locale = _Setting()
     max_offers = _Setting()
+    margin_floor = _Setting()      # the default until the store settings save one
     webhook_targets = _Setting()   # promo.delivery.webhook_targets.TargetPolicy
 
     def __init__(
@@ -103,10 +104,11 @@ class Engine:
         locale: str = "en_US",
         max_offers: int = 5,
         clock: Callable[[], datetime] = utc_now,
+        margin_floor: MarginFloor = AT_COST,
     ):
         wiring.install()   # the engine's own event listeners (distribution rules, referrals)
         self.work = UnitOfWork(session_factory, timezone=timezone, currency=currency, locale=locale,
-                               max_offers=max_offers, clock=clock)
+                               max_offers=max_offers, clock=clock, margin_floor=margin_floor)
         self.campaigns = Campaigns(self.work)
         self.codes = Codes(self.work)
         self.customers = Customers(self.work)
@@ -280,6 +282,22 @@ class Engine:
     def products_by_sku(self, skus: Iterable[str]) -> dict[str, Product]:
         """The products among `skus` (unknown SKUs left out), read in one query."""
         return self.catalogue.products_by_sku(skus)
+
+    def set_product_cost(self, sku: str, cost: int | None) -> Product:
+        return self.catalogue.set_product_cost(sku, cost)
+
+    def store_margin_floor(self) -> MarginFloor:
+        """The margin floor of campaigns without their own (docs/discount-policy.md)."""
+        return self.catalogue.margin_floor()
+
+    def margin_warnings(self, definition: Mapping[str, Any]) -> list[str]:
+        """Where this definition's headline discount is more than the margin floor leaves on a
+        product it targets: the floor will cap it there. Warnings, never a refusal."""
+        return self.catalogue.margin_warnings(definition)
+
+    def set_store_margin_floor(self, floor: MarginFloor | None) -> MarginFloor:
+        """Save the store's margin floor; None goes back to the configured default."""
+        return self.catalogue.set_margin_floor(floor)
 
     # ------------------------------------------------------------------ referrals, gift cards, points (promo.services.incentives)
 

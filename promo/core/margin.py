@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, Decimal
 
 from promo.core import campaign as c
-from promo.core.domain import CartLine
-from promo.core.effects import effect_type
+from promo.core.domain import CartLine, Context, Customer
+from promo.core.effects import compute, effect_type
 from promo.core.effects.base import Benefit, allocate_capped
 from promo.core.effects.effect_type import PER_UNIT, POOLED, UNGUARDED
 from promo.core.facts import Facts
@@ -138,3 +138,93 @@ def floor_text(floor: c.MarginFloor) -> str:
     if floor.percent is not None:
         return f"{format(floor.percent.normalize(), 'f')}%"
     return "off"
+
+
+# ---- what a campaign's orders earned (the console's Margin card) ----
+
+@dataclass(frozen=True)
+class OrderLineFigures:
+    """One line of a placed order, as the margin report reads it."""
+
+    sku: str
+    name: str
+    unit_price: int
+    quantity: int
+    discount: int               # every offer's share on it
+    cost: int | None            # one unit's cost when the order was placed
+
+
+@dataclass(frozen=True)
+class CappedSku:
+    sku: str
+    name: str
+    orders: int                 # orders where the floor held this campaign back on the SKU
+    amount: int                 # what it kept the campaign from taking, in all
+
+
+@dataclass(frozen=True)
+class MarginReport:
+    orders: int = 0
+    discount: int = 0           # what this campaign took off the items of its orders
+    revenue: int = 0            # what the costed lines of its orders sold for, after every discount
+    cost: int = 0               # what those lines cost
+    uncosted_lines: int = 0     # lines without a cost: their margin is unknown
+    capped_orders: int = 0
+    capped_skus: tuple[CappedSku, ...] = ()
+
+    @property
+    def margin(self) -> int:
+        """The gross margin its orders left (costed lines only)."""
+        return self.revenue - self.cost
+
+
+def margin_report(orders: Sequence[tuple[int, Sequence[int] | None, Sequence[OrderLineFigures]]]) -> MarginReport:
+    """From (this campaign's discount, its per-line capped amounts or None, the order's lines)."""
+    revenue = cost = uncosted = capped_orders = discount = 0
+    capped: dict[str, list] = {}
+    for given, line_capped, lines in orders:
+        discount += given
+        for line in lines:
+            if line.cost is None:
+                uncosted += 1
+                continue
+            revenue += line.unit_price * line.quantity - line.discount
+            cost += line.cost * line.quantity
+        held = [(lines[i], amount) for i, amount in enumerate(line_capped or ()) if amount and i < len(lines)]
+        capped_orders += bool(held)
+        for line, amount in held:
+            entry = capped.setdefault(line.sku, [line.name, 0, 0])
+            entry[1] += 1
+            entry[2] += amount
+    skus = sorted((CappedSku(sku, name, n, amount) for sku, (name, n, amount) in capped.items()),
+                  key=lambda s: (-s.amount, s.sku))
+    return MarginReport(len(orders), discount, revenue, cost, uncosted, capped_orders, tuple(skus))
+
+
+# ---- warnings when a campaign is created ----
+
+def margin_warnings(campaign: c.Campaign, products: Sequence[CartLine], store_floor: c.MarginFloor,
+                    context: Context) -> list[str]:
+    """Where the campaign's headline discount on one unit is more than the margin floor leaves
+    on a product it targets: the floor will cap it there. A warning, never a refusal."""
+    effect = campaign.effect
+    floor = campaign.margin_floor or store_floor
+    if effect is None or effect_type(effect).margin_guard == UNGUARDED or floor.off:
+        return []
+    currency = campaign.currency or "USD"
+
+    def money(amount: int) -> str:
+        return format_money(amount, currency, context.locale, trim_zero_minor=True)
+
+    warnings = []
+    for product in products:
+        one = replace(product, quantity=1)
+        least = line_floor(one, floor)
+        if least is None:
+            continue
+        headline = compute(effect, Facts.initial(Customer(), context, (one,), currency), 0).line_discounts[0]
+        room = max(0, one.unit_price - least)
+        if headline > room:
+            warnings.append(f"{money(headline)} off {product.name} ({product.sku}) is more than the "
+                            f"{money(room)} its margin floor leaves: the discount will be capped there.")
+    return warnings

@@ -109,6 +109,11 @@ class Product:
     image: str | None = None
     metadata: Mapping[str, Any] = field(default_factory=dict)
     position: int = 0
+    cost: int | None = None       # one unit's cost, minor units; None: not guarded by the margin floor
+
+    @property
+    def margin(self) -> int | None:
+        return None if self.cost is None else self.price - self.cost
 
 
 @dataclass(frozen=True)

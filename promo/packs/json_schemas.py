@@ -63,7 +63,7 @@ def _scenario_properties() -> dict[str, Schema]:
             "name": cs.text(),
             "currency": {"type": "string", "pattern": r"^[A-Z]{3}$"},
             "locale": {"type": "string", "pattern": r"^[a-z]{2,3}(_[A-Z]{2})?$"},
-            "timezone": cs.text(64),
+            "timezone": cs.text(64), "margin_floor": cs.MARGIN_FLOOR,
         }, ("name", "currency", "locale", "timezone")),
         "categories": _section(cs.closed({
             "slug": {"type": "string", "pattern": cs.SLUG_PATTERN}, "name": cs.text(),
@@ -72,7 +72,7 @@ def _scenario_properties() -> dict[str, Schema]:
         "products": _section(cs.closed({
             "sku": {"type": "string", "pattern": _SKU_PATTERN}, "name": cs.text(), "price": cs.money(),
             "categories": _slugs(), "collections": _slugs(), "description": cs.text(2000, empty=True),
-            "image": cs.text(500), "metadata": _METADATA, "position": cs.whole(0, 10**6),
+            "image": cs.text(500), "metadata": _METADATA, "position": cs.whole(0, 10**6), "cost": cs.money(),
         }, ("sku", "name", "price"))),
         "customers": _section(_customer()),
         "personas": _section(cs.closed({

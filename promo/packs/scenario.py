@@ -28,13 +28,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from promo.core.campaign import Campaign
+from promo.core.campaign import Campaign, MarginFloor
 from promo.core.domain import Customer
 from promo.core.errors import NotFound, PromoError
+from promo.core.reading import Problems
 from promo.core.records import Category, CodeStatus, Product, Publication
 from promo.delivery.distributions import Rule, parse_rules
 from promo.engine import Engine
 from promo.format.definition import DefinitionError, FieldError, load_yaml, parse_campaigns, read_moment
+from promo.format.readers import read_margin_floor
 
 MAX_MONEY = 10**12
 MAX_ITEMS = 100_000           # entries per section
@@ -68,6 +70,7 @@ class StoreSettings:
     currency: str
     locale: str
     timezone: str
+    margin_floor: MarginFloor | None = None    # None: the pack leaves the store's floor as it is
 
 
 @dataclass(frozen=True)
@@ -326,9 +329,14 @@ def _unique(r: _Reader, section: str, values: dict[int, str | None], key: str) -
 
 
 def _store(raw: Any, r: _Reader) -> StoreSettings | None:
-    fields = r.mapping(raw, "store", ("name", "currency", "locale", "timezone"), ("name", "currency", "locale", "timezone"))
-    if fields is None or len(fields) < 4:
+    required = ("name", "currency", "locale", "timezone")
+    fields = r.mapping(raw, "store", (*required, "margin_floor"), required)
+    if fields is None or not set(required) <= fields.keys():
         return None
+    problems = Problems()
+    floor = read_margin_floor(fields["margin_floor"], "store.margin_floor", problems) if "margin_floor" in fields else None
+    for problem in problems.errors:
+        r.add(problem.path, problem.message)
     name = r.text(fields["name"], "store.name")
     currency = r.text(fields["currency"], "store.currency", max_length=3, pattern=_CURRENCY,
                       what="a three-letter ISO 4217 code like USD or THB")
@@ -343,7 +351,8 @@ def _store(raw: Any, r: _Reader) -> StoreSettings | None:
             timezone = None
     if None in (name, currency, locale, timezone):
         return None
-    return StoreSettings(name=name, currency=currency, locale=locale, timezone=timezone)  # type: ignore[arg-type]
+    return StoreSettings(name=name, currency=currency, locale=locale, timezone=timezone,  # type: ignore[arg-type]
+                         margin_floor=floor)
 
 
 def _category(raw: Any, path: str, r: _Reader) -> Category | None:
@@ -365,7 +374,7 @@ def _index(path: str) -> int:
 
 
 def _product(raw: Any, path: str, r: _Reader) -> Product | None:
-    allowed = ("sku", "name", "price", "categories", "collections", "description", "image", "metadata", "position")
+    allowed = ("sku", "name", "price", "categories", "collections", "description", "image", "metadata", "position", "cost")
     fields = r.mapping(raw, path, allowed, ("sku", "name", "price"))
     if fields is None or not {"sku", "name", "price"} <= fields.keys():
         return None
@@ -380,11 +389,12 @@ def _product(raw: Any, path: str, r: _Reader) -> Product | None:
         "image": r.text(fields["image"], _join(path, "image"), max_length=500) if "image" in fields else None,
         "metadata": r.metadata(fields["metadata"], _join(path, "metadata")) if "metadata" in fields else {},
         "position": r.integer(fields["position"], _join(path, "position"), maximum=10**6) if "position" in fields else _index(path),
+        "cost": r.integer(fields["cost"], _join(path, "cost"), money=True) if "cost" in fields else None,
     }
-    optional = {"image"}
+    optional = {"image", "cost"}
     if any(value is None for key, value in values.items() if key not in optional):
         return None
-    if "image" in fields and values["image"] is None:
+    if any(key in fields and values[key] is None for key in optional):
         return None
     return Product(**values)
 
@@ -638,6 +648,8 @@ def load_pack(engine: Engine, pack: ScenarioPack, *, actor: str = "scenario",
     for step in (_load_categories, _load_products, _load_customers, _load_campaigns, _load_codes, _load_publications,
                  _load_distributions):
         step(engine, pack, report, actor, progress)
+    if pack.store is not None and pack.store.margin_floor is not None:
+        engine.set_store_margin_floor(pack.store.margin_floor)
     return report
 
 

@@ -26,7 +26,9 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
+from promo.core.campaign import MarginFloor
 from promo.core.domain import Customer
+from promo.core.margin import floor_text
 from promo.core.records import CampaignStatus, Category, Product
 from promo.engine import Engine
 from promo.packs.scenario import Persona, StoreSettings, parse_pack
@@ -58,7 +60,7 @@ def export_pack(engine: Engine, *, store: StoreSettings | None = None, personas:
     data: dict[str, Any] = {}
     if store is not None:
         data["store"] = {"name": store.name, "currency": store.currency, "locale": store.locale,
-                         "timezone": store.timezone}
+                         "timezone": store.timezone, "margin_floor": _floor(engine.store_margin_floor())}
     data["categories"] = [_category(c) for c in engine.list_categories()]
     data["products"] = [_product(p) for p in engine.list_products()]
     data["customers"] = [_customer(c) for c in customers]
@@ -117,7 +119,14 @@ def _product(product: Product) -> dict[str, Any]:
     if product.metadata:
         entry["metadata"] = _plain(product.metadata)
     entry["position"] = product.position
+    if product.cost is not None:
+        entry["cost"] = product.cost
     return entry
+
+
+def _floor(floor: MarginFloor) -> str | int:
+    """As a pack writes it: "10%", 200 (minor units per unit) or "off"."""
+    return floor.amount if floor.amount is not None else floor_text(floor)
 
 
 def _customers(engine: Engine) -> list[Customer]:

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from promo.engine import Engine
 from promo.packs.scenario import LoadProgress, LoadReport, ScenarioPack, load_pack, read_pack
+from promo.services.active import MARGIN_FLOOR_SETTING
 from promo.services.test_clock import SharedClock
 from promo.storage import audit, metadata, store_settings
 
@@ -83,6 +84,8 @@ def reset_store(engine: Engine, path: str | Path, *, actor: str = "system", keep
         for table in reversed(metadata.sorted_tables):
             if table.name not in kept:
                 counts[table.name] = cast(CursorResult[Any], session.execute(table.delete())).rowcount or 0
+        # The store's margin floor is the pack's (or the configured default), like its catalogue.
+        store_settings.clear(session, MARGIN_FLOOR_SETTING)
         previous = store_settings.read(session, RESET_SETTING, lock=True)
         generation = (previous.get("generation", 0) if isinstance(previous, dict) else 0) + 1
         store_settings.write(session, RESET_SETTING, {"scenario": str(path), "generation": generation},

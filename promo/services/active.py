@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
@@ -31,6 +31,9 @@ from promo.core.errors import UnreadableDefinition
 from promo.core.index import CampaignIndex
 from promo.core.visibility import VisibilityIndex
 from promo.storage.models import CampaignRow
+from promo.storage.store_settings import StoreSettingRow
+
+MARGIN_FLOOR_SETTING = "margin_floor"   # the store's margin floor as written ("10%"), when set
 
 INDEXED_KINDS = (Kind.PROMOTION.value, Kind.COUPON.value)
 DEFINITION_BATCH = 500   # ids per IN (...) when fetching changed definitions
@@ -56,6 +59,9 @@ class ActiveSet:
     listed_promotions: VisibilityIndex  # for pages that list offers: where and to whom each shows
     listed_coupons: VisibilityIndex
     auto_coupons: CampaignIndex   # listed coupons with auto_apply: their codes apply unasked
+    # The store's margin floor setting as stored ("10%", 200, "off"), None when never set. Read
+    # in the same statement as the fingerprint, so pricing a cart costs no query for it.
+    margin_floor: Any = None
 
 
 def _active(statement: Any) -> Any:
@@ -80,16 +86,21 @@ class ActiveCampaigns:
         self._set = None
 
     def current(self, session: Session) -> ActiveSet:
-        fingerprint = tuple(session.execute(_active(
-            select(func.count(), func.coalesce(func.sum(CampaignRow.version), 0), func.max(CampaignRow.updated_at))
-        )).one())
+        floor = select(StoreSettingRow.value).where(StoreSettingRow.name == MARGIN_FLOOR_SETTING).scalar_subquery()
+        *counts, margin_floor = session.execute(_active(
+            select(func.count(), func.coalesce(func.sum(CampaignRow.version), 0), func.max(CampaignRow.updated_at),
+                   floor)
+        )).one()
+        fingerprint = tuple(counts)
         cached = self._set
-        if cached is not None and cached.fingerprint == fingerprint:
-            return cached
-        with self._lock:
-            fresh = self._load(session, fingerprint)
-            self._set = fresh
-        return fresh
+        if cached is None or cached.fingerprint != fingerprint:
+            with self._lock:
+                cached = self._load(session, fingerprint)
+                self._set = cached
+        if cached.margin_floor != margin_floor:
+            cached = replace(cached, margin_floor=margin_floor)
+            self._set = cached
+        return cached
 
     def _load(self, session: Session, fingerprint: tuple[Any, ...]) -> ActiveSet:
         rows = session.execute(_active(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from promo.core.applicator import Candidate
-from promo.core.campaign import Campaign, Kind
+from promo.core.campaign import AT_COST, Campaign, Kind, MarginFloor
 from promo.core.codes import normalise_code
 from promo.core.domain import Cart, Customer
 from promo.core.errors import UnreadableDefinition
@@ -57,6 +57,7 @@ class Slot:
 class Offers:
     slots: list[Slot] = field(default_factory=list)
     unknown: dict[str, Reason] = field(default_factory=dict)
+    margin_floor: MarginFloor = AT_COST    # the store's, for campaigns without their own
 
     @property
     def candidates(self) -> list[Candidate]:

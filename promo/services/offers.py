@@ -51,12 +51,12 @@ class Pricing:
         with self.work.read() as session:
             profile = load_profile(self.work, session, customer)
             loader = self.loader(session, profile, context, cart)
+            active = self.work.active.current(session)
+            floor = self.work.store_margin_floor(active.margin_floor)
             if touching_cart:
-                active = self.work.active.current(session)
                 slots = (loader.touching_promotions(active, cart, profile, hints=True)
                          + loader.touching_public_codes(active, cart, profile) + loader.wallet())
             elif visible_only:
-                active = self.work.active.current(session)
                 slots = (loader.promotion_slots(active.listed_promotions.shown(profile, context))
                          + loader.public_code_slots(active.listed_coupons.shown(profile, context)) + loader.wallet())
             else:
@@ -67,7 +67,8 @@ class Pricing:
             if slot.key in seen:
                 continue
             seen.add(slot.key)
-            alone = evaluate([slot.candidate], cart, profile, context, max_offers=self.work.max_offers)
+            alone = evaluate([slot.candidate], cart, profile, context, max_offers=self.work.max_offers,
+                             margin_floor=floor)
             offers.append(self.offer(slot, alone.offers[0], profile, context))
         return sorted(offers, key=_best_first)
 
@@ -178,6 +179,7 @@ class Pricing:
         loader = self.loader(session, profile, context, cart)
         active = self.work.active.current(session)
         offers = loader.entered(entered)
+        offers.margin_floor = self.work.store_margin_floor(active.margin_floor)
         if chosen is not None:
             offers.slots[:0] = loader.chosen_promotions(active, chosen)
             return offers
@@ -190,7 +192,7 @@ class Pricing:
 
     def evaluate(self, offers: Offers, cart: Cart, profile: Customer, context: Context, entered: list[str]) -> Evaluation:
         evaluation = evaluate(offers.candidates, cart, profile, context, unknown_codes=offers.unknown,
-                              max_offers=self.work.max_offers)
+                              max_offers=self.work.max_offers, margin_floor=offers.margin_floor)
         # Report codes in the order they were entered.
         return replace(evaluation, codes={code: evaluation.codes[code] for code in entered if code in evaluation.codes})
 

@@ -5,9 +5,18 @@ from __future__ import annotations
 
 from promo.storage.convert import code_info, redemption_result
 from promo.storage.database import READ_ONLY, starts_with
-from promo.storage.models import ApiKeyRow, AuditRow, CodeRow, CustomerRow, OrderRow, RedemptionItemRow, RedemptionRow
+from promo.storage.models import (
+    ApiKeyRow,
+    AuditRow,
+    CodeRow,
+    CustomerRow,
+    OrderLineRow,
+    OrderRow,
+    RedemptionItemRow,
+    RedemptionRow,
+)
 
 __all__ = [
-    "READ_ONLY", "ApiKeyRow", "AuditRow", "CodeRow", "CustomerRow", "OrderRow", "RedemptionItemRow", "RedemptionRow",
+    "READ_ONLY", "ApiKeyRow", "AuditRow", "CodeRow", "CustomerRow", "OrderLineRow", "OrderRow", "RedemptionItemRow", "RedemptionRow",
     "code_info", "redemption_result", "starts_with",
 ]

@@ -169,6 +169,7 @@ class Redemptions:
                 position=index, sku=priced.line.sku, name=priced.line.name, unit_price=priced.line.unit_price,
                 quantity=priced.line.quantity, categories=sorted(priced.line.categories),
                 collections=sorted(priced.line.collections), discount=priced.discount, added_by=priced.added_by,
+                cost=priced.line.cost,
             )
             for index, priced in enumerate(evaluation.lines)
         ]
@@ -183,6 +184,7 @@ class Redemptions:
                 position=index, campaign_id=offer.campaign_id, code_id=slot.code_id, code=offer.code,
                 discount=offer.discount, shipping_discount=offer.shipping_discount,
                 line_discounts=list(offer.line_discounts), order_value=cart.subtotal,
+                line_capped=list(offer.line_capped) if offer.capped else None,
                 usage_keys=list(slot.usage_keys), status=ItemStatus.SUCCEEDED.value,
             )
             for index, (offer, slot) in enumerate(zip(applied, slots, strict=True))

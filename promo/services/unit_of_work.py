@@ -23,13 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from promo.core.campaign import Campaign
+from promo.core.campaign import AT_COST, Campaign, MarginFloor
 from promo.core.codes import normalise_code
 from promo.core.domain import Context
 from promo.core.errors import Conflict, InvalidRequest, NotFound, PromoError, UnreadableDefinition
 from promo.core.records import CampaignInfo
 from promo.delivery.webhook_targets import TargetPolicy
 from promo.format.definition import DefinitionError, FieldError, parse_campaign
+from promo.format.readers import parse_margin_floor
 from promo.services.active import ActiveCampaigns
 from promo.storage.database import READ_ONLY, for_update
 from promo.storage.models import CampaignRow, CodeRow, CustomerRow
@@ -54,6 +55,7 @@ class UnitOfWork:
         locale: str = "en_US",
         max_offers: int = 5,
         clock: Callable[[], datetime] = utc_now,
+        margin_floor: MarginFloor = AT_COST,
     ):
         try:
             self.tz = ZoneInfo(timezone)
@@ -64,6 +66,8 @@ class UnitOfWork:
         self.currency = currency
         self.locale = locale
         self.max_offers = max_offers
+        # The store's margin floor until one is saved in the store settings (PROMOSHOP_MARGIN_FLOOR).
+        self.margin_floor = margin_floor
         self.clock = clock
         self._parsed: dict[str, tuple[int, Campaign | tuple[FieldError, ...]]] = {}
         self._parsed_lock = threading.Lock()
@@ -72,6 +76,18 @@ class UnitOfWork:
         # Where webhooks may go (promo.delivery.webhook_targets): public addresses, plus hosts
         # the operator lists (PROMOSHOP_WEBHOOK_ALLOWED_HOSTS, set by the app).
         self.webhook_targets = TargetPolicy()
+
+    def store_margin_floor(self, stored: Any) -> MarginFloor:
+        """The margin floor for campaigns without their own: the saved store setting (as the
+        active set read it), else the configured default. A saved value that no longer reads
+        falls back to the default rather than stopping every cart."""
+        if stored is None:
+            return self.margin_floor
+        try:
+            return parse_margin_floor(stored)
+        except ValueError:
+            log.warning("store setting margin_floor %r does not read; using %r", stored, self.margin_floor)
+            return self.margin_floor
 
     def forget_parsed_campaigns(self) -> None:
         """Drop the parsed campaigns and the active set. After a store reset, campaign ids and

@@ -128,6 +128,7 @@ def product_record(row: ProductRow) -> Product:
         image=row.image,
         metadata=dict(row.extra or {}),
         position=row.position,
+        cost=row.cost,
     )
 
 

@@ -170,8 +170,10 @@ class ProductRow(Base):
     image: Mapped[str | None] = mapped_column(String(500))
     extra: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # What one unit costs the store; NULL: unknown, so no margin floor guards it.
+    cost: Mapped[int | None] = mapped_column(Money, nullable=True)
 
-    __table_args__ = (CheckConstraint("price >= 0", name="price"),)
+    __table_args__ = (CheckConstraint("price >= 0", name="price"), CheckConstraint("cost >= 0", name="cost"))
 
 
 class OrderRow(Base):
@@ -209,6 +211,8 @@ class OrderLineRow(Base):
     # The sum of every still-granted offer's share on this line.
     discount: Mapped[int] = mapped_column(Money, default=0)
     added_by: Mapped[str | None] = mapped_column(String(ID_LENGTH))  # campaign of a free gift
+    # One unit's cost when the order was placed (NULL: unknown), for the margin it left.
+    cost: Mapped[int | None] = mapped_column(Money, nullable=True)
 
 
 class RedemptionRow(Base):
@@ -245,6 +249,8 @@ class RedemptionItemRow(Base):
     discount: Mapped[int] = mapped_column(Money)
     shipping_discount: Mapped[int] = mapped_column(Money, default=0)
     line_discounts: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # Per line: what the margin floor kept this offer from taking (all 0 when it was not capped).
+    line_capped: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)
     # The order value this item counted against the campaign's order-value budget.
     order_value: Mapped[int] = mapped_column(Money, default=0)
     # The customer_usage period keys this item incremented, so a rollback restores exactly those.

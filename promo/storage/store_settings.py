@@ -39,3 +39,10 @@ def write(session: Session, name: str, value: Any, *, at: datetime) -> None:
     else:
         row.value = value
         row.updated_at = at
+
+
+def clear(session: Session, name: str) -> None:
+    """Forget the setting: readers get None again (and their default)."""
+    row = session.get(StoreSettingRow, name)
+    if row is not None:
+        session.delete(row)

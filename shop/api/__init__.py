@@ -58,4 +58,14 @@ def _promo_error(error: PromoError) -> Response:
 
 
 # The operations register themselves on `api` when their modules are imported.
-from shop.api.resources import campaigns, checkout, codes, customers, distributions, incentives, meta, webhooks  # noqa: E402,F401
+from shop.api.resources import (  # noqa: E402,F401
+    campaigns,
+    checkout,
+    codes,
+    customers,
+    distributions,
+    incentives,
+    meta,
+    products,
+    webhooks,
+)

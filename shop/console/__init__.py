@@ -26,6 +26,7 @@ from shop.console.views import (  # noqa: E402,F401  (routes register themselves
     campaigns,
     codes,
     login,
+    products,
     redemptions,
     store,
     try_cart,

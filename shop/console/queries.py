@@ -16,12 +16,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from promo.core.codes import normalise_code
+from promo.core.margin import MarginReport, OrderLineFigures, margin_report
 from promo.core.records import AuditEntry, CodeInfo, RedemptionResult
 from promo.services.read_models import (
     READ_ONLY,
     AuditRow,
     CodeRow,
     CustomerRow,
+    OrderLineRow,
     OrderRow,
     RedemptionItemRow,
     RedemptionRow,
@@ -216,6 +218,30 @@ def campaign_stats(campaign_id: str, *, days: int = 30, today: date | None = Non
         redemptions=int(totals[0]),
         discount=int(totals[1]),
     )
+
+
+MARGIN_ORDERS = 5000   # the Margin card reads a campaign's latest orders, up to this many
+
+
+def campaign_margin(campaign_id: str) -> MarginReport:
+    """The discount a campaign gave, the gross margin its orders left, and where the margin
+    floor held it back (docs/discount-policy.md, The margin floor)."""
+    with reading() as session:
+        items = session.execute(
+            select(RedemptionItemRow.discount, RedemptionItemRow.line_capped, RedemptionRow.order_id)
+            .join(RedemptionRow, RedemptionRow.id == RedemptionItemRow.redemption_id)
+            .where(RedemptionItemRow.campaign_id == campaign_id, RedemptionItemRow.status == "succeeded")
+            .order_by(RedemptionRow.id.desc()).limit(MARGIN_ORDERS)
+        ).all()
+        lines: dict[int, list[OrderLineFigures]] = {}
+        order_ids = [order_id for _, _, order_id in items]
+        for start in range(0, len(order_ids), 500):
+            rows = session.scalars(select(OrderLineRow).where(OrderLineRow.order_id.in_(order_ids[start:start + 500]))
+                                   .order_by(OrderLineRow.order_id, OrderLineRow.position))
+            for row in rows:
+                lines.setdefault(row.order_id, []).append(OrderLineFigures(
+                    row.sku, row.name, row.unit_price, row.quantity, row.discount, row.cost))
+    return margin_report([(discount, capped, lines.get(order_id, [])) for discount, capped, order_id in items])
 
 
 # ---- audit log ------------------------------------------------------------------------------------

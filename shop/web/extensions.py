@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 import promo.storage
 from promo.delivery.webhook_targets import TargetPolicy
 from promo.engine import Engine
+from promo.format.readers import parse_margin_floor
 from shop.web.rate_limits import init_rate_limits
 
 csrf = CSRFProtect()
@@ -47,6 +48,7 @@ def init_extensions(app: Flask) -> None:
             timezone=app.config["STORE_TIMEZONE"],
             currency=app.config["STORE_CURRENCY"],
             locale=app.config["STORE_LOCALE"],
+            margin_floor=parse_margin_floor(app.config["MARGIN_FLOOR"]),
         )
         app.extensions[ENGINE_KEY].webhook_targets = TargetPolicy.from_setting(webhook_allowed_hosts(app))
 

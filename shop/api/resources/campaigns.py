@@ -15,7 +15,7 @@ from shop.api import api
 from shop.api.framework.auth import actor
 from shop.api.framework.registry import Reply
 from shop.api.framework.schema import Components, FreeObject, Param, Query, Str
-from shop.api.resources.records_json import CampaignListSchema, CampaignSchema, campaign_json
+from shop.api.resources.records_json import CampaignListSchema, CampaignSchema, CampaignWrittenSchema, campaign_json
 from shop.web.extensions import promo_engine
 
 TAG = "campaigns"
@@ -52,12 +52,12 @@ DefinitionPatch = FreeObject(
 
 
 @api.operation("/campaigns", "POST", summary="Create a campaign", tag=TAG, scope="write", body=Definition,
-               reply=Reply(201, "The campaign, active.", CampaignSchema), errors=(409,))
+               reply=Reply(201, "The campaign, active, with warnings.", CampaignWrittenSchema), errors=(409,))
 def create_campaign(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
     """The body is the definition. An invalid one gets 400 `invalid_definition` with every
     problem in `details.errors` as `{path, message}`; an existing id gets 409 `campaign_exists`."""
     info = promo_engine().create_campaign(body, actor=actor())
-    return _campaign_reply(info), 201, {"Location": url_for("api.get_campaign", campaign_id=info.id)}
+    return _written_reply(info), 201, {"Location": url_for("api.get_campaign", campaign_id=info.id)}
 
 
 @api.operation("/campaigns", "GET", summary="List campaigns", tag=TAG, scope="read",
@@ -81,14 +81,14 @@ def get_campaign(campaign_id: str) -> dict[str, Any]:
 
 
 @api.operation("/campaigns/<campaign_id>", "PUT", summary="Replace a campaign's definition", tag=TAG, scope="write",
-               body=Definition, reply=Reply(200, "The updated campaign.", CampaignSchema), errors=(409,))
+               body=Definition, reply=Reply(200, "The updated campaign, with warnings.", CampaignWrittenSchema), errors=(409,))
 def replace_campaign(campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """Counters, status and codes are kept. The id and kind cannot change (400)."""
-    return _campaign_reply(promo_engine().update_campaign(campaign_id, body, actor=actor()))
+    return _written_reply(promo_engine().update_campaign(campaign_id, body, actor=actor()))
 
 
 @api.operation("/campaigns/<campaign_id>", "PATCH", summary="Change part of a campaign's definition", tag=TAG,
-               scope="write", body=DefinitionPatch, reply=Reply(200, "The updated campaign.", CampaignSchema),
+               scope="write", body=DefinitionPatch, reply=Reply(200, "The updated campaign, with warnings.", CampaignWrittenSchema),
                errors=(409,))
 def patch_campaign(campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """`{"limits": {"budget": 50000}, "description": null}` changes the budget and drops the
@@ -96,7 +96,7 @@ def patch_campaign(campaign_id: str, body: dict[str, Any]) -> dict[str, Any]:
     engine = promo_engine()
     current = engine.get_campaign(campaign_id)
     merged = merge_patch(dict(current.definition), body)
-    return _campaign_reply(engine.update_campaign(campaign_id, merged, actor=actor()))
+    return _written_reply(engine.update_campaign(campaign_id, merged, actor=actor()))
 
 
 @api.operation("/campaigns/<campaign_id>/pause", "POST", summary="Pause a campaign", tag=TAG, scope="write",
@@ -117,6 +117,12 @@ def _campaign_reply(info: CampaignInfo) -> dict[str, Any]:
     """The campaign as JSON; a stored definition that can't be read is still returned (so it can
     be fixed with PUT or PATCH), with why in `definition_errors`."""
     return campaign_json(info, promo_engine().definition_errors(info))
+
+
+def _written_reply(info: CampaignInfo) -> dict[str, Any]:
+    """A created or changed campaign, and where the margin floor will cap its headline discount
+    (a warning, not a refusal: the marketer may mean it)."""
+    return {**_campaign_reply(info), "warnings": promo_engine().margin_warnings(info.definition)}
 
 
 def merge_patch(target: Any, patch: Any) -> Any:

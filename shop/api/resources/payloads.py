@@ -71,6 +71,8 @@ def money(description: str = "", maximum: int = MAX_MONEY) -> Int:
 
 
 _SLUGS = Arr(Str(max_length=64, pattern=SLUG_PATTERN, pattern_hint=SLUG_HINT), max_items=50)
+SLUG_LIST = _SLUGS
+SKU = Str(max_length=64, pattern=r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", pattern_hint="must be letters, digits, '.', '_' or '-'")
 
 PROFILE_FIELDS = {
     "name": Field(Str(max_length=200), nullable=True),
@@ -100,14 +102,15 @@ CustomerRef = Either(
 )
 
 Item = Obj({
-    "sku": Field(Str(max_length=64, pattern=r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}",
-                     pattern_hint="must be letters, digits, '.', '_' or '-'"), required=True),
+    "sku": Field(SKU, required=True),
     "name": Field(Str(max_length=200), description="Defaults to the SKU."),
     "unit_price": Field(money("Price of one unit, minor units."), required=True),
     "quantity": Field(Int(minimum=1, maximum=MAX_QUANTITY), required=True),
     "categories": Field(_SLUGS),
     "collections": Field(_SLUGS),
     "metadata": Field(FreeObject(scalars_only=True, max_properties=20)),
+    "cost": Field(money("What one unit cost the store, minor units, for the margin floor. Defaults to the "
+                        "catalogue's cost of this SKU; a line without a cost is not guarded.")),
 }, name="OrderItem")
 
 def _bounded_total(order: dict[str, Any], path: str, errors: list[FieldError]) -> None:
@@ -148,11 +151,15 @@ DeclinedCodes = Arr(Str(max_length=64), max_items=MAX_CODES,
 
 
 def to_cart(order: dict[str, Any], engine: Engine) -> Cart:
+    # Costs the client leaves out are the catalogue's, so the margin floor guards API orders too.
+    unknown_costs = [item["sku"] for item in order["items"] if item.get("cost") is None]
+    catalogue = engine.products_by_sku(unknown_costs) if unknown_costs else {}
     lines = tuple(
         CartLine(
             sku=item["sku"], name=item.get("name") or item["sku"], unit_price=item["unit_price"],
             quantity=item["quantity"], categories=frozenset(item.get("categories", ())),
             collections=frozenset(item.get("collections", ())), metadata=item.get("metadata", {}),
+            cost=item["cost"] if item.get("cost") is not None else getattr(catalogue.get(item["sku"]), "cost", None),
         )
         for item in order["items"]
     )

@@ -91,6 +91,15 @@ CampaignSchema = _object("Campaign", {
     },
 })
 
+CampaignWrittenSchema = _object("CampaignWritten", {
+    **CampaignSchema.schema["properties"],
+    "warnings": {
+        "type": "array", "items": _STR,
+        "description": "What the store should know but does not refuse: where the headline discount on one unit is "
+                       "more than the margin floor leaves on a product it targets, so the floor will cap it there.",
+    },
+})
+
 CampaignListSchema = _object("CampaignList", {"campaigns": {"type": "array", "items": {"$ref": "#/components/schemas/Campaign"}}},
                              refers_to=(CampaignSchema,))
 

@@ -57,6 +57,8 @@ def offer_json(offer: OfferResult) -> dict[str, Any]:
         "shipping_discount": offer.shipping_discount,
         "total_discount": offer.total_discount,
         "line_discounts": list(offer.line_discounts),
+        "line_capped": list(offer.line_capped) or [0] * len(offer.line_discounts),
+        "capping_note": offer.capping_note,
         "added_lines": [cart_line_json(line) for line in offer.added_lines],
         "order": offer.order,
         "gift_card_pays": None,
@@ -64,7 +66,8 @@ def offer_json(offer: OfferResult) -> dict[str, Any]:
 
 
 def priced_line_json(priced: PricedLine) -> dict[str, Any]:
-    return {**cart_line_json(priced.line), "discount": priced.discount, "total": priced.total, "added_by": priced.added_by}
+    return {**cart_line_json(priced.line), "discount": priced.discount, "total": priced.total, "added_by": priced.added_by,
+            "cost": priced.line.cost, "capped": priced.capped}
 
 
 def payments_json(payments: Sequence[GiftCardPayment], total: int) -> dict[str, Any]:
@@ -149,6 +152,10 @@ OFFER_PROPERTIES: dict[str, Any] = {
     "shipping_discount": _INT,
     "total_discount": _INT,
     "line_discounts": {"type": "array", "items": _INT, "description": "Per line of `lines`; sums to `discount`."},
+    "line_capped": {"type": "array", "items": _INT,
+                    "description": "Per line of `lines`: how much less the margin floor let this offer take there."},
+    "capping_note": {**_STR, "description": "For shoppers, where the margin floor reduced the headline amount "
+                                            "(\"$3 on Panama Geisha\"); empty otherwise."},
     "added_lines": {"type": "array", "items": {"$ref": "#/components/schemas/CartLine"}},
     "order": {**_NULLABLE_INT, "description": "Position in application order when applied."},
     "gift_card_pays": {**_NULLABLE_INT, "description": "A gift card among the codes: what it pays towards the order "
@@ -167,6 +174,9 @@ PRICED_LINE_PROPERTIES = {
     "discount": _INT,
     "total": _INT,
     "added_by": {**_NULLABLE_STR, "description": "Campaign that added this line (free gift)."},
+    "cost": {**_NULLABLE_INT, "description": "One unit's cost (the catalogue's unless the order gave one); null: "
+                                             "not guarded by the margin floor."},
+    "capped": {**_INT, "description": "What the margin floor kept offers from taking off this line."},
 }
 
 EVALUATION_PROPERTIES: dict[str, Any] = {

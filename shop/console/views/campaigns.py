@@ -28,11 +28,22 @@ from shop.console.guided import (
 )
 from shop.console.jobs import jobs_for
 from shop.console.models import Role
-from shop.console.queries import campaign_stats, count_codes
+from shop.console.queries import campaign_margin, campaign_stats, count_codes
 from shop.web.banner_links import campaign_banner_url
 from shop.web.extensions import promo_engine
 
 STATUS_FILTERS = ("current", "active", "paused", "archived", "all")
+MAX_MARGIN_WARNINGS = 5
+
+
+def _warn_about_margin(info: CampaignInfo) -> None:
+    """Where the headline discount is more than the margin floor leaves on a product it targets:
+    said, not refused (the floor caps it there at checkout)."""
+    warnings = promo_engine().margin_warnings(info.definition)
+    for warning in warnings[:MAX_MARGIN_WARNINGS]:
+        flash(warning, "warning")
+    if len(warnings) > MAX_MARGIN_WARNINGS:
+        flash(f"…and {len(warnings) - MAX_MARGIN_WARNINGS} more products where the margin floor will cap it.", "warning")
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,7 @@ def campaign(campaign_id: str):
     stats = campaign_stats(campaign_id)
     banner = _banner_preview(row.campaign)
     return render_template(
-        "console/campaign.html", row=row, info=info, stats=stats, banner=banner,
+        "console/campaign.html", row=row, info=info, stats=stats, banner=banner, margin=campaign_margin(campaign_id),
         chart=daily_bars(stats.per_day), gauge=budget_gauge(info.budget_used, row.budget_cap),
         code_counts=count_codes(campaign_id), jobs=jobs_for(campaign_id),
         definition_yaml=dump(dict(info.definition), "yaml"),
@@ -206,6 +217,7 @@ def edit_campaign(campaign_id: str):
     if saved is None:
         return _render_editor(text=text, fmt=fmt, campaign_id=campaign_id, problems=problems, status=422)
     flash(f"Saved {saved.name} (version {saved.version}).", "success")
+    _warn_about_margin(saved)
     return redirect(url_for("console.campaign", campaign_id=campaign_id))
 
 
@@ -222,6 +234,7 @@ def new_raw_campaign():
         return _render_editor(text=text, fmt=request.form.get("format", "yaml"), campaign_id=None,
                               problems=problems, status=422)
     flash(f"Created {saved.name}.", "success")
+    _warn_about_margin(saved)
     return redirect(url_for("console.campaign", campaign_id=saved.id))
 
 
@@ -241,6 +254,7 @@ def new_campaign():
             place_engine_errors(guided, error.details.get("errors") or [{"path": "", "message": error.message}])
         else:
             flash(f"Created {created.name}.", "success")
+            _warn_about_margin(created)
             return redirect(url_for("console.campaign", campaign_id=created.id))
     return _render_guided(guided, status=422)
 
@@ -264,6 +278,7 @@ def edit_guided(campaign_id: str):
             place_engine_errors(guided, error.details.get("errors") or [{"path": "", "message": error.message}])
         else:
             flash(f"Saved {saved.name} (version {saved.version}).", "success")
+            _warn_about_margin(saved)
             return redirect(url_for("console.campaign", campaign_id=campaign_id))
     return _render_guided(guided, campaign_id=campaign_id, status=422)
 

@@ -33,7 +33,7 @@ def try_it():
     evaluation, customer = None, None
     if request.method == "POST" and not problems:
         lines = tuple(CartLine(p.sku, p.name, p.price, quantities[p.sku], frozenset(p.categories),
-                               frozenset(p.collections)) for p in products if p.sku in quantities)
+                               frozenset(p.collections), cost=p.cost) for p in products if p.sku in quantities)
         codes = [c.strip() for c in codes_text.replace(",", " ").split() if c.strip()]
         try:
             customer = engine.get_customer(customer_id) if customer_id else None

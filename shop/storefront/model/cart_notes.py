@@ -105,14 +105,16 @@ def cart_note(quoted: QuotedOffer, evaluation: Evaluation, max_offers: int, curr
     def money(amount: int) -> str:
         return format_money(amount, currency, locale)
 
+    # Where the margin floor cut the headline amount, the shopper reads it: "($3 on Panama Geisha)".
+    capped = f" ({result.capping_note})" if result.capping_note else ""
     if quoted.applied_in_cart:
         return CartNote(CartState.IN_CART, result.total_discount,
-                        f"In your cart: saves {money(result.total_discount)}.", result.hint)
+                        f"In your cart: saves {money(result.total_discount)}{capped}.", result.hint)
     if quoted.in_cart and (result.status is Status.SET_ASIDE or result.reason in LIMIT_REASONS):
         text = " ".join(p for p in (result.message, way_forward(result, evaluation, max_offers)) if p)
         return CartNote(CartState.SET_ASIDE, 0, text)
     if not quoted.in_cart and quoted.adds > 0:
-        return CartNote(CartState.ADDS, quoted.adds, f"Saves {money(quoted.adds)} more on your cart as it is.")
+        return CartNote(CartState.ADDS, quoted.adds, f"Saves {money(quoted.adds)} more on your cart as it is{capped}.")
     if result.hint is not None and result.status is Status.NOT_APPLICABLE and not cart_is_empty:
         return CartNote(CartState.NEAR, 0, result.hint.message, result.hint)
     alone = quoted.offer.discount

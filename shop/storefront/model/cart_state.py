@@ -158,6 +158,7 @@ class CatalogueItem(Protocol):
     price: int
     categories: Iterable[str]
     collections: Iterable[str]
+    cost: int | None
 
 
 def build_cart(
@@ -183,6 +184,7 @@ def build_cart(
                 quantity=quantity,
                 categories=frozenset(product.categories),
                 collections=frozenset(product.collections),
+                cost=product.cost,
             )
         )
     return Cart(lines=tuple(lines), currency=currency, shipping=shipping if lines else 0), tuple(missing)

@@ -54,6 +54,7 @@ class OfferView:
     restrictions: tuple[str, ...]    # who, what cart, which items, how often (timeframe separate)
     timeframe: str                   # "Ends Nov 30, 2027", "Weekdays 4:00 PM–6:00 PM", "No end date"
     applied_for_you: bool = False    # a code the cart applies by itself (auto_apply coupon)
+    in_cart: bool = False            # the shopper's cart applies it now (its one evaluation says so)
 
     @property
     def all_restrictions(self) -> tuple[str, ...]:

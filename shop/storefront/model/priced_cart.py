@@ -33,6 +33,7 @@ MAX_NUDGES = 2              # in the cart; checkout shows only the closest one
 class LineDiscount:
     offer: str           # the offer's name, e.g. "Spend tiers"
     amount: int
+    capped: bool = False  # the margin floor gave less here than the offer's headline amount
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class AppliedOffer:
     name: str
     code: str | None      # None when applied automatically
     savings: int          # items + shipping
+    capping_note: str = ""  # "$3 on Panama Geisha": where the margin floor cut the headline amount
 
     @property
     def automatic(self) -> bool:
@@ -270,7 +272,8 @@ def _lines(evaluation: Evaluation, products: Mapping[str, Product]) -> tuple[Lin
     for index, priced in enumerate(evaluation.lines):
         line = priced.line
         shares = tuple(
-            LineDiscount(offer.name, offer.line_discounts[index])
+            LineDiscount(offer.name, offer.line_discounts[index],
+                         index < len(offer.line_capped) and offer.line_capped[index] > 0)
             for offer in applied
             if index < len(offer.line_discounts) and offer.line_discounts[index] > 0
             and offer.campaign_id != priced.added_by
@@ -291,7 +294,7 @@ def _image_url(product: Product | None, sku: str) -> str:
 
 def _applied(evaluation: Evaluation) -> tuple[AppliedOffer, ...]:
     return tuple(
-        AppliedOffer(offer.campaign_id, offer.name, offer.code, offer.total_discount)
+        AppliedOffer(offer.campaign_id, offer.name, offer.code, offer.total_discount, offer.capping_note)
         for offer in evaluation.applied
     )
 

@@ -7,7 +7,7 @@ about which offer shows where live in shop/storefront/model/offers.py.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import g
 
@@ -17,6 +17,7 @@ from promo.core.records import Category, Offer, Product
 from shop.storefront.model import personas
 from shop.storefront.model.customer import current_customer
 from shop.storefront.model.offers import OfferView, PriceView, product_offers, promotional_price, view_of
+from shop.storefront.model.priced_cart import load_session_cart, price_cart
 from shop.storefront.model.product_names import names_by_sku
 from shop.web.extensions import promo_engine
 
@@ -100,11 +101,27 @@ def catalogue_names() -> dict[str, str]:
 
 
 def describe(offers: Sequence[Offer], context: Context, customer: Customer | None = None) -> list[OfferView]:
+    """Offer views for a page, each marked `in_cart` when the shopper's cart applies it."""
     engine = promo_engine()
     campaigns = campaigns_by_id({o.campaign_id for o in offers})
     profile = customer if customer is not None else current_shopper().profile
     names = catalogue_names()
-    return [view_of(o, campaigns[o.campaign_id], profile, context, engine.currency, names) for o in offers]
+    applied = cart_applied()
+    return [replace(view_of(o, campaigns[o.campaign_id], profile, context, engine.currency, names),
+                    in_cart=o.campaign_id in applied) for o in offers]
+
+
+def cart_applied() -> frozenset[str]:
+    """The campaigns the shopper's cart applies now, from the same evaluation the cart page makes
+    (once per request): a badge says "In your cart" or "Code applied for you" only for these."""
+    if "cart_applied" not in g:
+        state = load_session_cart()
+        applied: frozenset[str] = frozenset()
+        if state.items:
+            priced = price_cart(state, current_shopper().customer, max_nudges=0)
+            applied = frozenset(offer.campaign_id for offer in priced.offers)
+        g.cart_applied = applied
+    return g.cart_applied
 
 
 def empty_cart() -> Cart:
@@ -121,7 +138,7 @@ def page_qualification(context: Context) -> list[Offer]:
 def cart_line(product: Product, quantity: int = 1) -> CartLine:
     return CartLine(
         sku=product.sku, name=product.name, unit_price=product.price, quantity=quantity,
-        categories=frozenset(product.categories), collections=frozenset(product.collections),
+        categories=frozenset(product.categories), collections=frozenset(product.collections), cost=product.cost,
     )
 
 
