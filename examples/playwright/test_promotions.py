@@ -92,7 +92,7 @@ def test_happy_hour_at_4_30_pm_through_the_clock(page: Page, promoshop_server, p
 
 
 def test_a_reset_between_tests_gives_every_test_the_same_store(shopper_page, promoshop_server, promoshop_reset):
-    page = shopper_page("vip")
+    page = shopper_page("new")
     add_to_cart(page, promoshop_server.url, "House Blend")
     page.goto(f"{promoshop_server.url}/checkout")
     page.get_by_role("button", name=re.compile("^Place order")).click()

@@ -18,6 +18,7 @@ from typing import Any
 
 from promo.delivery.distributions import MAX_DAYS, MAX_HOURS, RULE_KEYS, Once, Trigger
 from promo.format import campaign_schema as cs
+from promo.packs import scenario_orders as so
 from promo.packs.scenario import CUSTOMER_KEYS, MAX_CODES_PER_REQUEST, MAX_ITEMS, SECTIONS
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -84,9 +85,24 @@ def _scenario_properties() -> dict[str, Schema]:
         "publications": _section(cs.closed({"campaign": cs.text(64), "customer": cs.text(64),
                                             "source_id": cs.text(255)}, ("campaign", "customer", "source_id"))),
         "distributions": _section(cs.ref("distribution_rule")),
+        "orders": _section(_order()),
     }
     assert tuple(properties) == SECTIONS, "the schema's sections must be the reader's"
     return properties
+
+
+def _order() -> Schema:
+    """A past order (promo.packs.scenario_orders)."""
+    line = cs.closed({"sku": {"type": "string", "pattern": _SKU_PATTERN}, "quantity": cs.whole(1, so.MAX_QUANTITY)}, ("sku",))
+    properties: dict[str, Schema] = {
+        "ref": {"type": "string", "pattern": so.REF_PATTERN},
+        "customer": cs.text(64),
+        "days_ago": cs.whole(0, so.MAX_DAYS_AGO),
+        "lines": {"type": "array", "items": line, "minItems": 1, "maxItems": so.MAX_LINES},
+        "codes": {"type": "array", "items": cs.text(64), "maxItems": 100},
+    }
+    assert tuple(properties) == so.ORDER_KEYS, "the schema's keys must be the reader's"
+    return cs.closed(properties, ("ref", "customer", "days_ago", "lines"))
 
 
 def _customer() -> Schema:
@@ -114,7 +130,7 @@ def scenario_schema() -> Schema:
         "$schema": cs.DRAFT,
         "$id": "https://promoshop.example/schemas/scenario.json",
         "title": "promoshop scenario pack",
-        "description": "A whole store in one file: settings, catalogue, customers, campaigns, codes and rules "
+        "description": "A whole store in one file: settings, catalogue, customers, campaigns, codes, rules and past orders "
                        "(scenarios/README.md). Load it with `flask promo load FILE`.",
         **cs.closed(_scenario_properties()),
         "$defs": {

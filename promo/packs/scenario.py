@@ -37,6 +37,7 @@ from promo.delivery.distributions import Rule, parse_rules
 from promo.engine import Engine
 from promo.format.definition import DefinitionError, FieldError, load_yaml, parse_campaigns, read_moment
 from promo.format.readers import read_margin_floor
+from promo.packs.scenario_orders import OrderRequest, check_order_references, place_orders, read_order
 
 MAX_MONEY = 10**12
 MAX_ITEMS = 100_000           # entries per section
@@ -48,7 +49,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _RELATIVE_DAY = re.compile(r"^today(?:\s*([+-])\s*(\d{1,5}))?$")
 
 SECTIONS = ("store", "categories", "products", "customers", "personas", "campaigns", "codes", "publications",
-            "distributions")
+            "distributions", "orders")
 
 
 class ScenarioError(ValueError):
@@ -116,6 +117,8 @@ class ScenarioPack:
     publications: tuple[PublicationRequest, ...] = ()
     # Distribution rules (docs/events.md), each with the definition as written.
     distributions: tuple[tuple[Rule, Mapping[str, Any]], ...] = ()
+    # Past orders of the pack's customers (promo.packs.scenario_orders).
+    orders: tuple[OrderRequest, ...] = ()
 
 
 # ---- reading --------------------------------------------------------------------------------
@@ -192,6 +195,11 @@ def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None,
                 r.add(f"distributions[{index}].publish", f"'{rule.publish}' is not one of the pack's campaigns"
                                                          f"{_near(rule.publish, [c.id for c, _ in campaigns])}")
 
+    orders = _each(top, "orders", r, lambda raw, path, rd: read_order(raw, path, rd, today, timezone))
+    check_order_references(r, orders, {c.id for c in customers.values() if c.id},
+                           {p.sku for p in products.values()} if "products" in top else None,
+                           {c.code.upper() for c, _ in campaigns if c.code}, lambda word, choices: _near(word, choices))
+
     _unique(r, "categories", {i: c.slug for i, c in categories.items()}, "slug")
     _unique(r, "products", {i: p.sku for i, p in products.items()}, "sku")
     _unique(r, "customers", {i: c.id for i, c in customers.items()}, "id")
@@ -206,6 +214,7 @@ def parse_pack(data: Any, *, source: str = "<pack>", today: date | None = None,
         categories=tuple(categories.values()), products=tuple(products.values()),
         customers=tuple(customers.values()), personas=tuple(personas.values()), campaigns=tuple(campaigns),
         codes=tuple(codes.values()), publications=tuple(publications.values()), distributions=tuple(distributions),
+        orders=tuple(orders.values()),
     )
 
 
@@ -627,7 +636,8 @@ class LoadReport:
 
     def summary(self) -> list[str]:
         lines = []
-        for section in ("categories", "products", "customers", "campaigns", "codes", "publications", "distributions"):
+        for section in ("categories", "products", "customers", "campaigns", "codes", "publications", "distributions",
+                        "orders"):
             parts = [f"{tally[section]:,} {outcome}" for outcome, tally in
                      (("created", self.created), ("updated", self.updated), ("unchanged", self.unchanged))
                      if tally.get(section)]
@@ -646,7 +656,7 @@ def load_pack(engine: Engine, pack: ScenarioPack, *, actor: str = "scenario",
     report = LoadReport()
     # Order matters: products name categories, codes need their campaign, publications their codes.
     for step in (_load_categories, _load_products, _load_customers, _load_campaigns, _load_codes, _load_publications,
-                 _load_distributions):
+                 _load_distributions, _load_orders):
         step(engine, pack, report, actor, progress)
     if pack.store is not None and pack.store.margin_floor is not None:
         engine.set_store_margin_floor(pack.store.margin_floor)
@@ -776,3 +786,10 @@ def _load_distributions(engine: Engine, pack: ScenarioPack, report: LoadReport, 
             else:
                 engine.distributions.create(written, actor=actor)
         report.count("updated" if rule.id in stored else "created", "distributions")
+
+
+def _load_orders(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:
+    with _entry(pack, "orders"):
+        created, unchanged = place_orders(engine, pack.orders, pack.customers, actor)
+    report.count("created", "orders", created)
+    report.count("unchanged", "orders", unchanged)

@@ -10,8 +10,9 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from promo.core.campaign import Campaign
 from promo.core.timing import availability
 from shop.storefront.model import personas
-from shop.storefront.model.customer import set_current_customer
+from shop.storefront.model.customer import current_customer, set_current_customer
 from shop.storefront.model.offers import OfferView, banner_offers, deal_offers
+from shop.storefront.model.referred import bring_friends_code
 from shop.storefront.model.showcase import (
     GUEST_PROFILE,
     campaigns_by_id,
@@ -96,5 +97,8 @@ def switch_persona() -> Response:
         return redirect(back, 303)
     set_current_customer(persona.customer_id)
     forget_shopper()
+    customer = current_customer()
+    if customer is not None:
+        bring_friends_code(customer)      # the referred friend arrives as if by their friend's link
     flash(f"You're now shopping as: {persona.label}.", "success")
     return redirect(back, 303)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from shop.storefront.model.customer import current_customer
+from shop.storefront.model.referred import friend_offer
 from shop.storefront.model.wallet import build_wallet
 from shop.web.extensions import promo_engine
 from shop.web.htmx import answer, render_fragment
@@ -21,7 +22,8 @@ def wallet() -> str:
     if customer is None:
         return render_template("wallet.html", wallet=None, active_section="wallet",
                                demo_mode=current_app.config.get("DEMO_MODE", False))
-    return render_template("wallet.html", wallet=build_wallet(customer), active_section="wallet",
+    wallet = build_wallet(customer)
+    return render_template("wallet.html", wallet=wallet, active_section="wallet", friend=friend_offer(customer, wallet.priced),
                            demo_mode=current_app.config.get("DEMO_MODE", False))
 
 

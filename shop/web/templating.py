@@ -41,6 +41,7 @@ def product_image_url(product: Any) -> str:
 def register_template_helpers(app: Flask) -> None:
     # Imported here, not at the top: these modules build on shop.web, which must not import them.
     from shop.console.formatting import FILTERS as CONSOLE_FILTERS
+    from shop.storefront.model.greeting import is_birthday_today
     from shop.storefront.model.layout import layout_context
     from shop.storefront.model.way_forward import current_page, signed_in_personas, way_forward
     from shop.web.banner_links import banner_url, offer_banner_url
@@ -56,4 +57,5 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(way_forward, "way_forward")
     app.add_template_global(current_page, "current_page")
     app.add_template_global(signed_in_personas, "signed_in_personas")
+    app.add_template_global(is_birthday_today, "is_birthday_today")
     app.context_processor(layout_context)

@@ -271,7 +271,7 @@ def test_reloading_days_later_renews_the_unused_birthday_code(api_app):
 
     assert first.expires_at == datetime(2026, 12, 3, tzinfo=NEW_YORK)           # through Dec 2
     assert later.exit_code == 0, later.output
-    assert "publications: 1 updated, 3 unchanged" in later.output
+    assert "publications: 1 updated, 4 unchanged" in later.output
     with api_app.app_context():
         engine = promo_engine(api_app)
         renewed = birthday_code(engine)
@@ -294,7 +294,7 @@ def test_a_used_birthday_code_keeps_its_end_when_the_pack_is_reloaded(api_app):
     later = load(api_app, pack, "--today", "2026-12-05")
 
     assert later.exit_code == 0, later.output
-    assert "publications: 4 unchanged" in later.output
+    assert "publications: 5 unchanged" in later.output
     with api_app.app_context():
         assert birthday_code(promo_engine(api_app)).expires_at == datetime(2026, 12, 3, tzinfo=NEW_YORK)
 

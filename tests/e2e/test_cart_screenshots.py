@@ -17,7 +17,7 @@ def fill_cart(page, store) -> None:
     add_to_cart(page, store, "ARA-ETH-YIRG", 2)
     open_cart(page, store)
     enter_code(page, "HAPPY10")
-    enter_code(page, "WELCOMEBACK")
+    enter_code(page, "KETTLE10")          # refused: no kettle in the cart
 
 
 def settled(page) -> None:

@@ -43,7 +43,8 @@ def test_headline_codes_come_first_each_with_a_thumbnail_and_a_share_link(page, 
         thumbnail = deal_card.get_by_role("img", name=f"{name} banner")
         thumbnail.scroll_into_view_if_needed()
         expect(thumbnail).to_be_visible()
-        assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0"), f"{name}: banner did not load"
+        expect(thumbnail).to_have_js_property("complete", True, timeout=20_000)    # drawn on first request
+        assert thumbnail.evaluate("img => img.naturalWidth > 0"), f"{name}: banner did not load"
 
     black_friday = deal(page, "Black Friday")
     expect(black_friday.get_by_test_id("deal-when")).to_have_text("On now")

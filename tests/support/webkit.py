@@ -22,6 +22,12 @@ SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+def new_redemptions(app: Flask) -> list:
+    """The store's redemptions minus the past orders the pack seeds (the VIP's history)."""
+    seeded_refs = {order.ref for order in read_pack(SCENARIO).orders}
+    return [r for r in promo_engine(app).list_redemptions() if r.order.order_ref not in seeded_refs]
+
+
 def seeded(app: Flask, now: datetime = STORE_NOW) -> Flask:
     """Load the Arabica & Co. pack as of `now` and freeze the app's clock there."""
     engine = promo_engine(app)

@@ -70,7 +70,7 @@ def test_nobody_else_can_cancel_an_order(app):
 
 def test_order_history_lists_only_the_shoppers_own_orders(app):
     vip, guest = app.test_client(), app.test_client()
-    as_persona(vip, "vip")
+    as_persona(vip, "new")            # the VIP's history holds the orders the pack seeds
     buy(vip, "GIFT-S")
     buy(guest, "GIFT-M")
 
@@ -98,7 +98,7 @@ def test_the_wallet_is_the_customers_own(app):
 
 def test_saved_this_year_counts_placed_orders_only(app):
     client = app.test_client()
-    as_persona(client, "vip")
+    as_persona(client, "new")         # the VIP's savings count the orders the pack seeds
     kept = buy(client, "GIFT-M", "HAPPY10")           # saves $5.00 (shipping is free anyway at $50)
     cancelled = buy(client, "GIFT-L", "HAPPY10")      # would save $10.00
     client.post(f"/orders/{cancelled}/cancel")

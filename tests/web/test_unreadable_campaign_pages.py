@@ -8,7 +8,7 @@ import pytest
 
 from shop.web.extensions import db, promo_engine
 from tests.support.definitionkit import store_unreadable
-from tests.support.webkit import as_persona, visible_text
+from tests.support.webkit import as_persona, new_redemptions, visible_text
 
 # An automatic promotion, a listed public code, a code in the VIP's wallet, the points programme.
 UNREADABLE = ("three-bags", "happy10", "sorry", "beans-club")
@@ -52,7 +52,7 @@ def test_checkout_places_the_order_with_the_other_campaigns(app, vip):
 
     assert page.status_code == 200
     assert placed.status_code == 303
-    [result] = promo_engine(app).list_redemptions()
+    [result] = new_redemptions(app)
     assert [item.campaign_id for item in result.items] == ["free-shipping"]
     assert result.order.total == 5600
     assert promo_engine(app).points_accounts("vip") == []     # the unreadable programme earns nothing
