@@ -3,7 +3,10 @@ same cart fragment rendered without promotions; plus p50/p99 latency of cart upd
 page, placing an order and the wallet, memory per worker and HTML bytes per page.
 
 Run: .venv/bin/python bench/cart_throughput.py [--campaigns 1000] [--seconds 10] [--workers 2] [--orders 100]
-Goal (issue 9): the cart update reaches at least 50% of the baseline's requests per second.
+Goal (issue 18): the cart update reaches at least 80% of the baseline's requests per second with
+1,000 campaigns, at least 60% with 10,000 (`--campaigns 10000`). The baseline does the same work
+but the promotions: the same session handling, the same products read (only the cart's SKUs, on
+both sides), the same fragment rendered and compressed; the engine answers it with no offers.
 
 The load generator is wrk (Debian package `wrk`; install it with `apt-get install wrk`). Without
 it the bench says so and drives the server with a bounded httpx client (threads), whose own
@@ -45,7 +48,7 @@ sys.path.insert(0, str(BENCH))
 
 import synthetic  # noqa: E402
 
-GOAL_RATIO = 0.5
+GOAL_RATIOS = {1_000: 0.8, 10_000: 0.6}   # campaigns -> least share of the baseline's requests/s
 SECRET_KEY = "bench-secret-key-not-for-production-0123456789"
 UPDATE = ("/cart/update", "POST")
 BASELINE = ("/bench/cart/update-without-promotions", "POST")
@@ -85,12 +88,12 @@ def prepare_store(directory: Path, campaigns: int, touching: int,
     signed-in bench shopper, each with the 20-line cart, and `orders` fresh order sessions for
     each of them."""
     os.environ.update(server_environment(directory))
+    from benchapp import create_bench_app
     from flask import session
     from flask_wtf.csrf import generate_csrf
 
-    from benchapp import create_bench_app
-    from shop.storefront.model import cart_state
     from shop.storefront.checkout import TOKEN_KEY
+    from shop.storefront.model import cart_state
 
     app = create_bench_app()
     from shop.web.extensions import promo_engine
@@ -143,6 +146,7 @@ def start_server(directory: Path, port: int, workers: int) -> subprocess.Popen:
 
 def headers(auth: tuple[str, str], method: str) -> dict[str, str]:
     found = {"Cookie": auth[0]}
+    found["Accept-Encoding"] = "gzip, br"   # as browsers send it: the responses go out compressed
     if method == "POST":
         found.update({"X-CSRFToken": auth[1], "HX-Request": "true", "HX-Target": "cart-items",
                       "Content-Type": "application/x-www-form-urlencoded"})
@@ -194,7 +198,7 @@ def httpx_run(base: str, path: str, method: str, auth, seconds: int, connections
 
     def client() -> None:
         mine = []
-        with httpx.Client(base_url=base, headers=headers(auth, method), timeout=30) as http:
+        with httpx.Client(base_url=base, headers=headers(auth, method), timeout=REQUEST_TIMEOUT) as http:
             while time.monotonic() < stop:
                 started = time.perf_counter()
                 response = http.request(method, path, content=BODY if method == "POST" else None)
@@ -248,6 +252,21 @@ def worker_memory_mb(master: int) -> list[float]:
     return sizes
 
 
+def report_throughput(args: argparse.Namespace, tool: str, runs: dict[str, list[Run]]) -> None:
+    rps = {label: sum(r.requests for r in rs) / sum(r.seconds for r in rs) for label, rs in runs.items()}
+    print(f"load: {tool}, {args.connections} connections; gunicorn {args.workers} sync workers; "
+          f"{args.campaigns:,} active campaigns ({args.touching} can touch the cart); {synthetic.CART_LINES}-line cart")
+    print(f"\n{'endpoint':<44}{'requests/s':>11}{'p50 ms':>9}{'p99 ms':>9}")
+    for label, path in (("baseline", BASELINE[0] + " (no promotions)"), ("update", UPDATE[0] + " (promotions)")):
+        runs_here = runs[label]
+        print(f"{path:<44}{rps[label]:>11.1f}{statistics.median(r.p50 for r in runs_here):>9.1f}"
+              f"{max(r.p99 for r in runs_here):>9.1f}")
+    ratio = rps["update"] / rps["baseline"]
+    goal = GOAL_RATIOS[1_000] if args.campaigns <= 1_000 else GOAL_RATIOS[10_000]
+    print(f"cart update / baseline: {ratio:.0%} of the baseline's requests per second "
+          f"(goal >= {goal:.0%} with {args.campaigns:,} campaigns): {'met' if ratio >= goal else 'MISSED'}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--campaigns", type=int, default=1_000)
@@ -255,6 +274,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="per round; two rounds per endpoint")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--throughput-only", action="store_true",
+                        help="stop after the requests/s of the two endpoints (no latency, pages or orders)")
     parser.add_argument("--orders", type=int, default=100,
                         help="orders placed (POST /checkout, each from a fresh cart) per shopper, guest and signed in")
     args = parser.parse_args()
@@ -281,7 +302,9 @@ def main() -> int:
                 for label, (path, method) in (("baseline", BASELINE), ("update", UPDATE)):
                     runs[label].append(drive(base, path, method, sessions["guest"], args.seconds,
                                              args.connections, directory))
-            rps = {label: sum(r.requests for r in rs) / sum(r.seconds for r in rs) for label, rs in runs.items()}
+            report_throughput(args, tool, runs)   # now: a slow page below must not lose these figures
+            if args.throughput_only:
+                return 0
 
             latency = {}
             for label, path, method in (("cart update (guest)", *UPDATE), ("cart update (signed in)", *UPDATE),
@@ -293,10 +316,10 @@ def main() -> int:
             for page in PAGES:
                 started = time.perf_counter()
                 response = httpx.get(base + page, headers=headers(sessions["signed-in"], "GET"), timeout=120)
-                sizes[page] = (response.status_code, len(response.content), time.perf_counter() - started)
+                sizes[page] = (response.status_code, response.num_bytes_downloaded, time.perf_counter() - started)
             started = time.perf_counter()
             fragment = httpx.post(base + UPDATE[0], headers=headers(sessions["guest"], "POST"), content=BODY)
-            sizes["POST /cart/update (htmx fragment)"] = (fragment.status_code, len(fragment.content),
+            sizes["POST /cart/update (htmx fragment)"] = (fragment.status_code, fragment.num_bytes_downloaded,
                                                           time.perf_counter() - started)
             placed = {}
             if args.orders:  # last: the orders change the store the figures above were taken on
@@ -306,24 +329,13 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
 
-    print(f"load: {tool}, {args.connections} connections; gunicorn {args.workers} sync workers; "
-          f"{args.campaigns:,} active campaigns ({args.touching} can touch the cart); {synthetic.CART_LINES}-line cart")
-    print(f"\n{'endpoint':<44}{'requests/s':>11}{'p50 ms':>9}{'p99 ms':>9}")
-    for label, path in (("baseline", BASELINE[0] + " (no promotions)"), ("update", UPDATE[0] + " (promotions)")):
-        runs_here = runs[label]
-        print(f"{path:<44}{rps[label]:>11.1f}{statistics.median(r.p50 for r in runs_here):>9.1f}"
-              f"{max(r.p99 for r in runs_here):>9.1f}")
-    ratio = rps["update"] / rps["baseline"]
-    print(f"cart update / baseline: {ratio:.0%} of the baseline's requests per second "
-          f"(goal >= {GOAL_RATIO:.0%}): {'met' if ratio >= GOAL_RATIO else 'MISSED'}")
-
     print(f"\nlatency, one connection at a time{'':<10}{'p50 ms':>9}{'p99 ms':>9}")
     for label, run in latency.items():
         print(f"{label:<43}{run.p50:>9.1f}{run.p99:>9.1f}")
     for label, run in placed.items():
         print(f"{label + f' ({run.requests} orders, httpx)':<43}{run.p50:>9.1f}{run.p99:>9.1f}")
     print(f"\nmemory per worker (RSS after the run): {', '.join(f'{m:.0f} MB' for m in memory)}")
-    print("HTML bytes per page (signed-in shopper with the 20-line cart), and one request's time:")
+    print("bytes per page on the wire, compressed (signed-in shopper with the 20-line cart), and one request's time:")
     for page, (status, size, seconds) in sizes.items():
         print(f"  {page:<42}{size:>9,} bytes  (HTTP {status}, {seconds * 1e3:,.0f} ms)")
     return 0

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from flask import current_app, g, session, url_for
 
 from promo.core.domain import Cart, Customer
-from promo.engine import Engine
 from promo.core.errors import NotFound
 from promo.core.reasons import Reason
 from promo.core.records import CartQuote, OfferSource, Product
 from promo.core.results import Evaluation, Hint, Status
+from promo.engine import Engine
 from shop.storefront.model import cart_state
 from shop.storefront.model.cart_notes import SetAside, set_aside, way_forward
 from shop.storefront.model.cart_state import SessionCart

@@ -18,7 +18,7 @@ from babel.dates import format_date
 from promo.core import campaign as c
 from promo.core.domain import Context, Customer
 from promo.core.reasons import Reason
-from promo.core.records import OfferSource, OrderStatus, QuotedOffer, RedemptionResult, ItemStatus
+from promo.core.records import ItemStatus, OfferSource, OrderStatus, QuotedOffer, RedemptionResult
 from promo.core.timing import last_moment, local
 from promo.core.visibility import is_visible
 from shop.storefront.model.cart_notes import CartNote, CartState, cart_note
@@ -26,6 +26,7 @@ from shop.storefront.model.incentives import BalancesPanel, ReferralPanel, balan
 from shop.storefront.model.offers import OfferView, is_available, mentioned_skus, view_of
 from shop.storefront.model.priced_cart import PricedCart, load_session_cart, price_cart
 from shop.storefront.model.product_names import names_by_sku
+from shop.web.banner_links import offer_banner_url
 from shop.web.extensions import promo_engine
 
 EXPIRING_WITHIN = timedelta(days=14)
@@ -46,6 +47,7 @@ class WalletOffer:
     used_up: bool = False
     in_cart: bool = False         # the code is in the shopper's cart (entered or applied for them)
     expired: bool = False         # past its end (the campaign's or the code's own)
+    banner_url: str | None = None  # a download: personal for a code, code-less for a promotion
 
     @property
     def campaign_id(self) -> str:
@@ -118,6 +120,19 @@ def build_wallet(customer: Customer) -> Wallet:
     context = engine.context(page="wallet")
     in_cart_codes = {*priced.state.codes, *(code.code for code in priced.codes if code.applied_for_you)}
 
+    first_name = (customer.name or "").split(" ")[0] or None
+
+    def banner(quoted: QuotedOffer, note: CartNote) -> str | None:
+        """Offers the cart holds show compactly, without one; used or expired codes have none."""
+        code = quoted.offer.code
+        if note.state in (CartState.IN_CART, CartState.SET_ASIDE):
+            return None
+        if code is None:
+            return offer_banner_url(quoted.campaign, None)
+        if quoted.offer.reason in (Reason.QUANTITY_EXCEEDED, Reason.EXPIRED):
+            return None
+        return offer_banner_url(quoted.campaign, code, first_name=first_name)
+
     def wallet_offer(quoted: QuotedOffer, note: CartNote) -> WalletOffer:
         offer = quoted.offer
         end = _end(quoted.campaign, offer.expires_at)
@@ -128,7 +143,7 @@ def build_wallet(customer: Customer) -> Wallet:
             ends_text=format_date(last.date(), format="medium", locale=engine.locale) if last else "",
             expiring=end is not None and now <= end <= now + EXPIRING_WITHIN,
             used_up=offer.reason is Reason.QUANTITY_EXCEEDED, in_cart=offer.code is not None and offer.code in in_cart_codes,
-            expired=offer.reason is Reason.EXPIRED,
+            expired=offer.reason is Reason.EXPIRED, banner_url=banner(quoted, note),
         )
 
     sections: dict[str, list[WalletOffer]] = {"in_cart": [], "usable": [], "near": [], "others": []}
