@@ -13,21 +13,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask
 
 from promo.format.readers import parse_margin_floor
-
 from shop.cli import register as register_cli
 from shop.web.errors import register_error_handlers
 from shop.web.extensions import init_extensions
+from shop.web.favicon import register_favicon
+from shop.web.health import register_health
 from shop.web.htmx import init_htmx
+from shop.web.input_guard import register_input_guard
+from shop.web.logs import configure_logging
+from shop.web.request_ids import init_request_ids
 from shop.web.secret_key import instance_secret_key
 from shop.web.security import init_security, is_production
 from shop.web.templating import register_template_helpers
 from shop.web.test_mode import check_test_mode_config, init_test_mode
-from shop.web.input_guard import register_input_guard
-from shop.web.health import register_health
-from shop.web.favicon import register_favicon
-from shop.web.logs import configure_logging
-from shop.web.request_ids import init_request_ids
-
 
 # The key older versions signed sessions with when none was set. It is public, so no app uses it
 # any more (see shop/web/secret_key.py), and production refuses it by name.

@@ -19,11 +19,12 @@ from flask import Blueprint, Flask, Response, request  # noqa: E402
 from app import create_app  # noqa: E402
 from promo.core.applicator import evaluate  # noqa: E402
 from promo.core.domain import Customer  # noqa: E402
+from promo.core.records import CartQuote  # noqa: E402
+from shop.storefront.cart import Outcome, respond  # noqa: E402
 from shop.storefront.model import cart_state  # noqa: E402
 from shop.storefront.model.customer import current_customer  # noqa: E402
-from shop.storefront.cart import Outcome, respond  # noqa: E402
-from shop.web.extensions import promo_engine  # noqa: E402
 from shop.storefront.model.priced_cart import load_session_cart, price_cart, save_session_cart  # noqa: E402
+from shop.web.extensions import promo_engine  # noqa: E402
 
 BASELINE_PATH = "/bench/cart/update-without-promotions"
 
@@ -31,7 +32,7 @@ bench = Blueprint("bench", __name__)
 
 
 class WithoutPromotions:
-    """The app's engine for everything but offers: validate applies none, qualify finds none."""
+    """The app's engine for everything but offers: validate and price apply none, qualify finds none."""
 
     def __init__(self, engine: Any):
         self._engine = engine
@@ -44,6 +45,10 @@ class WithoutPromotions:
 
     def qualify(self, *args: Any, **kwargs: Any) -> list:
         return []
+
+    def price(self, customer, cart, codes=(), context=None, *, declined_codes=(), with_offers=True) -> CartQuote:
+        """The cart's one evaluation (what the storefront prices with), without any offer."""
+        return CartQuote(self.validate(customer, cart, codes, context))
 
 
 @bench.post(BASELINE_PATH)

@@ -88,12 +88,12 @@ def prepare_store(directory: Path, campaigns: int, touching: int,
     signed-in bench shopper, each with the 20-line cart, and `orders` fresh order sessions for
     each of them."""
     os.environ.update(server_environment(directory))
+    from benchapp import create_bench_app
     from flask import session
     from flask_wtf.csrf import generate_csrf
 
-    from benchapp import create_bench_app
-    from shop.storefront.model import cart_state
     from shop.storefront.checkout import TOKEN_KEY
+    from shop.storefront.model import cart_state
 
     app = create_bench_app()
     from shop.web.extensions import promo_engine

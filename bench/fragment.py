@@ -37,6 +37,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as name:
         sessions, _ = cart_throughput.prepare_store(Path(name), args.campaigns, 50)
         from benchapp import create_bench_app
+
         from shop.storefront.cart import Outcome, respond
         from shop.storefront.model.customer import current_customer
         from shop.storefront.model.priced_cart import load_session_cart, price_cart

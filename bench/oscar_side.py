@@ -16,9 +16,8 @@ import time
 from decimal import Decimal
 
 import django
-from django.conf import settings
-
 import oscar.defaults
+from django.conf import settings
 
 OFFERS = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 REPEATS = int(sys.argv[2]) if len(sys.argv) > 2 else 30

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
-from promo.core.domain import Cart, CartLine, Customer  # noqa: E402
-from promo.engine import Engine  # noqa: E402
-from promo.core.records import Product  # noqa: E402
-from promo.storage import create_schema, make_engine, make_session_factory  # noqa: E402
 from promo.core.codes import normalise_code  # noqa: E402
+from promo.core.domain import Cart, CartLine, Customer  # noqa: E402
+from promo.core.records import Product  # noqa: E402
+from promo.engine import Engine  # noqa: E402
+from promo.storage import create_schema, make_engine, make_session_factory  # noqa: E402
 from promo.storage.models import CampaignRow, CodeRow, ProductRow  # noqa: E402
 
 CATALOGUE = 2_000          # products; the cart holds the first CART_LINES of them

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 from promo.core.applicator import Candidate, evaluate, evaluate_campaigns
 from promo.core.campaign import Campaign, Kind, Stacking
 from promo.core.codes import normalise_code
-from promo.format.definition import DefinitionError, parse_campaign, parse_campaigns
 from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.money import Money, allocate, format_money
 from promo.core.reasons import Reason
 from promo.core.results import Evaluation, OfferResult, Status
+from promo.format.definition import DefinitionError, parse_campaign, parse_campaigns
 
 if TYPE_CHECKING:
     from promo.engine import Engine

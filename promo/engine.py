@@ -39,8 +39,8 @@ from promo.core.incentive_records import (
 from promo.core.records import (
     AuditEntry,
     CampaignInfo,
-    Category,
     CartQuote,
+    Category,
     CodeInfo,
     CodePage,
     Offer,

@@ -2,11 +2,11 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from promo.format.definition import parse_campaign
 from promo.core.domain import CartLine, Context, Customer
 from promo.core.reasons import Reason
 from promo.core.records import Offer, OfferSource, OfferStatus
 from promo.core.results import Evaluation, OfferResult, PricedLine, Status
+from promo.format.definition import parse_campaign
 from shop.storefront.model import offers as shown
 
 ZONE = "America/New_York"

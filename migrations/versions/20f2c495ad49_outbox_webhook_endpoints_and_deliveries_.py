@@ -5,9 +5,8 @@ Revises: 33e7f445006c
 Create Date: 2026-11-25 22:41:58.448402
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '20f2c495ad49'

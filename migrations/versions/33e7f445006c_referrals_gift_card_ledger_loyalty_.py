@@ -5,9 +5,8 @@ Revises: 66ef6f75b030
 Create Date: 2026-11-25 22:34:46.696935
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '33e7f445006c'

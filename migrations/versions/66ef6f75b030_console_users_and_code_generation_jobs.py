@@ -5,9 +5,8 @@ Revises: d7134152966b
 Create Date: 2026-11-25 22:14:13.354302
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '66ef6f75b030'

@@ -5,9 +5,8 @@ Revises: 20f2c495ad49
 Create Date: 2026-11-26 02:05:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6b6585a2f5c3'

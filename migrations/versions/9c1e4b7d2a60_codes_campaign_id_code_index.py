@@ -11,7 +11,6 @@ Create Date: 2026-11-26 02:40:00.000000
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '9c1e4b7d2a60'
 down_revision = '6b6585a2f5c3'

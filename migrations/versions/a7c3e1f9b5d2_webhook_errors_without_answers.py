@@ -10,9 +10,8 @@ Revises: f3b9d2e6a1c8
 Create Date: 2026-12-07 03:20:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e1f9b5d2'

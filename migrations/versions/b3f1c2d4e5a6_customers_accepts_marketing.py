@@ -7,9 +7,8 @@ Revises: 9c1e4b7d2a60
 Create Date: 2026-12-04 17:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b3f1c2d4e5a6'

@@ -10,9 +10,8 @@ Revises: f3b9d2a7c1e8
 Create Date: 2026-12-07 14:30:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b8e2c6f4a1d9'

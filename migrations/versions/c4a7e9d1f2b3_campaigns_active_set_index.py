@@ -11,7 +11,6 @@ Create Date: 2026-12-04 17:30:00.000000
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'c4a7e9d1f2b3'
 down_revision = 'b3f1c2d4e5a6'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-25 22:00:34.919678
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd7134152966b'

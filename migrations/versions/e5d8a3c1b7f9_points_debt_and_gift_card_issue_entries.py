@@ -17,7 +17,6 @@ Create Date: 2026-12-05 10:00:00.000000
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'e5d8a3c1b7f9'
 down_revision = 'c4a7e9d1f2b3'

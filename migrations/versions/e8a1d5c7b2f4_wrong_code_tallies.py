@@ -8,9 +8,8 @@ Revises: e5d8a3c1b7f9
 Create Date: 2026-12-05 10:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e8a1d5c7b2f4'

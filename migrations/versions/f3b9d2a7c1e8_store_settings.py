@@ -8,9 +8,8 @@ Revises: a7c3e1f9b5d2
 Create Date: 2026-12-07 03:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f3b9d2a7c1e8'

@@ -9,9 +9,8 @@ Revises: e8a1d5c7b2f4
 Create Date: 2026-12-07 03:00:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f3b9d2e6a1c8'

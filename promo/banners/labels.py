@@ -9,10 +9,10 @@ Each effect type words its box (its module in promo.core.effects); a campaign's 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
-from collections.abc import Callable
 
 from promo.core import campaign as c
 from promo.core.effects import effect_type

@@ -7,10 +7,10 @@ which raises BadSignature (403) before it looks at anything else, then BannerErr
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from collections.abc import Mapping, Sequence
 
 from .errors import BadSignature, InvalidField
 from .fields import MAX_DISCOUNT, BannerFields, check_text

@@ -20,23 +20,23 @@ Pure: no storage, no clock other than `context.now`, no I/O.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import MappingProxyType
-from collections.abc import Iterable, Mapping, Sequence
 
 from promo.core.campaign import AT_COST, Campaign, Effect, Kind, MarginFloor, Stacking
 from promo.core.codes import normalise_code  # the one normal form, as storage keeps codes (NFKC, strip, upper)
-from promo.core.phrases import join_and
-from promo.core.wording import effect_label, unlock_phrase
 from promo.core.domain import Cart, Context, Customer
 from promo.core.effects import Benefit, compute, counts_towards_offer_cap
 from promo.core.facts import Facts
 from promo.core.margin import capping_note, guard, line_floors
 from promo.core.money import format_money
+from promo.core.phrases import join_and
 from promo.core.reasons import Reason, message_for
 from promo.core.results import Evaluation, Hint, OfferResult, PricedLine, Status
 from promo.core.timing import check_code_expiry, check_timing
+from promo.core.wording import effect_label, unlock_phrase
 
 DEFAULT_MAX_OFFERS = 5
 NOT_DISCOUNT_KINDS = frozenset({Kind.GIFT_CARD, Kind.LOYALTY})

@@ -7,12 +7,12 @@ promo.core.effects, each defined by its own module.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
-from collections.abc import Iterator, Mapping
 
 from promo.core.domain import ItemSelector
 from promo.core.effects import Effect

@@ -22,8 +22,8 @@ from babel.dates import format_time
 
 from promo.core.campaign import Condition  # the protocol; re-exported for the parsers
 from promo.core.domain import ItemSelector
-from promo.core.phrases import humanize, items_phrase, join_or, money
 from promo.core.facts import Facts
+from promo.core.phrases import humanize, items_phrase, join_or, money
 from promo.core.reasons import Reason, message_for
 from promo.core.results import Check, Hint
 from promo.core.timing import EVERY_DAY, describe_days

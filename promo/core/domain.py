@@ -4,11 +4,11 @@ Plain frozen dataclasses with integer minor units. Nothing here knows about stor
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
-from collections.abc import Mapping
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 

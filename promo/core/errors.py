@@ -6,8 +6,8 @@ answer with; promo/ never imports Flask, the API layer reads the attribute.
 """
 from __future__ import annotations
 
-from typing import Any
 from collections.abc import Mapping
+from typing import Any
 
 
 class PromoError(Exception):

@@ -10,9 +10,9 @@ Per-customer periods are keyed by the store-local date of the redemption:
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from collections.abc import Mapping
 
 from promo.core.campaign import Limits
 from promo.core.reasons import Reason

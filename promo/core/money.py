@@ -5,11 +5,11 @@ appears only at the edges: parsing what a person typed and formatting for displa
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
-from collections.abc import Sequence
 
 from babel import Locale
 from babel.numbers import NumberPattern, get_currency_precision, parse_pattern

@@ -7,12 +7,11 @@ type's module (promo.core.effects) reads its own keys with them. promo.format re
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
-from collections.abc import Callable, Iterable
 from zoneinfo import available_timezones
 
 from babel import Locale
@@ -21,7 +20,6 @@ from babel.numbers import list_currencies
 from promo.core.domain import ItemSelector
 from promo.core.formula import Amount, Formula, FormulaError, Percent
 from promo.core.text import normalise, refusal
-
 
 MAX_MONEY = 10**12                 # minor units; anything larger is a typo
 MAX_COUNT = 10**9

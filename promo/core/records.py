@@ -6,15 +6,15 @@ stored result).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-from collections.abc import Mapping
 
 from promo.core.campaign import Campaign
-from promo.core.results import Evaluation, Hint, OfferResult, Status
 from promo.core.reasons import Reason
+from promo.core.results import Evaluation, Hint, OfferResult, Status
 
 
 class CampaignStatus(StrEnum):

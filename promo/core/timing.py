@@ -10,11 +10,11 @@ code is published to a customer (`code_expiry`): through the end of the Nth day 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_interval, format_time, get_day_names

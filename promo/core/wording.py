@@ -18,6 +18,7 @@ from promo.core.limits import needs_customer
 from promo.core.phrases import items_phrase, join_and, money
 from promo.core.timing import describe_schedule, describe_timeframe
 
+
 def effect_label(
     effect: c.Effect, currency: str = "USD", locale: str = "en_US", facts: Facts | None = None
 ) -> str:

@@ -30,18 +30,17 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import Session
 
 from promo.core.conditions import Condition
-from promo.format.definition import DefinitionError, FieldError, parse_condition
 from promo.core.domain import CartLine, Context, Customer
 from promo.core.errors import Conflict, InvalidRequest, NotFound, PromoError
-from promo.delivery.events import Event, EventScope, emit
 from promo.core.facts import Facts
+from promo.delivery.events import Event, EventScope, emit
+from promo.format.definition import DefinitionError, FieldError, parse_condition
+from promo.services.publications import Publications
+from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
 from promo.storage import audit, convert
 from promo.storage.database import dialect_of, for_update, insert_ignoring_conflicts
 from promo.storage.event_models import CartActivityRow, DistributionFiringRow, DistributionRuleRow
 from promo.storage.models import CampaignRow, CodeRow, CustomerRow, OrderRow
-from promo.services.publications import Publications
-from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
-
 
 MAX_DAYS = 3650
 MAX_HOURS = 24 * 90

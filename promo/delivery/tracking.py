@@ -22,11 +22,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from promo.core.errors import InvalidRequest
-from promo.delivery.events import EventScope, emit
 from promo.core.records import Publication
-from promo.storage.event_models import CartActivityRow
+from promo.delivery.events import EventScope, emit
 from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
-
+from promo.storage.event_models import CartActivityRow
 
 EVENT_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 MAX_PROPERTIES_BYTES = 16_384

@@ -22,10 +22,10 @@ else does.
 from __future__ import annotations
 
 import ipaddress
-from http import HTTPStatus
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -220,7 +220,7 @@ def refused_target(url: str, policy: TargetPolicy) -> str | None:
 
 def failure_text(error: BaseException) -> str:
     """A short account of a failed attempt that quotes nothing the receiver sent."""
-    import httpx                                      # promo.webhooks' client; kept out of import time here
+    import httpx  # promo.webhooks' client; kept out of import time here
 
     name = type(error).__name__
     if isinstance(error.__cause__, ForbiddenTarget) or isinstance(error, ForbiddenTarget):

@@ -37,7 +37,7 @@ import socket
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,13 +48,12 @@ from sqlalchemy.orm import Session
 
 from promo.core.errors import InvalidRequest, NotFound
 from promo.delivery.events import matches_any
+from promo.delivery.webhook_signing import legacy_signature, new_secret, signed_headers
+from promo.delivery.webhook_targets import PinnedBackend, TargetPolicy, failure_text, refused_target, status_text
+from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
 from promo.storage import audit
 from promo.storage.database import dialect_of, for_update, insert_ignoring_conflicts
 from promo.storage.event_models import OutboxEventRow, WebhookDeliveryRow, WebhookEndpointRow
-from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
-from promo.delivery.webhook_targets import PinnedBackend, TargetPolicy, failure_text, refused_target, status_text
-from promo.delivery.webhook_signing import legacy_signature, new_secret, signed_headers
-
 
 MAX_TIMEOUT = 6.0                 # seconds an attempt may take in all: connect, send, answer
 SIGNATURE_HEADER = "Promoshop-Signature"

@@ -20,7 +20,6 @@ import httpx
 
 from promo.delivery.distributions import run_scheduled
 from promo.delivery.webhooks import DeliveryReport, WebhookSettings, deliver_due, fan_out, http_client, new_worker_id, prune
-
 from promo.services.unit_of_work import work_of
 
 if TYPE_CHECKING:

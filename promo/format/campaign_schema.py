@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from promo.core import campaign as c
 from promo.core import reading as readers
+from promo.core.conditions import FACTS, LINES_FACT, METADATA_PREFIX, OPERATORS_FOR, Match, Op, ValueType
 from promo.core.effects import EFFECT_TYPES, EffectType
 from promo.core.json_schema import Schema, closed, money, one_or_more, ref, text, whole
+from promo.core.timing import WEEKDAYS
 from promo.format import definition as d
 from promo.format.readers import MARGIN_FLOOR_EXAMPLE
-from promo.core.conditions import FACTS, LINES_FACT, METADATA_PREFIX, OPERATORS_FOR, Match, Op, ValueType
-from promo.core.timing import WEEKDAYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -6,18 +6,42 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-
 from promo.core import campaign as c
 from promo.core.conditions import (
-    FACT_NAMES, LINES_FACT, OPERATORS_FOR, All, Any as AnyOf, Condition, FactCondition, LinesCondition, Match, Not, Op, ValueType, fact_spec,
+    FACT_NAMES,
+    LINES_FACT,
+    OPERATORS_FOR,
+    All,
+    Condition,
+    FactCondition,
+    LinesCondition,
+    Match,
+    Not,
+    Op,
+    ValueType,
+    fact_spec,
+)
+from promo.core.conditions import (
+    Any as AnyOf,
+)
+from promo.core.reading import (
+    MAX_CONDITION_DEPTH,
+    MAX_LIST,
+    PAGES,
+    Problems,
+    join_path,
+    known_countries,
+    read_bool,
+    read_choice,
+    read_fields,
+    read_int,
+    read_money,
+    read_selector,
+    read_text,
+    show_value,
+    suggest,
 )
 from promo.core.timing import EVERY_DAY, WEEKDAYS, WEEKEND, WORKDAYS, zone
-
-from promo.core.reading import (
-    MAX_CONDITION_DEPTH, MAX_LIST, PAGES, join_path, known_countries, Problems, read_bool, read_choice, read_fields,
-    read_int, read_money, read_selector, read_text, show_value, suggest,
-)
-
 
 # ---- conditions ----
 

@@ -22,9 +22,25 @@ from promo.core.conditions import Condition, Scope, scope_of
 from promo.core.effects import EFFECT_TYPES, by_name, effect_type
 from promo.core.formula import Formula
 from promo.core.reading import (
-    MAX_VALID_DAYS, MIN_RANDOM_CHARACTERS, PAGES, SELECTOR_KEYS, DefinitionError, FieldError,
-    join_path, known_currencies, known_timezones, Problems, read_bool, read_choice, read_fields, read_int,
-    read_money, read_text, read_texts, show_value, suggest,
+    MAX_VALID_DAYS,
+    MIN_RANDOM_CHARACTERS,
+    PAGES,
+    SELECTOR_KEYS,
+    DefinitionError,
+    FieldError,
+    Problems,
+    join_path,
+    known_currencies,
+    known_timezones,
+    read_bool,
+    read_choice,
+    read_fields,
+    read_int,
+    read_money,
+    read_text,
+    read_texts,
+    show_value,
+    suggest,
 )
 from promo.format.condition_readers import read_active, read_condition, read_moment, read_schedule
 from promo.format.readers import read_margin_floor

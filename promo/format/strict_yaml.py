@@ -6,9 +6,7 @@ from typing import Any
 
 import yaml
 
-
 from promo.core.reading import DefinitionError, FieldError
-
 
 # ---- files and text ----
 

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from promo.format import campaign_schema as cs
 from promo.delivery.distributions import MAX_DAYS, MAX_HOURS, RULE_KEYS, Once, Trigger
+from promo.format import campaign_schema as cs
 from promo.packs import scenario_orders as so
 from promo.packs.scenario import CUSTOMER_KEYS, MAX_CODES_PER_REQUEST, MAX_ITEMS, SECTIONS
 

@@ -22,20 +22,21 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from promo.core.campaign import Campaign, MarginFloor
-from promo.format.definition import DefinitionError, FieldError, load_yaml, parse_campaigns, read_moment
-from promo.format.readers import Problems, read_margin_floor
-from promo.delivery.distributions import Rule, parse_rules
 from promo.core.domain import Customer
-from promo.engine import Engine
 from promo.core.errors import NotFound, PromoError
+from promo.core.reading import Problems
 from promo.core.records import Category, CodeStatus, Product, Publication
+from promo.delivery.distributions import Rule, parse_rules
+from promo.engine import Engine
+from promo.format.definition import DefinitionError, FieldError, load_yaml, parse_campaigns, read_moment
+from promo.format.readers import read_margin_floor
 from promo.packs.scenario_orders import OrderRequest, check_order_references, place_orders, read_order
 
 MAX_MONEY = 10**12

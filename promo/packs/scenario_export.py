@@ -26,11 +26,11 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
-from promo.core.domain import Customer
 from promo.core.campaign import MarginFloor
+from promo.core.domain import Customer
 from promo.core.margin import floor_text
-from promo.engine import Engine
 from promo.core.records import CampaignStatus, Category, Product
+from promo.engine import Engine
 from promo.packs.scenario import Persona, StoreSettings, parse_pack
 from promo.storage import convert
 from promo.storage.models import CampaignRow, CustomerRow, PublicationRow

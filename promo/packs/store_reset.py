@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from promo.engine import Engine
 from promo.packs.scenario import LoadProgress, LoadReport, ScenarioPack, load_pack, read_pack
-from promo.storage import audit, metadata, store_settings
-from promo.services.test_clock import SharedClock
 from promo.services.active import MARGIN_FLOOR_SETTING
+from promo.services.test_clock import SharedClock
+from promo.storage import audit, metadata, store_settings
 
 # Access and configuration a reset leaves alone: keys other systems hold, where events go, settings.
 KEPT_TABLES = frozenset({"api_keys", "webhook_endpoints", "store_settings"})

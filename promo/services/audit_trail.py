@@ -1,7 +1,7 @@
 """The audit log and the wrong-code tallies, as the console shows them."""
 from __future__ import annotations
 
-from datetime import timedelta, UTC
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from promo.core.campaign import CodePattern
 from promo.core.codes import draw_codes
 from promo.core.errors import Conflict
-from promo.storage.database import insert_ignoring_conflicts
 from promo.services.giftcards import log_issued
+from promo.storage.database import insert_ignoring_conflicts
 from promo.storage.models import CodeRow
 
 Progress = Callable[[int, int], None]

@@ -23,7 +23,6 @@ from promo.services.unit_of_work import UnitOfWork, field_errors
 from promo.storage import audit, convert
 from promo.storage.models import CampaignRow, CodeRow
 
-
 STATUS_ACTIONS = {"pause": CampaignStatus.PAUSED, "resume": CampaignStatus.ACTIVE, "archive": CampaignStatus.ARCHIVED}
 LOAD_BATCH = 500   # ids per IN (...) in load_campaigns and campaign_names
 

@@ -8,17 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from promo.core.campaign import MarginFloor
-from promo.core.errors import InvalidRequest, NotFound
 from promo.core.domain import CartLine
+from promo.core.errors import InvalidRequest, NotFound
 from promo.core.margin import floor_text, margin_warnings
-from promo.format.definition import DefinitionError, parse_campaign
-from promo.core.records import Category, Product
-from promo.services.checks import check_lengths
 from promo.core.reading import MAX_MONEY
+from promo.core.records import Category, Product
+from promo.format.definition import DefinitionError, parse_campaign
 from promo.services.active import MARGIN_FLOOR_SETTING
+from promo.services.checks import check_lengths
 from promo.services.unit_of_work import UnitOfWork
-from promo.storage import convert
-from promo.storage import store_settings
+from promo.storage import convert, store_settings
 from promo.storage.models import CategoryRow, ProductRow
 
 

@@ -2,7 +2,6 @@
 customer's wallet, and disabling or enabling one code."""
 from __future__ import annotations
 
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -17,7 +16,6 @@ from promo.storage import audit, convert
 from promo.storage.database import starts_with
 from promo.storage.drawing import check_room
 from promo.storage.models import CodeRow
-
 
 CODE_STATUS_ACTIONS = {"disable": CodeStatus.DISABLED, "enable": CodeStatus.ACTIVE}
 

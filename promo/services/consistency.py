@@ -13,7 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from promo.storage.models import (
-    CampaignRow, CodeRow, GiftCardLedgerRow, LoyaltyAccountRow, LoyaltyLedgerRow, OrderRow, RedemptionItemRow,
+    CampaignRow,
+    CodeRow,
+    GiftCardLedgerRow,
+    LoyaltyAccountRow,
+    LoyaltyLedgerRow,
+    OrderRow,
+    RedemptionItemRow,
     RedemptionRow,
 )
 

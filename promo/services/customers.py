@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from promo.core.domain import Customer
 from promo.core.errors import Conflict, InvalidRequest, NotFound
-from promo.core.text import normalise as normalise_text, refusal
+from promo.core.text import normalise as normalise_text
+from promo.core.text import refusal
 from promo.services.checks import check_lengths
 from promo.services.unit_of_work import UnitOfWork
 from promo.storage import audit, convert

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from promo.core.campaign import Kind
 from promo.core.codes import normalise_code
-from promo.delivery.events import Event, EventScope, emit
 from promo.core.errors import Conflict, InvalidRequest, NotFound, UnreadableDefinition
 from promo.core.giftcards import GiftCardPlan
 from promo.core.incentive_records import (
@@ -28,11 +27,10 @@ from promo.core.incentive_records import (
     ReferralConversion,
     ReferralSummary,
 )
-from promo.storage import audit, convert
-from promo.services import giftcards
-from promo.services import loyalty
-from promo.services import referrals
+from promo.delivery.events import Event, EventScope, emit
+from promo.services import giftcards, loyalty, referrals
 from promo.services.issue import ISSUED, take_issued
+from promo.storage import audit, convert
 from promo.storage.models import CampaignRow, CodeRow, CustomerRow, OrderRow, PublicationRow, RedemptionItemRow, RedemptionRow
 
 if TYPE_CHECKING:

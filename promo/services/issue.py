@@ -21,8 +21,8 @@ from promo.core.campaign import Campaign
 from promo.core.errors import Conflict
 from promo.core.timing import code_expiry
 from promo.storage import audit, convert
-from promo.storage.models import ID_LENGTH, CampaignRow, CodeRow, PublicationRow
 from promo.storage.drawing import draw_new_code
+from promo.storage.models import ID_LENGTH, CampaignRow, CodeRow, PublicationRow
 
 REWARD_PATTERN = "RWD-##########"
 # session.info key: publications made in this transaction, for the caller to announce

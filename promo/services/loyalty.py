@@ -19,8 +19,8 @@ from promo.core.campaign import Campaign, Kind
 from promo.core.errors import Conflict, InvalidRequest, NotFound, UnreadableDefinition
 from promo.core.incentive_records import PointsAccount, PointsEntry, PointsSpend, RewardOption
 from promo.core.loyalty import PaidLine, earning_rules, points_earned, rewards
-from promo.storage.database import dialect_of, insert_ignoring_conflicts
 from promo.services.issue import companion_campaign, issue_code
+from promo.storage.database import dialect_of, insert_ignoring_conflicts
 from promo.storage.models import CampaignRow, LoyaltyAccountRow, LoyaltyLedgerRow, OrderRow
 
 ParseCampaign = Callable[[CampaignRow], Campaign]

@@ -24,8 +24,7 @@ from promo.core.errors import UnreadableDefinition
 from promo.core.limits import Usage, blocked_reason, customer_caps, remaining_budget, usage_keys
 from promo.core.reasons import Reason
 from promo.core.records import OfferSource
-from promo.services import giftcards
-from promo.services import referrals
+from promo.services import giftcards, referrals
 from promo.services.active import ActiveSet
 from promo.storage.models import CampaignRow, CodeRow, CustomerUsageRow
 

@@ -20,7 +20,6 @@ from promo.services.customers import load_profile
 from promo.services.offer_loader import OfferLoader, Offers, Slot
 from promo.services.unit_of_work import UnitOfWork
 
-
 _STATUS_RANK = {OfferStatus.ELIGIBLE: 0, OfferStatus.NEAR_MISS: 1, OfferStatus.NOT_ELIGIBLE: 2}
 
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 from promo.storage.convert import code_info, redemption_result
 from promo.storage.database import READ_ONLY, starts_with
 from promo.storage.models import (
-    ApiKeyRow, AuditRow, CodeRow, CustomerRow, OrderLineRow, OrderRow, RedemptionItemRow, RedemptionRow,
+    ApiKeyRow,
+    AuditRow,
+    CodeRow,
+    CustomerRow,
+    OrderLineRow,
+    OrderRow,
+    RedemptionItemRow,
+    RedemptionRow,
 )
 
 __all__ = [

@@ -43,7 +43,6 @@ from promo.storage import audit, convert, counters, idempotency
 from promo.storage.database import for_update
 from promo.storage.models import CampaignRow, CustomerRow, OrderLineRow, OrderRow, RedemptionItemRow, RedemptionRow
 
-
 LIMIT_REASONS = frozenset(
     {Reason.QUANTITY_EXCEEDED, Reason.CUSTOMER_LIMIT_REACHED, Reason.CAMPAIGN_LIMIT_REACHED, Reason.BUDGET_EXHAUSTED}
 )

@@ -38,8 +38,8 @@ from promo.core.campaign import Campaign, Kind
 from promo.core.errors import Conflict, NotFound
 from promo.core.incentive_records import ReferralCode, ReferralConversion, ReferralReward, ReferralSummary
 from promo.core.reasons import Reason
-from promo.storage.database import for_update
 from promo.services.issue import companion_campaign, companion_id, issue_code
+from promo.storage.database import for_update
 from promo.storage.models import CampaignRow, CodeRow, CustomerRow, RedemptionRow, ReferralRow
 
 ParseCampaign = Callable[[CampaignRow], Campaign]

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from sqlalchemy import select
 
 from promo.core.errors import InvalidRequest
 from promo.services.unit_of_work import HasWork, UnitOfWork, work_of
-from sqlalchemy import select
-
 from promo.storage import store_settings
 from promo.storage.store_settings import StoreSettingRow
 

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -28,9 +28,9 @@ from promo.core.codes import normalise_code
 from promo.core.domain import Context
 from promo.core.errors import Conflict, InvalidRequest, NotFound, PromoError, UnreadableDefinition
 from promo.core.records import CampaignInfo
+from promo.delivery.webhook_targets import TargetPolicy
 from promo.format.definition import DefinitionError, FieldError, parse_campaign
 from promo.format.readers import parse_margin_floor
-from promo.delivery.webhook_targets import TargetPolicy
 from promo.services.active import ActiveCampaigns
 from promo.storage.database import READ_ONLY, for_update
 from promo.storage.models import CampaignRow, CodeRow, CustomerRow

@@ -6,6 +6,11 @@ app uses the Alembic migrations under migrations/).
 """
 from sqlalchemy import Engine
 
+from . import (
+    attempts,  # noqa: E402,F401  (the wrong-code tallies join `metadata`)
+    event_models,  # noqa: E402,F401  (the outbox, webhook and distribution tables join `metadata`)
+    store_settings,  # noqa: E402,F401  (the test clock's row joins `metadata`)
+)
 from .database import READ_ONLY, configure_engine, make_engine, make_session_factory
 from .models import (
     ApiKeyRow,
@@ -25,9 +30,6 @@ from .models import (
     RedemptionRow,
     metadata,
 )
-from . import event_models  # noqa: E402,F401  (the outbox, webhook and distribution tables join `metadata`)
-from . import attempts  # noqa: E402,F401  (the wrong-code tallies join `metadata`)
-from . import store_settings  # noqa: E402,F401  (the test clock's row joins `metadata`)
 
 
 def create_schema(engine: Engine) -> None:

@@ -11,7 +11,7 @@ guesses it holds. The audit log itself stays append-only: the rate limiter adds 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, UTC
+from datetime import UTC, date, datetime
 
 from sqlalchemy import BigInteger, Date, String, select
 from sqlalchemy.dialects import postgresql, sqlite

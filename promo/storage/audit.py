@@ -1,9 +1,9 @@
 """The audit log: who changed what, when, with the state before and after."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from collections.abc import Mapping
 
 from sqlalchemy.orm import Session
 

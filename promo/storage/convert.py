@@ -22,6 +22,7 @@ from promo.core.records import (
     RedemptionStatus,
     SetAsideCode,
 )
+
 from .models import CampaignRow, CategoryRow, CodeRow, CustomerRow, OrderRow, ProductRow, PublicationRow, RedemptionRow
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import case, update
 from sqlalchemy.orm import Session
 
 from promo.core.campaign import Limits
+
 from .database import dialect_of, insert_ignoring_conflicts
 from .models import CampaignRow, CodeRow, CustomerUsageRow
 

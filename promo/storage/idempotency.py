@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
-from collections.abc import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from promo.core.errors import Conflict, InvalidRequest
+
 from .database import dialect_of, insert_ignoring_conflicts
 from .models import IdempotencyKeyRow
 

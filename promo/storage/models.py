@@ -6,7 +6,7 @@ UTC and read back timezone-aware on SQLite and PostgreSQL alike.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, UTC
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (

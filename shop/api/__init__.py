@@ -10,8 +10,8 @@ from flask import Blueprint, Response
 
 from promo.core.errors import PromoError
 from shop.api.framework.auth import authenticate
-from shop.api.framework.rate_limit import rate_limited
 from shop.api.framework.problems import ApiError
+from shop.api.framework.rate_limit import rate_limited
 from shop.api.framework.registry import Api
 from shop.api.framework.schema import SchemaViolation
 from shop.web.errors import api_error
@@ -59,5 +59,13 @@ def _promo_error(error: PromoError) -> Response:
 
 # The operations register themselves on `api` when their modules are imported.
 from shop.api.resources import (  # noqa: E402,F401
-    campaigns, checkout, codes, customers, distributions, incentives, meta, products, webhooks,
+    campaigns,
+    checkout,
+    codes,
+    customers,
+    distributions,
+    incentives,
+    meta,
+    products,
+    webhooks,
 )

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from shop.console.models import Role
-from shop.console.users import UserError, create_user, normalise_email, set_password, list_users
+from shop.console.users import UserError, create_user, list_users, normalise_email, set_password
 
 DEMO_ADMIN_EMAIL = "admin@arabica.example"
 DEMO_ADMIN_PASSWORD = "arabica-console-demo"

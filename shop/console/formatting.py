@@ -11,7 +11,6 @@ from promo.core.money import format_money
 from shop.web.banner_links import last_valid_day
 from shop.web.extensions import promo_engine
 
-
 # What the console calls each kind of campaign (the definition's `kind`); one list for every page.
 KIND_LABELS: dict[str, str] = {
     Kind.COUPON: "Public code",

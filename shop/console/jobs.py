@@ -18,8 +18,8 @@ from flask import Flask, current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from promo.engine import Engine
 from promo.core.errors import PromoError
+from promo.engine import Engine
 from shop.console.models import CodeJobRow, JobStatus
 from shop.web.extensions import db, promo_engine
 

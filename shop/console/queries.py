@@ -16,11 +16,20 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from promo.core.codes import normalise_code
-from promo.core.records import AuditEntry, CodeInfo, RedemptionResult
 from promo.core.margin import MarginReport, OrderLineFigures, margin_report
+from promo.core.records import AuditEntry, CodeInfo, RedemptionResult
 from promo.services.read_models import (
-    READ_ONLY, AuditRow, CodeRow, CustomerRow, OrderLineRow, OrderRow, RedemptionItemRow, RedemptionRow, code_info,
-    redemption_result, starts_with,
+    READ_ONLY,
+    AuditRow,
+    CodeRow,
+    CustomerRow,
+    OrderLineRow,
+    OrderRow,
+    RedemptionItemRow,
+    RedemptionRow,
+    code_info,
+    redemption_result,
+    starts_with,
 )
 from shop.web.extensions import db, promo_engine
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from promo.services import audit_trail as audit

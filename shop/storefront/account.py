@@ -16,9 +16,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from promo.core.domain import Customer
 from promo.core.errors import NotFound
 from shop.storefront.model.customer import current_customer, current_customer_id, set_current_customer
-from shop.storefront.registration import (bad_link_page, create_account, demo_mode, finish_form, form_password,
-                                          has_account, password_problem, read_link, request_registration, sent_page,
-                                          to_sign_in)
+from shop.storefront.registration import (
+    bad_link_page,
+    create_account,
+    demo_mode,
+    finish_form,
+    form_password,
+    has_account,
+    password_problem,
+    read_link,
+    request_registration,
+    sent_page,
+    to_sign_in,
+)
 from shop.web.extensions import promo_engine
 from shop.web.navigation import safe_next
 from shop.web.rate_limits import STOREFRONT, note_failed_sign_in, note_signed_in, registration_blocked, sign_in_blocked

@@ -9,8 +9,6 @@ from flask import Blueprint, abort, render_template, request
 
 from promo.core.errors import NotFound
 from promo.core.records import Product
-from shop.web.extensions import promo_engine
-from shop.web.htmx import htmx_target, is_htmx
 from shop.storefront.model.offers import page_offers
 from shop.storefront.model.showcase import (
     ProductListing,
@@ -21,6 +19,8 @@ from shop.storefront.model.showcase import (
     page_qualification,
     product_context,
 )
+from shop.web.extensions import promo_engine
+from shop.web.htmx import htmx_target, is_htmx
 
 bp = Blueprint("catalog", __name__)
 

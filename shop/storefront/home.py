@@ -11,11 +11,8 @@ from promo.core.campaign import Campaign
 from promo.core.timing import availability
 from shop.storefront.model import personas
 from shop.storefront.model.customer import current_customer, set_current_customer
-from shop.storefront.model.referred import bring_friends_code
-from shop.web.extensions import promo_engine
-from shop.web.navigation import safe_next
-from shop.web.templating import product_image_url
 from shop.storefront.model.offers import OfferView, banner_offers, deal_offers
+from shop.storefront.model.referred import bring_friends_code
 from shop.storefront.model.showcase import (
     GUEST_PROFILE,
     campaigns_by_id,
@@ -26,6 +23,9 @@ from shop.storefront.model.showcase import (
     page_qualification,
     store_categories,
 )
+from shop.web.extensions import promo_engine
+from shop.web.navigation import safe_next
+from shop.web.templating import product_image_url
 
 bp = Blueprint("storefront", __name__)
 

@@ -16,12 +16,12 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask.sansio.blueprints import BlueprintSetupState
 
-from promo.core import campaign as c
 from promo.banners import BadSignature, BannerCache, BannerError, banner_request_from_query
+from promo.core import campaign as c
 from promo.core.wording import effect_label, restrictions
 from shop.storefront.model.product_names import name_products
-from shop.storefront.model.showcase import catalogue_names
 from shop.storefront.model.sharing import remember_referral, shareable_code
+from shop.storefront.model.showcase import catalogue_names
 from shop.web.banner_links import banner_signing_key, offer_banner_url
 
 bp = Blueprint("banners", __name__)

@@ -15,9 +15,9 @@ from promo.core.errors import PromoError
 from promo.core.reasons import Reason
 from shop.api.framework.problems import ApiError
 from shop.api.framework.schema import SchemaViolation
-from shop.web.errors import register_path_errors
 from shop.voucherify.errors import MESSAGES, VoucherifyError, error_body, reason_key
 from shop.voucherify.routing import PREFIX, bp
+from shop.web.errors import register_path_errors
 
 # Promo error codes that are not offer reasons, in Voucherify's words.
 _PROMO_KEYS = {"not_found": "not_found", "invalid_code_pattern": "invalid_code_config",
@@ -69,7 +69,13 @@ def _http_error(exc: HTTPException) -> Response:
 
 # The operations register themselves on `bp` when their modules are imported.
 from shop.voucherify import (  # noqa: E402,F401
-    campaigns, customers, loyalties, publications, qualifications, redemptions, vouchers,
+    campaigns,
+    customers,
+    loyalties,
+    publications,
+    qualifications,
+    redemptions,
+    vouchers,
 )
 
 

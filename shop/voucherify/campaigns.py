@@ -16,10 +16,10 @@ from promo.core.errors import NotFound
 from promo.core.records import CampaignInfo, CodeInfo
 from shop.api.framework.auth import actor
 from shop.api.framework.schema import DateTimeValue, Field, FreeObject, Int, Str
-from shop.web.extensions import promo_engine
 from shop.voucherify.errors import VoucherifyError, invalid_payload, not_found
 from shop.voucherify.routing import body, lenient, operation, query
 from shop.voucherify.shapes import campaign_json, voucher_json
+from shop.web.extensions import promo_engine
 
 MAX_VOUCHERS_AT_ONCE = 10_000
 DEFAULT_LENGTH = 8

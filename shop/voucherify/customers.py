@@ -14,12 +14,12 @@ from typing import Any
 from promo.core.domain import Customer
 from promo.core.errors import NotFound
 from shop.api.framework.auth import actor
-from shop.api.resources.payloads import ID_HINT, ID_PATTERN, PROFILE_FIELDS, customer_id_schema
 from shop.api.framework.schema import DateValue, Field, FreeObject, Str
-from shop.web.extensions import promo_engine
+from shop.api.resources.payloads import ID_HINT, ID_PATTERN, PROFILE_FIELDS, customer_id_schema
 from shop.voucherify import ids
 from shop.voucherify.errors import not_found
 from shop.voucherify.routing import body, lenient, operation
+from shop.web.extensions import promo_engine
 
 _COUNTRY = Str(min_length=2, max_length=2, pattern="[A-Za-z]{2}", pattern_hint="must be a two-letter country code")
 Address = lenient({"city": Field(Str(max_length=120)), "country": Field(_COUNTRY)}, name="VoucherifyAddress")

@@ -7,10 +7,10 @@ from typing import Any
 
 from promo.core.errors import NotFound
 from shop.api.framework.schema import Field, Str
-from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.errors import not_found
 from shop.voucherify.routing import lenient, operation, query
+from shop.web.extensions import promo_engine
 
 MemberQuery = lenient({"campaign": Field(Str(max_length=200))})
 

@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from promo.core.campaign import Campaign
+from promo.core.domain import Cart, CartLine
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.effects.tiers import Tiers
-from promo.core.domain import Cart, CartLine
 from promo.core.errors import NotFound
-from shop.api.resources.payloads import MAX_ITEMS, MAX_MONEY, MAX_ORDER_VALUE, MAX_QUANTITY
 from shop.api.framework.schema import Arr, Field, FieldError, FreeObject, Int, SchemaViolation, Str
-from shop.web.extensions import promo_engine
+from shop.api.resources.payloads import MAX_ITEMS, MAX_MONEY, MAX_ORDER_VALUE, MAX_QUANTITY
 from shop.voucherify.routing import lenient
+from shop.web.extensions import promo_engine
 
 SHIPPING_SKUS = ("prod_5h1pp1ng", "5h1pp1ng")
 SHIPPING_ID = "prod_5h1pp1ng"

@@ -10,13 +10,13 @@ from typing import Any
 
 from shop.api.framework.auth import actor
 from shop.api.framework.schema import Bool, Either, Field, FreeObject, Int, Str
-from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.campaigns import find_campaign
 from shop.voucherify.customers import CustomerFields, resolve
 from shop.voucherify.errors import VoucherifyError, invalid_payload
 from shop.voucherify.routing import body, lenient, operation, query
 from shop.voucherify.vouchers import voucher
+from shop.web.extensions import promo_engine
 
 MAX_COUNT = 50
 CampaignRef = lenient({"name": Field(Str(max_length=200)), "id": Field(Str(max_length=200)),

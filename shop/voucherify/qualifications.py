@@ -10,13 +10,13 @@ from typing import Any
 
 from promo.core.records import Offer, OfferStatus
 from shop.api.framework.schema import Field, FreeObject, Int, Str
-from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.customers import CustomerFields, resolve
 from shop.voucherify.orders import OrderBody, Priced, order_json, to_cart
 from shop.voucherify.routing import body, lenient, operation
 from shop.voucherify.shapes import discount_json
 from shop.voucherify.stacking import stacking_rules
+from shop.web.extensions import promo_engine
 
 MAX_LIMIT = 50
 SCENARIOS = ("ALL", "CUSTOMER_WALLET", "AUDIENCE_ONLY", "PRODUCTS", "PRODUCTS_DISCOUNT", "PROMOTION_STACKS",

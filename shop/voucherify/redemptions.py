@@ -23,8 +23,6 @@ from promo.core.reasons import Reason
 from promo.core.records import ItemStatus, OrderStatus, RedemptionItemRecord, RedemptionResult, RedemptionStatus
 from shop.api.framework.auth import actor
 from shop.api.framework.schema import Field, FreeObject, Str
-from shop.web.extensions import promo_engine
-from shop.web.rate_limits import note_wrong_api_codes
 from shop.voucherify import ids
 from shop.voucherify.customers import resolve
 from shop.voucherify.errors import VoucherifyError, reason_key, reason_status
@@ -32,8 +30,18 @@ from shop.voucherify.orders import Priced, order_json, to_cart
 from shop.voucherify.routing import body, lenient, operation, query
 from shop.voucherify.shapes import tier_json, voucher_json
 from shop.voucherify.stacking import (
-    TIER, VOUCHER, Asked, StackBody, codes_and_tiers, entry_json, read_redeemables, refusal_error, validation_json,
+    TIER,
+    VOUCHER,
+    Asked,
+    StackBody,
+    codes_and_tiers,
+    entry_json,
+    read_redeemables,
+    refusal_error,
+    validation_json,
 )
+from shop.web.extensions import promo_engine
+from shop.web.rate_limits import note_wrong_api_codes
 
 ORDER_KEY_PREFIX = "voucherify:order:"
 DEFAULT_ROLLBACK_REASON = "Rolled back through the Voucherify API"

@@ -21,9 +21,9 @@ from shop.api.framework.auth import check_key
 from shop.api.framework.problems import ApiError
 from shop.api.framework.registry import read_json_body
 from shop.api.framework.schema import FieldError, Int, Obj, SchemaViolation, Str
+from shop.voucherify.errors import VoucherifyError
 from shop.web.extensions import csrf
 from shop.web.rate_limits import api_call_blocked
-from shop.voucherify.errors import VoucherifyError
 
 PREFIX = "/v1"
 APP_ID_HEADER = "X-App-Id"

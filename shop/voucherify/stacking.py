@@ -19,13 +19,13 @@ from promo.core.reasons import Reason, message_for
 from promo.core.records import CampaignStatus
 from promo.core.results import Evaluation, OfferResult, Status
 from shop.api.framework.schema import Arr, Field, FreeObject, Str
-from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.customers import CustomerFields
 from shop.voucherify.errors import SKIP_KEYS, VoucherifyError, invalid_payload, reason_key, reason_status
 from shop.voucherify.orders import OrderBody, Priced, order_json
 from shop.voucherify.routing import lenient
 from shop.voucherify.shapes import discount_json
+from shop.web.extensions import promo_engine
 
 MAX_REDEEMABLES = 30
 VOUCHER, TIER = "voucher", "promotion_tier"

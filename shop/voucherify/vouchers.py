@@ -10,12 +10,12 @@ from promo.core.errors import NotFound
 from promo.core.records import CodeInfo
 from shop.api.framework.auth import actor
 from shop.api.framework.schema import Field, FreeObject, Int, Str
-from shop.web.extensions import promo_engine
 from shop.voucherify import ids
 from shop.voucherify.campaigns import Discount, effect_of, find_campaign, slug_of
 from shop.voucherify.errors import VoucherifyError, not_found
 from shop.voucherify.routing import body, lenient, operation, query
 from shop.voucherify.shapes import voucher_json
+from shop.web.extensions import promo_engine
 
 ListQuery = lenient({
     "limit": Field(Int(minimum=1, maximum=100)), "page": Field(Int(minimum=1, maximum=99)),

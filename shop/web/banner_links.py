@@ -20,8 +20,8 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 
-from promo.core import campaign as c
 from promo.banners import MAX_HEADLINE, BannerError, banner_discount, banner_params, get_template, signed_banner_query
+from promo.core import campaign as c
 from promo.core.timing import local
 from shop.web.extensions import promo_engine
 

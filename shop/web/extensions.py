@@ -14,9 +14,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 import promo.storage
+from promo.delivery.webhook_targets import TargetPolicy
 from promo.engine import Engine
 from promo.format.readers import parse_margin_floor
-from promo.delivery.webhook_targets import TargetPolicy
 from shop.web.rate_limits import init_rate_limits
 
 csrf = CSRFProtect()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from flask import Flask

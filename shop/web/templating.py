@@ -41,8 +41,8 @@ def product_image_url(product: Any) -> str:
 def register_template_helpers(app: Flask) -> None:
     # Imported here, not at the top: these modules build on shop.web, which must not import them.
     from shop.console.formatting import FILTERS as CONSOLE_FILTERS
-    from shop.storefront.model.layout import layout_context
     from shop.storefront.model.greeting import is_birthday_today
+    from shop.storefront.model.layout import layout_context
     from shop.storefront.model.way_forward import current_page, signed_in_personas, way_forward
     from shop.web.banner_links import banner_url, offer_banner_url
 

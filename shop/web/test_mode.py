@@ -28,13 +28,14 @@ from flask import Blueprint, Flask, Response, abort, current_app, g, has_request
 from promo.core.errors import InvalidRequest
 from promo.packs.scenario import ScenarioError
 from promo.packs.store_reset import RESET_SETTING, forget_cached_campaigns
-from promo.services.test_clock import SETTING as CLOCK_SETTING, ClockState, SharedClock, read_settings
+from promo.services.test_clock import SETTING as CLOCK_SETTING
+from promo.services.test_clock import ClockState, SharedClock, read_settings
 from shop.storefront.model import personas
-from shop.web import store_admin
 from shop.storefront.model.customer import set_current_customer
+from shop.storefront.model.showcase import forget_shopper
+from shop.web import store_admin
 from shop.web.extensions import csrf, promo_engine
 from shop.web.security import PRODUCTION_ENV_VAR, InsecureConfiguration, is_production
-from shop.storefront.model.showcase import forget_shopper
 
 TOKEN_HEADER = "X-Test-Token"
 MIN_TOKEN_LENGTH = 16

@@ -5,9 +5,9 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from tests.support.apikit import ApiClient, coupon, make_keys
 from promo.storage import ApiKeyRow
 from shop.web.extensions import db, promo_engine
+from tests.support.apikit import ApiClient, coupon, make_keys
 
 
 def test_request_without_a_key_gets_401_with_a_challenge(api):

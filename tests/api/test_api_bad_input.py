@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from tests.support.apikit import BEANS_40, coupon
 
+
 @pytest.fixture(scope="module")
 def seeded(shared_api):
     """Offers whose messages and hints are formatted for every evaluation (money, locales)."""

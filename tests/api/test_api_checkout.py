@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support.apikit import BEANS_40, bulk, coupon, order
 from shop.web.extensions import promo_engine
+from tests.support.apikit import BEANS_40, bulk, coupon, order
 
 NEW_YORK = ZoneInfo("America/New_York")
 

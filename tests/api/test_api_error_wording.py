@@ -4,8 +4,8 @@ string", and a reused idempotency key was echoed in its internal namespaced form
 
 import pytest
 
-from tests.support.apikit import BEANS_40, coupon
 from shop.api.framework.schema import Int, Param, Query, SchemaViolation
+from tests.support.apikit import BEANS_40, coupon
 
 FIVE_OFF = {"id": "five-off", "name": "Five off", "kind": "coupon", "code": "FIVE",
             "effect": {"type": "amount_off_order", "amount": 500}}

@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.support.apikit import bulk
 from shop.web.extensions import promo_engine
 from tests.api.test_api_openapi import conforms
+from tests.support.apikit import bulk
 
 
 @pytest.fixture

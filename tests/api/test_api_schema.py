@@ -3,7 +3,17 @@
 import pytest
 
 from shop.api.framework.schema import (
-    Arr, Bool, DateTimeValue, Field, FreeObject, Int, Obj, Param, Query, SchemaViolation, Str,
+    Arr,
+    Bool,
+    DateTimeValue,
+    Field,
+    FreeObject,
+    Int,
+    Obj,
+    Param,
+    Query,
+    SchemaViolation,
+    Str,
 )
 
 ITEM = Obj({

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from shop.web.extensions import db
 from tests.support.apikit import BEANS_40, bulk, coupon
 from tests.support.definitionkit import OLD_EFFECT_PROBLEM, store_unreadable
-from shop.web.extensions import db
 
 
 @pytest.fixture

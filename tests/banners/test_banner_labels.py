@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from promo.banners import MAX_DISCOUNT, InvalidField, banner_discount, can_draw, offer_label
 from promo.core import campaign as c
 from promo.core.domain import CartLine
 from promo.core.effects import EFFECT_TYPES
@@ -22,7 +23,6 @@ from promo.core.effects.shipping import ShippingDiscount
 from promo.core.effects.tiers import Tier, Tiers
 from promo.core.effects.unit_price import UnitPrice
 from promo.core.effects.volume import Volume
-from promo.banners import MAX_DISCOUNT, InvalidField, banner_discount, can_draw, offer_label
 from promo.format.definition import BANNER_LABEL_LENGTH, DefinitionError, load_yaml, parse_campaign
 
 

@@ -11,8 +11,7 @@ import pytest
 from PIL import Image
 
 from promo.banners import MAX_HEADLINE, BannerError
-from shop.storefront.model import customer
-from shop.storefront.model import cart_state
+from shop.storefront.model import cart_state, customer
 from shop.web.banner_links import campaign_banner_url, last_valid_day, offer_banner_url
 
 

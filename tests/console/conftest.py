@@ -7,9 +7,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support.consolekit import FAST_HASH, seed, sign_in
 from shop.console.models import Role
 from shop.web.extensions import promo_engine
+from tests.support.consolekit import FAST_HASH, seed, sign_in
 
 
 @pytest.fixture

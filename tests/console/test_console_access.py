@@ -11,7 +11,6 @@ from sqlalchemy import select
 from shop.console.access import SEEN_KEY
 from shop.console.models import ConsoleUserRow, Role
 from shop.web.extensions import db, promo_engine
-
 from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD, seed, sign_in
 
 

@@ -7,9 +7,9 @@ import io
 import re
 from datetime import timedelta
 
-from tests.support.consolekit import sample_cart
 from shop.console.jobs import get_job, wait_for
 from shop.console.queries import STREAM_CHUNK
+from tests.support.consolekit import sample_cart
 
 
 def _start(client, campaign: str, count: str):
@@ -196,7 +196,6 @@ def _row_text(page: str, code: str) -> str:
 
 def test_the_list_states_each_codes_own_end_and_when_it_has_passed(marketer, engine):
     from promo.core.domain import Customer
-
     from tests.support.consolekit import CONSOLE_NOW, SteppingClock
 
     engine.create_campaign(WEEK_CODES, actor="test")

@@ -6,9 +6,9 @@ import io
 import re
 from datetime import timedelta
 
-from tests.support.consolekit import sample_cart
 from promo.core.domain import Customer
 from promo.core.errors import RedemptionRefused
+from tests.support.consolekit import sample_cart
 
 
 def _customer(engine, customer_id: str) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.support.consolekit import FAST_HASH, seed, sign_in
 from shop.console.models import Role
 from shop.web.extensions import promo_engine
+from tests.support.consolekit import FAST_HASH, seed, sign_in
 
 
 def campaign_ids(app) -> set[str]:

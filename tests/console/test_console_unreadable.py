@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from shop.web.extensions import db
 from tests.support.consolekit import sample_cart
 from tests.support.definitionkit import OLD_EFFECT_PROBLEM, store_unreadable
-from shop.web.extensions import db
 
 
 @pytest.fixture

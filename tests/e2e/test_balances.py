@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.cartkit import add_to_cart, checkout, choose_persona, open_cart
 from shop.web.extensions import promo_engine
+from tests.support.cartkit import add_to_cart, checkout, choose_persona, open_cart
 
 pytestmark = pytest.mark.e2e
 

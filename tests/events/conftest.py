@@ -6,10 +6,10 @@
 demo's local receiver. Everything else stays refused (tests/events/test_webhook_targets.py)."""
 import pytest
 
-from tests.support.dbkit import STORE_TIMEZONE, clock, database, db_engine  # noqa: F401 - fixtures
+from promo.delivery.webhook_targets import TargetPolicy
 from promo.engine import Engine
 from promo.storage import make_session_factory
-from promo.delivery.webhook_targets import TargetPolicy
+from tests.support.dbkit import STORE_TIMEZONE, clock, database, db_engine  # noqa: F401 - fixtures
 
 LOCAL_RECEIVERS = TargetPolicy.from_setting("127.0.0.1")
 

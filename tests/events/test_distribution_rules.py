@@ -6,12 +6,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.support.eventkit import CART_40, CART_120, TODAY, add_customer, reward_campaign, rule, wallet
+from promo.core.errors import InvalidRequest, NotFound, RedemptionRefused
 from promo.delivery.distributions import parse_rule
 from promo.format.definition import DefinitionError
-from promo.core.errors import InvalidRequest, NotFound, RedemptionRefused
 from promo.storage.event_models import OutboxEventRow
 from promo.storage.models import PublicationRow
+from tests.support.eventkit import CART_40, CART_120, TODAY, add_customer, reward_campaign, rule, wallet
 from tests.support.threadkit import failures, run_together
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from promo.format.definition import load_yaml
 from promo.delivery.distributions import parse_rule
+from promo.format.definition import load_yaml
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "events.md"
 EXAMPLES = re.findall(r"```yaml rule\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.support.eventkit import CART_120, add_customer, reward_campaign, rule, wallet
 from promo.core.errors import RedemptionRefused
 from promo.storage.event_models import OutboxEventRow
+from tests.support.eventkit import CART_120, add_customer, reward_campaign, rule, wallet
 
 
 def codes_of(engine, customer_id):

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import update
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from tests.support.eventkit import CART_40, add_customer, reward_campaign
-from promo.storage.event_models import WebhookEndpointRow
 from promo.delivery.webhook_signing import is_standard_secret, new_secret, verify_standard
 from promo.delivery.webhooks import WebhookSettings, verify
 from promo.delivery.worker import tick
+from promo.storage.event_models import WebhookEndpointRow
+from tests.support.eventkit import CART_40, add_customer, reward_campaign
 from tests.support.receiver import Receiver
 
 FAST = WebhookSettings(timeout=2, max_attempts=5, backoff_base=0.01, backoff_max=0.05)

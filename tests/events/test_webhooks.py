@@ -15,15 +15,15 @@ import httpx
 import pytest
 from sqlalchemy import select, text, update
 
-from tests.support.eventkit import CART_40, add_customer, reward_campaign
-from promo.engine import Engine
 from promo.core.errors import InvalidRequest
-from promo.storage import create_schema, make_session_factory
-from promo.storage.event_models import WebhookDeliveryRow
-from tests.support.promo_testing import DatabaseUnavailable, isolated_database
 from promo.delivery.webhook_targets import TargetPolicy
 from promo.delivery.webhooks import WebhookSettings, backoff, claim, deliver_due, verify
 from promo.delivery.worker import tick
+from promo.engine import Engine
+from promo.storage import create_schema, make_session_factory
+from promo.storage.event_models import WebhookDeliveryRow
+from tests.support.eventkit import CART_40, add_customer, reward_campaign
+from tests.support.promo_testing import DatabaseUnavailable, isolated_database
 from tests.support.receiver import Receiver, Trickler
 from tests.support.threadkit import failures, run_together
 

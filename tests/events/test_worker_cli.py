@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import click
 import pytest
 
-from tests.support.eventkit import add_customer, reward_campaign, rule
-from tests.support.receiver import Receiver
 from shop.cli.events import webhook_settings
 from shop.web.extensions import promo_engine
+from tests.support.eventkit import add_customer, reward_campaign, rule
+from tests.support.receiver import Receiver
 
 
 def test_tick_fires_scheduled_rules_and_delivers_webhooks(make_app):

@@ -1,10 +1,10 @@
 """Acting on someone else's things by id fails safely, on the web, in the console and in the API."""
 import pytest
 
-from tests.support.apikit import make_keys
-from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
 from shop.console.models import Role
 from shop.web.extensions import promo_engine
+from tests.support.apikit import make_keys
+from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
 from tests.support.hardenkit import place_order
 from tests.support.webkit import as_persona, seeded
 

@@ -8,10 +8,10 @@ import redis as redis_client
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD, create_console_users
 from promo.storage.models import AuditRow
 from shop.console.models import Role
 from shop.web.extensions import db
+from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD, create_console_users
 from tests.support.webkit import visible_text
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

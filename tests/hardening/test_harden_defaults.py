@@ -9,11 +9,11 @@ import pytest
 from flask import Flask
 
 from app import DEV_SECRET_KEY, create_app
-from tests.support.consolekit import EMAILS, FAST_HASH, create_console_users
 from shop.console.access import SEEN_KEY, USER_KEY
-from shop.web.security import InsecureConfiguration
 from shop.console.models import Role
 from shop.console.users import get_user
+from shop.web.security import InsecureConfiguration
+from tests.support.consolekit import EMAILS, FAST_HASH, create_console_users
 
 SETTINGS = ("PROMOSHOP_SECRET_KEY", "PROMOSHOP_ENV", "PROMOSHOP_DEMO_MODE", "PROMOSHOP_INSTANCE_PATH", "DATABASE_URL")
 STRONG_SECRET = "s" * 48

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from tests.support import promo_faults as faults
 from shop.web.security import InsecureConfiguration
+from tests.support import promo_faults as faults
 
 STRONG_SECRET = "s" * 40
 

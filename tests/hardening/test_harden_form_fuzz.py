@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
 from shop.console.models import Role
+from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
 from tests.support.webkit import DATABASES, app_on, as_persona, seeded
 
 FUZZ_EXAMPLES = int(os.environ.get("FORM_FUZZ_EXAMPLES", "30"))

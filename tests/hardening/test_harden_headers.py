@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.apikit import make_keys
 from app import DEV_SECRET_KEY, create_app
 from shop.web.security import CONTENT_SECURITY_POLICY, InsecureConfiguration
+from tests.support.apikit import make_keys
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 STRONG_SECRET = "s" * 40

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from tests.support.apikit import BEANS_40, make_keys
 from shop.web.extensions import promo_engine
+from tests.support.apikit import BEANS_40, make_keys
 from tests.support.webkit import as_persona, seeded, visible_text
 
 PROGRAMME = "beans-club"

@@ -7,9 +7,9 @@ import redis as redis_client
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.support.apikit import BEANS_40, make_keys
 from promo.storage.models import AuditRow
 from shop.web.extensions import db
+from tests.support.apikit import BEANS_40, make_keys
 from tests.support.webkit import htmx, seeded, visible_text
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -2,8 +2,8 @@
 same message, same API reason. And nobody reaches another customer's orders by id."""
 import pytest
 
-from tests.support.apikit import BEANS_40, make_keys
 from shop.web.extensions import promo_engine
+from tests.support.apikit import BEANS_40, make_keys
 from tests.support.webkit import as_persona, seeded, visible_text
 
 

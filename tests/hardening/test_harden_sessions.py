@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from werkzeug.security import generate_password_hash
 
-from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD as CONSOLE_PASSWORD, create_console_users
 from shop.console.models import Role
 from shop.console.users import get_user, set_password
 from shop.web.extensions import promo_engine
+from tests.support.consolekit import EMAILS, FAST_HASH, create_console_users
+from tests.support.consolekit import PASSWORD as CONSOLE_PASSWORD
 from tests.support.webkit import as_persona, seeded
 
 VICTOR, PASSWORD = "victor@example.com", "espresso-every-day"

@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from promo.format.definition import DefinitionError, parse_campaign
 from promo.core.domain import Customer
 from promo.core.errors import InvalidRequest
 from promo.delivery.events import list_events
+from promo.format.definition import DefinitionError, parse_campaign
 from shop.web.extensions import promo_engine
 from tests.support.webkit import as_persona, seeded, visible_text
 
@@ -144,10 +144,10 @@ def test_the_definition_reads_names_nfkc_and_keeps_emoji_and_right_to_left_text(
 
 
 def test_campaigns_saved_through_the_api_console_and_scenario_packs_get_the_same_rules(store, tmp_path):
-    from tests.support.apikit import ApiClient, make_keys
-    from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
     from promo.packs.scenario import ScenarioError, read_pack
     from shop.console.models import Role
+    from tests.support.apikit import ApiClient, make_keys
+    from tests.support.consolekit import FAST_HASH, create_console_users, sign_in
 
     api = ApiClient(store, make_keys(store))
     refused = api.post("/campaigns", json={**PROMOTION, "name": SPOOFS["right-to-left override"]})

@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import insert
 
-from tests.support.apikit import ApiClient, make_keys
-from tests.support.eventkit import CART_40, add_customer
-from promo.storage.event_models import WebhookEndpointRow
 from promo.delivery.webhook_targets import TargetPolicy
 from promo.delivery.webhooks import WebhookSettings
 from promo.delivery.worker import tick
-from tests.support.receiver import Receiver
+from promo.storage.event_models import WebhookEndpointRow
 from shop.web.extensions import db, promo_engine
+from tests.support.apikit import ApiClient, make_keys
+from tests.support.eventkit import CART_40, add_customer
+from tests.support.receiver import Receiver
 
 ONE_TRY = WebhookSettings(timeout=2, max_attempts=1)
 

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.support.apikit import BEANS_40, make_keys
-from tests.support.dbkit import POOL
 from promo.storage import attempts, create_schema
 from promo.storage.models import AuditRow
-from tests.support.promo_testing import KINDS, DatabaseUnavailable, isolated_database
 from shop.web.extensions import db, promo_engine
+from tests.support.apikit import BEANS_40, make_keys
+from tests.support.dbkit import POOL
+from tests.support.promo_testing import KINDS, DatabaseUnavailable, isolated_database
 from tests.support.threadkit import failures, run_together
 from tests.support.webkit import as_persona, seeded
 

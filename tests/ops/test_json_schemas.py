@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from promo.packs import json_schemas
 from promo.format.campaign_schema import campaign_schema
 from promo.format.definition import DefinitionError, load_yaml, parse_campaign
+from promo.packs import json_schemas
 from promo.packs.json_schemas import scenario_schema
 from promo.packs.scenario import read_pack
 

@@ -21,12 +21,12 @@ from sqlalchemy import make_url, text
 from sqlalchemy.pool import NullPool
 from standardwebhooks import Webhook
 
-from tests.support.apikit import coupon, make_keys
 from app import create_app
 from promo.storage.database import make_engine
+from shop.web.extensions import db, promo_engine
+from tests.support.apikit import coupon, make_keys
 from tests.support.promo_testing import postgres_url
 from tests.support.receiver import Receiver
-from shop.web.extensions import db, promo_engine
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -2,7 +2,7 @@
 gives the shopper exactly the discounts evaluating every campaign gives."""
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from promo.core.applicator import Candidate, evaluate
 from promo.core.campaign import Campaign, ItemSelector, Kind, Stacking
+from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
+from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.bundle_price import BundlePrice
@@ -20,8 +22,6 @@ from promo.core.effects.percent_off_items import PercentOffItems
 from promo.core.effects.shipping import ShippingDiscount
 from promo.core.effects.tiers import Tier, Tiers
 from promo.core.effects.volume import Volume
-from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
-from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.index import CampaignIndex, requirements
 from promo.core.results import Status
 

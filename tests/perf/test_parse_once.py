@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import Engine as SqlEngine
 
 import promo.engine
-from tests.support.dbkit import STORE_TIMEZONE, Clock
 from promo.core.domain import Cart, CartLine, Customer
 from promo.engine import Engine
 from promo.storage import make_session_factory
 from tests.perf.test_query_counts import PRODUCTS, campaign
+from tests.support.dbkit import STORE_TIMEZONE, Clock
 
 CAMPAIGNS = 30  # promotions and coupons (CODE4, CODE10, ...) of tests/perf/test_query_counts.py's mix
 

@@ -14,8 +14,8 @@ from sqlalchemy import event
 from promo.core.domain import Customer
 from promo.core.records import Product
 from shop.storefront.model import cart_state
-from shop.storefront.model.customer import CUSTOMER_KEY
 from shop.storefront.model.cart_state import SessionCart
+from shop.storefront.model.customer import CUSTOMER_KEY
 from shop.web.extensions import db, promo_engine
 
 PRODUCTS = 40

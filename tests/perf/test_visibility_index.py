@@ -2,17 +2,17 @@
 and pages, VisibilityIndex.shown is exactly is_visible applied to every campaign, in order."""
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from promo.core.campaign import Campaign, Kind, Visibility
-from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.conditions import All, Any, FactCondition, Not, Op
-from promo.format.definition import PAGES
 from promo.core.domain import Context, Customer
+from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.visibility import VisibilityIndex, is_visible
+from promo.format.definition import PAGES
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 CATEGORIES = ("coffee", "gear")

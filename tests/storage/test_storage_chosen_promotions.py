@@ -46,6 +46,7 @@ def test_redeem_with_named_promotions_counts_only_those(engine):
 
 def test_a_named_promotion_that_cannot_apply_refuses_the_order(engine):
     import pytest
+
     from promo.core.errors import RedemptionRefused
 
     engine.create_campaign(promotion("big-spender", amount=300, eligibility={"fact": "cart.subtotal", "gte": 50000},

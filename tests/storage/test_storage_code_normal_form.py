@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from promo.core.applicator import evaluate_campaigns
-from promo.format.definition import parse_campaign
 from promo.core.domain import Context
 from promo.core.results import Status
+from promo.format.definition import parse_campaign
 from tests.support.storagekit import CART_40, coupon, customer
 
 FULL_WIDTH = "ＨＡＰＰＹ１０"

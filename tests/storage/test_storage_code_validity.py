@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from promo.core.errors import Conflict, NotFound, RedemptionRefused
-from promo.delivery.events import list_events
 from promo.core.reasons import Reason
 from promo.core.records import OfferSource, OfferStatus
+from promo.delivery.events import list_events
 from tests.support.storagekit import CART_40, bulk, customer
 
 NEW_YORK = ZoneInfo("America/New_York")    # the test engine's store zone

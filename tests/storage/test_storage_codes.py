@@ -6,9 +6,9 @@ import pytest
 import promo.services.bulk
 from promo.core.campaign import DEFAULT_CHARSET, CodePattern
 from promo.core.codes import check_capacity, draw_code, keyspace, max_codes, normalise_code
-from promo.engine import Engine
 from promo.core.errors import InvalidRequest, NotFound
 from promo.core.results import Status
+from promo.engine import Engine
 from promo.storage import create_schema, make_engine, make_session_factory
 from tests.support.storagekit import CART_40, bulk, customer
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from promo.core.errors import Conflict, InvalidRequest, NotFound, RedemptionRefused
-from promo.storage import make_session_factory
 from promo.services.consistency import find_problems
+from promo.storage import make_session_factory
 from promo.storage.models import CodeRow, GiftCardLedgerRow
 from tests.support.storagekit import CART_40, CART_100, coupon, customer, run_together
 

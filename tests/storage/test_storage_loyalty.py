@@ -7,8 +7,8 @@ import pytest
 
 from promo.core.domain import Cart, CartLine
 from promo.core.errors import Conflict, NotFound
-from promo.storage import make_session_factory
 from promo.services.consistency import find_problems
+from promo.storage import make_session_factory
 from tests.support.storagekit import coupon, customer, run_together
 
 BEANS_CLUB = {

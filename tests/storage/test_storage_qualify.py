@@ -1,8 +1,8 @@
 """Qualification and validation read live state and have no side effects."""
 from __future__ import annotations
 
-from promo.core.records import OfferSource, OfferStatus
 from promo.core.reasons import Reason
+from promo.core.records import OfferSource, OfferStatus
 from promo.core.results import Status
 from tests.support.storagekit import CART_40, bulk, coupon, customer, promotion
 

@@ -1,14 +1,14 @@
 """Redemption, rollback and limits through the Engine, on both databases."""
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 import pytest
 
 from promo.core.domain import Cart, CartLine
 from promo.core.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, RedemptionRefused
-from promo.core.records import ItemStatus, OrderStatus, RedemptionStatus
 from promo.core.reasons import Reason
+from promo.core.records import ItemStatus, OrderStatus, RedemptionStatus
 from promo.core.results import Status
 from tests.support.dbkit import STORE_ZONE
 from tests.support.storagekit import CART_40, CART_100, bulk, cart, coupon, customer, promotion

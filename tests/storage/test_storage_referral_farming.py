@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from promo.core.errors import RedemptionRefused
-from tests.support.storagekit import CART_40, CART_100, customer
 from tests.storage.test_storage_referrals import FRIENDS
+from tests.support.storagekit import CART_40, CART_100, customer
 from tests.support.threadkit import failures, run_together
 
 ROUNDS = 3

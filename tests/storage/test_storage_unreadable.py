@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from tests.support.definitionkit import OLD_EFFECT, OLD_EFFECT_PROBLEM, store_unreadable
 from promo.core.errors import RedemptionRefused, UnreadableDefinition
 from promo.core.reasons import Reason
+from tests.support.definitionkit import OLD_EFFECT, OLD_EFFECT_PROBLEM, store_unreadable
 from tests.support.storagekit import CART_100, bulk, coupon, customer, promotion
 
 

@@ -5,7 +5,7 @@ exactly the offer it is about.
 """
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 from promo.core.applicator import evaluate_campaigns
 from promo.core.campaign import Campaign, ItemSelector, Kind

@@ -12,7 +12,7 @@ tests/storage and tests/events import these fixtures into their conftest.py:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine as SqlEngine, select, update
+from sqlalchemy import Engine as SqlEngine
+from sqlalchemy import select, update
 
 from promo.storage.models import CampaignRow
 

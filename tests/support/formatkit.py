@@ -10,8 +10,8 @@ import pytest
 
 from promo.core.campaign import Campaign
 from promo.core.domain import CartLine, Context, Customer
-from promo.format.definition import DefinitionError, load_yaml, parse_campaign
 from promo.core.facts import Facts
+from promo.format.definition import DefinitionError, load_yaml, parse_campaign
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=BANGKOK)  # a Wednesday afternoon, store time

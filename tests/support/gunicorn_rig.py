@@ -17,11 +17,11 @@ from urllib.parse import quote
 import httpx
 from sqlalchemy.orm import Session
 
-from tests.support.apikit import ApiClient, bulk, coupon, make_keys
-from promo.services.consistency import Problem, find_problems
-from tests.support.promo_testing import isolated_database
 from app import create_app
+from promo.services.consistency import Problem, find_problems
 from shop.web.extensions import db
+from tests.support.apikit import ApiClient, bulk, coupon, make_keys
+from tests.support.promo_testing import isolated_database
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"

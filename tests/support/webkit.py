@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 
 from promo.packs.scenario import load_pack, read_pack
-from tests.support.promo_testing import DatabaseUnavailable, isolated_database
 from shop.web.extensions import db, promo_engine
+from tests.support.promo_testing import DatabaseUnavailable, isolated_database
 
 STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))   # a Wednesday morning
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"

@@ -3,7 +3,6 @@ still answers, and the cart says what was removed."""
 from __future__ import annotations
 
 from shop.web.extensions import promo_engine
-
 from tests.support.testmodekit import AUTH, TOKEN
 
 SMALL_PACK = """

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.support.dbkit import clock, database, db_engine, engine  # noqa: F401 - fixtures
 from promo.core.domain import Cart, CartLine
 from promo.packs.scenario import ScenarioError
+from promo.packs.store_reset import last_reset, reset_store
 from promo.storage import ApiKeyRow, CodeRow, OrderRow, RedemptionRow
 from promo.storage.event_models import OutboxEventRow
-from promo.packs.store_reset import last_reset, reset_store
+from tests.support.dbkit import clock, database, db_engine, engine  # noqa: F401 - fixtures
 
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"
 

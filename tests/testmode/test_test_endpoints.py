@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from tests.support.testmodekit import AUTH, TOKEN, freeze
 from promo.core.domain import Cart, CartLine
 from shop.web.extensions import promo_engine
+from tests.support.testmodekit import AUTH, TOKEN, freeze
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from app import create_app
-from tests.support.testmodekit import TOKEN
 from shop.web.security import InsecureConfiguration
+from tests.support.testmodekit import TOKEN
 
 STRONG_SECRET = "s" * 40
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 
-from tests.support.vkit import Sdk, app_key, check_contract, dialect_app, sdk as make_sdk
+from tests.support.vkit import Sdk, app_key, check_contract, dialect_app
+from tests.support.vkit import sdk as make_sdk
 
 
 @dataclass

@@ -10,8 +10,8 @@ import pytest
 import voucherify
 from voucherify import models as m
 
-from tests.support.promo_testing import DatabaseUnavailable, isolated_database
 from shop.web.extensions import db, promo_engine
+from tests.support.promo_testing import DatabaseUnavailable, isolated_database
 from tests.support.threadkit import failures, run_together
 from tests.support.vkit import app_key, check_contract, dialect_app, sdk
 

@@ -12,8 +12,8 @@ import voucherify
 from voucherify import models as m
 
 from shop.storefront.model.cart_state import SessionCart
-from shop.web.extensions import promo_engine
 from shop.storefront.model.priced_cart import price_cart
+from shop.web.extensions import promo_engine
 
 CUSTOMER = "ana-poc"
 ITEMS = {"ARA-ETH-YIRG": 1, "ARA-KEN-NYERI": 1}     # 1950 + 2100: no automatic promotion touches it

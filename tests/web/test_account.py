@@ -6,8 +6,8 @@ from werkzeug.security import generate_password_hash
 
 from promo.core.errors import NotFound
 from promo.delivery.events import list_events
-from shop.web.navigation import safe_next
 from shop.web.extensions import promo_engine
+from shop.web.navigation import safe_next
 from tests.support.webkit import visible_text
 
 

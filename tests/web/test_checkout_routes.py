@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-
 from tests.support.webkit import as_persona, htmx, new_redemptions, session_cart
 
 

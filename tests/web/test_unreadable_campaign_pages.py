@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.support.definitionkit import store_unreadable
 from shop.web.extensions import db, promo_engine
+from tests.support.definitionkit import store_unreadable
 from tests.support.webkit import as_persona, new_redemptions, visible_text
 
 # An automatic promotion, a listed public code, a code in the VIP's wallet, the points programme.

@@ -6,7 +6,13 @@ from typing import Any
 
 from promo.core.domain import ItemSelector
 from promo.core.effects.base import (
-    Benefit, amount_banner, amount_number, benefit_of, item_selectors, nothing, resolve_amount,
+    Benefit,
+    amount_banner,
+    amount_number,
+    benefit_of,
+    item_selectors,
+    nothing,
+    resolve_amount,
 )
 from promo.core.effects.effect_type import BannerText, Effect, EffectType
 from promo.core.facts import Facts

@@ -7,7 +7,14 @@ from typing import Any
 from promo.core.domain import ItemSelector
 from promo.core.effects.amount_off_each_line import each_label
 from promo.core.effects.base import (
-    Benefit, amount_banner, amount_number, benefit_of, item_selectors, nothing, resolve_amount, unit_groups,
+    Benefit,
+    amount_banner,
+    amount_number,
+    benefit_of,
+    item_selectors,
+    nothing,
+    resolve_amount,
+    unit_groups,
 )
 from promo.core.effects.effect_type import PER_UNIT, BannerText, Effect, EffectType
 from promo.core.facts import Facts

@@ -6,7 +6,14 @@ from typing import Any
 
 from promo.core.domain import ItemSelector
 from promo.core.effects.base import (
-    Benefit, allocate_capped, amount_banner, amount_number, benefit_of, item_selectors, resolve_amount, split_over_lines,
+    Benefit,
+    allocate_capped,
+    amount_banner,
+    amount_number,
+    benefit_of,
+    item_selectors,
+    resolve_amount,
+    split_over_lines,
 )
 from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
 from promo.core.facts import Facts

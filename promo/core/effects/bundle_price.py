@@ -6,8 +6,18 @@ from typing import Any
 
 from promo.core.domain import ItemSelector
 from promo.core.effects.base import (
-    MOST_EXPENSIVE, Benefit, UnitGroup, benefit_of, item_selectors, nothing, quantity_hint, ranked, read_flag,
-    resolve_amount, unit_groups, units_in,
+    MOST_EXPENSIVE,
+    Benefit,
+    UnitGroup,
+    benefit_of,
+    item_selectors,
+    nothing,
+    quantity_hint,
+    ranked,
+    read_flag,
+    resolve_amount,
+    unit_groups,
+    units_in,
 )
 from promo.core.effects.effect_type import BannerText, Effect, EffectType
 from promo.core.facts import Facts

@@ -8,7 +8,15 @@ from typing import Any
 
 from promo.core.domain import ItemSelector
 from promo.core.effects.base import (
-    CHEAPEST, PICKS, Benefit, buy_get_units, nothing, percent_of_units, quantity_hint, read_flag, resolve_percent,
+    CHEAPEST,
+    PICKS,
+    Benefit,
+    buy_get_units,
+    nothing,
+    percent_of_units,
+    quantity_hint,
+    read_flag,
+    resolve_percent,
     unit_groups,
 )
 from promo.core.effects.effect_type import BannerText, Effect, EffectType
@@ -17,7 +25,13 @@ from promo.core.formula import Percent
 from promo.core.json_schema import closed, ref, whole
 from promo.core.phrases import count_of, off_words
 from promo.core.reading import (
-    Problems, join_path, read_choice, read_fields, read_int, read_percent_value, read_selector,
+    Problems,
+    join_path,
+    read_choice,
+    read_fields,
+    read_int,
+    read_percent_value,
+    read_selector,
 )
 from promo.core.reasons import Reason
 

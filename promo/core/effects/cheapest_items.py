@@ -7,8 +7,18 @@ from typing import Any
 
 from promo.core.domain import ItemSelector
 from promo.core.effects.base import (
-    CHEAPEST, PICKS, Benefit, item_selectors, nothing, percent_of_units, quantity_hint, ranked, resolve_percent,
-    take_units, unit_groups, units_in,
+    CHEAPEST,
+    PICKS,
+    Benefit,
+    item_selectors,
+    nothing,
+    percent_of_units,
+    quantity_hint,
+    ranked,
+    resolve_percent,
+    take_units,
+    unit_groups,
+    units_in,
 )
 from promo.core.effects.effect_type import BannerText, Effect, EffectType
 from promo.core.facts import Facts

@@ -6,8 +6,16 @@ from typing import Any
 
 from promo.core.domain import ItemSelector
 from promo.core.effects.base import (
-    Benefit, capped_percent, item_selectors, percent_banner, percent_number, percent_off, read_cap, resolve_percent,
-    split_over_lines, up_to,
+    Benefit,
+    capped_percent,
+    item_selectors,
+    percent_banner,
+    percent_number,
+    percent_off,
+    read_cap,
+    resolve_percent,
+    split_over_lines,
+    up_to,
 )
 from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
 from promo.core.facts import Facts

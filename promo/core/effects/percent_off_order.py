@@ -5,7 +5,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from promo.core.effects.base import (
-    Benefit, capped_percent, percent_banner, percent_number, percent_off, read_cap, resolve_percent, split_over_lines, up_to,
+    Benefit,
+    capped_percent,
+    percent_banner,
+    percent_number,
+    percent_off,
+    read_cap,
+    resolve_percent,
+    split_over_lines,
+    up_to,
 )
 from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
 from promo.core.facts import Facts

@@ -8,7 +8,13 @@ from promo.core.domain import ItemSelector
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.amount_split import AmountSplit
 from promo.core.effects.base import (
-    Benefit, amount_hint, item_selectors, nothing, resolve_amount, resolve_percent, split_over_lines,
+    Benefit,
+    amount_hint,
+    item_selectors,
+    nothing,
+    resolve_amount,
+    resolve_percent,
+    split_over_lines,
 )
 from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
 from promo.core.effects.percent_off_items import PercentOffItems
@@ -20,8 +26,15 @@ from promo.core.money import percent_of
 from promo.core.phrases import amount_words, percent_words, scope_suffix
 from promo.core.phrases import money as money_text
 from promo.core.reading import (
-    Problems, join_path, read_amount, read_choice, read_fields, read_money, read_optional_selector,
-    read_percent_value, show_value,
+    Problems,
+    join_path,
+    read_amount,
+    read_choice,
+    read_fields,
+    read_money,
+    read_optional_selector,
+    read_percent_value,
+    show_value,
 )
 from promo.core.reasons import Reason
 

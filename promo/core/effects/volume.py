@@ -7,7 +7,15 @@ from typing import Any
 
 from promo.core.domain import ItemSelector
 from promo.core.effects.base import (
-    CHEAPEST, Benefit, UnitGroup, buy_get_units, item_selectors, nothing, percent_of_units, quantity_hint, read_flag,
+    CHEAPEST,
+    Benefit,
+    UnitGroup,
+    buy_get_units,
+    item_selectors,
+    nothing,
+    percent_of_units,
+    quantity_hint,
+    read_flag,
     unit_groups,
 )
 from promo.core.effects.effect_type import BannerText, Effect, EffectType

@@ -7,16 +7,15 @@ from typing import Any
 
 from flask import url_for
 
-from promo.format.campaign_schema import campaign_schema
-from promo.packs.json_schemas import as_components
-
 from promo.core.campaign import Kind
 from promo.core.records import CampaignInfo, CampaignStatus
+from promo.format.campaign_schema import campaign_schema
+from promo.packs.json_schemas import as_components
 from shop.api import api
 from shop.api.framework.auth import actor
-from shop.api.resources.records_json import CampaignListSchema, CampaignSchema, CampaignWrittenSchema, campaign_json
 from shop.api.framework.registry import Reply
 from shop.api.framework.schema import Components, FreeObject, Param, Query, Str
+from shop.api.resources.records_json import CampaignListSchema, CampaignSchema, CampaignWrittenSchema, campaign_json
 from shop.web.extensions import promo_engine
 
 TAG = "campaigns"

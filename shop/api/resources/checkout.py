@@ -10,21 +10,33 @@ from flask import g, request, url_for
 
 from promo.core.errors import Conflict, RedemptionRefused
 from promo.core.incentive_records import GiftCardPayment
-from promo.core.records import RedemptionResult
 from promo.core.reasons import Reason
+from promo.core.records import RedemptionResult
 from shop.api import api
 from shop.api.framework.auth import actor
-from shop.api.resources.payloads import (
-    Codes, ContextBody, CustomerRef, DeclinedCodes, Order, customer_id_schema, to_cart, to_context, to_customer,
-)
 from shop.api.framework.problems import ApiError
+from shop.api.framework.registry import HeaderParam, Reply
+from shop.api.framework.schema import Field, FieldError, Int, Obj, Str
+from shop.api.resources.payloads import (
+    Codes,
+    ContextBody,
+    CustomerRef,
+    DeclinedCodes,
+    Order,
+    customer_id_schema,
+    to_cart,
+    to_context,
+    to_customer,
+)
 from shop.api.resources.records_json import (
-    PublicationSchema, QualificationSchema, RedemptionSchema, publication_json, qualification_offer_json,
+    PublicationSchema,
+    QualificationSchema,
+    RedemptionSchema,
+    publication_json,
+    qualification_offer_json,
     redemption_json,
 )
-from shop.api.framework.registry import HeaderParam, Reply
 from shop.api.resources.results_json import EvaluationSchema, evaluation_json, gift_card_code_json
-from shop.api.framework.schema import Field, FieldError, Int, Obj, Str
 from shop.web.extensions import promo_engine
 from shop.web.rate_limits import note_wrong_api_codes
 

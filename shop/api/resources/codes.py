@@ -7,10 +7,10 @@ from typing import Any
 from promo.core.records import CodeStatus
 from shop.api import api
 from shop.api.framework.auth import actor
-from shop.api.resources.payloads import customer_id_schema, money
-from shop.api.resources.records_json import CodePageSchema, CodeSchema, GeneratedSchema, code_json, code_page_json
 from shop.api.framework.registry import Reply
 from shop.api.framework.schema import Bool, Field, Int, Obj, Param, Query, Str
+from shop.api.resources.payloads import customer_id_schema, money
+from shop.api.resources.records_json import CodePageSchema, CodeSchema, GeneratedSchema, code_json, code_page_json
 from shop.web.extensions import promo_engine
 
 TAG = "codes"

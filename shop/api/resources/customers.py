@@ -6,9 +6,9 @@ from typing import Any
 
 from shop.api import api
 from shop.api.framework.auth import actor
+from shop.api.framework.registry import Reply
 from shop.api.resources.payloads import CustomerProfile, customer_id_schema, to_profile
 from shop.api.resources.records_json import CustomerSchema, customer_json
-from shop.api.framework.registry import Reply
 from shop.web.extensions import promo_engine
 
 TAG = "customers"

@@ -9,12 +9,18 @@ from flask import url_for
 
 from shop.api import api
 from shop.api.framework.auth import actor
-from shop.api.resources.events_json import (
-    FiringListSchema, RuleListSchema, RuleSchema, TrackedSchema, firing_json, rule_json, tracked_json,
-)
-from shop.api.resources.payloads import customer_id_schema
 from shop.api.framework.registry import Reply
 from shop.api.framework.schema import Field, FreeObject, Int, Obj, Param, Query, Str
+from shop.api.resources.events_json import (
+    FiringListSchema,
+    RuleListSchema,
+    RuleSchema,
+    TrackedSchema,
+    firing_json,
+    rule_json,
+    tracked_json,
+)
+from shop.api.resources.payloads import customer_id_schema
 from shop.web.extensions import promo_engine
 
 TAG = "distributions"

@@ -9,19 +9,34 @@ from promo.delivery.distributions import Firing, RuleInfo
 from promo.delivery.events import EventPage
 from promo.delivery.tracking import TrackedEvent
 from promo.delivery.webhooks import Delivery, WebhookEndpoint
-from shop.api.framework.schema import Described
+from shop.api.framework.json_types import (
+    BOOL as _BOOL,
+)
 from shop.api.framework.json_types import (
     INT as _INT,
-    STR as _STR,
-    BOOL as _BOOL,
-    TIME as _TIME,
-    NULLABLE_TIME as _NULLABLE_TIME,
-    NULLABLE_STR as _NULLABLE_STR,
+)
+from shop.api.framework.json_types import (
     NULLABLE_INT as _NULLABLE_INT,
+)
+from shop.api.framework.json_types import (
+    NULLABLE_STR as _NULLABLE_STR,
+)
+from shop.api.framework.json_types import (
+    NULLABLE_TIME as _NULLABLE_TIME,
+)
+from shop.api.framework.json_types import (
+    STR as _STR,
+)
+from shop.api.framework.json_types import (
+    TIME as _TIME,
+)
+from shop.api.framework.json_types import (
     iso as _iso,
+)
+from shop.api.framework.json_types import (
     object_schema as _object,
 )
-
+from shop.api.framework.schema import Described
 
 
 def _list_of(name: str, key: str, item: Described) -> Described:

@@ -8,18 +8,28 @@ from typing import Any
 
 from shop.api import api
 from shop.api.framework.auth import actor
-from shop.api.resources.payloads import customer_id_schema
-from shop.api.framework.registry import Reply
-from shop.api.framework.schema import Field, Int, Obj, Str
-from shop.web.extensions import promo_engine
+from shop.api.framework.json_types import (
+    BOOL as _BOOL,
+)
 from shop.api.framework.json_types import (
     INT as _INT,
-    STR as _STR,
-    BOOL as _BOOL,
-    TIME as _TIME,
+)
+from shop.api.framework.json_types import (
     NULLABLE_STR as _NULLABLE_STR,
+)
+from shop.api.framework.json_types import (
+    STR as _STR,
+)
+from shop.api.framework.json_types import (
+    TIME as _TIME,
+)
+from shop.api.framework.json_types import (
     object_schema as _object,
 )
+from shop.api.framework.registry import Reply
+from shop.api.framework.schema import Field, Int, Obj, Str
+from shop.api.resources.payloads import customer_id_schema
+from shop.web.extensions import promo_engine
 
 TAG = "incentives"
 MAX_AMOUNT = 10**12

@@ -4,7 +4,6 @@ from flask import Response, jsonify
 
 from promo.format.campaign_schema import campaign_schema
 from promo.packs.json_schemas import scenario_schema
-
 from shop.api import api
 from shop.api.framework.keys import PUBLIC
 from shop.api.framework.registry import Reply

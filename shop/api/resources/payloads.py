@@ -16,7 +16,18 @@ from babel.numbers import list_currencies
 from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.engine import Engine
 from shop.api.framework.schema import (
-    Arr, Bool, DateTimeValue, DateValue, Either, Field, FieldError, FreeObject, Int, Obj, Str, child_path,
+    Arr,
+    Bool,
+    DateTimeValue,
+    DateValue,
+    Either,
+    Field,
+    FieldError,
+    FreeObject,
+    Int,
+    Obj,
+    Str,
+    child_path,
 )
 
 MAX_MONEY = 10**12                      # minor units: 10 billion dollars is surely a typo

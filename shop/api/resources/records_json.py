@@ -8,24 +8,47 @@ from typing import Any
 
 from promo.core.domain import Customer
 from promo.core.incentive_records import GiftCardPayment
-from promo.core.records import (
-    CampaignInfo, CampaignStatus, CodeInfo, CodePage, CodeStatus, ItemStatus, Offer, OfferSource, OfferStatus,
-    OrderStatus, Publication, RedemptionResult, RedemptionStatus,
-)
 from promo.core.reasons import Reason
-from shop.api.resources.results_json import PAYMENT_PROPERTIES, HINT, OfferSchema, hint_json, offer_json, payments_json
+from promo.core.records import (
+    CampaignInfo,
+    CampaignStatus,
+    CodeInfo,
+    CodePage,
+    CodeStatus,
+    ItemStatus,
+    Offer,
+    OfferSource,
+    OfferStatus,
+    OrderStatus,
+    Publication,
+    RedemptionResult,
+    RedemptionStatus,
+)
 from shop.api.framework.json_types import (
     INT as _INT,
-    STR as _STR,
-    TIME as _TIME,
-    NULLABLE_TIME as _NULLABLE_TIME,
-    NULLABLE_STR as _NULLABLE_STR,
+)
+from shop.api.framework.json_types import (
     NULLABLE_INT as _NULLABLE_INT,
+)
+from shop.api.framework.json_types import (
+    NULLABLE_STR as _NULLABLE_STR,
+)
+from shop.api.framework.json_types import (
+    NULLABLE_TIME as _NULLABLE_TIME,
+)
+from shop.api.framework.json_types import (
+    STR as _STR,
+)
+from shop.api.framework.json_types import (
+    TIME as _TIME,
+)
+from shop.api.framework.json_types import (
     iso as _iso,
+)
+from shop.api.framework.json_types import (
     object_schema as _object,
 )
-
-
+from shop.api.resources.results_json import HINT, PAYMENT_PROPERTIES, OfferSchema, hint_json, offer_json, payments_json
 
 # --- campaigns ---------------------------------------------------------------------------------
 

@@ -12,11 +12,13 @@ from typing import Any
 from promo.core.domain import CartLine
 from promo.core.incentive_records import GiftCardPayment
 from promo.core.money import format_money
-from promo.core.results import Evaluation, Hint, OfferResult, PricedLine, Status
 from promo.core.reasons import Reason
+from promo.core.results import Evaluation, Hint, OfferResult, PricedLine, Status
+from shop.api.framework.json_types import INT as _INT
+from shop.api.framework.json_types import NULLABLE_INT as _NULLABLE_INT
+from shop.api.framework.json_types import NULLABLE_STR as _NULLABLE_STR
+from shop.api.framework.json_types import STR as _STR
 from shop.api.framework.schema import Described
-from shop.api.framework.json_types import INT as _INT, STR as _STR, NULLABLE_STR as _NULLABLE_STR, NULLABLE_INT as _NULLABLE_INT
-
 
 
 def hint_json(hint: Hint | None) -> dict[str, Any] | None:

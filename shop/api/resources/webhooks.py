@@ -10,13 +10,20 @@ from flask import Response
 from promo.delivery.events import list_events
 from shop.api import api
 from shop.api.framework.auth import actor
-from shop.api.resources.events_json import (
-    DeliveryListSchema, EndpointListSchema, EndpointSchema, EventPageSchema, NewEndpointSchema, ReplayedSchema,
-    delivery_json, endpoint_json, event_page_json,
-)
-from shop.api.resources.payloads import customer_id_schema
 from shop.api.framework.registry import Reply
 from shop.api.framework.schema import Arr, DateTimeValue, Field, FieldError, Int, Obj, Param, Query, Str
+from shop.api.resources.events_json import (
+    DeliveryListSchema,
+    EndpointListSchema,
+    EndpointSchema,
+    EventPageSchema,
+    NewEndpointSchema,
+    ReplayedSchema,
+    delivery_json,
+    endpoint_json,
+    event_page_json,
+)
+from shop.api.resources.payloads import customer_id_schema
 from shop.web.extensions import promo_engine
 
 TAG = "webhooks"

@@ -12,7 +12,6 @@ from promo.core.campaign import Campaign
 from promo.core.codes import example_code
 from promo.core.errors import Conflict, InvalidRequest, NotFound, PromoError
 from promo.core.records import CampaignInfo
-from shop.web.banner_links import campaign_banner_url
 from shop.console import bp
 from shop.console.access import current_user, requires, safe_console_path
 from shop.console.charts import budget_gauge, daily_bars
@@ -30,6 +29,7 @@ from shop.console.guided import (
 from shop.console.jobs import jobs_for
 from shop.console.models import Role
 from shop.console.queries import campaign_margin, campaign_stats, count_codes
+from shop.web.banner_links import campaign_banner_url
 from shop.web.extensions import promo_engine
 
 STATUS_FILTERS = ("current", "active", "paused", "archived", "all")

@@ -9,10 +9,10 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from promo.packs.scenario import ScenarioError
-from shop.web import store_admin
 from shop.console import bp
 from shop.console.access import current_user, requires
 from shop.console.models import Role
+from shop.web import store_admin
 
 CONFIRM_FIELD = "confirm"
 

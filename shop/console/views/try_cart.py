@@ -8,8 +8,8 @@ from promo.core.domain import Cart, CartLine
 from promo.core.errors import NotFound, PromoError
 from shop.console import bp
 from shop.console.queries import customers
-from shop.web.extensions import promo_engine
 from shop.storefront.model.personas import personas
+from shop.web.extensions import promo_engine
 
 MAX_QUANTITY = 999
 

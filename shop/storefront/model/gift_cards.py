@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from promo.engine import Engine
 from promo.core.incentive_records import GiftCardPayment
+from promo.engine import Engine
 
 
 @dataclass(frozen=True)

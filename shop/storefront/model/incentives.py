@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from flask import url_for
 
 from promo.core import campaign as c
-from promo.core.wording import effect_label
 from promo.core.errors import NotFound
 from promo.core.incentive_records import GiftCardBalance, PointsAccount, ReferralSummary
+from promo.core.wording import effect_label
 from shop.storefront.model.product_names import name_products
 from shop.storefront.model.showcase import catalogue_names
 from shop.web.banner_links import offer_banner_url

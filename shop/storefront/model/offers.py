@@ -16,18 +16,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 
 from promo.core import campaign as c
-from promo.core.effects import lowers_item_prices
 from promo.core.conditions import All, Any, LinesCondition
-from promo.core.wording import effect_label, restrictions
 from promo.core.domain import CartLine, Context, Customer
+from promo.core.effects import lowers_item_prices
 from promo.core.facts import Facts
 from promo.core.reasons import Reason
 from promo.core.records import Offer, OfferSource
 from promo.core.results import Evaluation
 from promo.core.timing import describe_code_expiry, describe_schedule, describe_timeframe
+from promo.core.wording import effect_label, restrictions
 from shop.storefront.model.product_names import name_products
 
 # Offers refused for reasons the shopper can't change by shopping: not shown as "for you".

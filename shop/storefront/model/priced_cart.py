@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from flask import current_app, g, session, url_for
 
 from promo.core.domain import Cart, Customer
-from promo.engine import Engine
 from promo.core.errors import NotFound
 from promo.core.reasons import Reason
 from promo.core.records import CartQuote, OfferSource, Product
 from promo.core.results import Evaluation, Hint, Status
+from promo.engine import Engine
 from shop.storefront.model import cart_state
 from shop.storefront.model.cart_notes import SetAside, set_aside, way_forward
 from shop.storefront.model.cart_state import SessionCart
@@ -79,6 +79,7 @@ class CodeView:
     savings: int = 0
     applied_for_you: bool = False     # an auto_apply code the store applied, not one the shopper typed
     way_forward: str = ""             # set aside or refused by a limit: what the shopper can do
+    capping_note: str = ""            # "$3 on Panama Geisha": where the margin floor cut the headline amount
 
     @property
     def ok(self) -> bool:
@@ -311,11 +312,12 @@ def _codes(evaluation: Evaluation, max_offers: int) -> tuple[CodeView, ...]:
             code=code, status=_STATUS_WORDS[result.status], reason=result.reason.value,
             message=result.message, hint=hint, savings=result.total_discount,
             way_forward=way_forward(result, evaluation, max_offers) if result.status is Status.SET_ASIDE else "",
+            capping_note=result.capping_note,
         ))
     for offer in evaluation.applied:
         if offer.code is not None and offer.code not in evaluation.codes:
             views.append(CodeView(code=offer.code, status="applied", reason=offer.reason.value, message=offer.message,
-                                  savings=offer.total_discount, applied_for_you=True))
+                                  savings=offer.total_discount, applied_for_you=True, capping_note=offer.capping_note))
     return tuple(views)
 
 

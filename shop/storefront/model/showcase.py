@@ -16,10 +16,10 @@ from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.records import Category, Offer, Product
 from shop.storefront.model import personas
 from shop.storefront.model.customer import current_customer
+from shop.storefront.model.offers import OfferView, PriceView, product_offers, promotional_price, view_of
 from shop.storefront.model.priced_cart import load_session_cart, price_cart
 from shop.storefront.model.product_names import names_by_sku
 from shop.web.extensions import promo_engine
-from shop.storefront.model.offers import OfferView, PriceView, product_offers, promotional_price, view_of
 
 GUEST_PROFILE = Customer()
 

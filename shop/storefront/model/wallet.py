@@ -18,7 +18,7 @@ from babel.dates import format_date
 from promo.core import campaign as c
 from promo.core.domain import Context, Customer
 from promo.core.reasons import Reason
-from promo.core.records import OfferSource, OrderStatus, QuotedOffer, RedemptionResult, ItemStatus
+from promo.core.records import ItemStatus, OfferSource, OrderStatus, QuotedOffer, RedemptionResult
 from promo.core.timing import last_moment, local
 from promo.core.visibility import is_visible
 from shop.storefront.model.cart_notes import CartNote, CartState, cart_note

@@ -11,10 +11,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.support.applykit import CONTEXT, GUEST, benefit, facts_of, promo
-
 from promo.core.applicator import Candidate, counts_towards_cap, evaluate
 from promo.core.campaign import ItemSelector, Stacking
+from promo.core.domain import Cart, CartLine
+from promo.core.effects import compute
 from promo.core.effects.amount_off_each_line import AmountOffEachLine
 from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
 from promo.core.effects.amount_off_order import AmountOffOrder
@@ -29,8 +29,7 @@ from promo.core.effects.shipping import ShippingDiscount
 from promo.core.effects.tiers import Tier, Tiers
 from promo.core.effects.unit_price import UnitPrice
 from promo.core.effects.volume import Volume
-from promo.core.domain import Cart, CartLine
-from promo.core.effects import compute
+from tests.support.applykit import CONTEXT, GUEST, benefit, facts_of, promo
 
 SETTINGS = settings(max_examples=150, deadline=None)
 

@@ -8,13 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from tests.support.applykit import apply, coupon, line
-
 import promo.core.applicator
 import promo.core.codes
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import apply, coupon, line
 
 HAPPY10 = coupon("HAPPY10", PercentOffOrder(Decimal(10)))
 

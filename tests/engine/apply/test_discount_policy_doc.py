@@ -22,18 +22,18 @@ from __future__ import annotations
 
 import re
 import textwrap
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from promo.core.applicator import DEFAULT_MAX_OFFERS, evaluate_campaigns
-from promo.format.definition import load_yaml, parse_campaign
-from promo.format.readers import parse_margin_floor
 from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from promo.format.definition import load_yaml, parse_campaign
+from promo.format.readers import parse_margin_floor
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "discount-policy.md"
 TEXT = DOC.read_text(encoding="utf-8")

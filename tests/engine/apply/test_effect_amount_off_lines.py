@@ -1,14 +1,12 @@
 """Amount off each matching line, and off each matching unit."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, category, line, promo
-
 from promo.core.effects.amount_off_each_line import AmountOffEachLine
 from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.reasons import Reason
-
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 # ---- each line ----
 

@@ -1,12 +1,11 @@
 """Amount off the order: split over every line by running totals, largest remainder."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, line, promo
-
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import apply, benefit, by_id, line, promo
 
 
 def test_split_rounds_by_largest_remainder_with_ties_to_the_earlier_line():

@@ -1,12 +1,11 @@
 """An amount split across matching lines, by running amount or by quantity."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, category, line, promo
-
 from promo.core.effects.amount_split import AmountSplit
-from promo.core.effects.percent_off_items import PercentOffItems
 from promo.core.effects.base import allocate_capped
+from promo.core.effects.percent_off_items import PercentOffItems
 from promo.core.reasons import Reason
+from tests.support.applykit import apply, benefit, category, line, promo
 
 
 def test_split_by_amount_rounds_by_largest_remainder():

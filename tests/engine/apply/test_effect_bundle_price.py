@@ -1,12 +1,11 @@
 """Fixed-price bundles ("3 for $20"), built from the dearest matching units first."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, category, line, promo
-
 from promo.core.effects.bundle_price import BundlePrice
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 THREE_FOR_20 = BundlePrice(3, 2000, category("coffee"))
 

@@ -1,12 +1,11 @@
 """Buy X get Y: same or other items, P% off, repeatable, cheapest get-units by default."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, category, line, promo, skus
-
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.buy_x_get_y import BuyXGetY
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import apply, benefit, by_id, category, line, promo, skus
 
 BUY_2_GET_1 = BuyXGetY(2, 1)
 

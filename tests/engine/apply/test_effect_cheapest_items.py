@@ -1,13 +1,12 @@
 """Cheapest (or most expensive) matching unit(s) at P% off, optionally one per N units."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, category, line, promo
-
 from promo.core.campaign import ItemSelector
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.cheapest_items import CheapestItems
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 HALF = Decimal(50)
 

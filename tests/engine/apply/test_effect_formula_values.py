@@ -1,12 +1,11 @@
 """Dynamic values: amounts and percents from a formula, with a required fallback."""
 from decimal import Decimal
 
-from tests.support.applykit import NEW, RETURNING, apply, benefit, by_id, line, promo
-
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_items import PercentOffItems
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.formula import Formula
+from tests.support.applykit import NEW, RETURNING, apply, benefit, by_id, line, promo
 
 NEW_GETS_MORE = Formula("1000 if customer.new else 500", fallback=Decimal(500))
 

@@ -1,13 +1,12 @@
 """Free gift: added as a new line at 100% off when missing; made free when already there."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, line, promo
-
+from promo.core.domain import CartLine
 from promo.core.effects.cheapest_items import CheapestItems
 from promo.core.effects.free_gift import FreeGift
 from promo.core.effects.percent_off_order import PercentOffOrder
-from promo.core.domain import CartLine
 from promo.core.reasons import Reason
+from tests.support.applykit import apply, benefit, by_id, line, promo
 
 TOTE = CartLine("tote", "Canvas tote", 1200, 1, frozenset({"gifts"}))
 

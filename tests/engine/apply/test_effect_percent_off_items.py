@@ -1,12 +1,11 @@
 """Percent off matching items: rounded once on their running subtotal, optional cap."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, category, line, promo
-
 from promo.core.campaign import ItemSelector
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_items import PercentOffItems
 from promo.core.reasons import Reason
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 
 def test_percent_of_matching_lines_only_split_by_largest_remainder():

@@ -1,11 +1,10 @@
 """Percent off the order: rounded half-up once on the running subtotal, then split."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, line, promo
-
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.reasons import Reason
+from tests.support.applykit import apply, benefit, by_id, line, promo
 
 
 def test_percent_is_rounded_once_on_the_subtotal_then_split():

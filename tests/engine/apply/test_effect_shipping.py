@@ -1,12 +1,11 @@
 """Shipping discounts: the only effect that touches shipping; never below zero."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, line, min_subtotal, promo
-
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.effects.shipping import ShippingDiscount
 from promo.core.reasons import Reason
+from tests.support.applykit import apply, benefit, by_id, line, min_subtotal, promo
 
 
 def test_free_shipping():

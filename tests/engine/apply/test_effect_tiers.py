@@ -1,12 +1,11 @@
 """Spend tiers: the highest tier met applies, on the running or the initial subtotal."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, by_id, category, line, promo
-
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.tiers import Tier, Tiers
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 TEN_AT_100_FIFTEEN_AT_200 = Tiers((Tier(10_000, percent=Decimal(10)),
                                    Tier(20_000, percent=Decimal(15))))

@@ -1,11 +1,10 @@
 """A new unit price for matching items; never raises a price."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, benefit, category, line, promo
-
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.effects.unit_price import UnitPrice
 from promo.core.reasons import Reason
+from tests.support.applykit import apply, benefit, category, line, promo
 
 
 def test_new_price_per_unit():

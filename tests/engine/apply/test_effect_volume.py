@@ -1,10 +1,9 @@
 """Volume: "buy 10, get 1 free" needs 11 units (10 paid + 1 free), counted per SKU by default."""
 
-from tests.support.applykit import apply, benefit, by_id, category, line, promo
-
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.volume import Volume
 from promo.core.reasons import Reason
+from tests.support.applykit import apply, benefit, by_id, category, line, promo
 
 BUY_10_GET_1 = Volume(10, 1)
 

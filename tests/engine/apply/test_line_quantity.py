@@ -2,11 +2,10 @@
 kettle's line"), not only on the cart's total quantity (issue 13, point 12)."""
 from __future__ import annotations
 
-from tests.support.applykit import apply, by_id, line
-
 from promo.core.reasons import Reason
 from promo.core.results import Status
 from promo.format.definition import parse_campaign
+from tests.support.applykit import apply, by_id, line
 
 
 def _campaign(condition: dict):

@@ -9,23 +9,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.engine.apply.test_apply_properties import ORDER_LEVEL, UNIT_LEVEL
-from tests.support.applykit import CONTEXT, GUEST, facts_of, promo
-
 from promo.core.applicator import Candidate, evaluate
 from promo.core.campaign import AT_COST, MARGIN_FLOOR_OFF, MarginFloor, Stacking
+from promo.core.domain import Cart, CartLine, ItemSelector
+from promo.core.effects import compute
 from promo.core.effects.amount_off_each_line import AmountOffEachLine
 from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_items import PercentOffItems
-from promo.core.domain import Cart, CartLine, ItemSelector
-from promo.core.effects import compute
 from promo.core.formula import Formula
 from promo.core.margin import guard, headroom, line_floor, line_floors, unit_floor
 from promo.core.reasons import Reason
 from promo.core.results import Status
 from promo.format.definition import DefinitionError, parse_campaign
 from promo.format.readers import parse_margin_floor
+from tests.engine.apply.test_apply_properties import ORDER_LEVEL, UNIT_LEVEL
+from tests.support.applykit import CONTEXT, GUEST, facts_of, promo
 
 SETTINGS = settings(max_examples=200, deadline=None)
 

@@ -3,16 +3,15 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from tests.support.applykit import CONTEXT, GUEST, apply, by_id, coupon, line, promo
-
 from promo.core.applicator import Candidate, evaluate
 from promo.core.campaign import Campaign, Kind
+from promo.core.domain import Cart
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.effects.shipping import ShippingDiscount
-from promo.core.domain import Cart
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import CONTEXT, GUEST, apply, by_id, coupon, line, promo
 
 HAPPY10 = coupon("HAPPY10", PercentOffOrder(Decimal(10)))
 

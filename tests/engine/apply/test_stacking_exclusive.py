@@ -1,14 +1,13 @@
 """Exclusive offers: the combination with the largest total discount wins; the rest is set aside."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, by_id, coupon, line, min_subtotal, promo
-
 from promo.core.campaign import Stacking
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_order import PercentOffOrder
 from promo.core.effects.shipping import ShippingDiscount
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import apply, by_id, coupon, line, min_subtotal, promo
 
 EXCLUSIVE = Stacking.EXCLUSIVE
 ALWAYS = Stacking.ALWAYS

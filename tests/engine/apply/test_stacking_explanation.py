@@ -1,16 +1,15 @@
 """Every evaluated offer says what happened and why, with a hint when the shopper can act."""
-from datetime import datetime, time, timedelta, UTC
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
-from tests.support.applykit import NEW, NOW, RETURNING, apply, by_id, category, line, min_subtotal, promo
-
 from promo.core.campaign import ScheduleSlot
+from promo.core.conditions import FactCondition, Op
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_items import PercentOffItems
 from promo.core.effects.percent_off_order import PercentOffOrder
-from promo.core.conditions import FactCondition, Op
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import NEW, NOW, RETURNING, apply, by_id, category, line, min_subtotal, promo
 
 
 def test_applied_offer_says_what_it_saves():

@@ -1,14 +1,13 @@
 """Max offers per order and remaining budgets."""
 from decimal import Decimal
 
-from tests.support.applykit import CONTEXT, GUEST, apply, by_id, line, min_subtotal, promo
-
 from promo.core.applicator import Candidate, evaluate
+from promo.core.domain import Cart
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_order import PercentOffOrder
-from promo.core.domain import Cart
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import CONTEXT, GUEST, apply, by_id, line, min_subtotal, promo
 
 
 def _dollar_offers(count: int) -> list:

@@ -1,13 +1,12 @@
 """Application order and compounding: priority first, then entry order; conditions re-checked."""
 from decimal import Decimal
 
-from tests.support.applykit import apply, by_id, coupon, line, min_subtotal, promo
-
+from promo.core.conditions import FactCondition, Op
 from promo.core.effects.amount_off_order import AmountOffOrder
 from promo.core.effects.percent_off_order import PercentOffOrder
-from promo.core.conditions import FactCondition, Op
 from promo.core.reasons import Reason
 from promo.core.results import Status
+from tests.support.applykit import apply, by_id, coupon, line, min_subtotal, promo
 
 
 def test_priority_first_then_promotions_in_campaign_order_then_codes_as_entered():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +16,10 @@ import pytest
 
 from promo.core.applicator import evaluate_campaigns
 from promo.core.campaign import Campaign
-from promo.core.domain import Cart, CartLine
 from promo.core.conditions import FACTS, LINES_FACT, Op
-from promo.format.definition import CAMPAIGN_KEYS, EFFECTS, SELECTOR_KEYS, load_yaml, parse_campaign
-from promo.core.domain import Context, Customer
+from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.formula import FORMULA_NAMES
+from promo.format.definition import CAMPAIGN_KEYS, EFFECTS, SELECTOR_KEYS, load_yaml, parse_campaign
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "campaigns.md"
 TEXT = DOC.read_text(encoding="utf-8")

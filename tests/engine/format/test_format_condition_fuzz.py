@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from promo.core.conditions import FACTS, OPERATORS_FOR, Op, ValueType
 from promo.core.domain import CartLine, Context, Customer
 from promo.core.facts import Facts
 from promo.core.reasons import Reason
-
 from tests.support.formatkit import campaign_with
 
 SLUGS = ["arabica", "merch", "vip", "staff", "gold", "web", "app", "category", "product", "cart"]

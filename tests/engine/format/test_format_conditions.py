@@ -7,7 +7,6 @@ import pytest
 
 from promo.core.domain import Customer
 from promo.core.reasons import Reason
-
 from tests.support.formatkit import NOW, condition, facts, line
 
 BEANS = line("ARABICA-1KG", 1250, 3, "arabica")    # 3750

@@ -1,14 +1,12 @@
 """The texts the storefront shows up front: offer headlines and restrictions."""
 from __future__ import annotations
 
-
 import pytest
 
+from promo.core.domain import Customer
 from promo.core.phrases import unit_noun
 from promo.core.wording import effect_label, restrictions, unlock_phrase
-
 from tests.support.formatkit import campaign_with, facts, yaml
-from promo.core.domain import Customer
 
 LABELS = [
     ("{type: amount_off_order, amount: 1000}", "$10 off"),

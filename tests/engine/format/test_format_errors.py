@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from promo.format.definition import DefinitionError, parse_campaign
-
 from tests.support.formatkit import errors_of, errors_with, yaml
 
 

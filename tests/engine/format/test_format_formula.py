@@ -8,7 +8,6 @@ import pytest
 
 from promo.core.domain import Customer
 from promo.core.formula import FORMULA_NAMES, Formula, FormulaError
-
 from tests.support.formatkit import NOW, facts, line
 
 NEW = Customer(id="n", orders_count=0)

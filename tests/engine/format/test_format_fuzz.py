@@ -5,14 +5,14 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from promo.core.campaign import Campaign
-from promo.format.definition import DefinitionError, parse_campaign, parse_campaigns, read_definitions
 from promo.core.wording import effect_label, restrictions
-
-from tests.support.formatkit import yaml
+from promo.format.definition import DefinitionError, parse_campaign, parse_campaigns, read_definitions
 from tests.engine.format.test_format_parse import BLACK_FRIDAY, EFFECTS
+from tests.support.formatkit import yaml
 
 # Words the parser knows, so random data often reaches deep branches instead of failing at the top.
 KNOWN_WORDS = [

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support.formatkit import campaign_with, errors_of, yaml
 from promo.format.definition import DefinitionError, load_definitions, read_definitions
+from tests.support.formatkit import campaign_with, errors_of, yaml
 
 DATE_MESSAGE = 'must be a date "2026-11-30" or date and time "2026-11-30 18:00", got '
 EFFECT = "effect: {type: percent_off_order, percent: 10}"

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from promo.core import campaign as c
+from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
 from promo.core.domain import CartLine
 from promo.core.effects.amount_off_each_line import AmountOffEachLine
 from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
@@ -23,10 +24,8 @@ from promo.core.effects.shipping import ShippingDiscount
 from promo.core.effects.tiers import Tier, Tiers
 from promo.core.effects.unit_price import UnitPrice
 from promo.core.effects.volume import Volume
-from promo.core.conditions import All, Any, FactCondition, LinesCondition, Match, Not, Op
-from promo.format.definition import DefinitionError, load_definitions, parse_campaigns, read_definitions
 from promo.core.formula import Formula
-
+from promo.format.definition import DefinitionError, load_definitions, parse_campaigns, read_definitions
 from tests.support.formatkit import BANGKOK, campaign_with, parse, yaml
 
 BLACK_FRIDAY = """

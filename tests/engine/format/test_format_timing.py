@@ -1,17 +1,23 @@
 """Active periods and weekly schedules, checked in the campaign's own time zone."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, UTC
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from promo.core.reasons import Reason
 from promo.core.timing import (
-    Availability, availability, check_code_expiry, check_timing, code_expiry, describe_code_expiry, describe_timeframe,
-    in_schedule, next_opening,
+    Availability,
+    availability,
+    check_code_expiry,
+    check_timing,
+    code_expiry,
+    describe_code_expiry,
+    describe_timeframe,
+    in_schedule,
+    next_opening,
 )
-
 from tests.support.formatkit import BANGKOK, campaign_with
 
 UTC = UTC

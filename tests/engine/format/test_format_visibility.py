@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from promo.core.domain import Context, Customer
 from promo.core.visibility import is_visible
-
 from tests.support.formatkit import NOW, campaign_with
 
 DORMANT = Customer(id="d", orders_count=3, last_order_at=NOW - timedelta(days=120))

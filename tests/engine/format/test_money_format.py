@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from babel.numbers import format_currency
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from promo.core.money import _whole_pattern, format_money, minor_exponent, to_major
 
