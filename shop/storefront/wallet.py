@@ -23,7 +23,11 @@ def wallet() -> str:
         return render_template("wallet.html", wallet=None, active_section="wallet",
                                demo_mode=current_app.config.get("DEMO_MODE", False))
     wallet = build_wallet(customer)
-    return render_template("wallet.html", wallet=wallet, active_section="wallet", friend=friend_offer(customer, wallet.priced),
+    friend = friend_offer(customer, wallet.priced)
+    friend_card = None
+    if friend is not None:      # the friend's panel shows the code's card; the sections don't repeat it
+        wallet, friend_card = wallet.taking_out(friend.code.code)
+    return render_template("wallet.html", wallet=wallet, active_section="wallet", friend=friend, friend_card=friend_card,
                            demo_mode=current_app.config.get("DEMO_MODE", False))
 
 

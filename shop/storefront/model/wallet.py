@@ -10,7 +10,7 @@ described (shop.storefront.model.offers), from the campaigns the evaluation alre
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from babel.dates import format_date
@@ -80,6 +80,17 @@ class Wallet:
     @property
     def expiring(self) -> tuple[WalletOffer, ...]:
         return tuple(w for w in (*self.in_cart, *self.usable, *self.near, *self.others) if w.expiring)
+
+    def taking_out(self, code: str) -> tuple[Wallet, WalletOffer | None]:
+        """The wallet without the code's card, and that card: for a code a panel of its own shows,
+        so that each code appears once on the page."""
+        card = next((w for w in (*self.in_cart, *self.usable, *self.near, *self.others) if w.code == code), None)
+        if card is None:
+            return self, None
+        def rest(cards: tuple[WalletOffer, ...]) -> tuple[WalletOffer, ...]:
+            return tuple(w for w in cards if w is not card)
+        return replace(self, in_cart=rest(self.in_cart), usable=rest(self.usable), near=rest(self.near),
+                       others=rest(self.others)), card
 
 
 def _end(campaign: c.Campaign, expires_at: datetime | None) -> datetime | None:
