@@ -1,24 +1,14 @@
 """The session cart refuses bad input with a message and never lets a cookie set a price."""
-from dataclasses import dataclass
 
 import pytest
 
+from promo.core.records import Product
 from shop.storefront.model import cart_state
 from shop.storefront.model.cart_state import CartInputError, SessionCart
 
-
-@dataclass(frozen=True)
-class Item:
-    sku: str
-    name: str
-    price: int
-    categories: tuple[str, ...] = ()
-    collections: tuple[str, ...] = ()
-
-
 CATALOGUE = {
-    "BAG": Item("BAG", "Ethiopia", 1950, ("arabica",), ("coffee-bags",)),
-    "MUG": Item("MUG", "Mug", 1600, ("merch",)),
+    "BAG": Product("BAG", "Ethiopia", 1950, ("arabica",), ("coffee-bags",), cost=1500),
+    "MUG": Product("MUG", "Mug", 1600, ("merch",)),
 }
 
 
@@ -100,6 +90,7 @@ def test_build_cart_prices_from_the_catalogue_and_reports_missing_skus():
     assert [(line.sku, line.unit_price, line.quantity) for line in cart.lines] == [("BAG", 1950, 2), ("MUG", 1600, 1)]
     assert cart.lines[0].categories == frozenset({"arabica"})
     assert cart.lines[0].collections == frozenset({"coffee-bags"})
+    assert [line.cost for line in cart.lines] == [1500, None]      # the margin floor's input
     assert cart.subtotal == 5500
     assert cart.shipping == 599
     assert missing == ("GONE",)

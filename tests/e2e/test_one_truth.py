@@ -59,7 +59,7 @@ def test_the_wallet_tells_the_carts_amounts_and_hints(page, store, switch_person
     told = {card.get_attribute("data-campaign"): card.get_by_test_id("wallet-state").inner_text()
             for card in in_cart.all()}
     # "In your cart" for exactly the offers the cart applied, each with the cart's amount.
-    assert {campaign: re.match(r"In your cart: saves (\S+)\.", text).group(1) for campaign, text in told.items()} == applied
+    assert {campaign: re.match(r"In your cart: saves (\D*[\d,]+(?:\.\d\d)?)", text).group(1) for campaign, text in told.items()} == applied
     # Every hint the cart gives reads the same in the wallet.
     for campaign, hint in nudges.items():
         expect(wallet_card(page, campaign).get_by_test_id("wallet-state")).to_contain_text(hint.split(" with code ")[0])
