@@ -24,6 +24,10 @@ def overlaps(a: dict, b: dict) -> bool:
 
 
 def assert_toasts_cover_nothing(page) -> None:
+    # The stack moves on the frame after a scroll or a swap settles, as the shopper sees it then.
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     toasts = boxes(page, "#toasts .toast")
     assert toasts, "no toast on screen"
     for toast in toasts:
