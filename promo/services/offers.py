@@ -2,7 +2,7 @@
 from the stored campaigns, codes and counters and evaluated by promo.core.applicator."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.orm import Session
@@ -145,21 +145,30 @@ class Pricing:
             if slot.key in seen:
                 continue
             seen.add(slot.key)
-            alone = evaluate([slot.candidate], cart, profile, context, max_offers=self.work.max_offers)
-            offer = self.offer(slot, alone.offers[0], profile, context)
+            alone = self.alone(slot, cart, profile, context)
             key = (slot.campaign.id, normalise_code(slot.candidate.code) if slot.candidate.code else None)
             own = results.get(key)
             if own is not None:
-                quoted.append(QuotedOffer(offer, slot.campaign, own, in_cart=True))
-            elif offer.status is OfferStatus.NOT_ELIGIBLE:
+                quoted.append(QuotedOffer(slot.campaign, own, in_cart=True, alone=alone))
+                continue
+            offer = alone()
+            if offer.status is OfferStatus.NOT_ELIGIBLE:
                 # Refused on its own (who the shopper is, when it is, a used-up limit): so it is with the cart.
-                quoted.append(QuotedOffer(offer, slot.campaign, offer.result, in_cart=False))
+                quoted.append(QuotedOffer(slot.campaign, offer.result, in_cart=False, alone=_known(offer)))
             else:
                 added = self.with_added(in_cart, slot.candidate, promotions_end, cart, profile, context)
                 result = next(r for r in added.offers if (r.campaign_id, r.code) == key)
                 gain = max(0, added.discount + added.shipping_discount - saved)
-                quoted.append(QuotedOffer(offer, slot.campaign, result, in_cart=False, adds=gain))
+                quoted.append(QuotedOffer(slot.campaign, result, in_cart=False, alone=_known(offer),
+                                          adds=gain))
         return quoted
+
+    def alone(self, slot: Slot, cart: Cart, profile: Customer, context: Context) -> Callable[[], Offer]:
+        """The offer evaluated on this cart on its own, when asked for (QuotedOffer.offer)."""
+        def evaluated() -> Offer:
+            result = evaluate([slot.candidate], cart, profile, context, max_offers=self.work.max_offers)
+            return self.offer(slot, result.offers[0], profile, context)
+        return evaluated
 
     def with_added(self, offers: Offers, candidate: Candidate, promotions_end: int, cart: Cart,
                    profile: Customer, context: Context) -> Evaluation:
@@ -209,6 +218,11 @@ class Pricing:
             message=result.message, hint=result.hint, visible=is_visible(slot.campaign, profile, context), result=result,
             expires_at=slot.candidate.expires_at,
         )
+
+
+def _known(offer: Offer) -> Callable[[], Offer]:
+    """QuotedOffer.alone for an offer already evaluated on its own."""
+    return lambda: offer
 
 
 def _best_first(offer: Offer) -> tuple:
