@@ -5,6 +5,7 @@
   promo's layers and packages have no cycles;
 - no two promo modules import each other, directly or around a loop, counting every import
   (TYPE_CHECKING blocks and imports inside functions too);
+- no module of promo/ or shop/ is over 800 lines, and promo/engine.py, a facade, is at most 500;
 - mypy finds no error in promo/ that mypy-baseline.txt does not list, and the baseline lists
   none that mypy no longer finds, so it can only shrink. After fixing some, rewrite it with
   ``.venv/bin/python tests/test_static_gates.py --write-baseline``.
@@ -72,6 +73,25 @@ def import_cycles(package: str) -> list[list[str]]:
 
 def test_no_import_cycles_in_promo():
     assert import_cycles("promo") == []
+
+
+MAX_MODULE_LINES = 800
+MAX_FACADE_LINES = 500
+
+
+def line_count(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def test_no_module_is_over_800_lines():
+    modules = sorted(path for package in ("promo", "shop") for path in (REPO_ROOT / package).rglob("*.py"))
+    too_long = {str(path.relative_to(REPO_ROOT)): line_count(path) for path in modules if line_count(path) > MAX_MODULE_LINES}
+    assert modules and not too_long, f"split these modules (at most {MAX_MODULE_LINES} lines): {too_long}"
+
+
+def test_the_engine_is_a_thin_facade():
+    lines = line_count(REPO_ROOT / "promo" / "engine.py")
+    assert lines <= MAX_FACADE_LINES, f"promo/engine.py has {lines} lines: move the logic into promo/services"
 
 
 def mypy_errors() -> Counter[str]:
