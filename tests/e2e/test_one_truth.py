@@ -77,7 +77,7 @@ def test_the_issues_vip_cart_reads_the_same_in_the_cart_and_the_wallet(page, sto
     black_friday = code_result(page, "BLCKFRDY")
     expect(black_friday).to_have_attribute("data-status", "set_aside")
     expect(black_friday).to_contain_text("Can't be combined with Three bags, one free and Happy 10, which save you more.")
-    expect(black_friday).to_contain_text("BLCKFRDY stays in your cart in case that changes.")
+    expect(black_friday).to_contain_text("BLCKFRDY stays in your cart: it applies if it becomes the better deal.")
     expect(page.get_by_test_id("shipping")).to_have_text("$5.95")
     nudges = page.get_by_test_id("nudge")
     expect(nudges.filter(has_text="for free shipping").locator("p")).to_have_text("Add $13.55 more for free shipping")
