@@ -5,6 +5,9 @@
   promo's layers and packages have no cycles;
 - no two promo modules import each other, directly or around a loop, counting every import
   (TYPE_CHECKING blocks and imports inside functions too);
+- nothing outside promo.core.effects imports an effect type's module: the rest of promo and the
+  shop (the Voucherify dialect too) read what a type declares through the registry, so a new
+  effect type is one new module;
 - no module of promo/ or shop/ is over 800 lines, and promo/engine.py, a facade, is at most 500;
 - mypy finds no error in promo/ that mypy-baseline.txt does not list, and the baseline lists
   none that mypy no longer finds, so it can only shrink. After fixing some, rewrite it with
@@ -73,6 +76,22 @@ def import_cycles(package: str) -> list[list[str]]:
 
 def test_no_import_cycles_in_promo():
     assert import_cycles("promo") == []
+
+
+EFFECT_TYPE_SUPPORT = {"promo.core.effects.base", "promo.core.effects.effect_type"}
+
+
+def test_effect_types_are_reached_through_their_registry_only():
+    graph = grimp.build_graph("promo", "shop")
+    type_modules = graph.find_children("promo.core.effects") - EFFECT_TYPE_SUPPORT
+    outside = {
+        (importer, module)
+        for module in type_modules
+        for importer in graph.find_modules_that_directly_import(module)
+        if not importer.startswith("promo.core.effects")
+    }
+    assert len(type_modules) >= 14 and not outside, (
+        f"use promo.core.effects.effect_type(effect) and what the type declares instead: {sorted(outside)}")
 
 
 MAX_MODULE_LINES = 800
