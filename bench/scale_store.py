@@ -33,9 +33,13 @@ ORDERS_PER_CUSTOMER = 2     # each redeemed USAGE_CAMPAIGN once
 USAGE_CAMPAIGN = synthetic.touching(4)["id"]   # per_customer: 5, for the "regulars" segment
 ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 CREATED = "2026-01-01 00:00:00+00"
+REFERRAL_CAMPAIGN = {"id": "friends", "name": "Refer a friend", "kind": "referral", "codes": {"pattern": "FRIEND-#######"},
+                     "effect": {"type": "amount_off_order", "amount": 1000},
+                     "referral": {"reward": {"type": "amount_off_order", "amount": 1000}}}
+FRIENDS_PER_ADVOCATE = 10   # every 50th customer is an advocate; every 5th customer came by referral
 LOADED_TABLES = ("customers", "codes", "publications", "orders", "order_lines", "redemptions",
-                 "redemption_items", "customer_usage")
-SERIAL_TABLES = ("codes", "publications", "orders", "order_lines", "redemptions", "redemption_items")
+                 "redemption_items", "customer_usage", "referrals")
+SERIAL_TABLES = ("codes", "publications", "orders", "order_lines", "redemptions", "redemption_items", "referrals")
 COPY_CHUNK = 100_000
 
 
@@ -58,8 +62,12 @@ class Shape:
     def published(self) -> int:
         return self.customers * CODES_PER_CUSTOMER
 
+    @property
+    def advocates(self) -> int:
+        return self.customers // (5 * FRIENDS_PER_ADVOCATE)
+
     def label(self) -> str:
-        return (f"promoshop scale bench v1: customers={self.customers} campaigns={self.campaigns} "
+        return (f"promoshop scale bench v2: customers={self.customers} campaigns={self.campaigns} "
                 f"codes={self.codes}")
 
 
@@ -87,11 +95,11 @@ def bulk_campaign_id(number: int, shape: Shape) -> str:
 
 def definitions(shape: Shape) -> list[dict]:
     """50 offers touching the bench cart, a tenth gated on customer facts every customer here
-    fails, the rest elsewhere, and the bulk campaigns the codes belong to."""
+    fails, the rest elsewhere, a referral programme, and the bulk campaigns the codes belong to."""
     bulk = [{"id": f"mailing-{n:03d}", "name": f"Mailing {n}", "kind": "bulk", "codes": {"pattern": "MAIL-##########"},
              "effect": {"type": "percent_off_order", "percent": 10}, "limits": {"per_code": 1}}
             for n in range(shape.bulk_campaigns)]
-    return synthetic.campaigns(shape.campaigns - shape.bulk_campaigns, 50, shape.gated) + bulk
+    return synthetic.campaigns(shape.campaigns - shape.bulk_campaigns - 1, 50, shape.gated) + [REFERRAL_CAMPAIGN] + bulk
 
 
 def admin(sql: str, *params: object) -> list[tuple]:
@@ -189,9 +197,12 @@ def copy_rows(connection: psycopg.Connection, shape: Shape) -> None:
         "redemption_items": ("id, redemption_id, position, campaign_id, discount, shipping_discount, line_discounts, "
                              "order_value, usage_keys, status", redemption_item_lines),
         "customer_usage": ("campaign_id, customer_id, period_key, count", usage_lines),
+        "codes ": ("id, code, campaign_id, status, holder_id, redeemed_count, created_at", referral_code_lines),
+        "referrals": ("id, campaign_id, code_id, advocate_id, friend_id, order_id, status, created_at, converted_at",
+                      referral_lines),
     }
     for table, (columns, lines) in tables.items():
-        with connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        with connection.cursor().copy(f"COPY {table.strip()} ({columns}) FROM STDIN") as copy:
             chunk: list[str] = []
             for line in lines(shape):
                 chunk.append(line)
@@ -251,3 +262,21 @@ def redemption_item_lines(shape: Shape) -> Iterator[str]:
 def usage_lines(shape: Shape) -> Iterator[str]:
     for n in range(shape.customers):
         yield f"{USAGE_CAMPAIGN}\t{customer_id(n)}\ttotal\t{ORDERS_PER_CUSTOMER}\n"
+
+
+def referral_code_lines(shape: Shape) -> Iterator[str]:
+    """Advocate a (customer 5 * FRIENDS_PER_ADVOCATE * a) holds referral code id codes + a + 1."""
+    for advocate in range(shape.advocates):
+        holder = customer_id(advocate * 5 * FRIENDS_PER_ADVOCATE)
+        yield f"{shape.codes + advocate + 1}\tFRIEND-{advocate:07d}\tfriends\tactive\t{holder}\t0\t{CREATED}\n"
+
+
+def referral_lines(shape: Shape) -> Iterator[str]:
+    """Every fifth customer came by an advocate's code and converted with their first order."""
+    number = 0
+    for advocate in range(shape.advocates):
+        first = advocate * 5 * FRIENDS_PER_ADVOCATE
+        for friend in range(first + 1, first + 5 * FRIENDS_PER_ADVOCATE, 5):
+            number += 1
+            yield (f"{number}\tfriends\t{shape.codes + advocate + 1}\t{customer_id(first)}\t{customer_id(friend)}\t"
+                   f"{friend * ORDERS_PER_CUSTOMER + 1}\tconverted\t{CREATED}\t{CREATED}\n")
