@@ -128,7 +128,7 @@ def record(session: Session, parse: ParseCampaign, redemption: RedemptionRow, no
         row = session.get(CampaignRow, item.campaign_id)
         if row is None or row.kind != Kind.REFERRAL.value:
             continue
-        code_row = session.get(CodeRow, item.code_id)
+        code_row = session.get_one(CodeRow, item.code_id)
         # Before the referral row is written: its foreign key share-locks the advocate's row,
         # and two orders holding that share would each wait for the other's to lock it.
         lock_advocate(session, code_row.holder_id)
@@ -201,7 +201,7 @@ def _convert(session: Session, parse: ParseCampaign, row: CampaignRow, referral:
                               code.code if code is not None else None, bonus_code)
 
 
-def lock_advocate(session: Session, advocate_id: str) -> None:
+def lock_advocate(session: Session, advocate_id: str | None) -> None:
     """Serialise the advocate's conversions and revocations (PostgreSQL; SQLite's writers
     queue anyway), so the rewards owed each one reads are the ones it changes. FOR NO KEY
     UPDATE: rows that merely point at the advocate (their referrals, their reward codes) do not
