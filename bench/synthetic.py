@@ -122,7 +122,7 @@ def fill(engine: Engine, definitions: list[dict], *, catalogue: bool = True) -> 
     """Store the catalogue, these campaigns (each a valid definition, a coupon with its public
     code) and the bench shopper."""
     parsed = [engine.parse(d) for d in definitions]
-    with engine._sessions() as session, session.begin():
+    with engine.work.sessions() as session, session.begin():
         if catalogue:
             session.execute(insert(ProductRow), [
                 {"sku": p.sku, "name": p.name, "price": p.price, "categories": list(p.categories), "collections": [],

@@ -19,9 +19,8 @@ checkouts cannot pass a limit, not even by one cent. Rollback: see promo.service
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,6 +53,7 @@ from promo.delivery.distributions import Distributions
 from promo.delivery.events import Event
 from promo.delivery.tracking import TrackedEvent
 from promo.delivery.webhooks import Webhooks
+from promo.services.api_keys import ApiKeys
 from promo.services.audit_trail import AuditTrail
 from promo.services.bulk import Progress
 from promo.services.campaigns import Campaigns
@@ -65,35 +65,20 @@ from promo.services.offers import Pricing
 from promo.services.outbox import announce
 from promo.services.publications import Publications
 from promo.services.redemptions import Redemptions
-from promo.services.unit_of_work import UnitOfWork, utc_now
+from promo.services.reports import Reports
+from promo.services.unit_of_work import UnitOfWork, WorkSetting, utc_now
 from promo.storage.attempts import WrongCodeTally
-
-T = TypeVar("T")
-
-
-class _Setting:
-    """An Engine attribute that belongs to its unit of work: reading or setting it reaches the
-    one every service shares (tests set ``engine.clock``, benchmarks ``engine.max_offers``)."""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, engine: Any, owner: type | None = None) -> Any:
-        return getattr(engine.work, self.name)
-
-    def __set__(self, engine: Any, value: Any) -> None:
-        setattr(engine.work, self.name, value)
 
 
 class Engine:
-    clock = _Setting()
-    tz = _Setting()
-    timezone = _Setting()
-    currency = _Setting()
-    locale = _Setting()
-    max_offers = _Setting()
-    margin_floor = _Setting()      # the default until the store settings save one
-    webhook_targets = _Setting()   # promo.delivery.webhook_targets.TargetPolicy
+    clock = WorkSetting()
+    tz = WorkSetting()
+    timezone = WorkSetting()
+    currency = WorkSetting()
+    locale = WorkSetting()
+    max_offers = WorkSetting()
+    margin_floor = WorkSetting()      # the default until the store settings save one
+    webhook_targets = WorkSetting()   # promo.delivery.webhook_targets.TargetPolicy
 
     def __init__(
         self,
@@ -118,6 +103,8 @@ class Engine:
         self.redemptions = Redemptions(self.work, self.pricing, self.incentives)
         self.publications = Publications(self.work)
         self.audit_trail = AuditTrail(self.work)
+        self.reports = Reports(self.work)      # the console's read-only reports
+        self.api_keys = ApiKeys(self.work)     # the web API's keys, stored as hashes
 
     # ------------------------------------------------------------------ time and transactions
 
@@ -128,17 +115,6 @@ class Engine:
     def context(self, **fields: Any) -> Context:
         """A Context at the store's current time: ``engine.context(page="cart")``."""
         return self.work.context(**fields)
-
-    # For tests and tooling that inspect the database around an engine call.
-    @property
-    def _sessions(self) -> sessionmaker[Session]:
-        return self.work.sessions
-
-    def _read(self) -> AbstractContextManager[Session]:
-        return self.work.read()
-
-    def _write(self, work: Callable[[Session], T]) -> T:
-        return self.work.write(work)
 
     # ------------------------------------------------------------------ campaigns
 
@@ -210,15 +186,8 @@ class Engine:
         after: str | None = None,
         count_total: bool | None = None,
     ) -> CodePage:
-        """A page of a campaign's codes in code order; pass `next_after` back as `after`.
-
-        `prefix` keeps the codes that start with it (as shoppers type it: case and surrounding
-        spaces ignored). Paged by key, never by OFFSET: a page is the `limit` codes after
-        `after`, read off the (campaign_id, code) index, so the thousandth page costs what the
-        first does, and a code added or removed between pages neither repeats nor hides another.
-        `total` counts every code matching the filters, which reads all of them; it is counted
-        with `count_total`, by default on the first page only, and None when not counted.
-        """
+        """A page of a campaign's codes in code order, paged by key; pass `next_after` back as
+        `after`. Filters, paging and `total`: promo.services.codes.Codes.list_codes."""
         return self.codes.list_codes(campaign_id, prefix=prefix, status=status, holder_id=holder_id, limit=limit,
                                      after=after, count_total=count_total)
 
@@ -470,14 +439,8 @@ class Engine:
     def renew_publication(
         self, publication_id: int, *, as_of: datetime | None = None, actor: str = "system"
     ) -> Publication:
-        """Give a published code that is still unused the end a publication at `as_of` (default
-        now) would give it (code_expiry), so a code handed out days ago, say a demo persona's
-        birthday code, is valid again for its campaign's `valid_days` from that day. The
-        publication keeps its id, code and date. When the end moves it is audited (code.renew)
-        and announced (publication.renewed); nothing happens when it would not move or the
-        campaign's codes have no end of their own. A redeemed code keeps its end: Conflict
-        (``code_used``). NotFound (``publication_not_found``) for an unknown id.
-        """
+        """Give a still unused published code the end a publication at `as_of` (default now) would
+        give it; audited and announced when it moves. See Publications.renew_publication."""
         return self.publications.renew_publication(publication_id, as_of=as_of, actor=actor)
 
     def list_publications(self, customer_id: str) -> list[Publication]:

@@ -7,7 +7,7 @@ counted=False and its figures add them to the row's. Existing items are all in t
 counters (counted=True); existing campaigns are marked capped from their definitions.
 
 Revision ID: c2d9e4f7a3b1
-Revises: b8e2c6f4a1d9
+Revises: d1a6f3b8c2e4
 Create Date: 2026-12-07 17:00:00.000000
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c2d9e4f7a3b1'
-down_revision = 'b8e2c6f4a1d9'
+down_revision = 'd1a6f3b8c2e4'
 branch_labels = None
 depends_on = None
 

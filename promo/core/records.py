@@ -6,10 +6,11 @@ stored result).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from promo.core.campaign import Campaign
@@ -143,13 +144,19 @@ class QuotedOffer:
     `cart_result` is that result. Otherwise `cart_result` is the offer's result when it is added
     to the cart as it is (a code entered next, a promotion among the others), and `adds` what
     that adds to the cart's savings: less than its own discount when it displaces another offer,
-    0 when the stacking rules set it aside. `offer` is the offer on its own (Engine.qualify's)."""
+    0 when the stacking rules set it aside. `offer` is the offer on its own (Engine.qualify's):
+    `alone` evaluates it on first use, since a page that only needs the cart's own results (the
+    cart fragment, for the offers it holds) has no use for one more evaluation per offer."""
 
-    offer: Offer
     campaign: Campaign
     cart_result: OfferResult
     in_cart: bool
+    alone: Callable[[], Offer] = field(compare=False, repr=False)
     adds: int = 0
+
+    @cached_property
+    def offer(self) -> Offer:
+        return self.alone()
 
     @property
     def applied_in_cart(self) -> bool:

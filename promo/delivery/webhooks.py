@@ -27,6 +27,7 @@ serialises the claims, so several workers stay correct but gain nothing: run one
 """
 from __future__ import annotations
 
+import builtins  # the class's own list() hides the builtin in its later annotations
 import contextvars
 import hmac
 import json
@@ -270,7 +271,7 @@ class Webhooks:
 
         self.work.write(step)
 
-    def deliveries(self, *, status: str | None = None, endpoint_id: int | None = None, limit: int = 100) -> list[Delivery]:
+    def deliveries(self, *, status: str | None = None, endpoint_id: int | None = None, limit: int = 100) -> builtins.list[Delivery]:
         """Newest first; ``status="dead"`` is the dead-letter list."""
         statement = (select(WebhookDeliveryRow, OutboxEventRow)
                      .join(OutboxEventRow, OutboxEventRow.id == WebhookDeliveryRow.outbox_id)

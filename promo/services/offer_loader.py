@@ -88,6 +88,9 @@ class OfferLoader:
         self.order_value = order_value
         self.currency = currency           # the order's; gift cards of another currency cannot pay it
         self._usage: dict[str, dict[str, int]] | None = None   # prefetched customer usage by campaign
+        # Promotion slots made so far, by campaign id (None: no longer active). Within one read
+        # transaction a promotion's counters are read once, however many lists it is in.
+        self._promotions: dict[str, Slot | None] = {}
 
     # ---- what to consider ----
 
@@ -113,10 +116,16 @@ class OfferLoader:
         return self.promotion_slots([c for c in active.promotions.campaigns if c.id in campaign_ids])
 
     def promotion_slots(self, campaigns: list[Campaign]) -> list[Slot]:
-        """These active promotions, in this order, with their counters read now."""
-        counters = self._counters([c.id for c in campaigns])
-        self._prefetch_usage([(c.id, c) for c in campaigns])
-        return [self._slot(counters[c.id], None, OfferSource.PROMOTION, c) for c in campaigns if c.id in counters]
+        """These active promotions, in this order, with their counters read now (or earlier in
+        this loader's transaction)."""
+        unread = [c for c in campaigns if c.id not in self._promotions]
+        if unread:
+            counters = self._counters([c.id for c in unread])
+            self._prefetch_usage([(c.id, c) for c in unread])
+            for c in unread:
+                row = counters.get(c.id)
+                self._promotions[c.id] = None if row is None else self._slot(row, None, OfferSource.PROMOTION, c)
+        return [slot for c in campaigns if (slot := self._promotions[c.id]) is not None]
 
     def touching_public_codes(self, active: ActiveSet, cart: Cart, customer: Customer) -> list[Slot]:
         """public_codes() narrowed to the listed coupons that could apply to this cart or say

@@ -2,7 +2,7 @@
 from the stored campaigns, codes and counters and evaluated by promo.core.applicator."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from promo.core.reasons import Reason, message_for
 from promo.core.records import CartQuote, Offer, OfferSource, OfferStatus, QuotedOffer
 from promo.core.results import Evaluation, OfferResult, Status
 from promo.core.visibility import is_visible
+from promo.services.active import ActiveSet
 from promo.services.checks import entered_codes
 from promo.services.customers import load_profile
 from promo.services.offer_loader import OfferLoader, Offers, Slot
@@ -118,15 +119,18 @@ class Pricing:
         declined = entered_codes(declined_codes)
         with self.work.read() as session:
             profile = load_profile(self.work, session, customer)
-            offers = self.offers(session, profile, context, cart, entered, declined)
+            loader = self.loader(session, profile, context, cart)
+            active = self.work.active.current(session)
             if with_offers:
-                loader = self.loader(session, profile, context, cart)
-                active = self.work.active.current(session)
+                # First, so the counters of the promotions that apply and of those that only hint
+                # are read in one query: the loader keeps the slots it made.
+                hinting = loader.touching_promotions(active, cart, profile, hints=True)
+            offers = self.offers(session, profile, context, cart, entered, declined, loader=loader, active=active)
+            if with_offers:
                 # Every offer the cart holds is told too: codes it applied for the shopper, codes
                 # they typed that are neither listed nor theirs (a friend's referral code).
                 held = [slot for slot in offers.slots if slot.candidate.code is not None]
-                slots = (loader.touching_promotions(active, cart, profile, hints=True)
-                         + loader.touching_public_codes(active, cart, profile) + loader.wallet() + held)
+                slots = hinting + loader.touching_public_codes(active, cart, profile) + loader.wallet() + held
         evaluation = self.evaluate(offers, cart, profile, context, entered)
         if not with_offers:
             return CartQuote(evaluation)
@@ -145,21 +149,30 @@ class Pricing:
             if slot.key in seen:
                 continue
             seen.add(slot.key)
-            alone = evaluate([slot.candidate], cart, profile, context, max_offers=self.work.max_offers)
-            offer = self.offer(slot, alone.offers[0], profile, context)
+            alone = self.alone(slot, cart, profile, context)
             key = (slot.campaign.id, normalise_code(slot.candidate.code) if slot.candidate.code else None)
             own = results.get(key)
             if own is not None:
-                quoted.append(QuotedOffer(offer, slot.campaign, own, in_cart=True))
-            elif offer.status is OfferStatus.NOT_ELIGIBLE:
+                quoted.append(QuotedOffer(slot.campaign, own, in_cart=True, alone=alone))
+                continue
+            offer = alone()
+            if offer.status is OfferStatus.NOT_ELIGIBLE:
                 # Refused on its own (who the shopper is, when it is, a used-up limit): so it is with the cart.
-                quoted.append(QuotedOffer(offer, slot.campaign, offer.result, in_cart=False))
+                quoted.append(QuotedOffer(slot.campaign, offer.result, in_cart=False, alone=_known(offer)))
             else:
                 added = self.with_added(in_cart, slot.candidate, promotions_end, cart, profile, context)
                 result = next(r for r in added.offers if (r.campaign_id, r.code) == key)
                 gain = max(0, added.discount + added.shipping_discount - saved)
-                quoted.append(QuotedOffer(offer, slot.campaign, result, in_cart=False, adds=gain))
+                quoted.append(QuotedOffer(slot.campaign, result, in_cart=False, alone=_known(offer),
+                                          adds=gain))
         return quoted
+
+    def alone(self, slot: Slot, cart: Cart, profile: Customer, context: Context) -> Callable[[], Offer]:
+        """The offer evaluated on this cart on its own, when asked for (QuotedOffer.offer)."""
+        def evaluated() -> Offer:
+            result = evaluate([slot.candidate], cart, profile, context, max_offers=self.work.max_offers)
+            return self.offer(slot, result.offers[0], profile, context)
+        return evaluated
 
     def with_added(self, offers: Offers, candidate: Candidate, promotions_end: int, cart: Cart,
                    profile: Customer, context: Context) -> Evaluation:
@@ -175,9 +188,11 @@ class Pricing:
                            local_now=context.now.astimezone(self.work.tz), order_value=cart.subtotal, currency=cart.currency)
 
     def offers(self, session: Session, profile: Customer, context: Context, cart: Cart, entered: list[str],
-                declined: Sequence[str] = (), chosen: frozenset[str] | None = None) -> Offers:
-        loader = self.loader(session, profile, context, cart)
-        active = self.work.active.current(session)
+               declined: Sequence[str] = (), chosen: frozenset[str] | None = None, *,
+               loader: OfferLoader | None = None, active: ActiveSet | None = None) -> Offers:
+        """The cart's candidates; `loader` and `active` when the caller already has them."""
+        loader = loader or self.loader(session, profile, context, cart)
+        active = active or self.work.active.current(session)
         offers = loader.entered(entered)
         offers.margin_floor = self.work.store_margin_floor(active.margin_floor)
         if chosen is not None:
@@ -209,6 +224,11 @@ class Pricing:
             message=result.message, hint=result.hint, visible=is_visible(slot.campaign, profile, context), result=result,
             expires_at=slot.candidate.expires_at,
         )
+
+
+def _known(offer: Offer) -> Callable[[], Offer]:
+    """QuotedOffer.alone for an offer already evaluated on its own."""
+    return lambda: offer
 
 
 def _best_first(offer: Offer) -> tuple:

@@ -223,6 +223,20 @@ def _database_error(error: DBAPIError) -> PromoError | None:
     return None
 
 
+class WorkSetting:
+    """An Engine attribute that belongs to its unit of work: reading or setting it reaches the
+    one every service shares (tests set ``engine.clock``, benchmarks ``engine.max_offers``)."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, engine: HasWork, owner: type | None = None) -> Any:
+        return getattr(engine.work, self.name)
+
+    def __set__(self, engine: HasWork, value: Any) -> None:
+        setattr(engine.work, self.name, value)
+
+
 class HasWork(Protocol):
     """Anything that carries a unit of work: the Engine does (``engine.work``)."""
 

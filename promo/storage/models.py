@@ -348,7 +348,9 @@ class ReferralRow(Base):
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
     advocate_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
-    friend_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    # Every signed-in cart update looks up the shopper's pending referrals by this column
+    # (promo.services.referrals.convert_pending); the unique index below leads with campaign_id.
+    friend_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     # pending (waiting for the conversion event) / converted / revoked (the order was rolled back)
     status: Mapped[str] = mapped_column(String(20), default="pending")

@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from promo.services import audit_trail as audit
-from promo.services.read_models import READ_ONLY
 from shop.console.models import ConsoleUserRow, Role
-from shop.web.extensions import db
+from shop.web.extensions import promo_engine
 
 MIN_PASSWORD_LENGTH = 10
 # werkzeug's default (scrypt). Tests may set CONSOLE_PASSWORD_HASH_METHOD to a cheap pbkdf2.
@@ -56,12 +55,13 @@ class ConsoleUser:
 
 @contextmanager
 def _session(*, write: bool) -> Iterator[Session]:
-    with Session(db.engine, expire_on_commit=False) as session:
-        if write:
-            with session.begin():
-                yield session
-        else:
-            session.connection(execution_options=READ_ONLY)
+    """A transaction of the engine's unit of work: the console's tables share its database."""
+    work = promo_engine().work
+    if write:
+        with work.sessions() as session, session.begin():
+            yield session
+    else:
+        with work.read() as session:
             yield session
 
 

@@ -11,16 +11,15 @@ from promo.core.campaign import Campaign
 from promo.core.timing import availability
 from shop.storefront.model import personas
 from shop.storefront.model.customer import current_customer, set_current_customer
-from shop.storefront.model.offers import OfferView, banner_offers, deal_offers
+from shop.storefront.model.offers import OfferView, banner_offers
 from shop.storefront.model.referred import bring_friends_code
 from shop.storefront.model.showcase import (
-    GUEST_PROFILE,
     campaigns_by_id,
     describe,
-    empty_cart,
     forget_shopper,
     listings,
     page_qualification,
+    public_deals,
     store_categories,
 )
 from shop.web.extensions import promo_engine
@@ -60,9 +59,7 @@ def home() -> str:
 def deals() -> str:
     engine = promo_engine()
     # Every public offer as a guest sees it: the page is the same for everyone and needs no login.
-    context = engine.context(page="deals")
-    offers = deal_offers(engine.qualify(None, empty_cart(), context, visible_only=True))
-    views = describe(offers, context, customer=GUEST_PROFILE)
+    views = public_deals()
     # The parsed campaigns describe() loaded, so each deal's banner needs no query of its own.
     campaigns = campaigns_by_id(v.campaign_id for v in views)
     now = engine.now()

@@ -96,6 +96,22 @@ def is_shared_kind(campaign: c.Campaign) -> bool:
     return campaign.kind is c.Kind.REFERRAL or (campaign.kind is c.Kind.COUPON and campaign.visibility.listed)
 
 
+def has_offer_page(campaign: c.Campaign) -> bool:
+    """Listed automatic promotions open to everyone have a share page of their own
+    (/share/offer/<id>); the page itself checks the offer is on the deals page now."""
+    return (campaign.kind is c.Kind.PROMOTION and campaign.visibility.listed
+            and campaign.visibility.audience is None)
+
+
+def share_page_url(campaign: c.Campaign, code: str | None) -> str | None:
+    """The absolute URL of the offer's share page, or None when it has none."""
+    if code and is_shared_kind(campaign):
+        return url_for("banners.share", code=code, _external=True)
+    if not code and has_offer_page(campaign):
+        return url_for("banners.share_offer", campaign_id=campaign.id, _external=True)
+    return None
+
+
 def campaign_banner_url(
     campaign: c.Campaign | str,
     code: str | None,
@@ -110,8 +126,8 @@ def campaign_banner_url(
 
     The discount box states the offer: "20% OFF" for one fixed number, else the offer in words
     ("UP TO 15% OFF", "FREE CANVAS TOTE", "$5–$10 OFF"; promo.banners.labels), or the
-    campaign's own ``banner: {label}``. The QR code links to the code's share page for public
-    and referral codes, otherwise to the store's home page.
+    campaign's own ``banner: {label}``. The QR code links to the offer's share page (public and
+    referral codes, listed automatic promotions), otherwise to the store's home page.
 
     Raises promo.banners.BannerError, with a message for the marketer, when no banner can be
     drawn: a campaign without an offer (gift cards, loyalty), or text the banner refuses (a
@@ -123,11 +139,7 @@ def campaign_banner_url(
     currency = campaign.currency or current_app.config["STORE_CURRENCY"]
     discount = banner_discount(campaign, currency, locale)
     if share_url is None:
-        share_url = (
-            url_for("banners.share", code=code, _external=True)
-            if code and is_shared_kind(campaign)
-            else url_for("storefront.home", _external=True)
-        )
+        share_url = share_page_url(campaign, code) or url_for("storefront.home", _external=True)
     return banner_url(
         template, headline=_headline(campaign.name), code=code or None, expires_on=last_valid_day(campaign),
         share_url=share_url, first_name=first_name, locale=locale, _external=_external, **discount,

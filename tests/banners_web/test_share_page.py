@@ -285,7 +285,7 @@ def test_offer_banner_accepts_a_campaign_id_as_views_carry_it(app, store):
     assert by_id == by_campaign and by_id.startswith("/banners/square.png?")
 
 
-def test_automatic_promotion_gets_a_banner_without_a_code_linking_to_the_store(app, store):
+def test_automatic_promotion_gets_a_banner_without_a_code_linking_to_its_share_page(app, store):
     store.campaign({"id": "bags", "name": "Three bags, one free", "kind": "promotion",
                     "effect": {"type": "cheapest_items", "percent": 100, "every": 3}})
 
@@ -293,7 +293,15 @@ def test_automatic_promotion_gets_a_banner_without_a_code_linking_to_the_store(a
 
     assert "code" not in query
     assert query["offer"] == "BUY 3, CHEAPEST FREE"
-    assert query["url"] == "http://localhost/"
+    assert query["url"] == "http://localhost/share/offer/bags"
+
+
+def test_a_promotion_for_some_shoppers_only_links_its_banner_to_the_store(app, store):
+    store.campaign({"id": "bags", "name": "Three bags, one free", "kind": "promotion",
+                    "visibility": {"audience": {"fact": "customer.new", "is": True}},
+                    "effect": {"type": "cheapest_items", "percent": 100, "every": 3}})
+
+    assert banner_query(app, "bags", None)["url"] == "http://localhost/"
 
 
 def test_long_campaign_name_is_cut_to_fit_the_headline(app, store):

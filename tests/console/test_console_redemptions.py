@@ -181,7 +181,7 @@ def test_the_audit_page_counts_wrong_codes_per_day_and_source(marketer, engine):
     now = engine.now()
     for source, at, count in ((attempts.STOREFRONT, now, 3), (attempts.api_source("psk_abc"), now, 2),
                               (attempts.STOREFRONT, now - timedelta(days=20), 7)):      # too old to show
-        engine._write(lambda session, s=source, a=at, c=count: attempts.count_wrong_codes(session, s, at=a, count=c))
+        engine.work.write(lambda session, s=source, a=at, c=count: attempts.count_wrong_codes(session, s, at=a, count=c))
 
     page = marketer.get("/console/audit").get_data(as_text=True)
 

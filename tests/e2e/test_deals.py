@@ -45,6 +45,7 @@ def test_headline_codes_come_first_each_with_a_thumbnail_and_a_share_link(page, 
         expect(thumbnail).to_be_visible()
         expect(thumbnail).to_have_js_property("complete", True, timeout=20_000)    # drawn on first request
         assert thumbnail.evaluate("img => img.naturalWidth > 0"), f"{name}: banner did not load"
+        expect(deal_card.get_by_role("link", name=f"Share {name}")).to_have_attribute("href", re.compile(r"^/share/"))
 
     black_friday = deal(page, "Black Friday")
     expect(black_friday.get_by_test_id("deal-when")).to_have_text("On now")
@@ -77,3 +78,26 @@ def test_a_code_that_has_not_started_cannot_be_applied_yet(page, store_with_a_co
     expect(deal(page, "Happy 10").get_by_role("button", name="Apply to cart")).to_be_visible()
     new_year.scroll_into_view_if_needed()
     screenshot("deals-coming-code", full_page=False)
+
+
+def test_an_automatic_offer_is_shared_from_its_own_page_with_a_way_to_the_shop(page, store, screenshot):
+    page.goto(store + "/deals")
+    free_shipping = deal(page, "Free shipping over $50")
+    expect(free_shipping.get_by_test_id("deal-code")).to_have_count(0)
+
+    free_shipping.get_by_role("link", name="Share Free shipping over $50").click()
+
+    expect(page).to_have_url(store + "/share/offer/free-shipping")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Free shipping")
+    expect(page.get_by_text("No code needed: it applies by itself in your cart.")).to_be_visible()
+    expect(page.get_by_text("Minimum spend $50")).to_be_visible()
+    banner = page.get_by_role("img", name="Free shipping, no code needed")
+    expect(banner).to_have_js_property("complete", True, timeout=20_000)
+    assert banner.evaluate("img => img.naturalWidth") == 1200
+    expect(page.get_by_role("link", name="Square post")).to_have_attribute("download", "free-shipping-square.png")
+    preview = page.locator('meta[property="og:description"]').get_attribute("content")
+    assert preview == "No code needed: it applies by itself in your cart at Arabica & Co. Minimum spend $50."
+    screenshot("share-automatic-offer")
+
+    page.get_by_role("link", name="Shop now").click()
+    expect(page).to_have_url(store + "/")

@@ -16,7 +16,7 @@ from tests.support.threadkit import failures, run_together
 
 
 def outbox_types(engine, customer_id=None):
-    with engine._read() as session:
+    with engine.work.read() as session:
         statement = select(OutboxEventRow.type).order_by(OutboxEventRow.id)
         if customer_id is not None:
             statement = statement.where(OutboxEventRow.customer_id == customer_id)
@@ -217,7 +217,7 @@ def test_two_workers_at_once_publish_each_code_once(engine, clock):
 
     assert failures(results) == []
     assert sum(r["win-back"] for r in results) == 25
-    with engine._read() as session:
+    with engine.work.read() as session:
         per_customer = session.execute(
             select(PublicationRow.customer_id, func.count()).group_by(PublicationRow.customer_id)).all()
     assert len(per_customer) == 25 and {count for _, count in per_customer} == {1}

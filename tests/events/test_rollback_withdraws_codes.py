@@ -46,7 +46,7 @@ def test_a_withdrawal_is_audited_and_announced(store):
     entry = store.audit_log(object_type="code", object_id=earned)[0]    # newest first (publish came before)
     assert entry.action == "code.withdrawn"
     assert entry.after["order_ref"] == "A-1" and entry.after["rule_id"] == "thanks-per-order"
-    with store._read() as session:
+    with store.work.read() as session:
         event = session.scalar(select(OutboxEventRow).where(OutboxEventRow.type == "distribution.withdrawn"))
     assert event.payload["code"] == earned and event.customer_id == "ana"
 

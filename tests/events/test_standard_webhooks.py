@@ -29,7 +29,7 @@ def _one_delivery(engine, receiver_url: str, secret: str | None = None):
     add_customer(engine, "ana")
     endpoint, shown = engine.webhooks.create(receiver_url, ["redemption.*"])
     if secret is not None:
-        with engine._sessions() as session, session.begin():      # as an older release stored it
+        with engine.work.sessions() as session, session.begin():      # as an older release stored it
             session.execute(update(WebhookEndpointRow).where(WebhookEndpointRow.id == endpoint.id).values(secret=secret))
         shown = secret
     engine.redeem("ana", CART_40, order_ref="A-1")

@@ -195,15 +195,15 @@ def test_two_postgresql_workers_claim_disjoint_deliveries_without_waiting(pg_eng
     for n in range(10):
         pg_engine.redeem("ana", CART_40, order_ref=f"A-{n}")
     tick(pg_engine, WebhookSettings(batch_size=1, max_attempts=1), scheduled=False, client=_refusing_client())
-    with pg_engine._sessions() as session, session.begin():            # revive the ten deliveries
+    with pg_engine.work.sessions() as session, session.begin():            # revive the ten deliveries
         for row in session.scalars(select(WebhookDeliveryRow)):
             row.status, row.attempts = "pending", 0
     settings = WebhookSettings(batch_size=4)
 
-    first = pg_engine._sessions()
+    first = pg_engine.work.sessions()
     first.begin()
     held = claim(first, "worker-a", pg_engine.clock(), settings)       # worker A's transaction stays open
-    with pg_engine._sessions() as second, second.begin():
+    with pg_engine.work.sessions() as second, second.begin():
         # Without SKIP LOCKED, B would queue behind A's locks: fail after 2 s instead of hanging.
         second.execute(text("SET LOCAL lock_timeout = '2s'"))
         other = claim(second, "worker-b", pg_engine.clock(), settings)
@@ -222,7 +222,7 @@ def test_two_postgresql_workers_deliver_every_event_exactly_once(pg_engine):
         for n in range(24):
             pg_engine.redeem("ana", CART_40, order_ref=f"A-{n}")
         tick(pg_engine, settings, scheduled=False, client=_refusing_client())  # fan out only: all refused
-        with pg_engine._sessions() as session, session.begin():
+        with pg_engine.work.sessions() as session, session.begin():
             for row in session.scalars(select(WebhookDeliveryRow)):
                 row.attempts, row.next_attempt_at = 0, pg_engine.clock()
         def worker(number: int) -> None:
@@ -262,7 +262,7 @@ def test_redeliver_sends_an_event_from_before_the_endpoint_existed(engine):
 def _event_ids(engine, event_type):
     from promo.storage.event_models import OutboxEventRow
 
-    with engine._read() as session:
+    with engine.work.read() as session:
         return list(session.scalars(select(OutboxEventRow.event_id).where(OutboxEventRow.type == event_type)
                                     .order_by(OutboxEventRow.id)))
 
@@ -307,7 +307,7 @@ def test_old_finished_events_are_pruned_and_pending_ones_kept(engine, clock):
     assert prune(engine, timedelta(days=30)) == 1
     assert _event_ids(engine, "redemption.succeeded") == [second]
 
-    with engine._sessions() as session, session.begin():      # the delivery gives up: dead
+    with engine.work.sessions() as session, session.begin():      # the delivery gives up: dead
         session.execute(update(WebhookDeliveryRow).values(status="dead"))
     assert prune(engine, timedelta(days=30)) == 1
     assert _event_ids(engine, "redemption.succeeded") == [] and engine.webhooks.deliveries() == []

@@ -17,7 +17,7 @@ def store(make_app):
 
 
 def cart_of(app, customer_id):
-    with promo_engine(app)._read() as session:
+    with promo_engine(app).work.read() as session:
         return session.scalar(select(CartActivityRow).where(CartActivityRow.customer_id == customer_id))
 
 
@@ -44,7 +44,7 @@ def test_a_signed_in_shoppers_cart_is_tracked_and_an_abandoned_one_gets_a_nudge(
 
 def test_guests_carts_are_not_tracked(store):
     def tracked_carts():
-        with promo_engine(store)._read() as session:
+        with promo_engine(store).work.read() as session:
             return session.scalar(select(func.count()).select_from(CartActivityRow))
 
     before = tracked_carts()

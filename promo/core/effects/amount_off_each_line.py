@@ -14,7 +14,7 @@ from promo.core.effects.base import (
     nothing,
     resolve_amount,
 )
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import AMOUNT_OFF, EACH_LINE, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.formula import Amount
 from promo.core.json_schema import ref
@@ -69,9 +69,14 @@ def banner_number(effect: AmountOffEachLine) -> dict[str, Any] | None:
     return amount_number(effect.amount)
 
 
+def headline(effect: AmountOffEachLine) -> Headline:
+    return Headline(AMOUNT_OFF, EACH_LINE, effect.amount)
+
+
 TYPE = EffectType(
     name="amount_off_each_line", effect=AmountOffEachLine, fields={"amount": ref("amount"), "items": ref("items")},
     required=("amount",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors, lowers_item_prices=True,
     per_line_formulas=True,
+    headline=headline,
 )

@@ -343,8 +343,10 @@ def _nudges(quote: CartQuote) -> tuple[Nudge, ...]:
         if nudge is not None:
             found.setdefault(result.campaign_id, nudge)
     for quoted in quote.offers:
+        if quoted.in_cart:
+            continue   # its hint, if any, is the cart's own (above)
         offer = quoted.offer
-        if quoted.in_cart or offer.campaign_id in found or offer.campaign_id in entered:
+        if offer.campaign_id in found or offer.campaign_id in entered:
             continue
         if offer.source is not OfferSource.WALLET and not offer.visible:
             continue

@@ -16,7 +16,14 @@ from promo.core.domain import Cart, CartLine, Context, Customer
 from promo.core.records import Category, Offer, Product
 from shop.storefront.model import personas
 from shop.storefront.model.customer import current_customer
-from shop.storefront.model.offers import OfferView, PriceView, product_offers, promotional_price, view_of
+from shop.storefront.model.offers import (
+    OfferView,
+    PriceView,
+    deal_offers,
+    product_offers,
+    promotional_price,
+    view_of,
+)
 from shop.storefront.model.priced_cart import load_session_cart, price_cart
 from shop.storefront.model.product_names import names_by_sku
 from shop.web.extensions import promo_engine
@@ -133,6 +140,14 @@ def page_qualification(context: Context) -> list[Offer]:
     on an empty cart). The pages show nothing else: banners, badges and page offers are all
     visible ones (shop.storefront.model.offers)."""
     return promo_engine().qualify(current_shopper().profile, empty_cart(), context, visible_only=True)
+
+
+def public_deals() -> list[OfferView]:
+    """Every public offer as a guest sees it on the deals page: the same for everyone, and the
+    one list that decides which automatic promotions have a share page."""
+    context = promo_engine().context(page="deals")
+    offers = deal_offers(promo_engine().qualify(None, empty_cart(), context, visible_only=True))
+    return describe(offers, context, customer=GUEST_PROFILE)
 
 
 def cart_line(product: Product, quantity: int = 1) -> CartLine:
