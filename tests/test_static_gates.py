@@ -14,6 +14,8 @@
   templates/partials/htmx_config.html, and every page that loads htmx includes that partial;
 - no dead code: every top-level function, class and CONSTANT of promo/ and shop/ is named
   somewhere besides its definition (decorated functions register themselves and are exempt);
+- docs/architecture.md names every module of promo/ and shop/ (its file name, or an effect
+  type's name in backticks);
 - no module of promo/ or shop/ is over 800 lines, and promo/engine.py, a facade, is at most 500;
 - mypy finds no error in promo/ that mypy-baseline.txt does not list, and the baseline lists
   none that mypy no longer finds, so it can only shrink. After fixing some, rewrite it with
@@ -162,6 +164,18 @@ def test_no_dead_definitions_in_shipped_code():
     dead = sorted(f"{where[name]}: {name}" for name, count in defined.items() if words[name] <= count)
     assert defined
     assert not dead, "remove what nothing uses:\n" + "\n".join(dead)
+
+
+ARCHITECTURE = REPO_ROOT / "docs" / "architecture.md"
+
+
+def test_the_architecture_document_lists_every_module():
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    modules = [path for package in ("promo", "shop") for path in (REPO_ROOT / package).rglob("*.py")
+               if path.name != "__init__.py"]
+    missing = sorted(str(path.relative_to(REPO_ROOT)) for path in modules
+                     if path.name not in text and f"`{path.stem}`" not in text)
+    assert modules and not missing, f"add these modules to {ARCHITECTURE.name}: {missing}"
 
 
 TEMPLATES = REPO_ROOT / "templates"
