@@ -86,6 +86,10 @@ class CampaignRow(Base):
     redemptions_count: Mapped[int] = mapped_column(Integer, default=0)
     budget_used: Mapped[int] = mapped_column(Money, default=0)
     order_value_used: Mapped[int] = mapped_column(Money, default=0)
+    # Whether orders take the counters above: the definition has a total, a budget or an
+    # order-value budget. An uncapped campaign's orders leave this row alone (no row lock per
+    # order); their redemption items say counted=False and the figures add them up.
+    capped: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -255,6 +259,9 @@ class RedemptionItemRow(Base):
     order_value: Mapped[int] = mapped_column(Money, default=0)
     # The customer_usage period keys this item incremented, so a rollback restores exactly those.
     usage_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Whether this item is in its campaign row's counters (an uncapped campaign's are not; a
+    # rollback gives back to the row only what the row holds).
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     status: Mapped[str] = mapped_column(String(20), default="succeeded")
     rollback_reason: Mapped[str | None] = mapped_column(Text)
     rolled_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -45,11 +45,15 @@ def apply(effect: AmountOffEachLine, facts: Facts, shipping: int) -> Benefit:
 
 
 def each_label(amount: Amount, items: ItemSelector, noun: str, currency: str, locale: str, facts: Facts | None) -> str:
-    """"$2 off each product from Arabica" ("item" for each unit)."""
+    """"$2 off each product from Arabica" ("item" for each unit); for one product, "$10 off
+    Gooseneck Kettle" (its line) or "$10 off each Gooseneck Kettle" (each unit)."""
     shown = amount_words(amount, currency, locale, facts)
     if shown is None:
         phrase = selection_phrase(items, currency, locale)
         return f"Personal discount on {phrase}" if phrase else "Personal discount"
+    if items.only_sku is not None:
+        each = "each " if noun == "item" else ""
+        return f"{shown} off {each}{items_phrase(items)}{narrowing(items, currency, locale)}"
     return f"{shown} off each {noun}{from_items(items_phrase(items))}{narrowing(items, currency, locale)}"
 
 
