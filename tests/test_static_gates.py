@@ -36,7 +36,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MYPY_BASELINE = REPO_ROOT / "mypy-baseline.txt"
 # The baseline's size when it was made; lower it whenever the baseline shrinks, never raise it.
-MYPY_BASELINE_CEILING = 110
+MYPY_BASELINE_CEILING = 98
 _LINE_NUMBER = re.compile(r"^([^:]+):\d+(?::\d+)?: ")
 
 
