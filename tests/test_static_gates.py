@@ -2,7 +2,8 @@
 
 - the import contracts in pyproject.toml ([tool.importlinter]) hold: promo.core stays pure,
   promo never imports shop or Flask, shop reaches promo.storage only to bind its metadata,
-  promo's layers and packages have no cycles;
+  neither imports the tests or pytest, storefront blueprints are independent and shop.web and
+  the view models import no blueprint, promo's layers and packages have no cycles;
 - no two promo modules import each other, directly or around a loop, counting every import
   (TYPE_CHECKING blocks and imports inside functions too);
 - nothing outside promo.core.effects imports an effect type's module: the rest of promo and the
