@@ -5,7 +5,7 @@ Run: .venv/bin/python bench/code_paging.py [--codes 1000000] [--small 1000] [--p
 Goal: at most 1.5x, both for page 1000 against the first page and for the big campaign against
 the small one, for every way codes are paged: `Engine.list_codes` (the API's GET
 /campaigns/<id>/codes; with and without its `prefix`) and the console's codes page
-(shop/console/queries.py), each with the campaign filter. The `total` a first page counts reads
+(promo/services/reports.py), each with the campaign filter. The `total` a first page counts reads
 every matching code, so it is timed on its own row (no goal: it grows with the campaign, and the
 API counts it only on the first page or when asked). The store is the real app's SQLite file
 (schema from the migrations); the big campaign's codes come through bench/code_lookup.py's
@@ -53,8 +53,6 @@ def main() -> int:
     args = parser.parse_args()
     logging.disable(logging.INFO)  # the migrations' log lines
 
-    from shop.console.queries import search_codes as console_search
-
     big, small = code_lookup.CAMPAIGN["id"], SMALL["id"]
     with tempfile.TemporaryDirectory() as directory:
         app, engine = open_app(Path(directory))
@@ -72,7 +70,7 @@ def main() -> int:
                 campaign, limit=args.limit, after=after, count_total=False),
             "Engine.list_codes, prefix": lambda campaign, after: engine.list_codes(
                 campaign, prefix=prefixes[campaign], limit=args.limit, after=after, count_total=False),
-            "console codes page": lambda campaign, after: console_search(
+            "console codes page": lambda campaign, after: engine.reports.search_codes(
                 "", campaign_id=campaign, after=after, limit=args.limit),
         }
         sides = {"small first": (small, None), "big first": (big, None), f"big page {args.page}": (big, cursor)}

@@ -53,6 +53,7 @@ from promo.delivery.distributions import Distributions
 from promo.delivery.events import Event
 from promo.delivery.tracking import TrackedEvent
 from promo.delivery.webhooks import Webhooks
+from promo.services.api_keys import ApiKeys
 from promo.services.audit_trail import AuditTrail
 from promo.services.bulk import Progress
 from promo.services.campaigns import Campaigns
@@ -64,6 +65,7 @@ from promo.services.offers import Pricing
 from promo.services.outbox import announce
 from promo.services.publications import Publications
 from promo.services.redemptions import Redemptions
+from promo.services.reports import Reports
 from promo.services.unit_of_work import UnitOfWork, WorkSetting, utc_now
 from promo.storage.attempts import WrongCodeTally
 
@@ -101,6 +103,8 @@ class Engine:
         self.redemptions = Redemptions(self.work, self.pricing, self.incentives)
         self.publications = Publications(self.work)
         self.audit_trail = AuditTrail(self.work)
+        self.reports = Reports(self.work)      # the console's read-only reports
+        self.api_keys = ApiKeys(self.work)     # the web API's keys, stored as hashes
 
     # ------------------------------------------------------------------ time and transactions
 

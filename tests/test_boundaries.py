@@ -1,8 +1,12 @@
 """The engine stays a library: promo/ never imports Flask, and its calculation core runs
-without SQLAlchemy, so it can be evaluated inside any transaction or outside any app."""
+without SQLAlchemy, so it can be evaluated inside any transaction or outside any app. The shop
+holds no storage rows or SQL helpers: it reaches promo through the Engine and its services."""
 from __future__ import annotations
 
 import ast
+import importlib
+import inspect
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +47,22 @@ def test_calculation_core_loads_without_flask_or_sqlalchemy():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# The console's own tables join the engine's MetaData: the one place shop names promo.storage.
+STORAGE_BINDINGS = {("shop.console.models", "Base"), ("shop.console.models", "UTCDateTime")}
+
+
+def test_no_shop_module_holds_storage_rows_or_sql_helpers():
+    """import-linter sees imports of promo.storage; this also sees its classes and functions
+    handed on by another module (a re-export in promo.services would pass the contract)."""
+    import shop
+
+    held = set()
+    for module_info in pkgutil.walk_packages(shop.__path__, "shop."):
+        module = importlib.import_module(module_info.name)
+        for name, value in vars(module).items():
+            origin = getattr(value, "__module__", None) or ""
+            if (inspect.isclass(value) or inspect.isfunction(value)) and origin.startswith("promo.storage"):
+                held.add((module_info.name, name))
+    assert held - STORAGE_BINDINGS == set(), "use a promo.services function returning plain records instead"

@@ -36,7 +36,7 @@ from promo.core.phrases import join_and
 from promo.core.reasons import Reason, message_for
 from promo.core.results import Evaluation, Hint, OfferResult, PricedLine, Status
 from promo.core.timing import check_code_expiry, check_timing
-from promo.core.wording import effect_label, unlock_phrase
+from promo.core.wording import unlock_phrase
 
 DEFAULT_MAX_OFFERS = 5
 NOT_DISCOUNT_KINDS = frozenset({Kind.GIFT_CARD, Kind.LOYALTY})
@@ -94,10 +94,6 @@ class _Step:
     note: str = ""                   # where a headline amount was reduced: "$3 on Panama Geisha"
 
 
-def _label(effect: Effect, facts: Facts) -> str:
-    return effect_label(effect, facts.currency, facts.context.locale, facts)
-
-
 def _finish_hint(hint: Hint, effect: Effect, facts: Facts) -> Hint:
     """"Add $12.50 more" becomes "Add $12.50 more to get 10% off", "Add $20 more for free
     shipping" or "Add 1 more coffee bag and the cheapest is free" (promo.core.wording.unlock_phrase)."""
@@ -130,7 +126,7 @@ def _assess(entry: _Entry, state: _State) -> _Step:
     if effect is None:  # _precheck refuses these first
         return _refusal(entry, Reason.NO_DISCOUNT)
     benefit = compute(effect, facts, state.shipping)
-    floors = line_floors(facts.lines, campaign.margin_floor or state.floor)
+    floors = _floors(facts, campaign.margin_floor or state.floor)
     guarded = guard(effect, benefit, facts, floors)
     benefit = guarded.benefit
     if not benefit.gives_something:
@@ -143,6 +139,15 @@ def _assess(entry: _Entry, state: _State) -> _Step:
     return _Step(entry, Status.APPLIED, Reason.APPLIED, hint=benefit.hint,
                  hint_effect=benefit.hint_effect or campaign.effect, benefit=benefit, facts=facts,
                  capped=guarded.capped, note=capping_note(effect, guarded, facts))
+
+
+def _floors(facts: Facts, floor: MarginFloor) -> tuple[int | None, ...]:
+    """The lines' margin floors, worked out once per floor for every step (facts.by_lines)."""
+    key = ("margin floors", floor)
+    floors = facts.by_lines.get(key)
+    if floors is None:
+        floors = facts.by_lines[key] = line_floors(facts.lines, floor)
+    return floors
 
 
 def counts_towards_cap(campaign: Campaign) -> bool:
@@ -376,11 +381,11 @@ def evaluate(
             for line in step.benefit.added_lines:
                 lines.append(PricedLine(line, line.subtotal, added_by=step.entry.campaign.id))
 
-    results = [_result(s, facts, len(lines), added_at, order) for order, s in enumerate(applied, 1)]
-    results += [_result(s, facts, len(lines), added_at, None) for s in others]
+    applied_results = [_result(s, facts, len(lines), added_at, order) for order, s in enumerate(applied, 1)]
+    results = applied_results + [_result(s, facts, len(lines), added_at, None) for s in others]
     for index in range(len(cart.lines)):
-        discount = sum(r.line_discounts[index] for r in results if r.status is Status.APPLIED)
-        capped = sum(r.line_capped[index] for r in results if r.status is Status.APPLIED)
+        discount = sum(r.line_discounts[index] for r in applied_results)
+        capped = sum(r.line_capped[index] for r in applied_results)
         lines[index] = PricedLine(cart.lines[index], discount, capped=capped)
 
     codes: dict[str, OfferResult] = {}

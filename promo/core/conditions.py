@@ -114,6 +114,11 @@ def _cart_quantity(facts: Facts, items: ItemSelector | None) -> int:
     return facts.items_count if items is None else facts.quantity_of(items)
 
 
+def _one_product(items: ItemSelector | None) -> bool:
+    """The selection names exactly one product: its line quantity is "of Kettle", not "of one item"."""
+    return items is not None and items.only_sku is not None
+
+
 def _line_quantity(facts: Facts, items: ItemSelector | None) -> int:
     """The most units on one line (of the selected items): `gte: 3` is "a line of 3 or more"."""
     indices = range(len(facts.lines)) if items is None else facts.matching(items)
@@ -311,8 +316,12 @@ class FactCondition:
             text = f"Add {amount} more" + (f" of {phrase}" if phrase else "")
             return Hint(message=text, missing_amount=missing, progress=progress)
         if self.fact == "cart.line_quantity":
-            # The units must go on one line: more of the same item.
-            text = f"Add {missing} more of {phrase}" if phrase else f"Add {missing} more of the same item"
+            # The units must go on one line: more of the same item ("of Arabica" would promise that
+            # any arabica counts; three different bags are not three of one).
+            if _one_product(self.items):
+                text = f"Add {missing} more of {phrase}"
+            else:
+                text = f"Add {missing} more of the same item" + (f" from {phrase}" if phrase else "")
             return Hint(message=text, missing_quantity=missing, progress=progress)
         noun = "item" if missing == 1 else "items"
         text = f"Add {missing} more {noun}" + (f" from {phrase}" if phrase else "")
@@ -582,7 +591,8 @@ def _describe_fact(condition: FactCondition, currency: str, locale: str) -> str:
         return f"{subject}{when} {_comparison(condition, currency, locale)}"
     if name == "cart.line_quantity":
         comparison = _comparison(condition, currency, locale).removeprefix("is ")
-        return f"{comparison.capitalize()} of {phrase or 'one item'} in the cart"
+        which = phrase if _one_product(condition.items) else "one item" + (f" from {phrase}" if phrase else "")
+        return f"{comparison.capitalize()} of {which} in the cart"
     if name in ("cart.quantity", "cart.items_count"):
         comparison = _comparison(condition, currency, locale)
         noun = "item" if values[-1] == "1" and op in (Op.GTE, Op.EQ, Op.LTE) else "items"

@@ -5,7 +5,8 @@ after the offers applied before this one; `initial_line_totals` is the cart befo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from promo.core.domain import CartLine, Context, Customer, ItemSelector
 
@@ -33,6 +34,9 @@ class Facts:
     currency: str = "USD"
     codes: frozenset[str] = frozenset()   # normalised codes the shopper entered
     item: LineFacts | None = None         # set only while a per-line effect computes one line
+    # What depends on the lines alone (which lines a selection matches, their margin floors),
+    # worked out once and shared by every step of stacking: the lines never change, only totals.
+    by_lines: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def initial(
@@ -49,7 +53,7 @@ class Facts:
     def with_totals(self, line_totals: tuple[int, ...]) -> Facts:
         return Facts(
             self.customer, self.context, self.lines, line_totals,
-            self.initial_line_totals, self.currency, self.codes,
+            self.initial_line_totals, self.currency, self.codes, by_lines=self.by_lines,
         )
 
     def for_line(self, index: int) -> Facts:
@@ -69,7 +73,10 @@ class Facts:
         return sum(line.quantity for line in self.lines)
 
     def matching(self, selector: ItemSelector) -> list[int]:
-        return [i for i, line in enumerate(self.lines) if selector.matches(line)]
+        found = self.by_lines.get(selector)
+        if found is None:
+            found = self.by_lines[selector] = tuple(i for i, line in enumerate(self.lines) if selector.matches(line))
+        return list(found)
 
     def quantity_of(self, selector: ItemSelector) -> int:
         return sum(self.lines[i].quantity for i in self.matching(selector))

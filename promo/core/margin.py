@@ -102,7 +102,9 @@ def _pool(effect: c.Effect, facts: Facts) -> list[int]:
 
 def capping_note(effect: c.Effect, guarded: Guarded, facts: Facts) -> str:
     """What the shopper reads where a headline amount was reduced: "$3 on Panama Geisha"; ""
-    when the offer still gives its headline amount."""
+    when the offer still gives its headline amount. It follows the offer's own amount ("you
+    save $6.50 (Panama Geisha is at the lowest price we can sell at)"), so an order-level note
+    names the lines, not that amount again."""
     if not any(guarded.capped):
         return ""
     currency, locale = facts.currency, facts.context.locale
@@ -116,8 +118,7 @@ def capping_note(effect: c.Effect, guarded: Guarded, facts: Facts) -> str:
         if not guarded.reduced:
             return ""
         verb = "is" if len(names) == 1 else "are"
-        total = sum(guarded.benefit.line_discounts)
-        return f"{money(total)} in all: {join_and(names)} {verb} at the lowest price we can sell at"
+        return f"{join_and(names)} {verb} at the lowest price we can sell at"
     parts = []
     for index in capped_lines:
         line = facts.lines[index]

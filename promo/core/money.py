@@ -37,7 +37,13 @@ def round_half_up(value: Fraction) -> int:
 
 def percent_of(amount: int, percent: Decimal | Fraction | int) -> int:
     """`percent`% of `amount` minor units, rounded half-up at the minor unit."""
-    return round_half_up(Fraction(amount) * Fraction(percent) / 100)
+    ratio = percent if isinstance(percent, Fraction) else Fraction(percent)
+    # round_half_up(amount * ratio / 100), in integers: no Fraction to normalise on the way.
+    numerator, denominator = amount * ratio.numerator, ratio.denominator * 100
+    whole, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
+        whole += 1
+    return -whole if numerator < 0 else whole
 
 
 def allocate(total: int, weights: Sequence[int]) -> list[int]:

@@ -18,6 +18,7 @@ racing for the same firing inserts nothing and publishes nothing.
 """
 from __future__ import annotations
 
+import builtins  # the class's own list() hides the builtin in its later annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -353,7 +354,7 @@ class Distributions:
         with self.work.read() as session:
             return [_info(r) for r in session.scalars(select(DistributionRuleRow).order_by(DistributionRuleRow.id))]
 
-    def firings(self, *, rule_id: str | None = None, customer_id: str | None = None, limit: int = 100) -> list[Firing]:
+    def firings(self, *, rule_id: str | None = None, customer_id: str | None = None, limit: int = 100) -> builtins.list[Firing]:
         """Newest first."""
         statement = select(DistributionFiringRow).order_by(DistributionFiringRow.id.desc()).limit(max(1, min(limit, 1000)))
         if rule_id is not None:

@@ -27,6 +27,7 @@ serialises the claims, so several workers stay correct but gain nothing: run one
 """
 from __future__ import annotations
 
+import builtins  # the class's own list() hides the builtin in its later annotations
 import contextvars
 import hmac
 import json
@@ -56,10 +57,6 @@ from promo.storage.database import dialect_of, for_update, insert_ignoring_confl
 from promo.storage.event_models import OutboxEventRow, WebhookDeliveryRow, WebhookEndpointRow
 
 MAX_TIMEOUT = 6.0                 # seconds an attempt may take in all: connect, send, answer
-SIGNATURE_HEADER = "Promoshop-Signature"
-TIMESTAMP_HEADER = "Promoshop-Timestamp"
-EVENT_ID_HEADER = "Promoshop-Event-Id"
-EVENT_TYPE_HEADER = "Promoshop-Event-Type"
 MAX_ENDPOINTS = 100
 MAX_PATTERNS = 50
 MAX_REPLAY = 10_000
@@ -270,7 +267,7 @@ class Webhooks:
 
         self.work.write(step)
 
-    def deliveries(self, *, status: str | None = None, endpoint_id: int | None = None, limit: int = 100) -> list[Delivery]:
+    def deliveries(self, *, status: str | None = None, endpoint_id: int | None = None, limit: int = 100) -> builtins.list[Delivery]:
         """Newest first; ``status="dead"`` is the dead-letter list."""
         statement = (select(WebhookDeliveryRow, OutboxEventRow)
                      .join(OutboxEventRow, OutboxEventRow.id == WebhookDeliveryRow.outbox_id)

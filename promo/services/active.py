@@ -64,8 +64,24 @@ class ActiveSet:
     margin_floor: Any = None
 
 
+_CAMPAIGNS = CampaignRow.__table__
+
+
 def _active(statement: Any) -> Any:
-    return statement.where(CampaignRow.kind.in_(INDEXED_KINDS), CampaignRow.status == "active")
+    return statement.where(_CAMPAIGNS.c.kind.in_(INDEXED_KINDS), _CAMPAIGNS.c.status == "active")
+
+
+def _fingerprint() -> Any:
+    """What changes whenever the active set does (count, versions, last update), and the store's
+    margin floor setting, in one statement. Built once, on the tables' columns: every cart is
+    priced after it, and building and compiling an ORM statement cost more than running it."""
+    settings = StoreSettingRow.__table__
+    floor = select(settings.c.value).where(settings.c.name == MARGIN_FLOOR_SETTING).scalar_subquery()
+    return _active(select(func.count(), func.coalesce(func.sum(_CAMPAIGNS.c.version), 0),
+                          func.max(_CAMPAIGNS.c.updated_at), floor))
+
+
+_FINGERPRINT = _fingerprint()
 
 
 def _chunks(items: Sequence[str], size: int):
@@ -86,11 +102,7 @@ class ActiveCampaigns:
         self._set = None
 
     def current(self, session: Session) -> ActiveSet:
-        floor = select(StoreSettingRow.value).where(StoreSettingRow.name == MARGIN_FLOOR_SETTING).scalar_subquery()
-        *counts, margin_floor = session.execute(_active(
-            select(func.count(), func.coalesce(func.sum(CampaignRow.version), 0), func.max(CampaignRow.updated_at),
-                   floor)
-        )).one()
+        *counts, margin_floor = session.execute(_FINGERPRINT).one()
         fingerprint = tuple(counts)
         cached = self._set
         if cached is None or cached.fingerprint != fingerprint:

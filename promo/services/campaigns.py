@@ -20,7 +20,7 @@ from promo.format.definition import DefinitionError, parse_campaign
 from promo.services.checks import json_ready
 from promo.services.outbox import announce
 from promo.services.unit_of_work import UnitOfWork, field_errors
-from promo.storage import audit, convert
+from promo.storage import audit, convert, counters
 from promo.storage.models import CampaignRow, CodeRow
 
 STATUS_ACTIONS = {"pause": CampaignStatus.PAUSED, "resume": CampaignStatus.ACTIVE, "archive": CampaignStatus.ARCHIVED}
@@ -55,6 +55,7 @@ class Campaigns:
             row = CampaignRow(
                 id=campaign.id, name=campaign.name, kind=campaign.kind.value, definition=data, status="active",
                 version=1, redemptions_count=0, budget_used=0, order_value_used=0, created_at=now, updated_at=now,
+                capped=counters.campaign_capped(campaign.limits),
             )
             session.add(row)
             session.flush()
@@ -103,11 +104,18 @@ class Campaigns:
             row.definition = data
             row.version += 1
             row.updated_at = now
+            row.capped = counters.campaign_capped(campaign.limits)
             session.flush()
+            if row.capped:
+                # Its caps count every order placed while it was uncapped. The row is locked
+                # FOR UPDATE: orders whose items point at it have committed (their foreign key's
+                # share lock held this lock off) and later ones wait for this commit.
+                counters.fold(session, campaign_id)
+                session.refresh(row)
             audit.record(session, at=now, actor=actor, action="campaign.update", object_type="campaign",
                          object_id=campaign_id, before=before, after=convert.campaign_snapshot(row))
             announce(self.work, session, "campaign.updated", {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
-            return convert.campaign_info(row)
+            return _info(session, row)
 
         info = self.work.write(work)
         self.work.active.forget()
@@ -135,7 +143,7 @@ class Campaigns:
                              after=convert.campaign_snapshot(row))
                 announce(self.work, session, f"campaign.{target.value if target is not CampaignStatus.ACTIVE else 'resumed'}",
                            {"campaign_id": row.id, "campaign": convert.campaign_snapshot(row), "actor": actor})
-            return convert.campaign_info(row)
+            return _info(session, row)
 
         info = self.work.write(work)
         self.work.active.forget()
@@ -143,7 +151,7 @@ class Campaigns:
 
     def get_campaign(self, campaign_id: str) -> CampaignInfo:
         with self.work.read() as session:
-            return convert.campaign_info(self.work.campaign_row(session, campaign_id))
+            return _info(session, self.work.campaign_row(session, campaign_id))
 
     def load_campaign(self, campaign_id: str) -> Campaign:
         """The parsed campaign (frozen dataclasses), e.g. for describing it in the UI."""
@@ -182,7 +190,9 @@ class Campaigns:
         if kind is not None:
             statement = statement.where(CampaignRow.kind == kind)
         with self.work.read() as session:
-            return [convert.campaign_info(row) for row in session.scalars(statement)]
+            rows = list(session.scalars(statement))
+            outside = counters.uncounted(session, [row.id for row in rows if not row.capped]) if rows else {}
+            return [convert.campaign_info(row, outside.get(row.id)) for row in rows]
 
     def campaign_of(self, info: CampaignInfo) -> Campaign:
         """The parsed form of a campaign already read (get_campaign, list_campaigns); raises
@@ -208,3 +218,9 @@ class Campaigns:
             return
         session.add(CodeRow(code=code, campaign_id=campaign.id, status="active", redeemed_count=0, created_at=now))
         session.flush()
+
+
+def _info(session: Session, row: CampaignRow) -> CampaignInfo:
+    """The campaign with its figures: its row's counters plus, uncapped, the redemptions its
+    orders did not count on the row."""
+    return convert.campaign_info(row, None if row.capped else counters.uncounted(session, [row.id]).get(row.id))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
+from promo.storage import counters
 from promo.storage.models import (
     CampaignRow,
     CodeRow,
@@ -50,23 +51,32 @@ def _campaign_counters(session: Session) -> list[Problem]:
             select(RedemptionItemRow.campaign_id, func.count().label("uses"),
                    func.coalesce(func.sum(RedemptionItemRow.discount + RedemptionItemRow.shipping_discount), 0).label("spent"),
                    func.coalesce(func.sum(RedemptionItemRow.order_value), 0).label("order_value"))
-            .where(RedemptionItemRow.status == SUCCEEDED).group_by(RedemptionItemRow.campaign_id)
+            .where(RedemptionItemRow.status == SUCCEEDED, RedemptionItemRow.counted == true())
+            .group_by(RedemptionItemRow.campaign_id)
         )
     }
+    outside = counters.uncounted(session)
     problems = []
     for campaign in session.execute(select(CampaignRow.id, CampaignRow.redemptions_count, CampaignRow.budget_used,
-                                           CampaignRow.order_value_used)):
+                                           CampaignRow.order_value_used, CampaignRow.capped)):
+        if campaign.capped and campaign.id in outside:
+            problems.append(Problem("counter", f"campaign {campaign.id}",
+                                    f"capped, but {outside[campaign.id][0]} redemptions are not in its counters"))
+        # The row holds its counted items; an uncapped campaign's other items are added when shown.
         row = recorded.get(campaign.id)
         uses, spent, value = (row.uses, int(row.spent), int(row.order_value)) if row else (0, 0, 0)
+        on_row = "" if campaign.id not in outside else " on its row"
         if campaign.redemptions_count != uses:
+            more = "" if campaign.id not in outside else f" of its {uses + outside[campaign.id][0]}"
             problems.append(Problem("counter", f"campaign {campaign.id}",
-                                    f"redemptions_count is {campaign.redemptions_count} but {uses} redemptions are recorded"))
+                                    f"redemptions_count is {campaign.redemptions_count} but {uses}{more} redemptions "
+                                    f"are recorded{on_row}"))
         if campaign.budget_used != spent:
             problems.append(Problem("counter", f"campaign {campaign.id}",
-                                    f"budget_used is {campaign.budget_used} but recorded discounts add up to {spent}"))
+                                    f"budget_used is {campaign.budget_used} but recorded discounts{on_row} add up to {spent}"))
         if campaign.order_value_used != value:
             problems.append(Problem("counter", f"campaign {campaign.id}",
-                                    f"order_value_used is {campaign.order_value_used} but recorded orders add up to {value}"))
+                                    f"order_value_used is {campaign.order_value_used} but recorded orders{on_row} add up to {value}"))
     return problems
 
 

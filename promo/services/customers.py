@@ -136,8 +136,9 @@ def _readable_profile(customer: Customer) -> Customer:
         if problem is not None:
             raise InvalidRequest(f"customer {customer.id!r}: {name} {problem}", code="invalid_customer",
                                  details={"errors": [{"path": name, "message": problem}]})
-    return replace(customer, **{name: normalise_text(getattr(customer, name))
-                                for name in ("name", "city") if getattr(customer, name)})
+    cleaned: dict[str, Any] = {name: normalise_text(getattr(customer, name))
+                               for name in ("name", "city") if getattr(customer, name)}
+    return replace(customer, **cleaned)
 
 
 def load_profile(work: UnitOfWork, session: Session, customer: Customer | str | None, *, create: bool = False) -> Customer:

@@ -51,8 +51,10 @@ class Incentives:
 
     def after_redeem(self, session: Session, order: OrderRow, redemption: RedemptionRow, entered: Sequence[str],
                      now: datetime) -> None:
-        giftcards.draw(session, order, entered, redemption.customer_id, now)
+        # Lock order (docs/redemptions.md): the customer rows (the advocate's), then gift cards,
+        # then points accounts; after_rollback goes the same way.
         referrals.record(session, self._parse, redemption, now)
+        giftcards.draw(session, order, entered, redemption.customer_id, now)
         if redemption.customer_id is not None:
             loyalty.earn(session, self._parse, order, redemption.customer_id, now)
         self._announce(EventScope(session, self.work, now))
@@ -69,9 +71,9 @@ class Incentives:
         """A cancelled order gives its gift card money back, loses its points and its referral;
         withdrawing just the referral offer from an order revokes the referral."""
         if cancelled:
+            referrals.revoke_order(session, order.id, now)
             giftcards.refund_order(session, order.id, now)
             loyalty.reverse_order(session, order.id, now)
-            referrals.revoke_order(session, order.id, now)
         elif any(item.code_id is not None and self._is_referral(session, item) for item in withdrawn):
             referrals.revoke_order(session, order.id, now)
 

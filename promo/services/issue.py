@@ -68,6 +68,7 @@ def companion_campaign(
         row = CampaignRow(
             id=campaign_id, name=definition["name"], kind="bulk", definition=definition, status="active", version=1,
             redemptions_count=0, budget_used=0, order_value_used=0, created_at=now, updated_at=now,
+            capped=False,   # single-use codes, no campaign-wide limit: orders leave this row alone
         )
         session.add(row)
         session.flush()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from promo.core.applicator import Candidate
@@ -32,6 +32,13 @@ ParseCampaign = Callable[[CampaignRow], Campaign]
 PAYMENT_KINDS = (Kind.GIFT_CARD.value, Kind.LOYALTY.value)
 # Held codes that are no discount for their holder: balances, and an advocate's own referral code.
 NOT_WALLET_OFFER_KINDS = (*PAYMENT_KINDS, Kind.REFERRAL.value)
+
+_CAMPAIGNS = CampaignRow.__table__
+# Live status and counters of some campaigns: read on every cart change, so built once, on the
+# table's columns (building and compiling the statement cost more than running it).
+_COUNTERS = (select(_CAMPAIGNS.c.id, _CAMPAIGNS.c.status, _CAMPAIGNS.c.redemptions_count, _CAMPAIGNS.c.budget_used,
+                    _CAMPAIGNS.c.order_value_used)
+             .where(_CAMPAIGNS.c.id.in_(bindparam("ids", expanding=True))))
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,9 @@ class OfferLoader:
         self.order_value = order_value
         self.currency = currency           # the order's; gift cards of another currency cannot pay it
         self._usage: dict[str, dict[str, int]] | None = None   # prefetched customer usage by campaign
+        # Promotion slots made so far, by campaign id (None: no longer active). Within one read
+        # transaction a promotion's counters are read once, however many lists it is in.
+        self._promotions: dict[str, Slot | None] = {}
 
     # ---- what to consider ----
 
@@ -113,10 +123,16 @@ class OfferLoader:
         return self.promotion_slots([c for c in active.promotions.campaigns if c.id in campaign_ids])
 
     def promotion_slots(self, campaigns: list[Campaign]) -> list[Slot]:
-        """These active promotions, in this order, with their counters read now."""
-        counters = self._counters([c.id for c in campaigns])
-        self._prefetch_usage([(c.id, c) for c in campaigns])
-        return [self._slot(counters[c.id], None, OfferSource.PROMOTION, c) for c in campaigns if c.id in counters]
+        """These active promotions, in this order, with their counters read now (or earlier in
+        this loader's transaction)."""
+        unread = [c for c in campaigns if c.id not in self._promotions]
+        if unread:
+            counters = self._counters([c.id for c in unread])
+            self._prefetch_usage([(c.id, c) for c in unread])
+            for c in unread:
+                row = counters.get(c.id)
+                self._promotions[c.id] = None if row is None else self._slot(row, None, OfferSource.PROMOTION, c)
+        return [slot for c in campaigns if (slot := self._promotions[c.id]) is not None]
 
     def touching_public_codes(self, active: ActiveSet, cart: Cart, customer: Customer) -> list[Slot]:
         """public_codes() narrowed to the listed coupons that could apply to this cart or say
@@ -281,11 +297,7 @@ class OfferLoader:
         """Live status and counters of these campaigns (still active ones only), in one query."""
         if not campaign_ids:
             return {}
-        rows = self.session.execute(
-            select(CampaignRow.id, CampaignRow.status, CampaignRow.redemptions_count, CampaignRow.budget_used,
-                   CampaignRow.order_value_used)
-            .where(CampaignRow.id.in_(campaign_ids))
-        )
+        rows = self.session.execute(_COUNTERS, {"ids": campaign_ids})
         # Filtered here, not in SQL: a status condition can make SQLite scan the status index
         # (every active campaign) instead of looking the few ids up by primary key.
         return {row.id: row for row in rows if row.status == "active"}

@@ -15,6 +15,7 @@ from promo.core.reasons import Reason, message_for
 from promo.core.records import CartQuote, Offer, OfferSource, OfferStatus, QuotedOffer
 from promo.core.results import Evaluation, OfferResult, Status
 from promo.core.visibility import is_visible
+from promo.services.active import ActiveSet
 from promo.services.checks import entered_codes
 from promo.services.customers import load_profile
 from promo.services.offer_loader import OfferLoader, Offers, Slot
@@ -118,15 +119,18 @@ class Pricing:
         declined = entered_codes(declined_codes)
         with self.work.read() as session:
             profile = load_profile(self.work, session, customer)
-            offers = self.offers(session, profile, context, cart, entered, declined)
+            loader = self.loader(session, profile, context, cart)
+            active = self.work.active.current(session)
             if with_offers:
-                loader = self.loader(session, profile, context, cart)
-                active = self.work.active.current(session)
+                # First, so the counters of the promotions that apply and of those that only hint
+                # are read in one query: the loader keeps the slots it made.
+                hinting = loader.touching_promotions(active, cart, profile, hints=True)
+            offers = self.offers(session, profile, context, cart, entered, declined, loader=loader, active=active)
+            if with_offers:
                 # Every offer the cart holds is told too: codes it applied for the shopper, codes
                 # they typed that are neither listed nor theirs (a friend's referral code).
                 held = [slot for slot in offers.slots if slot.candidate.code is not None]
-                slots = (loader.touching_promotions(active, cart, profile, hints=True)
-                         + loader.touching_public_codes(active, cart, profile) + loader.wallet() + held)
+                slots = hinting + loader.touching_public_codes(active, cart, profile) + loader.wallet() + held
         evaluation = self.evaluate(offers, cart, profile, context, entered)
         if not with_offers:
             return CartQuote(evaluation)
@@ -184,9 +188,11 @@ class Pricing:
                            local_now=context.now.astimezone(self.work.tz), order_value=cart.subtotal, currency=cart.currency)
 
     def offers(self, session: Session, profile: Customer, context: Context, cart: Cart, entered: list[str],
-                declined: Sequence[str] = (), chosen: frozenset[str] | None = None) -> Offers:
-        loader = self.loader(session, profile, context, cart)
-        active = self.work.active.current(session)
+               declined: Sequence[str] = (), chosen: frozenset[str] | None = None, *,
+               loader: OfferLoader | None = None, active: ActiveSet | None = None) -> Offers:
+        """The cart's candidates; `loader` and `active` when the caller already has them."""
+        loader = loader or self.loader(session, profile, context, cart)
+        active = active or self.work.active.current(session)
         offers = loader.entered(entered)
         offers.margin_floor = self.work.store_margin_floor(active.margin_floor)
         if chosen is not None:

@@ -158,8 +158,6 @@ class Redemptions:
 
         applied = list(evaluation.applied)
         slots = [offers.slot(offer.campaign_id, offer.code) for offer in applied]
-        self._take_counters(session, profile, list(zip(applied, slots, strict=True)), order_value=cart.subtotal)
-        checkpoints.reached("redeem.counters_taken")   # crash tests: counters taken, nothing recorded yet
 
         order = OrderRow(
             order_ref=order_ref, customer_id=profile.id, currency=evaluation.currency, status=OrderStatus.PLACED.value,
@@ -188,6 +186,7 @@ class Redemptions:
                 line_discounts=list(offer.line_discounts), order_value=cart.subtotal,
                 line_capped=list(offer.line_capped) if offer.capped else None,
                 usage_keys=list(slot.usage_keys), status=ItemStatus.SUCCEEDED.value,
+                counted=counters.campaign_capped(slot.campaign.limits),
             )
             for index, (offer, slot) in enumerate(zip(applied, slots, strict=True))
         ]
@@ -211,19 +210,38 @@ class Redemptions:
         announce(self.work, session, "redemption.succeeded", result.to_dict(), customer_id=profile.id)
         if idempotency_key is not None:
             idempotency.store(session, idempotency_key, result.to_dict())
+        # Last, just before the commit: the counters' rows are the ones every order sharing an
+        # offer waits for, so they are locked for the commit alone, not for the order's writes.
+        # Everything before locks only this order's rows, its customer's and (referrals) its
+        # advocate's; see docs/redemptions.md "Lock order".
+        self._take_counters(session, profile, list(zip(applied, slots, strict=True)), redemption.items,
+                            order_value=cart.subtotal)
+        checkpoints.reached("redeem.counters_taken")   # crash tests: counters taken, not committed
         checkpoints.reached("redeem.before_commit")   # crash tests: everything written, not committed
         return result
 
     def _take_counters(
-        self, session: Session, profile: Customer, taken: list[tuple[OfferResult, Slot]], *, order_value: int
+        self, session: Session, profile: Customer, taken: list[tuple[OfferResult, Slot]],
+        items: list[RedemptionItemRow], *, order_value: int,
     ) -> None:
-        """Take every counter of the applied offers, in one global order (codes, campaigns,
-        customer usage; each sorted) so concurrent transactions never deadlock."""
+        """Take every counter of the applied offers, in one global order (codes by id, capped
+        campaigns by id, then customer usage by campaign and period) so concurrent transactions
+        never wait on each other in a cycle. Uncapped campaigns' rows are not written."""
         taken = sorted(taken, key=lambda pair: (pair[0].campaign_id, pair[0].code or ""))
-        for offer, slot in taken:
+        on_row = {offer.campaign_id for offer, slot in taken if counters.campaign_capped(slot.campaign.limits)}
+        # A campaign made capped since this order was priced: its edit folded the items that
+        # pointed at its row then, and this one (written after) must count on the row too.
+        # Read after the items are written, so such an edit has either waited for them or
+        # committed before this read.
+        on_row |= counters.capped_rows(session, {offer.campaign_id for offer, _ in taken} - on_row)
+        for item in items:
+            item.counted = item.campaign_id in on_row
+        for offer, slot in sorted(taken, key=lambda pair: pair[1].code_id or 0):
             if slot.code_id is not None and not counters.take_code(session, slot.code_id, slot.campaign.limits.per_code):
                 raise _LostRace(Reason.QUANTITY_EXCEEDED, offer.campaign_id, offer.code)
         for offer, slot in taken:
+            if offer.campaign_id not in on_row:
+                continue
             if not counters.take_campaign(session, offer.campaign_id, slot.campaign.limits,
                                           discount=offer.total_discount, order_value=order_value):
                 raise _LostRace(self._campaign_block(session, slot, order_value), offer.campaign_id, offer.code)
@@ -270,15 +288,6 @@ class Redemptions:
             before = convert.redemption_result(redemption, order).to_dict()
             now = self.work.clock()
             withdrawn = [item for item in sorted(items, key=lambda i: (i.campaign_id, i.code or "")) if self._withdraw(session, item, reason, now)]
-            for item in withdrawn:
-                if item.code_id is not None:
-                    counters.restore_code(session, item.code_id)
-            for item in withdrawn:
-                counters.restore_campaign(session, item.campaign_id, discount=item.discount + item.shipping_discount,
-                                          order_value=item.order_value)
-            if redemption.customer_id is not None:
-                for item in withdrawn:
-                    counters.restore_customer_usage(session, item.campaign_id, redemption.customer_id, item.usage_keys)
             counted_total = order.total   # what the customer's total_spent holds for this order
             for item in withdrawn:
                 self._remove_from_order(order, item)
@@ -291,6 +300,9 @@ class Redemptions:
                 order.status = OrderStatus.CANCELLED.value
             if withdrawn or cancel:
                 self.incentives.after_rollback(session, order, withdrawn, cancelled=cancel, now=now)
+            # Counters last, in the order redeem takes them, so a rollback never holds a counter
+            # while it waits for a row an order locks before its counters.
+            self._restore_counters(session, withdrawn, redemption.customer_id)
             remaining = [i for i in redemption.items if i.status == ItemStatus.SUCCEEDED]
             new_status = RedemptionStatus.SUCCEEDED
             if not remaining and (redemption.items or cancel):
@@ -312,6 +324,18 @@ class Redemptions:
             return convert.redemption_result(redemption, order)
 
         return self.work.write(work)
+
+    @staticmethod
+    def _restore_counters(session: Session, withdrawn: list[RedemptionItemRow], customer_id: str | None) -> None:
+        for item in sorted(withdrawn, key=lambda i: i.code_id or 0):
+            if item.code_id is not None:
+                counters.restore_code(session, item.code_id)
+        for item in sorted((i for i in withdrawn if i.counted), key=lambda i: i.campaign_id):
+            counters.restore_campaign(session, item.campaign_id, discount=item.discount + item.shipping_discount,
+                                      order_value=item.order_value)
+        if customer_id is not None:
+            for item in sorted(withdrawn, key=lambda i: i.campaign_id):
+                counters.restore_customer_usage(session, item.campaign_id, customer_id, item.usage_keys)
 
     @staticmethod
     def _withdraw(session: Session, item: RedemptionItemRow, reason: str, now: datetime) -> bool:

@@ -39,7 +39,7 @@ from promo.core.errors import Conflict, NotFound
 from promo.core.incentive_records import ReferralCode, ReferralConversion, ReferralReward, ReferralSummary
 from promo.core.reasons import Reason
 from promo.services.issue import companion_campaign, companion_id, issue_code
-from promo.storage.database import for_update
+from promo.storage.database import dialect_of
 from promo.storage.models import CampaignRow, CodeRow, CustomerRow, RedemptionRow, ReferralRow
 
 ParseCampaign = Callable[[CampaignRow], Campaign]
@@ -128,7 +128,10 @@ def record(session: Session, parse: ParseCampaign, redemption: RedemptionRow, no
         row = session.get(CampaignRow, item.campaign_id)
         if row is None or row.kind != Kind.REFERRAL.value:
             continue
-        code_row = session.get(CodeRow, item.code_id)
+        code_row = session.get_one(CodeRow, item.code_id)
+        # Before the referral row is written: its foreign key share-locks the advocate's row,
+        # and two orders holding that share would each wait for the other's to lock it.
+        lock_advocate(session, code_row.holder_id)
         referral = session.scalar(
             select(ReferralRow).where(ReferralRow.campaign_id == row.id, ReferralRow.friend_id == redemption.customer_id)
         )
@@ -198,10 +201,15 @@ def _convert(session: Session, parse: ParseCampaign, row: CampaignRow, referral:
                               code.code if code is not None else None, bonus_code)
 
 
-def lock_advocate(session: Session, advocate_id: str) -> None:
+def lock_advocate(session: Session, advocate_id: str | None) -> None:
     """Serialise the advocate's conversions and revocations (PostgreSQL; SQLite's writers
-    queue anyway), so the rewards owed each one reads are the ones it changes."""
-    session.scalar(for_update(select(CustomerRow.id).where(CustomerRow.id == advocate_id), session))
+    queue anyway), so the rewards owed each one reads are the ones it changes. FOR NO KEY
+    UPDATE: rows that merely point at the advocate (their referrals, their reward codes) do not
+    wait for it, and it does not wait for them."""
+    statement = select(CustomerRow.id).where(CustomerRow.id == advocate_id)
+    if dialect_of(session) == "postgresql":
+        statement = statement.with_for_update(key_share=True)
+    session.scalar(statement)
 
 
 def rewards_owed(session: Session, campaign_id: str, advocate_id: str) -> int:

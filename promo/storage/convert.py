@@ -26,7 +26,10 @@ from promo.core.records import (
 from .models import CampaignRow, CategoryRow, CodeRow, CustomerRow, OrderRow, ProductRow, PublicationRow, RedemptionRow
 
 
-def campaign_info(row: CampaignRow) -> CampaignInfo:
+def campaign_info(row: CampaignRow, uncounted: tuple[int, int, int] | None = None) -> CampaignInfo:
+    """`uncounted`: the redemptions, discount and order value of succeeded items not in the
+    row's counters (an uncapped campaign's, promo.storage.counters.uncounted)."""
+    redemptions, spent, value = uncounted or (0, 0, 0)
     return CampaignInfo(
         id=row.id,
         name=row.name,
@@ -34,9 +37,9 @@ def campaign_info(row: CampaignRow) -> CampaignInfo:
         status=CampaignStatus(row.status),
         definition=row.definition,
         version=row.version,
-        redemptions_count=row.redemptions_count,
-        budget_used=row.budget_used,
-        order_value_used=row.order_value_used,
+        redemptions_count=row.redemptions_count + redemptions,
+        budget_used=row.budget_used + spent,
+        order_value_used=row.order_value_used + value,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )

@@ -7,22 +7,81 @@ passed, and a `take_*` returning False means the caller must roll its transactio
 
 Callers take counters in a fixed order (codes, then campaigns, then customer usage, each sorted)
 so two transactions never wait on each other in a cycle.
+
+Only capped campaigns (``campaigns.capped``: a total, a budget or an order-value budget) keep
+their counters on their row. An uncapped campaign's orders write no campaign row: their items
+are marked ``counted = False``, and the campaign's figures are its row's plus those items
+(``uncounted``). When a campaign becomes capped, ``fold`` moves its uncounted items into the
+row under the row's lock, so its caps start from every order placed before.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import cast
 
-from sqlalchemy import case, update
+from sqlalchemy import Table, case, false, func, select, true, update
 from sqlalchemy.orm import Session
 
 from promo.core.campaign import Limits
 
 from .database import dialect_of, insert_ignoring_conflicts
-from .models import CampaignRow, CodeRow, CustomerUsageRow
+from .models import CampaignRow, CodeRow, CustomerUsageRow, RedemptionItemRow
 
-codes = CodeRow.__table__
-campaigns = CampaignRow.__table__
-usage = CustomerUsageRow.__table__
+codes = cast(Table, CodeRow.__table__)
+campaigns = cast(Table, CampaignRow.__table__)
+usage = cast(Table, CustomerUsageRow.__table__)
+items = cast(Table, RedemptionItemRow.__table__)
+SUCCEEDED = "succeeded"
+
+
+def campaign_capped(limits: Limits) -> bool:
+    """Whether orders must take the campaign row's counters to respect its limits."""
+    return limits.total is not None or limits.budget is not None or limits.order_value_budget is not None
+
+
+def capped_rows(session: Session, campaign_ids: Iterable[str]) -> set[str]:
+    """Which of these campaigns' rows say capped (a plain read: no lock)."""
+    wanted = sorted(set(campaign_ids))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(campaigns.c.id).where(campaigns.c.id.in_(wanted), campaigns.c.capped == true())))
+
+
+def uncounted(session: Session, campaign_ids: Iterable[str] | None = None) -> dict[str, tuple[int, int, int]]:
+    """Succeeded redemptions not in their campaign rows' counters, per campaign: (redemptions,
+    discount including shipping, order value). None: every campaign."""
+    statement = (
+        select(items.c.campaign_id, func.count(), func.coalesce(func.sum(items.c.discount + items.c.shipping_discount), 0),
+               func.coalesce(func.sum(items.c.order_value), 0))
+        .where(items.c.counted == false(), items.c.status == SUCCEEDED)
+        .group_by(items.c.campaign_id)
+    )
+    if campaign_ids is not None:
+        wanted = sorted(set(campaign_ids))
+        if not wanted:
+            return {}
+        statement = statement.where(items.c.campaign_id.in_(wanted))
+    return {campaign_id: (int(count), int(spent), int(value)) for campaign_id, count, spent, value in session.execute(statement)}
+
+
+def fold(session: Session, campaign_id: str) -> None:
+    """Move the campaign's uncounted items into its row's counters. The caller holds the row
+    FOR UPDATE (PostgreSQL): that waits for every order whose item already points at the row
+    (their foreign key share-locks it) and holds off new ones until the commit."""
+    moved = session.execute(
+        update(items)
+        .where(items.c.campaign_id == campaign_id, items.c.counted == false(), items.c.status == SUCCEEDED)
+        .values(counted=True)
+        .returning(items.c.discount, items.c.shipping_discount, items.c.order_value)
+    ).all()
+    if moved:
+        session.execute(
+            update(campaigns).where(campaigns.c.id == campaign_id).values(
+                redemptions_count=campaigns.c.redemptions_count + len(moved),
+                budget_used=campaigns.c.budget_used + sum(row.discount + row.shipping_discount for row in moved),
+                order_value_used=campaigns.c.order_value_used + sum(row.order_value for row in moved),
+            )
+        )
 
 
 def take_code(session: Session, code_id: int, per_code: int | None) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,8 +83,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def insert_ignoring_conflicts(table: Table, dialect_name: str, index_elements: Iterable[str] | None = None):
-    """INSERT ... ON CONFLICT DO NOTHING for the session's dialect (SQLite and PostgreSQL)."""
+def insert_ignoring_conflicts(table: Any, dialect_name: str, index_elements: Iterable[str] | None = None):
+    """INSERT ... ON CONFLICT DO NOTHING for the session's dialect (SQLite and PostgreSQL).
+
+    `table`: a Table or a mapped class's ``__table__`` (typed as a plain FromClause)."""
     if dialect_name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(index_elements or []) or None)
     if dialect_name == "sqlite":

@@ -86,6 +86,10 @@ class CampaignRow(Base):
     redemptions_count: Mapped[int] = mapped_column(Integer, default=0)
     budget_used: Mapped[int] = mapped_column(Money, default=0)
     order_value_used: Mapped[int] = mapped_column(Money, default=0)
+    # Whether orders take the counters above: the definition has a total, a budget or an
+    # order-value budget. An uncapped campaign's orders leave this row alone (no row lock per
+    # order); their redemption items say counted=False and the figures add them up.
+    capped: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -255,6 +259,9 @@ class RedemptionItemRow(Base):
     order_value: Mapped[int] = mapped_column(Money, default=0)
     # The customer_usage period keys this item incremented, so a rollback restores exactly those.
     usage_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Whether this item is in its campaign row's counters (an uncapped campaign's are not; a
+    # rollback gives back to the row only what the row holds).
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     status: Mapped[str] = mapped_column(String(20), default="succeeded")
     rollback_reason: Mapped[str | None] = mapped_column(Text)
     rolled_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -341,7 +348,9 @@ class ReferralRow(Base):
     campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id"))
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
     advocate_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
-    friend_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
+    # Every signed-in cart update looks up the shopper's pending referrals by this column
+    # (promo.services.referrals.convert_pending); the unique index below leads with campaign_id.
+    friend_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     # pending (waiting for the conversion event) / converted / revoked (the order was rolled back)
     status: Mapped[str] = mapped_column(String(20), default="pending")

@@ -1,7 +1,7 @@
 """The marketer console at /console: campaigns, codes, redemptions, stats and the audit log.
 
 Every change goes through promo.engine.Engine (which writes the audit log); the console reads
-with a few read-only queries of its own (shop/console/queries.py) where the engine has no
+with the read-only reports of Engine.reports (promo/services/reports.py) where the engine has no
 listing. Access rules are in shop/console/access.py.
 """
 from __future__ import annotations

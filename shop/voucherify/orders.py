@@ -19,9 +19,7 @@ from typing import Any, Protocol
 
 from promo.core.campaign import Campaign
 from promo.core.domain import Cart, CartLine
-from promo.core.effects.amount_off_order import AmountOffOrder
-from promo.core.effects.percent_off_order import PercentOffOrder
-from promo.core.effects.tiers import Tiers
+from promo.core.effects import effect_type
 from promo.core.errors import NotFound
 from shop.api.framework.schema import Arr, Field, FieldError, FreeObject, Int, SchemaViolation, Str
 from shop.api.resources.payloads import MAX_ITEMS, MAX_MONEY, MAX_ORDER_VALUE, MAX_QUANTITY
@@ -52,8 +50,6 @@ OrderBody = lenient({
     "status": Field(Str(enum=("CREATED", "PAID", "CANCELED", "FULFILLED"))),
     "metadata": Field(FreeObject()),
 }, name="VoucherifyOrder")
-
-ORDER_LEVEL_EFFECTS = (AmountOffOrder, PercentOffOrder, Tiers)
 
 
 class _Line(Protocol):
@@ -131,7 +127,8 @@ class Priced:
 
 
 def is_order_level(campaign: Campaign | None) -> bool:
-    return campaign is not None and isinstance(campaign.effect, ORDER_LEVEL_EFFECTS)
+    """Is what the campaign gives a discount on the order as a whole (its effect type says so)?"""
+    return campaign is not None and campaign.effect is not None and effect_type(campaign.effect).on_order
 
 
 def order_json(priced: Priced, campaigns: Mapping[str, Campaign], *, source_id: str | None = None,

@@ -1,8 +1,10 @@
 """promoshop's campaigns and codes as Voucherify's vouchers, campaigns and discounts.
 
-Effects map onto Voucherify's discount types where one fits (docs/voucherify.md, "Effects");
-the others (cheapest items, buy X get Y, volume, bundle price, spend tiers) are reported as
-``AMOUNT`` with the amount the engine computed and ``is_dynamic: true``.
+Effects map onto Voucherify's discount types where one fits (docs/voucherify.md, "Effects"),
+read from the headline each effect type declares (promo.core.effects.effect_type.Headline),
+never from its class; the others (cheapest items, buy X get Y, volume, bundle price, spend
+tiers, or a type added later) are reported as ``AMOUNT`` with the amount the engine computed and
+``is_dynamic: true``, off the order when the type says it gives an order discount (`on_order`).
 """
 from __future__ import annotations
 
@@ -11,16 +13,20 @@ from decimal import Decimal
 from typing import Any
 
 from promo.core.campaign import Campaign, Kind
-from promo.core.effects.amount_off_each_line import AmountOffEachLine
-from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
-from promo.core.effects.amount_off_order import AmountOffOrder
-from promo.core.effects.amount_split import AmountSplit
-from promo.core.effects.free_gift import FreeGift
-from promo.core.effects.percent_off_items import PercentOffItems
-from promo.core.effects.percent_off_order import PercentOffOrder
-from promo.core.effects.shipping import ShippingDiscount
-from promo.core.effects.tiers import Tiers
-from promo.core.effects.unit_price import UnitPrice
+from promo.core.effects import effect_type
+from promo.core.effects.effect_type import (
+    AMOUNT_OFF,
+    EACH_LINE,
+    EACH_UNIT,
+    FIXED_PRICE,
+    FREE_ITEMS,
+    ITEMS,
+    ORDER,
+    PERCENT_OFF,
+    SHIPPING,
+    SPLIT,
+    Headline,
+)
 from promo.core.records import CampaignInfo, CampaignStatus, CodeInfo, CodeStatus
 from shop.voucherify import ids
 from shop.voucherify.orders import SHIPPING_ID
@@ -43,34 +49,43 @@ def _static(value: Any) -> int | float | None:
     return number(value) if isinstance(value, (int, Decimal)) else None
 
 
+# Voucherify's `effect` for a percent or an amount taken off this scope.
+PERCENT_TARGETS = {ORDER: "APPLY_TO_ORDER", ITEMS: "APPLY_TO_ITEMS"}
+AMOUNT_TARGETS = {ORDER: "APPLY_TO_ORDER", EACH_LINE: "APPLY_TO_ITEMS", EACH_UNIT: "APPLY_TO_ITEMS_BY_QUANTITY",
+                  SPLIT: "APPLY_TO_ITEMS_PROPORTIONALLY"}
+
+
 def discount_json(campaign: Campaign, computed: int | None = None) -> dict[str, Any] | None:
     """The Voucherify discount for `campaign`'s effect; `computed`: what it granted here."""
     effect = campaign.effect
     if effect is None:
         return None
-    if isinstance(effect, PercentOffOrder):
-        out = {"type": "PERCENT", "percent_off": _static(effect.percent), "effect": "APPLY_TO_ORDER"}
-        if effect.cap is not None:
-            out["amount_limit"] = effect.cap
-        return _dynamic(out, effect.percent, "percent_off", computed)
-    if isinstance(effect, PercentOffItems):
-        out = {"type": "PERCENT", "percent_off": _static(effect.percent), "effect": "APPLY_TO_ITEMS"}
-        if effect.cap is not None:
-            out["amount_limit"] = effect.cap
-        return _dynamic(out, effect.percent, "percent_off", computed)
-    amount_effects = {AmountOffOrder: "APPLY_TO_ORDER", AmountOffEachLine: "APPLY_TO_ITEMS",
-                      AmountOffEachUnit: "APPLY_TO_ITEMS_BY_QUANTITY", AmountSplit: "APPLY_TO_ITEMS_PROPORTIONALLY"}
-    if type(effect) in amount_effects:
-        out = {"type": "AMOUNT", "amount_off": _static(effect.amount), "effect": amount_effects[type(effect)]}
-        return _dynamic(out, effect.amount, "amount_off", computed)
-    if isinstance(effect, UnitPrice) and isinstance(effect.price, int):
-        return {"type": "FIXED", "fixed_amount": effect.price, "effect": "APPLY_TO_ITEMS"}
-    if isinstance(effect, FreeGift):
-        return {"type": "UNIT", "unit_off": effect.quantity, "unit_type": effect.gift.sku, "effect": "ADD_MISSING_ITEMS"}
-    if isinstance(effect, ShippingDiscount) and effect.amount is None and effect.percent == 100:
-        return {"type": "UNIT", "unit_off": 1, "unit_type": SHIPPING_ID, "effect": "ADD_MISSING_ITEMS"}
-    target = "APPLY_TO_ORDER" if isinstance(effect, Tiers) else "APPLY_TO_ITEMS"
+    kind = effect_type(effect)
+    headline = kind.headline(effect)
+    stated = _stated(headline, computed) if headline is not None else None
+    if stated is not None:
+        return stated
+    target = "APPLY_TO_ORDER" if kind.on_order else "APPLY_TO_ITEMS"
     return {"type": "AMOUNT", "amount_off": computed if computed is not None else 0, "effect": target, "is_dynamic": True}
+
+
+def _stated(headline: Headline, computed: int | None) -> dict[str, Any] | None:
+    """The Voucherify discount that states this headline, or None when none of its types does."""
+    if headline.kind == PERCENT_OFF and headline.scope in PERCENT_TARGETS:
+        out = {"type": "PERCENT", "percent_off": _static(headline.value), "effect": PERCENT_TARGETS[headline.scope]}
+        if headline.cap is not None:
+            out["amount_limit"] = headline.cap
+        return _dynamic(out, headline.value, "percent_off", computed)
+    if headline.kind == AMOUNT_OFF and headline.scope in AMOUNT_TARGETS:
+        out = {"type": "AMOUNT", "amount_off": _static(headline.value), "effect": AMOUNT_TARGETS[headline.scope]}
+        return _dynamic(out, headline.value, "amount_off", computed)
+    if headline.kind == FIXED_PRICE and isinstance(headline.value, int):
+        return {"type": "FIXED", "fixed_amount": headline.value, "effect": "APPLY_TO_ITEMS"}
+    if headline.kind == FREE_ITEMS:
+        return {"type": "UNIT", "unit_off": headline.value, "unit_type": headline.sku, "effect": "ADD_MISSING_ITEMS"}
+    if headline.kind == PERCENT_OFF and headline.scope == SHIPPING and headline.value == 100:
+        return {"type": "UNIT", "unit_off": 1, "unit_type": SHIPPING_ID, "effect": "ADD_MISSING_ITEMS"}
+    return None
 
 
 def _dynamic(out: dict[str, Any], value: Any, field: str, computed: int | None) -> dict[str, Any]:

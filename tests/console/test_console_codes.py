@@ -7,8 +7,8 @@ import io
 import re
 from datetime import timedelta
 
+from promo.services.reports import STREAM_CHUNK
 from shop.console.jobs import get_job, wait_for
-from shop.console.queries import STREAM_CHUNK
 from tests.support.consolekit import sample_cart
 
 

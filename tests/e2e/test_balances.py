@@ -39,8 +39,13 @@ def test_a_gift_card_pays_what_is_left_and_its_ledger_shows_the_order(page, shop
     expect(page.get_by_role("heading", level=1)).to_have_text("Your order is placed")
 
     page.goto(store + "/wallet")
+    balances = page.get_by_test_id("wallet-balances")
+    expect(balances.get_by_test_id("balances-summary")).to_contain_text("$16.05 on a gift card")
+    balances.get_by_text("Balances").click()
     wallet_card = page.locator(f"[data-testid=gift-card][data-code='{card}']")
     expect(wallet_card.get_by_test_id("gift-card-balance")).to_have_text("$16.05")
+    wallet_card.get_by_text("Card history (2)").click()          # folded, so the card stays short
+    expect(wallet_card.get_by_test_id("gift-card-ledger")).to_be_visible()
     entry, issued = wallet_card.get_by_test_id("gift-card-entry").all()     # newest first
     expect(entry).to_have_attribute("data-kind", "redemption")
     expect(entry).to_contain_text("−$33.95")
@@ -57,6 +62,7 @@ def test_points_from_an_order_are_redeemed_in_place_for_a_reward_code(page, shop
     checkout(page, name="Victor Valdez", email="victor@example.com")
     toasts = remember_texts("#toasts .toast")
     page.goto(store + "/wallet")
+    page.get_by_test_id("wallet-balances").get_by_text("Balances").click()
     account = page.locator("[data-testid=points-account][data-programme=beans-club]")
     points = int(account.get_by_test_id("points-balance").inner_text().replace(",", ""))
     assert points >= 500
@@ -84,6 +90,7 @@ def test_a_refused_redemption_swaps_in_the_balance_as_it_is_now(page, shop, reme
     checkout(page, name="Victor Valdez", email="victor@example.com")
     toasts = remember_texts("#toasts .toast")
     page.goto(store + "/wallet")
+    page.get_by_test_id("wallet-balances").get_by_text("Balances").click()
     account = page.locator("[data-testid=points-account][data-programme=beans-club]")
     assert int(account.get_by_test_id("points-balance").inner_text().replace(",", "")) >= 500
     while engine.points_account("vip", "beans-club").points >= 500:     # spent in another tab meanwhile

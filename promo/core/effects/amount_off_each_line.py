@@ -14,7 +14,7 @@ from promo.core.effects.base import (
     nothing,
     resolve_amount,
 )
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import AMOUNT_OFF, EACH_LINE, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.formula import Amount
 from promo.core.json_schema import ref
@@ -45,11 +45,15 @@ def apply(effect: AmountOffEachLine, facts: Facts, shipping: int) -> Benefit:
 
 
 def each_label(amount: Amount, items: ItemSelector, noun: str, currency: str, locale: str, facts: Facts | None) -> str:
-    """"$2 off each product from Arabica" ("item" for each unit)."""
+    """"$2 off each product from Arabica" ("item" for each unit); for one product, "$10 off
+    Gooseneck Kettle" (its line) or "$10 off each Gooseneck Kettle" (each unit)."""
     shown = amount_words(amount, currency, locale, facts)
     if shown is None:
         phrase = selection_phrase(items, currency, locale)
         return f"Personal discount on {phrase}" if phrase else "Personal discount"
+    if items.only_sku is not None:
+        each = "each " if noun == "item" else ""
+        return f"{shown} off {each}{items_phrase(items)}{narrowing(items, currency, locale)}"
     return f"{shown} off each {noun}{from_items(items_phrase(items))}{narrowing(items, currency, locale)}"
 
 
@@ -69,9 +73,14 @@ def banner_number(effect: AmountOffEachLine) -> dict[str, Any] | None:
     return amount_number(effect.amount)
 
 
+def headline(effect: AmountOffEachLine) -> Headline:
+    return Headline(AMOUNT_OFF, EACH_LINE, effect.amount)
+
+
 TYPE = EffectType(
     name="amount_off_each_line", effect=AmountOffEachLine, fields={"amount": ref("amount"), "items": ref("items")},
     required=("amount",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors, lowers_item_prices=True,
     per_line_formulas=True,
+    headline=headline,
 )

@@ -16,7 +16,7 @@ from promo.core.effects.base import (
     resolve_amount,
     unit_groups,
 )
-from promo.core.effects.effect_type import PER_UNIT, BannerText, Effect, EffectType
+from promo.core.effects.effect_type import AMOUNT_OFF, EACH_UNIT, PER_UNIT, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.formula import Amount
 from promo.core.json_schema import ref
@@ -65,10 +65,15 @@ def banner_number(effect: AmountOffEachUnit) -> dict[str, Any] | None:
     return amount_number(effect.amount)
 
 
+def headline(effect: AmountOffEachUnit) -> Headline:
+    return Headline(AMOUNT_OFF, EACH_UNIT, effect.amount)
+
+
 TYPE = EffectType(
     name="amount_off_each_unit", effect=AmountOffEachUnit, fields={"amount": ref("amount"), "items": ref("items")},
     required=("amount",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors, lowers_item_prices=True,
     margin_guard=PER_UNIT,
     per_line_formulas=True,
+    headline=headline,
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from promo.core.effects.base import Benefit, amount_banner, amount_number, resolve_amount, split_over_lines
-from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
+from promo.core.effects.effect_type import AMOUNT_OFF, ORDER, POOLED, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.formula import Amount
 from promo.core.json_schema import ref
@@ -45,8 +45,13 @@ def banner_number(effect: AmountOffOrder) -> dict[str, Any] | None:
     return amount_number(effect.amount)
 
 
+def headline(effect: AmountOffOrder) -> Headline:
+    return Headline(AMOUNT_OFF, ORDER, effect.amount)
+
+
 TYPE = EffectType(
     name="amount_off_order", effect=AmountOffOrder, fields={"amount": ref("amount")}, required=("amount",),
     parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words, banner_number=banner_number,
     margin_guard=POOLED,
+    headline=headline, on_order=True,
 )

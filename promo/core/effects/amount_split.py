@@ -15,7 +15,7 @@ from promo.core.effects.base import (
     resolve_amount,
     split_over_lines,
 )
-from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
+from promo.core.effects.effect_type import AMOUNT_OFF, POOLED, SPLIT, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.formula import Amount
 from promo.core.json_schema import ref
@@ -68,10 +68,15 @@ def banner_number(effect: AmountSplit) -> dict[str, Any] | None:
     return amount_number(effect.amount)
 
 
+def headline(effect: AmountSplit) -> Headline:
+    return Headline(AMOUNT_OFF, SPLIT, effect.amount)
+
+
 TYPE = EffectType(
     name="amount_split", effect=AmountSplit,
     fields={"amount": ref("amount"), "items": ref("items"), "by": {"enum": ["amount", "quantity"]}},
     required=("amount",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors,
     margin_guard=POOLED,
+    headline=headline,
 )

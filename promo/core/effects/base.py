@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from promo.core.domain import ItemSelector
@@ -47,9 +48,17 @@ def resolve_amount(value: object, facts: Facts) -> int:
 def resolve_percent(value: object, facts: Facts) -> Fraction:
     """A fixed percent or a formula's value, held within 0..100."""
     if isinstance(value, (int, Decimal, Fraction)) and not isinstance(value, bool):
-        raw = value
-    else:
-        raw = value.evaluate(facts)  # type: ignore[attr-defined]
+        return _fixed_percent(value)
+    return _held_percent(value.evaluate(facts))  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=4096)
+def _fixed_percent(value: int | Decimal | Fraction) -> Fraction:
+    """A definition's fixed percent as a Fraction, made once per value rather than per cart."""
+    return _held_percent(value)
+
+
+def _held_percent(raw: Any) -> Fraction:
     return min(max(Fraction(raw), Fraction(0)), Fraction(100))
 
 

@@ -88,6 +88,32 @@ class BannerText(Protocol):
 
 Label = Callable[[Any, str, str, "Facts | None"], str]
 
+# What a headline takes off, and from what (Headline.kind and Headline.scope).
+PERCENT_OFF, AMOUNT_OFF, FIXED_PRICE, FREE_ITEMS = "percent_off", "amount_off", "fixed_price", "free_items"
+ORDER, ITEMS, EACH_LINE, EACH_UNIT, SPLIT, SHIPPING = "order", "items", "each_line", "each_unit", "split", "shipping"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The one discount an effect states, in the terms discount APIs share, for a dialect that
+    describes an offer without computing it (shop/voucherify maps these, never effect classes).
+
+    `kind`: PERCENT_OFF, AMOUNT_OFF, FIXED_PRICE (each item at `value`) or FREE_ITEMS (`value`
+    units of `sku` added); `scope`: what it comes off: the ORDER, the ITEMS, EACH_LINE or
+    EACH_UNIT of them, an amount SPLIT over them, or SHIPPING; `value`: a number or a formula
+    (Amount, Percent); `cap`: the most a percent takes off."""
+
+    kind: str
+    scope: str
+    value: Any
+    cap: int | None = None
+    sku: str | None = None
+
+
+def no_headline(effect: Any) -> Headline | None:
+    """No single discount states it (tiers, volume, buy X get Y...): dialects report what it computed."""
+    return None
+
 
 def no_selectors(effect: Any, hints: bool) -> tuple[ItemSelector, ...]:
     return ()
@@ -120,7 +146,10 @@ class EffectType:
     - `margin_guard`: how the margin floor guards its benefit (PER_LINE, PER_UNIT, POOLED or
       UNGUARDED; promo.core.margin);
     - `per_line_formulas`: it computes each line on its own, so its formulas may read the line
-      (`item.price`, `item.cost`, `item.margin`, `item.quantity`).
+      (`item.price`, `item.cost`, `item.margin`, `item.quantity`);
+    - `headline(effect)`: the one discount it states (a Headline), or None when none does;
+    - `on_order`: what it gives is a discount on the order as a whole, not on its items (a
+      dialect reports it as the order's discount).
     """
 
     name: str
@@ -138,6 +167,8 @@ class EffectType:
     counts_towards_offer_cap: bool = True
     margin_guard: str = PER_LINE
     per_line_formulas: bool = False
+    headline: Callable[[Any], Headline | None] = no_headline
+    on_order: bool = False
     schema_extra: Schema = field(default_factory=dict)
 
     @property

@@ -6,7 +6,7 @@ from typing import Any
 
 from promo.core.domain import CartLine
 from promo.core.effects.base import MOST_EXPENSIVE, Benefit, ranked, take_units, unit_groups, units_in
-from promo.core.effects.effect_type import UNGUARDED, BannerText, Effect, EffectType
+from promo.core.effects.effect_type import FREE_ITEMS, ITEMS, UNGUARDED, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.json_schema import closed, money, ref, text, whole
 from promo.core.reading import Problems, join_path, read_fields, read_int, read_money, read_text, read_texts
@@ -81,8 +81,13 @@ def banner_words(effect: FreeGift, words: BannerText) -> str:
 _GIFT = closed({"sku": text(64), "name": text(), "price": money(), "categories": ref("texts"),
                 "collections": ref("texts")}, ("sku", "name", "price"))
 
+def headline(effect: FreeGift) -> Headline:
+    return Headline(FREE_ITEMS, ITEMS, effect.quantity, sku=effect.gift.sku)
+
+
 TYPE = EffectType(
     name="free_gift", effect=FreeGift, fields={"gift": _GIFT, "quantity": whole(1, 100)}, required=("gift",),
     parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     margin_guard=UNGUARDED,
+    headline=headline,
 )

@@ -17,7 +17,7 @@ from promo.core.effects.base import (
     split_over_lines,
     up_to,
 )
-from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
+from promo.core.effects.effect_type import ITEMS, PERCENT_OFF, POOLED, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.formula import Percent
 from promo.core.json_schema import money, ref
@@ -63,10 +63,15 @@ def banner_number(effect: PercentOffItems) -> dict[str, Any] | None:
     return percent_number(effect.percent, effect.cap)
 
 
+def headline(effect: PercentOffItems) -> Headline:
+    return Headline(PERCENT_OFF, ITEMS, effect.percent, cap=effect.cap)
+
+
 TYPE = EffectType(
     name="percent_off_items", effect=PercentOffItems,
     fields={"percent": ref("percent_value"), "items": ref("items"), "cap": money(1)},
     required=("percent",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors, lowers_item_prices=True,
     margin_guard=POOLED,
+    headline=headline,
 )

@@ -15,7 +15,7 @@ from promo.core.effects.base import (
     split_over_lines,
     up_to,
 )
-from promo.core.effects.effect_type import POOLED, BannerText, Effect, EffectType
+from promo.core.effects.effect_type import ORDER, PERCENT_OFF, POOLED, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.formula import Percent
 from promo.core.json_schema import money, ref
@@ -56,9 +56,14 @@ def banner_number(effect: PercentOffOrder) -> dict[str, Any] | None:
     return percent_number(effect.percent, effect.cap)
 
 
+def headline(effect: PercentOffOrder) -> Headline:
+    return Headline(PERCENT_OFF, ORDER, effect.percent, cap=effect.cap)
+
+
 TYPE = EffectType(
     name="percent_off_order", effect=PercentOffOrder, fields={"percent": ref("percent_value"), "cap": money(1)},
     required=("percent",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number,
     margin_guard=POOLED,
+    headline=headline, on_order=True,
 )

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from promo.core.effects.base import Benefit, resolve_amount, resolve_percent
-from promo.core.effects.effect_type import UNGUARDED, BannerText, Effect, EffectType
+from promo.core.effects.effect_type import AMOUNT_OFF, PERCENT_OFF, SHIPPING, UNGUARDED, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.formula import Amount, Percent
 from promo.core.json_schema import ref
@@ -69,6 +69,12 @@ def banner_words(effect: ShippingDiscount, text: BannerText) -> str:
     return f"{off} SHIPPING" if off else "SHIPPING DISCOUNT"
 
 
+def headline(effect: ShippingDiscount) -> Headline:
+    if effect.amount is not None:
+        return Headline(AMOUNT_OFF, SHIPPING, effect.amount)
+    return Headline(PERCENT_OFF, SHIPPING, effect.percent)
+
+
 TYPE = EffectType(
     name="shipping", effect=ShippingDiscount, fields={"percent": ref("percent_value"), "amount": ref("amount")},
     required=(), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
@@ -76,4 +82,5 @@ TYPE = EffectType(
     # A shopper promised free shipping over $50 keeps it whatever codes they add.
     counts_towards_offer_cap=False,
     margin_guard=UNGUARDED,
+    headline=headline,
 )

@@ -156,4 +156,5 @@ TYPE = EffectType(
     required=("tiers",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     selectors=item_selectors,
     margin_guard=POOLED,
+    on_order=True,   # a discount on the order by its subtotal
 )

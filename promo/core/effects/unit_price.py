@@ -6,7 +6,7 @@ from typing import Any
 
 from promo.core.domain import ItemSelector
 from promo.core.effects.base import Benefit, benefit_of, item_selectors, nothing, resolve_amount, unit_groups
-from promo.core.effects.effect_type import BannerText, Effect, EffectType
+from promo.core.effects.effect_type import FIXED_PRICE, ITEMS, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
 from promo.core.formula import Amount
 from promo.core.json_schema import ref
@@ -54,8 +54,13 @@ def banner_words(effect: UnitPrice, text: BannerText) -> str:
     return f"NOW {price} EACH" if price else "SPECIAL PRICE"
 
 
+def headline(effect: UnitPrice) -> Headline:
+    return Headline(FIXED_PRICE, ITEMS, effect.price)
+
+
 TYPE = EffectType(
     name="unit_price", effect=UnitPrice, fields={"price": ref("price"), "items": ref("items")}, required=("price",),
     parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words, selectors=item_selectors,
     lowers_item_prices=True,
+    headline=headline,
 )

@@ -1,26 +1,22 @@
 """Who is calling: API keys in the ``Authorization: Bearer`` or ``X-API-Key`` header.
 
-The rows live in promo.storage's ``api_keys`` table (``ApiKeyRow``), so the engine's migration
-covers them; key format and hashing are in ``shop.api.framework.keys``.
+The keys live in the engine's ``api_keys`` table, so its migration covers them; they are stored
+and read through ``Engine.api_keys`` (promo.services.api_keys). Key format, scopes and hashing
+are in ``shop.api.framework.keys``.
 """
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import g, request
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
-from promo.services import audit_trail as audit
-from promo.services.read_models import READ_ONLY, ApiKeyRow
+from promo.services.api_keys import ApiKeyRecord
 from shop.api.framework.keys import PUBLIC, NewKey, PresentedKey, hashes_match, make_key, read_key, scopes_of_prefix
 from shop.api.framework.problems import ApiError
-from shop.web.extensions import db
+from shop.web.extensions import promo_engine
 
 # Recording every use would make each API call a write; once in a while is enough to tell
 # live keys from forgotten ones.
@@ -39,17 +35,9 @@ class ApiKeyInfo:
     last_used_at: datetime | None
 
 
-@contextmanager
-def _session(*, read_only: bool) -> Iterator[Session]:
-    with Session(db.engine, expire_on_commit=False) as session:
-        if read_only:
-            session.connection(execution_options=READ_ONLY)
-        yield session
-
-
-def _info(row: ApiKeyRow) -> ApiKeyInfo:
-    return ApiKeyInfo(row.id, row.name, row.prefix, scopes_of_prefix(row.prefix), row.active, row.created_at,
-                      row.last_used_at)
+def _info(key: ApiKeyRecord) -> ApiKeyInfo:
+    return ApiKeyInfo(key.id, key.name, key.prefix, scopes_of_prefix(key.prefix), key.active, key.created_at,
+                      key.last_used_at)
 
 
 def create_api_key(name: str, scopes: tuple[str, ...], *, actor: str | None = None) -> tuple[ApiKeyInfo, str]:
@@ -58,20 +46,12 @@ def create_api_key(name: str, scopes: tuple[str, ...], *, actor: str | None = No
     With an `actor` (the CLI passes "cli") the audit log gets an ``api_key.create`` row in the
     same transaction: the prefix, name and scopes, never the key. The console writes its own row."""
     new: NewKey = make_key(scopes)
-    with _session(read_only=False) as session, session.begin():
-        now = datetime.now(UTC)
-        row = ApiKeyRow(name=name, prefix=new.prefix, key_hash=new.key_hash, active=True, created_at=now)
-        session.add(row)
-        session.flush()
-        if actor is not None:
-            audit.record(session, at=now, actor=actor, action="api_key.create", object_type="api_key",
-                         object_id=row.prefix, after={"name": row.name, "scopes": list(scopes_of_prefix(row.prefix))})
-        return _info(row), new.plaintext
+    stored = promo_engine().api_keys.create(name, new.prefix, new.key_hash, scopes=scopes_of_prefix(new.prefix), actor=actor)
+    return _info(stored), new.plaintext
 
 
 def list_api_keys() -> list[ApiKeyInfo]:
-    with _session(read_only=True) as session:
-        return [_info(row) for row in session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
+    return [_info(key) for key in promo_engine().api_keys.list_keys()]
 
 
 def revoke_api_key(prefix: str, *, actor: str | None = None) -> ApiKeyInfo | None:
@@ -79,18 +59,8 @@ def revoke_api_key(prefix: str, *, actor: str | None = None) -> ApiKeyInfo | Non
 
     With an `actor` the audit log gets an ``api_key.revoke`` row in the same transaction when the
     key was active (revoking a revoked key changes nothing)."""
-    with _session(read_only=False) as session, session.begin():
-        row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
-        if row is None:
-            return None
-        was_active = row.active
-        row.active = False
-        session.flush()
-        if actor is not None and was_active:
-            audit.record(session, at=datetime.now(UTC), actor=actor, action="api_key.revoke", object_type="api_key",
-                         object_id=row.prefix, before={"name": row.name, "active": True},
-                         after={"name": row.name, "active": False})
-        return _info(row)
+    revoked = promo_engine().api_keys.revoke(prefix, actor=actor)
+    return _info(revoked) if revoked is not None else None
 
 
 def presented_key() -> str | None:
@@ -141,16 +111,14 @@ def actor() -> str:
 
 
 def _find_active(key: PresentedKey) -> ApiKeyInfo | None:
-    with _session(read_only=True) as session:
-        row = session.scalar(select(ApiKeyRow).where(ApiKeyRow.key_hash == key.key_hash))
-        if row is None or not row.active or row.prefix != key.prefix or not hashes_match(key, row.key_hash):
-            return None
-        return _info(row)
+    stored = promo_engine().api_keys.by_hash(key.key_hash)
+    if stored is None or not stored.active or stored.prefix != key.prefix or not hashes_match(key, stored.key_hash):
+        return None
+    return _info(stored)
 
 
 def _note_use(info: ApiKeyInfo) -> None:
     now = datetime.now(UTC)
     if info.last_used_at is not None and now - info.last_used_at < LAST_USED_RESOLUTION:
         return
-    with _session(read_only=False) as session, session.begin():
-        session.execute(update(ApiKeyRow).where(ApiKeyRow.id == info.id).values(last_used_at=now))
+    promo_engine().api_keys.note_use(info.id, now)

@@ -8,9 +8,9 @@ from typing import Any
 from flask import render_template, request
 
 from promo.core.records import AuditEntry
+from promo.services.reports import AuditFilter
 from shop.console import bp
 from shop.console.paging import next_page_url
-from shop.console.queries import AuditFilter, audit_entries, audit_object_types
 from shop.web.extensions import promo_engine
 
 WRONG_CODE_DAYS = 14
@@ -44,9 +44,9 @@ def audit_log():
         start=_date("from"),
         end=_date("to"),
     )
-    entries, next_before = audit_entries(where, before_id=request.args.get("before", type=int))
+    entries, next_before = promo_engine().reports.audit_entries(where, before_id=request.args.get("before", type=int))
     return render_template("console/audit.html", entries=entries, where=where,
                            older_url=next_page_url("console.audit_log", "before", next_before),
-                           types=audit_object_types(), changes=changes,
+                           types=promo_engine().reports.audit_object_types(), changes=changes,
                            wrong_codes=promo_engine().wrong_code_tallies(days=WRONG_CODE_DAYS),
                            wrong_code_days=WRONG_CODE_DAYS)

@@ -28,7 +28,6 @@ from shop.console.guided import (
 )
 from shop.console.jobs import jobs_for
 from shop.console.models import Role
-from shop.console.queries import campaign_margin, campaign_stats, count_codes
 from shop.web.banner_links import campaign_banner_url
 from shop.web.extensions import promo_engine
 
@@ -113,12 +112,13 @@ def _banner_preview(campaign: Campaign | None) -> BannerPreview:
 def campaign(campaign_id: str):
     info = _campaign_or_404(campaign_id)
     row = _summary(info)
-    stats = campaign_stats(campaign_id)
+    reports = promo_engine().reports
+    stats = reports.campaign_stats(campaign_id)
     banner = _banner_preview(row.campaign)
     return render_template(
-        "console/campaign.html", row=row, info=info, stats=stats, banner=banner, margin=campaign_margin(campaign_id),
+        "console/campaign.html", row=row, info=info, stats=stats, banner=banner, margin=reports.campaign_margin(campaign_id),
         chart=daily_bars(stats.per_day), gauge=budget_gauge(info.budget_used, row.budget_cap),
-        code_counts=count_codes(campaign_id), jobs=jobs_for(campaign_id),
+        code_counts=reports.count_codes(campaign_id), jobs=jobs_for(campaign_id),
         definition_yaml=dump(dict(info.definition), "yaml"),
         guided=form_from_definition(info.definition) is not None,
     )

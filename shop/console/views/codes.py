@@ -10,13 +10,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from promo.core.errors import NotFound, PromoError
 from promo.core.records import CodeInfo
 from promo.core.timing import code_valid_through
+from promo.services.reports import CODE_EXPORT_COLUMNS
 from shop.console import bp
 from shop.console.access import current_user, requires, safe_console_path
 from shop.console.csv_stream import csv_response
 from shop.console.jobs import get_job, start_job
 from shop.console.models import Role
 from shop.console.paging import next_page_url
-from shop.console.queries import CODE_EXPORT_COLUMNS, matching_codes, search_codes, stream_codes
 from shop.web.extensions import promo_engine
 
 MAX_SELECTION = 1000
@@ -48,11 +48,11 @@ def codes():
     query = request.args.get("q", "")
     campaign_id = request.args.get("campaign") or None
     status = request.args.get("status") if request.args.get("status") in ("active", "disabled") else None
-    found = search_codes(query, campaign_id=campaign_id, status=status, after=request.args.get("after") or None)
+    found = promo_engine().reports.search_codes(query, campaign_id=campaign_id, status=status, after=request.args.get("after") or None)
     # "Change all matching" is offered for a narrowed search small enough to change at once.
     matching = None
     if query.strip() or campaign_id:
-        codes_found = matching_codes(query, campaign_id=campaign_id, status=status, limit=MAX_SELECTION)
+        codes_found = promo_engine().reports.matching_codes(query, campaign_id=campaign_id, status=status, limit=MAX_SELECTION)
         matching = len(codes_found) if len(codes_found) <= MAX_SELECTION else None
     return render_template("console/codes.html", found=found, q=query, campaign_id=campaign_id, status=status,
                            expiries=code_expiries(found.codes), matching=matching, max_selection=MAX_SELECTION,
@@ -68,7 +68,7 @@ def change_code_status():
         abort(400, "Choose disable or enable.")
     if scope == "matching":
         status = request.form.get("status") if request.form.get("status") in ("active", "disabled") else None
-        selected = matching_codes(request.form.get("q", ""), campaign_id=request.form.get("campaign") or None,
+        selected = promo_engine().reports.matching_codes(request.form.get("q", ""), campaign_id=request.form.get("campaign") or None,
                                   status=status, limit=MAX_SELECTION)
     else:
         selected = request.form.getlist("code")
@@ -96,7 +96,7 @@ def export_codes(campaign_id: str):
         promo_engine().get_campaign(campaign_id)
     except NotFound:
         abort(404)
-    return csv_response(f"{campaign_id}-codes.csv", CODE_EXPORT_COLUMNS, stream_codes(campaign_id))
+    return csv_response(f"{campaign_id}-codes.csv", CODE_EXPORT_COLUMNS, promo_engine().reports.stream_codes(campaign_id))
 
 
 @bp.post("/campaigns/<campaign_id>/jobs")

@@ -7,12 +7,12 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from promo.core.errors import NotFound, PromoError
+from promo.services.reports import RedemptionFilter
 from shop.console import bp
 from shop.console.access import current_user, requires
 from shop.console.csv_stream import csv_response
 from shop.console.models import Role
 from shop.console.paging import next_page_url
-from shop.console.queries import RedemptionFilter, find_redemptions, stream_redemptions
 from shop.web.extensions import promo_engine
 
 
@@ -41,7 +41,7 @@ def redemptions():
     problems: list[str] = []
     where = _filter(problems)
     before = request.args.get("before", type=int)
-    results, next_before = find_redemptions(where, before_id=before)
+    results, next_before = promo_engine().reports.find_redemptions(where, before_id=before)
     older_url = next_page_url("console.redemptions", "before", next_before)
     return render_template("console/redemptions.html", results=results, older_url=older_url, where=where,
                            problems=problems, campaigns=promo_engine().list_campaigns()), 400 if problems else 200
@@ -55,7 +55,7 @@ def export_redemptions():
         abort(400, "; ".join(problems))
 
     def rows():
-        for r in stream_redemptions(where):
+        for r in promo_engine().reports.stream_redemptions(where):
             for item in r.items:
                 yield (r.id, r.created_at, r.order.order_ref, r.customer_id, r.status.value,
                        item.campaign_id, item.code, item.discount, item.shipping_discount, item.status.value,

@@ -7,7 +7,6 @@ from flask import current_app, render_template, request
 from promo.core.domain import Cart, CartLine
 from promo.core.errors import NotFound, PromoError
 from shop.console import bp
-from shop.console.queries import customers
 from shop.storefront.model.personas import personas
 from shop.web.extensions import promo_engine
 
@@ -47,7 +46,7 @@ def try_it():
     status = 400 if problems else 200
     # The storefront's demo personas first: the shoppers marketers already know by name.
     persona_choices = [(p.customer_id, p.label) for p in personas() if p.customer_id]
-    return render_template("console/try.html", products=products, quantities=quantities, customers=customers(),
+    return render_template("console/try.html", products=products, quantities=quantities, customers=engine.reports.customers(),
                            personas=persona_choices,
                            customer_id=customer_id, codes=codes_text, evaluation=evaluation, customer=customer,
                            problems=problems), status

@@ -48,7 +48,8 @@ def way_forward(result: OfferResult, evaluation: Evaluation, max_offers: int) ->
         if result.code is None and entered:
             return f"Remove {join_codes(entered)} to get this offer instead."
         if result.code is not None:
-            return f"We kept the offers that save you more; {result.code} stays in your cart in case that changes."
+            # The reason already says the others save more: the way forward need not say it again.
+            return f"{result.code} stays in your cart: it applies if it becomes the better deal."
         return "We kept the better deal for you."
     if reason in LIMIT_REASONS:
         if result.code is not None:

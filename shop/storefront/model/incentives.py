@@ -59,6 +59,15 @@ class BalancesPanel:
     def is_empty(self) -> bool:
         return not self.gift_cards and not self.programmes
 
+    @property
+    def usable_gift_cards(self) -> tuple[GiftCardBalance, ...]:
+        """Active cards with money left: what the folded section's summary adds up."""
+        return tuple(card for card in self.gift_cards if card.active and card.balance > 0)
+
+    @property
+    def gift_card_total(self) -> int:
+        return sum(card.balance for card in self.usable_gift_cards)
+
 
 def balances_panel(customer_id: str) -> BalancesPanel:
     engine = promo_engine()

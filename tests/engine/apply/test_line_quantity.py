@@ -15,6 +15,7 @@ def _campaign(condition: dict):
 
 ANY_LINE = _campaign({"fact": "cart.line_quantity", "gte": 3})
 KETTLE_LINE = _campaign({"fact": "cart.line_quantity", "items": {"skus": ["KETTLE"]}, "gte": 2})
+ONE_BAG = _campaign({"fact": "cart.line_quantity", "items": {"categories": ["arabica"]}, "gte": 3})
 
 
 def test_any_line_with_three_units_qualifies():
@@ -38,3 +39,10 @@ def test_the_kettles_line_quantity_counts_only_the_kettle():
 def test_the_restriction_reads_as_one_line():
     assert ANY_LINE.eligibility.describe() == "At least 3 of one item in the cart"
     assert KETTLE_LINE.eligibility.describe() == "At least 2 of KETTLE in the cart"
+
+
+def test_a_category_asks_for_more_of_one_item_from_it_not_of_the_category():
+    result = by_id(apply([ONE_BAG], line("YIRG", 1950, 1, "arabica"),
+                         line("KENYA", 1950, 1, "arabica")))["bulk"]
+    assert result.hint is not None and result.hint.message.startswith("Add 2 more of the same item from Arabica")
+    assert ONE_BAG.eligibility.describe() == "At least 3 of one item from Arabica in the cart"
