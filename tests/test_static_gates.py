@@ -32,6 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 import grimp
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -223,6 +224,7 @@ def read_baseline() -> Counter[str]:
     return Counter(line for line in MYPY_BASELINE.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
+@pytest.mark.slow
 def test_mypy_finds_no_new_error_and_the_baseline_only_shrinks():
     found, allowed = mypy_errors(), read_baseline()
     assert sum(allowed.values()) <= MYPY_BASELINE_CEILING, "mypy-baseline.txt grew: fix the new errors instead"
