@@ -2,7 +2,8 @@
 
 - the import contracts in pyproject.toml ([tool.importlinter]) hold: promo.core stays pure,
   promo never imports shop or Flask, shop reaches promo.storage only to bind its metadata,
-  promo's layers and packages have no cycles;
+  neither imports the tests or pytest, storefront blueprints are independent and shop.web and
+  the view models import no blueprint, promo's layers and packages have no cycles;
 - no two promo modules import each other, directly or around a loop, counting every import
   (TYPE_CHECKING blocks and imports inside functions too);
 - nothing outside promo.core.effects imports an effect type's module: the rest of promo and the
@@ -31,12 +32,13 @@ from collections import Counter
 from pathlib import Path
 
 import grimp
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 MYPY_BASELINE = REPO_ROOT / "mypy-baseline.txt"
 # The baseline's size when it was made; lower it whenever the baseline shrinks, never raise it.
-MYPY_BASELINE_CEILING = 110
+MYPY_BASELINE_CEILING = 98
 _LINE_NUMBER = re.compile(r"^([^:]+):\d+(?::\d+)?: ")
 
 
@@ -222,6 +224,7 @@ def read_baseline() -> Counter[str]:
     return Counter(line for line in MYPY_BASELINE.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
+@pytest.mark.slow
 def test_mypy_finds_no_new_error_and_the_baseline_only_shrinks():
     found, allowed = mypy_errors(), read_baseline()
     assert sum(allowed.values()) <= MYPY_BASELINE_CEILING, "mypy-baseline.txt grew: fix the new errors instead"
