@@ -103,6 +103,35 @@ def client(app: Flask):
     return app.test_client()
 
 
+# --- Order under pytest-xdist -----------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist worksteal`` (scripts/test) each of the N workers starts with a contiguous
+    share of the collection (the first N-th, the next, ...) and steals from the end of another's
+    share when its own runs out. Left in collection order, a share can end with a minute-long
+    test (a gunicorn rig, a fuzz shard) that one worker runs alone while the others are idle.
+
+    So each share starts with its part of the tests marked ``slow``, dealt round-robin, and goes
+    on with a contiguous run of the rest in collection order: the long tests start first, and
+    modules stay together (their module-scoped fixtures are built once, on one worker)."""
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if workers < 2 or not slow:
+        return
+    rest = [item for item in items if not item.get_closest_marker("slow")]
+    ordered: list[pytest.Item] = []
+    remaining = len(items)
+    for share in range(workers):
+        size = remaining // (workers - share)         # xdist's split: len(pending) // nodes left
+        dealt = slow[share::workers]
+        taken = max(0, size - len(dealt))
+        ordered += dealt + rest[:taken]
+        rest = rest[taken:]
+        remaining -= size
+    items[:] = ordered + rest
+
+
 # --- Live servers --------------------------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ from promo.core.phrases import join_and
 from promo.core.reasons import Reason, message_for
 from promo.core.results import Evaluation, Hint, OfferResult, PricedLine, Status
 from promo.core.timing import check_code_expiry, check_timing
-from promo.core.wording import effect_label, unlock_phrase
+from promo.core.wording import unlock_phrase
 
 DEFAULT_MAX_OFFERS = 5
 NOT_DISCOUNT_KINDS = frozenset({Kind.GIFT_CARD, Kind.LOYALTY})
@@ -92,10 +92,6 @@ class _Step:
     facts: Facts | None = None       # the cart as this offer saw it
     capped: tuple[int, ...] = ()     # per line: what the margin floor took off this offer
     note: str = ""                   # where a headline amount was reduced: "$3 on Panama Geisha"
-
-
-def _label(effect: Effect, facts: Facts) -> str:
-    return effect_label(effect, facts.currency, facts.context.locale, facts)
 
 
 def _finish_hint(hint: Hint, effect: Effect, facts: Facts) -> Hint:

@@ -116,7 +116,7 @@ def _cart_quantity(facts: Facts, items: ItemSelector | None) -> int:
 
 def _one_product(items: ItemSelector | None) -> bool:
     """The selection names exactly one product: its line quantity is "of Kettle", not "of one item"."""
-    return items is not None and len(items.skus) == 1 and not items.categories and not items.collections
+    return items is not None and items.only_sku is not None
 
 
 def _line_quantity(facts: Facts, items: ItemSelector | None) -> int:

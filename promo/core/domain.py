@@ -130,6 +130,14 @@ class ItemSelector:
     # and category slugs, so labels and restrictions fall back to those when it is empty.
     label: str = field(default="", compare=False)
 
+    @property
+    def only_sku(self) -> str | None:
+        """The one product this selection names, or None (a category, several products, every
+        item): wording says "$10 off Gooseneck Kettle", not "off each product from" it."""
+        if len(self.skus) == 1 and not self.categories and not self.collections:
+            return next(iter(self.skus))
+        return None
+
     def matches(self, line: CartLine) -> bool:
         if line.sku in self.exclude_skus:
             return False

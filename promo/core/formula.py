@@ -56,7 +56,6 @@ FORMULA_NAMES: dict[str, str] = {
 # Names only effects that compute each line on its own can give a value to.
 LINE_NAMES = frozenset(name for name in FORMULA_NAMES if name.startswith("item."))
 
-_ROOTS = ("customer", "cart", "context", "item")
 _FUNCTIONS = {"min": min, "max": max, "abs": abs, "round": round}
 _ALLOWED_NODES = (
     ast.Expression, ast.Constant, ast.Name, ast.Attribute, ast.Load, ast.BinOp, ast.UnaryOp,

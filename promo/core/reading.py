@@ -269,5 +269,6 @@ def known_currencies() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def known_countries() -> frozenset[str]:
-    return frozenset(code for code in Locale.parse("en").territories if len(code) == 2 and code.isalpha())
+    territories = Locale.parse("en").territories   # typed with any key: the codes are strings
+    return frozenset(code for code in territories if isinstance(code, str) and len(code) == 2 and code.isalpha())
 

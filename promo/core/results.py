@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from promo.core.domain import CartLine
 from promo.core.reasons import Reason
@@ -94,8 +95,9 @@ class Evaluation:
     shipping_discount: int = 0
     codes: dict[str, OfferResult] = field(default_factory=dict)  # entered code -> its result
 
-    @property
+    @cached_property
     def applied(self) -> tuple[OfferResult, ...]:
+        """The applied offers, in order; kept, as the pages ask for them once per offer they word."""
         return tuple(o for o in self.offers if o.status is Status.APPLIED)
 
     @property

@@ -57,10 +57,6 @@ from promo.storage.database import dialect_of, for_update, insert_ignoring_confl
 from promo.storage.event_models import OutboxEventRow, WebhookDeliveryRow, WebhookEndpointRow
 
 MAX_TIMEOUT = 6.0                 # seconds an attempt may take in all: connect, send, answer
-SIGNATURE_HEADER = "Promoshop-Signature"
-TIMESTAMP_HEADER = "Promoshop-Timestamp"
-EVENT_ID_HEADER = "Promoshop-Event-Id"
-EVENT_TYPE_HEADER = "Promoshop-Event-Type"
 MAX_ENDPOINTS = 100
 MAX_PATTERNS = 50
 MAX_REPLAY = 10_000

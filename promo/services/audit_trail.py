@@ -1,9 +1,12 @@
 """The audit log and the wrong-code tallies, as the console shows them."""
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from promo.core.records import AuditEntry
 from promo.services.checks import MAX_PAGE
@@ -40,9 +43,29 @@ class AuditTrail:
             return attempts.wrong_code_tallies(session, since=since)
 
 
-# The shop writes its own audit entries (API keys, console users, rate limits) and wrong-code
-# tallies in its own transactions, through these, never through promo.storage.
-record = audit.record
+    def record(self, *, actor: str, action: str, object_type: str, object_id: str,
+               before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None,
+               at: datetime | None = None) -> None:
+        """An audit entry in a transaction of its own, at `at` (default: the store clock's now):
+        what the shop audits itself (rate limits used up, API keys the console made)."""
+        self.work.write(lambda session: audit.record(
+            session, at=at or self.work.now(), actor=actor, action=action, object_type=object_type,
+            object_id=object_id, before=before, after=after))
+
+    def count_wrong_codes(self, source: str, count: int = 1) -> None:
+        """Add `count` wrong codes from `source` to today's tally (the store clock's day, in UTC),
+        in a transaction of its own."""
+        self.work.write(lambda session: attempts.count_wrong_codes(session, source, at=self.work.now(), count=count))
+
+
+def record_in(session: Session, *, at: datetime, actor: str, action: str, object_type: str, object_id: str,
+              before: Mapping[str, Any] | None = None, after: Mapping[str, Any] | None = None) -> None:
+    """An audit entry in the caller's own transaction, so it commits with the change it records
+    (the console's user changes, on the console's own table)."""
+    audit.record(session, at=at, actor=actor, action=action, object_type=object_type, object_id=object_id,
+                 before=before, after=after)
+
+
+# How the wrong-code tallies name where a code was typed.
 STOREFRONT = attempts.STOREFRONT
 api_source = attempts.api_source
-count_wrong_codes = attempts.count_wrong_codes

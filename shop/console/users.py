@@ -108,7 +108,7 @@ def create_user(email: str, password: str, role: Role, *, actor: str) -> Console
                              active=True, created_at=now)
         session.add(row)
         session.flush()
-        audit.record(session, at=now, actor=actor, action="console_user.create", object_type="console_user",
+        audit.record_in(session, at=now, actor=actor, action="console_user.create", object_type="console_user",
                      object_id=email, after=_snapshot(row))
         return _user(row)
 
@@ -121,7 +121,7 @@ def set_password(email: str, password: str, *, actor: str) -> ConsoleUser:
         row.password_hash = _hash(password)
         row.active = True
         row.session_version += 1          # sessions signed in with the old password end
-        audit.record(session, at=now, actor=actor, action="console_user.password", object_type="console_user",
+        audit.record_in(session, at=now, actor=actor, action="console_user.password", object_type="console_user",
                      object_id=row.email)
         return _user(row)
 
@@ -145,7 +145,7 @@ def update_user(user_id: int, *, role: Role | None = None, active: bool | None =
         if before != _snapshot(row):
             # A new role (or deactivation) takes effect at once: sessions made before end.
             row.session_version += 1
-            audit.record(session, at=datetime.now(UTC), actor=actor, action="console_user.update",
+            audit.record_in(session, at=datetime.now(UTC), actor=actor, action="console_user.update",
                          object_type="console_user", object_id=row.email, before=before, after=_snapshot(row))
         return _user(row)
 

@@ -25,10 +25,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
+from promo.core.errors import PromoError
 from promo.services import audit_trail as attempts
-from promo.services import audit_trail as audit
 
 LIMITER_KEY = "promo.limiter"
 SESSION_ID_KEY = "rate_limit_id"
@@ -183,14 +182,13 @@ def _tally_wrong_codes(source: str, count: int) -> None:
     """Add to today's (UTC) tally in a transaction of its own. The tally is bookkeeping: if the
     database refuses it, the shopper still gets the answer for the code, and the log says why.
     The day is the engine's (the store's clock), like every other record the engine keeps."""
-    from shop.web.extensions import db, promo_engine  # shop.web.extensions builds the limiter from this module
+    from shop.web.extensions import promo_engine  # shop.web.extensions builds the limiter from this module
 
     if count < 1:
         return
     try:
-        with Session(db.engine) as db_session, db_session.begin():
-            attempts.count_wrong_codes(db_session, source, at=promo_engine().now(), count=count)
-    except SQLAlchemyError:
+        promo_engine().audit_trail.count_wrong_codes(source, count)
+    except (SQLAlchemyError, PromoError):   # the unit of work reports a refused write as a PromoError
         current_app.logger.exception("could not count %d wrong code(s) from %s", count, source)
 
 
@@ -209,14 +207,13 @@ def _audit_block(identity: tuple[str, ...], item: RateLimitItem, *, action: str,
                  noted: dict[str, str] | None) -> None:
     """One audit row each time a budget is used up: the aggregate (how many, in what window),
     never one row per attempt."""
-    from shop.web.extensions import db, promo_engine  # shop.web.extensions builds the limiter from this module
+    from shop.web.extensions import promo_engine  # shop.web.extensions builds the limiter from this module
 
     what, kind, who = identity[-3], identity[-2], identity[-1]
-    with Session(db.engine) as db_session, db_session.begin():
-        audit.record(db_session, at=promo_engine().now(), actor=f"{kind}:{who}", action=action,
-                     object_type="rate_limit", object_id=f"{what}:{kind}",
-                     after={counted: item.amount, "window": str(item), "ip": client_ip(), "path": request.path,
-                            **(noted or {})})
+    promo_engine().audit_trail.record(actor=f"{kind}:{who}", action=action, object_type="rate_limit",
+                                      object_id=f"{what}:{kind}",
+                                      after={counted: item.amount, "window": str(item), "ip": client_ip(),
+                                             "path": request.path, **(noted or {})})
 
 
 # ---- sign-in (console and storefront) and registration ----

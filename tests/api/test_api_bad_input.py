@@ -148,6 +148,7 @@ JSON_VALUES = st.recursive(
 BODY_KEYS = st.sampled_from(["customer", "order", "codes", "context", "items", "id"])
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.dictionaries(BODY_KEYS, JSON_VALUES, max_size=4) | JSON_VALUES,
        endpoint=st.sampled_from(["/validations", "/qualifications", "/redemptions", "/campaigns", "/publications"]))

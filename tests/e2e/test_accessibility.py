@@ -61,6 +61,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 375], ids=["desktop", "mobile"])
 def test_shopper_pages_have_no_serious_accessibility_violations(browser, store, switch_persona, width):
     # axe is injected as an inline script, which the store's CSP rightly refuses; only this

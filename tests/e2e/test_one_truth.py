@@ -101,6 +101,26 @@ def test_the_issues_vip_cart_reads_the_same_in_the_cart_and_the_wallet(page, sto
     screenshot("one-truth-vip-wallet")
 
 
+def test_product_badges_say_in_your_cart_only_for_what_the_cart_applied(page, store, switch_persona):
+    switch_persona(page, "vip")
+    fill_cart(page, store, ["ARA-ETH-YIRG", "ARA-ETH-YIRG", "ARA-KEN-NYERI"], ("HAPPY10", "BLCKFRDY"))
+    applied = cart_offers(page)
+
+    page.goto(store + "/products/ARA-ETH-YIRG")
+
+    offers = page.get_by_test_id("offer")
+    expect(offers.first).to_be_visible()
+    for offer in offers.all():
+        campaign = offer.get_attribute("data-campaign")
+        badge = offer.get_by_test_id("offer-in-cart")
+        if campaign in applied:
+            expect(badge).to_have_text("In your cart")
+        else:
+            expect(badge).to_have_count(0)
+    expect(page.locator("[data-testid=offer][data-campaign=three-bags]").get_by_test_id("offer-in-cart")).to_be_visible()
+    expect(page.locator("[data-testid=offer][data-campaign=bags10]").get_by_test_id("offer-in-cart")).to_have_count(0)
+
+
 def test_free_shipping_stays_when_the_cart_holds_many_offers(page, store):
     # The issue's order: free tote, spend tier, HAPPY10 and the kettle's code fill four of the
     # five places; free shipping sits outside the cap, so it is never the one left out.
@@ -170,7 +190,11 @@ def test_the_vip_wallet_is_short_on_a_phone(browser, store, screenshot):
         expect(page.get_by_test_id("gift-card-balance")).to_have_text("$50.00")
         expect(page.get_by_test_id("gift-card-ledger")).to_be_hidden()
         page.get_by_text("Card history (1)").click()
-        expect(page.get_by_test_id("gift-card-ledger")).to_be_visible()
+        ledger = page.get_by_test_id("gift-card-ledger")
+        expect(ledger).to_be_visible()
+        card, table = page.get_by_test_id("gift-card").bounding_box(), ledger.bounding_box()
+        assert table["x"] >= card["x"] and table["x"] + table["width"] <= card["x"] + card["width"], \
+            "the gift card's history fits its card"
         page.get_by_text(re.compile(r"^Redeemed")).click()
         expect(page.get_by_test_id("wallet-history-fold")).to_have_attribute("open", "")
         expect(page.get_by_test_id("history-entry")).to_have_count(7)

@@ -267,6 +267,7 @@ def _event_ids(engine, event_type):
                                     .order_by(OutboxEventRow.id)))
 
 
+@pytest.mark.slow
 def test_two_workers_ticking_at_once_publish_and_announce_each_code_once(engine, clock):
     from tests.support.eventkit import rule
 

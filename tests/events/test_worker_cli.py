@@ -43,6 +43,7 @@ def test_settings_come_from_config_then_environment_and_bad_ones_are_named():
         webhook_settings({"WEBHOOK_MAX_ATTEMPTS": 0}, {})
 
 
+@pytest.mark.slow
 def test_the_worker_runs_until_sigterm_publishing_scheduled_codes(tmp_path):
     """`flask promo worker` as an operator runs it: its own process on the store's database,
     stopped with SIGTERM, having published the win-back code the scheduled rule owes."""

@@ -52,6 +52,7 @@ def held_code(app, customer_id: str) -> str:
         return next(c.code for c in promo_engine(app).customer_codes(customer_id) if c.code.startswith("SORRY-"))
 
 
+@pytest.mark.slow
 def test_wrong_codes_in_the_storefront_add_up_in_one_row_a_day(store):
     before = audit_rows(store)
     shopper = store.test_client()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,6 +110,7 @@ def applied(evaluation) -> list[tuple]:
             for o in evaluation.offers if o.status is Status.APPLIED]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(stores(), carts(), st.sets(st.sampled_from(SEGMENTS)), st.booleans(), st.integers(0, 6), st.integers(0, 7000))
 def test_candidates_give_the_same_discounts_as_every_campaign(store, cart, segments, guest, orders, spent):
@@ -127,6 +129,7 @@ def test_candidates_give_the_same_discounts_as_every_campaign(store, cart, segme
             assert offer.status is Status.NOT_APPLICABLE, offer
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(stores(), carts(), st.sets(st.sampled_from(SEGMENTS)), st.booleans(), st.integers(0, 6), st.integers(0, 7000))
 def test_offers_left_out_of_nudges_neither_apply_nor_hint_on_their_own(store, cart, segments, guest, orders, spent):

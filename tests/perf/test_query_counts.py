@@ -106,6 +106,7 @@ def stores(make_app: Callable[..., Flask]) -> dict[int, Flask]:
     return {size: store(make_app, size) for size in (10, 200)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("customer_id", [None, "vip-1"], ids=["guest", "signed-in"])
 def test_queries_do_not_grow_with_campaigns_or_lines(stores: dict[int, Flask], customer_id: str | None):
     counts = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -53,6 +54,7 @@ def shoppers(draw) -> Customer:
                     orders_count=draw(st.integers(0, 2)))
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(stores(), shoppers(), st.none() | st.sampled_from(PAGES + ("HOME",)), st.none() | st.sampled_from(CATEGORIES))
 def test_shown_is_is_visible_on_every_campaign(store, customer, page, category):

@@ -1,6 +1,7 @@
 """The Alembic migrations build exactly the tables promo.storage declares, on both databases."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
@@ -27,6 +28,7 @@ def schema_differences(app) -> list:
         return compare_metadata(context, metadata)
 
 
+@pytest.mark.slow
 def test_flask_db_upgrade_creates_exactly_the_models(database, tmp_path):
     app = make_app(database, tmp_path, DATABASE_AUTO_UPGRADE=False)
     with app.app_context():

@@ -4,6 +4,10 @@ the official SDK's API objects, and a recorder of every /v1 response for the con
 Every app made with `dialect_app` records each /v1 response it sends; `check_contract(app)`
 parses every one with the SDK's own pydantic model for that operation (errors with its
 `Error` model), so a shape the SDK would reject fails the test that produced it.
+
+The SDK is imported where it is used, not at the top: importing it builds some 1,500 pydantic
+models (about 5 s of CPU), which every pytest-xdist worker would pay while collecting the suite,
+though only the one running tests/voucherify needs it.
 """
 from __future__ import annotations
 
@@ -12,11 +16,9 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import voucherify
-import voucherify.models as models
 from flask import Flask, Response, request
 
 from promo.packs.scenario import load_pack, read_pack
@@ -26,6 +28,9 @@ from shop.web.extensions import promo_engine
 STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))   # Wednesday morning
 SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"
 RECORDER = "tests.voucherify.responses"
+
+if TYPE_CHECKING:
+    import voucherify
 
 # The SDK's model for each dialect operation's 2xx answer (voucherify/api/*.py, '2XX').
 MODELS = {
@@ -110,18 +115,24 @@ class Sdk:
     client: voucherify.ApiClient
 
     def __getattr__(self, name: str) -> Any:
+        import voucherify
+
         # sdk.vouchers -> voucherify.VouchersApi(client), sdk.customers -> CustomersApi ...
         api_class = getattr(voucherify, "".join(part.capitalize() for part in name.split("_")) + "Api")
         return api_class(self.client)
 
 
 def sdk(base_url: str, app_id: str, token: str) -> Sdk:
+    import voucherify
+
     configuration = voucherify.Configuration(host=base_url, api_key={"X-App-Id": app_id, "X-App-Token": token})
     return Sdk(voucherify.ApiClient(configuration))
 
 
 def check_contract(app: Flask) -> int:
     """Parse every recorded /v1 answer with the SDK's model; returns how many were checked."""
+    import voucherify.models as models
+
     problems = []
     checked = 0
     for one in recorded(app):

@@ -49,6 +49,7 @@ def test_reset_wipes_the_store_and_loads_the_pack(engine, db_engine):  # noqa: F
     assert [entry.action for entry in engine.audit_log(object_type="store")] == ["store.reset"]
 
 
+@pytest.mark.slow
 def test_a_pack_that_does_not_read_changes_nothing(engine, db_engine, tmp_path):  # noqa: F811
     reset_store(engine, SCENARIO, actor="test")
     broken = tmp_path / "broken.yaml"

@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import voucherify
-from voucherify import models as m
 
 from shop.storefront.model.cart_state import SessionCart
 from shop.storefront.model.priced_cart import price_cart
@@ -20,7 +18,9 @@ ITEMS = {"ARA-ETH-YIRG": 1, "ARA-KEN-NYERI": 1}     # 1950 + 2100: no automatic 
 CODES = ("HAPPY10", "ARABICA-LVRS")
 
 
-def order(source_id: str | None = None) -> m.Order:
+def order(source_id: str | None = None):
+    from voucherify import models as m
+
     return m.Order(source_id=source_id, items=[
         m.OrderItem(source_id=sku, related_object="product", quantity=quantity) for sku, quantity in ITEMS.items()])
 
@@ -38,6 +38,9 @@ def storefront(store, customer_id: str, codes) -> object:
 
 
 def test_the_sdk_runs_a_whole_poc_flow(store, sdk):
+    import voucherify  # here, not at the top: see tests/support/vkit.py
+    from voucherify import models as m
+
     # Customer
     created = sdk.customers.create_customer(m.CustomersCreateRequestBody(
         source_id=CUSTOMER, name="Ana Poc", email="ana.poc@example.com",

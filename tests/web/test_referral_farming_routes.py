@@ -44,6 +44,7 @@ def available_rewards(advocate) -> list[str]:
     return re.findall(r'data-testid="referral-reward" data-code="(RWD-\w+)" data-status="available"', wallet)
 
 
+@pytest.mark.slow
 def test_ordering_and_cancelling_again_and_again_earns_the_advocate_one_reward(shop):
     advocate, friend = shop.test_client(), shop.test_client()
     as_persona(advocate, "vip")

@@ -12,7 +12,7 @@ from promo.core.effects.base import (
     benefit_of,
     item_selectors,
     nothing,
-    resolve_amount,
+    resolve_line_amount,
 )
 from promo.core.effects.effect_type import AMOUNT_OFF, EACH_LINE, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
@@ -40,16 +40,20 @@ def apply(effect: AmountOffEachLine, facts: Facts, shipping: int) -> Benefit:
     if not indices:
         return nothing(facts, Reason.NO_MATCHING_ITEMS)
     # A formula may read the line (item.price, item.cost, item.margin, item.quantity).
-    return benefit_of(facts, {i: min(resolve_amount(effect.amount, facts.for_line(i)), facts.line_totals[i])
+    return benefit_of(facts, {i: min(resolve_line_amount(effect.amount, facts, i), facts.line_totals[i])
                               for i in indices})
 
 
 def each_label(amount: Amount, items: ItemSelector, noun: str, currency: str, locale: str, facts: Facts | None) -> str:
-    """"$2 off each product from Arabica" ("item" for each unit)."""
+    """"$2 off each product from Arabica" ("item" for each unit); for one product, "$10 off
+    Gooseneck Kettle" (its line) or "$10 off each Gooseneck Kettle" (each unit)."""
     shown = amount_words(amount, currency, locale, facts)
     if shown is None:
         phrase = selection_phrase(items, currency, locale)
         return f"Personal discount on {phrase}" if phrase else "Personal discount"
+    if items.only_sku is not None:
+        each = "each " if noun == "item" else ""
+        return f"{shown} off {each}{items_phrase(items)}{narrowing(items, currency, locale)}"
     return f"{shown} off each {noun}{from_items(items_phrase(items))}{narrowing(items, currency, locale)}"
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.orm import Session
 
-from promo.services import audit_trail as audit
 from shop.api.framework.auth import create_api_key, list_api_keys, revoke_api_key
 from shop.api.framework.keys import SCOPES, parse_scopes
 from shop.console import bp
 from shop.console.access import current_user, requires
 from shop.console.models import Role
 from shop.console.users import UserError, create_user, list_users, parse_role, update_user
-from shop.web.extensions import db
+from shop.web.extensions import promo_engine
 
 
 @bp.get("/users")
@@ -83,6 +81,5 @@ def revoke_key(prefix: str):
 
 def _audit_key(action: str, prefix: str, after: dict) -> None:
     # shop.api.framework.auth manages the keys; the console records who did it.
-    with Session(db.engine) as session, session.begin():
-        audit.record(session, at=datetime.now(UTC), actor=current_user().actor, action=action,
-                     object_type="api_key", object_id=prefix, after=after)
+    promo_engine().audit_trail.record(at=datetime.now(UTC), actor=current_user().actor, action=action,
+                                      object_type="api_key", object_id=prefix, after=after)

@@ -14,6 +14,8 @@ LABELS = [
     ("{type: percent_off_order, percent: 20, cap: 5000}", "20% off, up to $50"),
     ("{type: percent_off_order, percent: 12.5}", "12.5% off"),
     ("{type: amount_off_each_line, amount: 200, items: {categories: [arabica]}}", "$2 off each product from Arabica"),
+    ("{type: amount_off_each_line, amount: 1000, items: {skus: [GEAR-KETTLE]}}", "$10 off GEAR-KETTLE"),
+    ("{type: amount_off_each_unit, amount: 1000, items: {skus: [GEAR-KETTLE]}}", "$10 off each GEAR-KETTLE"),
     ("{type: amount_off_each_unit, amount: 150}", "$1.50 off each item"),
     ("{type: amount_split, amount: 1000, items: {collections: [holiday-gifts]}}", "$10 off Holiday gifts"),
     ("{type: percent_off_items, percent: 15, items: {categories: [arabica, robusta]}}", "15% off Arabica or Robusta"),
