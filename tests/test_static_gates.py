@@ -17,6 +17,8 @@
   somewhere besides its definition (decorated functions register themselves and are exempt);
 - docs/architecture.md names every module of promo/ and shop/ (its file name, or an effect
   type's name in backticks);
+- template globals, filters and context processors are registered in shop/web/templating.py
+  alone, not by each blueprint;
 - no module of promo/ or shop/ is over 800 lines, and promo/engine.py, a facade, is at most 500;
 - mypy finds no error in promo/ that mypy-baseline.txt does not list, and the baseline lists
   none that mypy no longer finds, so it can only shrink. After fixing some, rewrite it with
@@ -178,6 +180,17 @@ def test_the_architecture_document_lists_every_module():
     missing = sorted(str(path.relative_to(REPO_ROOT)) for path in modules
                      if path.name not in text and f"`{path.stem}`" not in text)
     assert modules and not missing, f"add these modules to {ARCHITECTURE.name}: {missing}"
+
+
+TEMPLATE_HELPERS = REPO_ROOT / "shop" / "web" / "templating.py"
+_REGISTERS_TEMPLATE_HELPERS = re.compile(
+    r"context_processor|template_global|template_filter|template_test|jinja_env\.(globals|filters|tests)")
+
+
+def test_template_helpers_are_registered_in_one_place():
+    modules = [REPO_ROOT / "app.py", *(REPO_ROOT / "shop").rglob("*.py")]
+    registering = [path for path in modules if _REGISTERS_TEMPLATE_HELPERS.search(path.read_text(encoding="utf-8"))]
+    assert registering == [TEMPLATE_HELPERS], f"register template helpers in {TEMPLATE_HELPERS.name}, not {registering}"
 
 
 TEMPLATES = REPO_ROOT / "templates"

@@ -12,7 +12,7 @@ from promo.core.effects.base import (
     benefit_of,
     item_selectors,
     nothing,
-    resolve_amount,
+    resolve_line_amount,
 )
 from promo.core.effects.effect_type import AMOUNT_OFF, EACH_LINE, BannerText, Effect, EffectType, Headline
 from promo.core.facts import Facts
@@ -40,7 +40,7 @@ def apply(effect: AmountOffEachLine, facts: Facts, shipping: int) -> Benefit:
     if not indices:
         return nothing(facts, Reason.NO_MATCHING_ITEMS)
     # A formula may read the line (item.price, item.cost, item.margin, item.quantity).
-    return benefit_of(facts, {i: min(resolve_amount(effect.amount, facts.for_line(i)), facts.line_totals[i])
+    return benefit_of(facts, {i: min(resolve_line_amount(effect.amount, facts, i), facts.line_totals[i])
                               for i in indices})
 
 

@@ -13,7 +13,7 @@ from promo.core.effects.base import (
     benefit_of,
     item_selectors,
     nothing,
-    resolve_amount,
+    resolve_line_amount,
     unit_groups,
 )
 from promo.core.effects.effect_type import AMOUNT_OFF, EACH_UNIT, PER_UNIT, BannerText, Effect, EffectType, Headline
@@ -42,7 +42,7 @@ def apply(effect: AmountOffEachUnit, facts: Facts, shipping: int) -> Benefit:
     if not indices:
         return nothing(facts, Reason.NO_MATCHING_ITEMS)
     # A formula may read the line (item.price, item.cost, item.margin, item.quantity).
-    amounts = {i: resolve_amount(effect.amount, facts.for_line(i)) for i in indices}
+    amounts = {i: resolve_line_amount(effect.amount, facts, i) for i in indices}
     shares: dict[int, int] = {}
     for group in unit_groups(facts, indices):
         shares[group.line] = shares.get(group.line, 0) + group.count * min(amounts[group.line], group.price)

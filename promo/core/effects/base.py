@@ -45,6 +45,14 @@ def resolve_amount(value: object, facts: Facts) -> int:
     return max(0, round_half_up(Fraction(raw)))
 
 
+def resolve_line_amount(value: object, facts: Facts, index: int) -> int:
+    """resolve_amount for one line: a formula may read the line (item.price, item.cost, ...);
+    a fixed amount needs no facts of the line made for it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return max(0, value)
+    return resolve_amount(value, facts.for_line(index))
+
+
 def resolve_percent(value: object, facts: Facts) -> Fraction:
     """A fixed percent or a formula's value, held within 0..100."""
     if isinstance(value, (int, Decimal, Fraction)) and not isinstance(value, bool):
