@@ -235,9 +235,15 @@ class Redemptions:
         # pointed at its row then, and this one (written after) must count on the row too, under
         # the new caps, which this order was not priced with: price it again. Read after the
         # items are written, so such an edit has either waited for them or committed before.
-        for campaign_id in sorted(counters.capped_rows(session, {offer.campaign_id for offer, _ in taken} - on_row)):
-            code = next(offer.code for offer, _ in taken if offer.campaign_id == campaign_id)
-            raise _LostRace(Reason.CAMPAIGN_LIMIT_REACHED, campaign_id, code)
+        # An uncapped campaign's row is not written, so no conditional UPDATE sees it paused
+        # or archived since the order was priced: this read does, and the order is priced again.
+        states = counters.row_states(session, {offer.campaign_id for offer, _ in taken} - on_row)
+        for offer, _ in taken:
+            capped, status = states.get(offer.campaign_id, (False, CampaignStatus.ACTIVE.value))
+            if status != CampaignStatus.ACTIVE.value:
+                raise _LostRace(Reason.CAMPAIGN_PAUSED, offer.campaign_id, offer.code)
+            if capped:
+                raise _LostRace(Reason.CAMPAIGN_LIMIT_REACHED, offer.campaign_id, offer.code)
         for item in items:
             item.counted = item.campaign_id in on_row
         session.flush()   # now, not between the last counter and the commit

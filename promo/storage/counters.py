@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import cast
 
-from sqlalchemy import Table, case, false, func, select, true, update
+from sqlalchemy import Table, case, false, func, select, update
 from sqlalchemy.orm import Session
 
 from promo.core.campaign import Limits
@@ -40,12 +40,13 @@ def campaign_capped(limits: Limits) -> bool:
     return limits.total is not None or limits.budget is not None or limits.order_value_budget is not None
 
 
-def capped_rows(session: Session, campaign_ids: Iterable[str]) -> set[str]:
-    """Which of these campaigns' rows say capped (a plain read: no lock)."""
+def row_states(session: Session, campaign_ids: Iterable[str]) -> dict[str, tuple[bool, str]]:
+    """These campaigns' rows as they are now: (capped, status) each (a plain read: no lock)."""
     wanted = sorted(set(campaign_ids))
     if not wanted:
-        return set()
-    return set(session.scalars(select(campaigns.c.id).where(campaigns.c.id.in_(wanted), campaigns.c.capped == true())))
+        return {}
+    statement = select(campaigns.c.id, campaigns.c.capped, campaigns.c.status).where(campaigns.c.id.in_(wanted))
+    return {campaign_id: (bool(capped), status) for campaign_id, capped, status in session.execute(statement)}
 
 
 def uncounted(session: Session, campaign_ids: Iterable[str] | None = None) -> dict[str, tuple[int, int, int]]:

@@ -94,3 +94,16 @@ def test_a_cap_given_and_taken_away_while_shoppers_order_and_cancel_keeps_the_fi
             "SELECT o.customer_id, count(*) FROM redemption_items i JOIN redemptions r ON r.id = i.redemption_id "
             "JOIN orders o ON o.id = r.order_id WHERE i.status = 'succeeded' GROUP BY o.customer_id")).all()
     assert all(count == 1 for _, count in kept)   # each shopper keeps the discount of one order only
+
+
+@pytest.mark.parametrize("limits", [None, {"budget": 100_000}])
+def test_a_promotion_paused_while_an_order_is_priced_is_left_out_of_it(engine, database, monkeypatch, limits):
+    if database.kind != "postgresql":
+        pytest.skip("SQLite serialises the whole order against the pause: it cannot land in between")
+    engine.create_campaign(promotion("oops", amount=500, limits=limits))   # the marketer's mistake
+
+    save_during_pricing(engine, monkeypatch, lambda: engine.set_campaign_status("oops", "pause"))
+    late = engine.redeem(customer("late"), CART_40, order_ref="O-late")
+
+    assert late.order.discount == 0
+    assert engine.get_campaign("oops").redemptions_count == 0
