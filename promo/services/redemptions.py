@@ -232,10 +232,12 @@ class Redemptions:
         taken = sorted(taken, key=lambda pair: (pair[0].campaign_id, pair[0].code or ""))
         on_row = {offer.campaign_id for offer, slot in taken if counters.campaign_capped(slot.campaign.limits)}
         # A campaign made capped since this order was priced: its edit folded the items that
-        # pointed at its row then, and this one (written after) must count on the row too.
-        # Read after the items are written, so such an edit has either waited for them or
-        # committed before this read.
-        on_row |= counters.capped_rows(session, {offer.campaign_id for offer, _ in taken} - on_row)
+        # pointed at its row then, and this one (written after) must count on the row too, under
+        # the new caps, which this order was not priced with: price it again. Read after the
+        # items are written, so such an edit has either waited for them or committed before.
+        for campaign_id in sorted(counters.capped_rows(session, {offer.campaign_id for offer, _ in taken} - on_row)):
+            code = next(offer.code for offer, _ in taken if offer.campaign_id == campaign_id)
+            raise _LostRace(Reason.CAMPAIGN_LIMIT_REACHED, campaign_id, code)
         for item in items:
             item.counted = item.campaign_id in on_row
         session.flush()   # now, not between the last counter and the commit
