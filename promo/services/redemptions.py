@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from promo.core.domain import Cart, Context, Customer
-from promo.core.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, RedemptionRefused
+from promo.core.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, RedemptionRefused, UnreadableDefinition
 from promo.core.limits import Usage, blocked_reason
 from promo.core.reasons import Reason, message_for
 from promo.core.records import CampaignStatus, ItemStatus, OrderStatus, RedemptionResult, RedemptionStatus, SetAsideCode
@@ -235,15 +235,21 @@ class Redemptions:
         # pointed at its row then, and this one (written after) must count on the row too, under
         # the new caps, which this order was not priced with: price it again. Read after the
         # items are written, so such an edit has either waited for them or committed before.
-        # An uncapped campaign's row is not written, so no conditional UPDATE sees it paused
-        # or archived since the order was priced: this read does, and the order is priced again.
+        # An uncapped campaign's row is not written either, so no conditional UPDATE sees it
+        # paused or archived since the order was priced: this read does, and prices it again.
         states = counters.row_states(session, {offer.campaign_id for offer, _ in taken} - on_row)
-        for offer, _ in taken:
-            capped, status = states.get(offer.campaign_id, (False, CampaignStatus.ACTIVE.value))
+        for campaign_id, (capped, status) in sorted(states.items()):
+            code = next(offer.code for offer, _ in taken if offer.campaign_id == campaign_id)
             if status != CampaignStatus.ACTIVE.value:
-                raise _LostRace(Reason.CAMPAIGN_PAUSED, offer.campaign_id, offer.code)
-            if capped:
-                raise _LostRace(Reason.CAMPAIGN_LIMIT_REACHED, offer.campaign_id, offer.code)
+                raise _LostRace(Reason.CAMPAIGN_PAUSED, campaign_id, code)
+            if not capped:
+                continue
+            if self._capped_now(session, campaign_id):
+                raise _LostRace(Reason.CAMPAIGN_LIMIT_REACHED, campaign_id, code)
+            # The row says capped but its definition has no cap (a row written without the
+            # flag): count on the row, as every order did before the flag, rather than pricing
+            # again and again.
+            on_row.add(campaign_id)
         for item in items:
             item.counted = item.campaign_id in on_row
         session.flush()   # now, not between the last counter and the commit
@@ -260,6 +266,14 @@ class Redemptions:
             if not counters.take_campaign(session, offer.campaign_id, slot.campaign.limits,
                                           discount=offer.total_discount, order_value=order_value):
                 raise _LostRace(self._campaign_block(session, slot, order_value), offer.campaign_id, offer.code)
+
+    def _capped_now(self, session: Session, campaign_id: str) -> bool:
+        """Whether the campaign's stored definition has a cap (an unreadable one: assume so,
+        and pricing again leaves it out)."""
+        try:
+            return counters.campaign_capped(self.work.campaign(self.work.campaign_row(session, campaign_id)).limits)
+        except UnreadableDefinition:
+            return True
 
     def _campaign_block(self, session: Session, slot: Slot, order_value: int) -> Reason:
         row = session.execute(
