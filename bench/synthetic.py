@@ -21,6 +21,7 @@ from promo.core.domain import Cart, CartLine, Customer  # noqa: E402
 from promo.core.records import Product  # noqa: E402
 from promo.engine import Engine  # noqa: E402
 from promo.storage import create_schema, make_engine, make_session_factory  # noqa: E402
+from promo.storage.counters import campaign_capped  # noqa: E402
 from promo.storage.models import CampaignRow, CodeRow, ProductRow  # noqa: E402
 
 CATALOGUE = 2_000          # products; the cart holds the first CART_LINES of them
@@ -131,7 +132,7 @@ def fill(engine: Engine, definitions: list[dict], *, catalogue: bool = True) -> 
             session.execute(insert(CampaignRow), [
                 {"id": c.id, "name": c.name, "kind": c.kind.value, "definition": d, "status": "active", "version": 1,
                  "redemptions_count": 0, "budget_used": 0, "order_value_used": 0, "created_at": CREATED,
-                 "updated_at": CREATED}
+                 "updated_at": CREATED, "capped": campaign_capped(c.limits)}
                 for c, d in zip(parsed, definitions, strict=True)])
             public = [{"code": normalise_code(c.code), "campaign_id": c.id, "status": "active", "redeemed_count": 0,
                        "created_at": CREATED} for c in parsed if c.code]

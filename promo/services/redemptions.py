@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from promo.core.domain import Cart, Context, Customer
-from promo.core.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, RedemptionRefused
+from promo.core.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, RedemptionRefused, UnreadableDefinition
 from promo.core.limits import Usage, blocked_reason
 from promo.core.reasons import Reason, message_for
 from promo.core.records import CampaignStatus, ItemStatus, OrderStatus, RedemptionResult, RedemptionStatus, SetAsideCode
@@ -224,18 +224,32 @@ class Redemptions:
         self, session: Session, profile: Customer, taken: list[tuple[OfferResult, Slot]],
         items: list[RedemptionItemRow], *, order_value: int,
     ) -> None:
-        """Take every counter of the applied offers, in one global order (codes by id, capped
-        campaigns by id, then customer usage by campaign and period) so concurrent transactions
-        never wait on each other in a cycle. Uncapped campaigns' rows are not written."""
+        """Take every counter of the applied offers, in one global order so concurrent
+        transactions never wait on each other in a cycle: the customer's usage rows (by campaign
+        and period; only this customer's orders share them), codes by id, then capped campaigns
+        by id, whose rows every order sharing the offer waits for: they come last, and the
+        commit follows at once. Uncapped campaigns' rows are not written."""
         taken = sorted(taken, key=lambda pair: (pair[0].campaign_id, pair[0].code or ""))
         on_row = {offer.campaign_id for offer, slot in taken if counters.campaign_capped(slot.campaign.limits)}
         # A campaign made capped since this order was priced: its edit folded the items that
-        # pointed at its row then, and this one (written after) must count on the row too.
-        # Read after the items are written, so such an edit has either waited for them or
-        # committed before this read.
-        on_row |= counters.capped_rows(session, {offer.campaign_id for offer, _ in taken} - on_row)
+        # pointed at its row then, and this one (written after) must count on the row too, under
+        # the new caps, which this order was not priced with: price it again. Read after the
+        # items are written, so such an edit has either waited for them or committed before.
+        for campaign_id in sorted(counters.capped_rows(session, {offer.campaign_id for offer, _ in taken} - on_row)):
+            if self._capped_now(session, campaign_id):
+                code = next(offer.code for offer, _ in taken if offer.campaign_id == campaign_id)
+                raise _LostRace(Reason.CAMPAIGN_LIMIT_REACHED, campaign_id, code)
+            # The row says capped but its definition has no cap (a row written without the
+            # flag): count on the row, as every order did before the flag, rather than pricing
+            # again and again.
+            on_row.add(campaign_id)
         for item in items:
             item.counted = item.campaign_id in on_row
+        session.flush()   # now, not between the last counter and the commit
+        if profile.id is not None:
+            for offer, slot in taken:
+                if not counters.take_customer_usage(session, offer.campaign_id, profile.id, slot.usage_keys, slot.caps):
+                    raise _LostRace(Reason.CUSTOMER_LIMIT_REACHED, offer.campaign_id, offer.code)
         for offer, slot in sorted(taken, key=lambda pair: pair[1].code_id or 0):
             if slot.code_id is not None and not counters.take_code(session, slot.code_id, slot.campaign.limits.per_code):
                 raise _LostRace(Reason.QUANTITY_EXCEEDED, offer.campaign_id, offer.code)
@@ -245,11 +259,14 @@ class Redemptions:
             if not counters.take_campaign(session, offer.campaign_id, slot.campaign.limits,
                                           discount=offer.total_discount, order_value=order_value):
                 raise _LostRace(self._campaign_block(session, slot, order_value), offer.campaign_id, offer.code)
-        if profile.id is None:
-            return
-        for offer, slot in taken:
-            if not counters.take_customer_usage(session, offer.campaign_id, profile.id, slot.usage_keys, slot.caps):
-                raise _LostRace(Reason.CUSTOMER_LIMIT_REACHED, offer.campaign_id, offer.code)
+
+    def _capped_now(self, session: Session, campaign_id: str) -> bool:
+        """Whether the campaign's stored definition has a cap (an unreadable one: assume so,
+        and pricing again leaves it out)."""
+        try:
+            return counters.campaign_capped(self.work.campaign(self.work.campaign_row(session, campaign_id)).limits)
+        except UnreadableDefinition:
+            return True
 
     def _campaign_block(self, session: Session, slot: Slot, order_value: int) -> Reason:
         row = session.execute(
@@ -300,9 +317,6 @@ class Redemptions:
                 order.status = OrderStatus.CANCELLED.value
             if withdrawn or cancel:
                 self.incentives.after_rollback(session, order, withdrawn, cancelled=cancel, now=now)
-            # Counters last, in the order redeem takes them, so a rollback never holds a counter
-            # while it waits for a row an order locks before its counters.
-            self._restore_counters(session, withdrawn, redemption.customer_id)
             remaining = [i for i in redemption.items if i.status == ItemStatus.SUCCEEDED]
             new_status = RedemptionStatus.SUCCEEDED
             if not remaining and (redemption.items or cancel):
@@ -320,6 +334,10 @@ class Redemptions:
                              after={**result.to_dict(), "item_id": item_id, "reason": reason})
                 announce(self.work, session, "redemption.rolled_back", {**result.to_dict(), "item_id": item_id, "reason": reason},
                            customer_id=redemption.customer_id)
+                # Counters last, in the order redeem takes them, so a rollback never holds a
+                # counter while it waits for a row an order locks before its counters.
+                session.flush()
+                self._restore_counters(session, withdrawn, redemption.customer_id)
                 return result
             return convert.redemption_result(redemption, order)
 
@@ -327,15 +345,16 @@ class Redemptions:
 
     @staticmethod
     def _restore_counters(session: Session, withdrawn: list[RedemptionItemRow], customer_id: str | None) -> None:
+        """In redeem's order: the customer's usage, codes by id, capped campaigns by id."""
+        if customer_id is not None:
+            for item in sorted(withdrawn, key=lambda i: i.campaign_id):
+                counters.restore_customer_usage(session, item.campaign_id, customer_id, item.usage_keys)
         for item in sorted(withdrawn, key=lambda i: i.code_id or 0):
             if item.code_id is not None:
                 counters.restore_code(session, item.code_id)
         for item in sorted((i for i in withdrawn if i.counted), key=lambda i: i.campaign_id):
             counters.restore_campaign(session, item.campaign_id, discount=item.discount + item.shipping_discount,
                                       order_value=item.order_value)
-        if customer_id is not None:
-            for item in sorted(withdrawn, key=lambda i: i.campaign_id):
-                counters.restore_customer_usage(session, item.campaign_id, customer_id, item.usage_keys)
 
     @staticmethod
     def _withdraw(session: Session, item: RedemptionItemRow, reason: str, now: datetime) -> bool:

@@ -5,8 +5,9 @@ PostgreSQL a concurrent writer waits for the row lock and re-checks the WHERE cl
 committed value; on SQLite writers are serialised by BEGIN IMMEDIATE. Either way a cap cannot be
 passed, and a `take_*` returning False means the caller must roll its transaction back.
 
-Callers take counters in a fixed order (codes, then campaigns, then customer usage, each sorted)
-so two transactions never wait on each other in a cycle.
+Callers take counters in a fixed order (customer usage, then codes, then campaigns, each sorted)
+so two transactions never wait on each other in a cycle; the campaigns, which every order
+sharing an offer waits for, come last, right before the commit.
 
 Only capped campaigns (``campaigns.capped``: a total, a budget or an order-value budget) keep
 their counters on their row. An uncapped campaign's orders write no campaign row: their items

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from shop.console.models import Role
+from tests.conftest import OFFSITE
 from tests.support.cartkit import add_to_cart, open_cart, total
 from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD, create_console_users
 
@@ -36,7 +37,7 @@ def console_store(make_app, seed_store, make_live_server) -> str:
 def phone(browser):
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
-    context.route(lambda url: not url.startswith(("http://127.0.0.1", "http://localhost")), lambda route: route.abort())
+    context.route(OFFSITE, lambda route: route.abort())
     yield context.new_page()
     context.close()
 

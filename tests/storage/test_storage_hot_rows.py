@@ -107,3 +107,16 @@ def test_counters_stay_exact_through_capped_uncapped_and_capped_again(engine):
     assert refused.value.code == "budget_exhausted"
     assert engine.get_campaign("spring").budget_used == 1_000
     assert no_problems(engine) == []
+
+
+def test_a_row_marked_capped_without_a_cap_in_its_definition_still_takes_orders(engine, db_engine):
+    # A row written by a path that left the flag at its default (true), its definition uncapped.
+    engine.create_campaign(free_shipping())
+    with db_engine.begin() as connection:
+        connection.execute(text("UPDATE campaigns SET capped = true WHERE id = 'ship'"))
+
+    order = engine.redeem(customer("ana"), SHIPPED_40, order_ref="A-1")
+
+    assert order.order.shipping_discount == 500
+    assert stored_counters(db_engine, "ship") == (1, 500, 4000)
+    assert no_problems(engine) == []
