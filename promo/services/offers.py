@@ -8,6 +8,7 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from promo.core.applicator import Candidate, evaluate
+from promo.core.campaign import MarginFloor
 from promo.core.codes import normalise_code
 from promo.core.domain import Cart, Context, Customer
 from promo.core.errors import InvalidRequest
@@ -149,7 +150,7 @@ class Pricing:
             if slot.key in seen:
                 continue
             seen.add(slot.key)
-            alone = self.alone(slot, cart, profile, context)
+            alone = self.alone(slot, cart, profile, context, in_cart.margin_floor)
             key = (slot.campaign.id, normalise_code(slot.candidate.code) if slot.candidate.code else None)
             own = results.get(key)
             if own is not None:
@@ -167,10 +168,12 @@ class Pricing:
                                           adds=gain))
         return quoted
 
-    def alone(self, slot: Slot, cart: Cart, profile: Customer, context: Context) -> Callable[[], Offer]:
+    def alone(self, slot: Slot, cart: Cart, profile: Customer, context: Context,
+              margin_floor: MarginFloor) -> Callable[[], Offer]:
         """The offer evaluated on this cart on its own, when asked for (QuotedOffer.offer)."""
         def evaluated() -> Offer:
-            result = evaluate([slot.candidate], cart, profile, context, max_offers=self.work.max_offers)
+            result = evaluate([slot.candidate], cart, profile, context, max_offers=self.work.max_offers,
+                              margin_floor=margin_floor)
             return self.offer(slot, result.offers[0], profile, context)
         return evaluated
 
@@ -181,7 +184,8 @@ class Pricing:
         candidates = offers.candidates
         at = promotions_end if candidate.code is None else len(candidates)
         return evaluate([*candidates[:at], candidate, *candidates[at:]], cart, profile, context,
-                        unknown_codes=offers.unknown, max_offers=self.work.max_offers)
+                        unknown_codes=offers.unknown, max_offers=self.work.max_offers,
+                        margin_floor=offers.margin_floor)
 
     def loader(self, session: Session, profile: Customer, context: Context, cart: Cart) -> OfferLoader:
         return OfferLoader(session, self.work.campaign, customer_id=profile.id,
