@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from promo.core.campaign import Limits
 from promo.core.domain import Cart, Context, Customer
 from promo.core.errors import Conflict, InvalidRequest, LimitExceeded, NotFound, RedemptionRefused, UnreadableDefinition
 from promo.core.limits import Usage, blocked_reason
@@ -266,6 +267,17 @@ class Redemptions:
             if not counters.take_campaign(session, offer.campaign_id, slot.campaign.limits,
                                           discount=offer.total_discount, order_value=order_value):
                 raise _LostRace(self._campaign_block(session, slot, order_value), offer.campaign_id, offer.code)
+            # The UPDATE checked the caps this order was priced with; a marketer may have
+            # lowered them since. The row is ours now, so its definition is the one in force.
+            if self._limits_now(session, offer.campaign_id) != slot.campaign.limits:
+                raise _LostRace(Reason.CAMPAIGN_LIMIT_REACHED, offer.campaign_id, offer.code)
+
+    def _limits_now(self, session: Session, campaign_id: str) -> Limits | None:
+        """The stored definition's limits (None when unreadable: pricing again leaves it out)."""
+        try:
+            return self.work.campaign(self.work.campaign_row(session, campaign_id)).limits
+        except UnreadableDefinition:
+            return None
 
     def _capped_now(self, session: Session, campaign_id: str) -> bool:
         """Whether the campaign's stored definition has a cap (an unreadable one: assume so,

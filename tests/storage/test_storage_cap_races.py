@@ -107,3 +107,20 @@ def test_a_promotion_paused_while_an_order_is_priced_is_left_out_of_it(engine, d
 
     assert late.order.discount == 0
     assert engine.get_campaign("oops").redemptions_count == 0
+
+
+def test_a_budget_lowered_while_an_order_is_priced_holds_for_that_order(engine, db_engine, database, monkeypatch):
+    if database.kind != "postgresql":
+        pytest.skip("SQLite serialises the whole order against the save: it cannot land in between")
+    engine.create_campaign(promotion("spring", amount=500, limits={"budget": 100_000}))
+    for i in range(3):
+        engine.redeem(customer(f"shopper-{i}"), CART_40, order_ref=f"O-{i}")
+
+    save_during_pricing(engine, monkeypatch, lambda: engine.update_campaign(
+        "spring", promotion("spring", amount=500, limits={"budget": 1_500})))
+    late = engine.redeem(customer("late"), CART_40, order_ref="O-late")
+
+    assert late.order.discount == 0
+    spring = engine.get_campaign("spring")
+    assert (spring.redemptions_count, spring.budget_used) == granted(db_engine, "spring") == (3, 1_500)
+    assert no_problems(engine) == []
