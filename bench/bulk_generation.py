@@ -28,7 +28,6 @@ import synthetic  # noqa: E402
 GOAL_RATIO = 1.5
 CAMPAIGN = {"id": "mailing", "name": "Mailing codes", "kind": "bulk", "codes": {"pattern": "MAIL-##########"},
             "effect": {"type": "percent_off_order", "percent": 10}, "limits": {"per_code": 1}}
-ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 
 
 def peak_rss_mb() -> float:
@@ -47,7 +46,7 @@ def generate(path: str, count: int, batch: int, results) -> None:
 def raw_insert(path: str, count: int, batch: int, results) -> None:
     synthetic.open_store(Path(path), [CAMPAIGN], catalogue=False)
     created = synthetic.CREATED.strftime("%Y-%m-%d %H:%M:%S.%f")
-    rows = list({"MAIL-" + "".join(secrets.choice(ALPHABET) for _ in range(10)) for _ in range(count)})
+    rows = list({"MAIL-" + "".join(secrets.choice(synthetic.CODE_ALPHABET) for _ in range(10)) for _ in range(count)})
     rows = [(code, "mailing", "active", 0, created) for code in rows]
     connection = sqlite3.connect(path, timeout=30)
     connection.execute("PRAGMA synchronous = NORMAL")  # what promo's engine sets on file databases

@@ -25,18 +25,7 @@ import synthetic  # noqa: E402
 GOAL_RATIO = 1.2
 CAMPAIGN = {"id": "mailing", "name": "Mailing codes", "kind": "bulk", "codes": {"pattern": "MAIL-##########"},
             "effect": {"type": "percent_off_order", "percent": 10}, "limits": {"per_code": 1}}
-ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 BATCH = 200_000
-
-
-def code_for(number: int) -> str:
-    """Distinct codes that look random: an odd multiplier is a bijection modulo 29^10."""
-    value = (number * 2_654_435_761 + 97) % len(ALPHABET) ** 10
-    chars = []
-    for _ in range(10):
-        value, digit = divmod(value, len(ALPHABET))
-        chars.append(ALPHABET[digit])
-    return "MAIL-" + "".join(chars)
 
 
 def load_codes(path: Path, count: int) -> float:
@@ -44,7 +33,7 @@ def load_codes(path: Path, count: int) -> float:
     started = time.perf_counter()
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA synchronous = OFF")
-    codes = sorted(code_for(n) for n in range(count))
+    codes = sorted(synthetic.code_for(n) for n in range(count))
     created = synthetic.CREATED.strftime("%Y-%m-%d %H:%M:%S.%f")
     for start in range(0, count, BATCH):
         connection.executemany(
@@ -87,7 +76,7 @@ def main() -> int:
             size = path.stat().st_size / 1e6
             print(f"{label:>6}: {count:>11,} codes loaded in {seconds:.1f} s ({count / seconds:,.0f} rows/s), "
                   f"database {size:,.0f} MB")
-            stores[label] = (engine, [code_for(random.randrange(count)) for _ in range(args.lookups)])
+            stores[label] = (engine, [synthetic.code_for(random.randrange(count)) for _ in range(args.lookups)])
 
         results = {label: {"validate": [], "get_code": []} for label in stores}
         for round_number in range(3):  # interleaved, so machine load falls on both alike

@@ -31,7 +31,6 @@ SERVER = "postgresql://postgres@127.0.0.1:5432"
 CODES_PER_CUSTOMER = 5      # published to the customer: their wallet
 ORDERS_PER_CUSTOMER = 2     # each redeemed USAGE_CAMPAIGN once
 USAGE_CAMPAIGN = synthetic.touching(4)["id"]   # per_customer: 5, for the "regulars" segment
-ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
 CREATED = "2026-01-01 00:00:00+00"
 REFERRAL_CAMPAIGN = {"id": "friends", "name": "Refer a friend", "kind": "referral", "codes": {"pattern": "FRIEND-#######"},
                      "effect": {"type": "amount_off_order", "amount": 1000},
@@ -77,16 +76,6 @@ def database_url(name: str) -> str:
 
 def customer_id(number: int) -> str:
     return f"cust-{number:07d}"
-
-
-def code_for(number: int) -> str:
-    """Distinct codes that look random: an odd multiplier is a bijection modulo 29^10."""
-    value = (number * 2_654_435_761 + 97) % len(ALPHABET) ** 10
-    chars = []
-    for _ in range(10):
-        value, digit = divmod(value, len(ALPHABET))
-        chars.append(ALPHABET[digit])
-    return "MAIL-" + "".join(chars)
 
 
 def bulk_campaign_id(number: int, shape: Shape) -> str:
@@ -225,13 +214,13 @@ def code_lines(shape: Shape) -> Iterator[str]:
     CODES_PER_CUSTOMER consecutive ones per customer."""
     for n in range(shape.codes):
         holder = customer_id(n // CODES_PER_CUSTOMER) if n < shape.published else "\\N"
-        yield f"{n + 1}\t{code_for(n)}\t{bulk_campaign_id(n, shape)}\tactive\t{holder}\t0\t{CREATED}\n"
+        yield f"{n + 1}\t{synthetic.code_for(n)}\t{bulk_campaign_id(n, shape)}\tactive\t{holder}\t0\t{CREATED}\n"
 
 
 def publication_lines(shape: Shape) -> Iterator[str]:
     for n in range(shape.published):
         yield (f"{n + 1}\t{bulk_campaign_id(n, shape)}\t{customer_id(n // CODES_PER_CUSTOMER)}\t{n + 1}\t"
-               f"{code_for(n)}\t{CREATED}\n")
+               f"{synthetic.code_for(n)}\t{CREATED}\n")
 
 
 def _orders(shape: Shape) -> Iterator[tuple[int, str]]:

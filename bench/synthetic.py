@@ -49,6 +49,20 @@ def cart(lines: int = CART_LINES) -> Cart:
                       for n, p in enumerate(products()[:lines])), "USD", shipping=595)
 
 
+# Bulk codes as a generator would make them, from the code alphabet (no 0/O, 1/I/L, 5/S).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
+
+
+def code_for(number: int) -> str:
+    """Distinct codes that look random: an odd multiplier is a bijection modulo 29^10."""
+    value = (number * 2_654_435_761 + 97) % len(CODE_ALPHABET) ** 10
+    chars = []
+    for _ in range(10):
+        value, digit = divmod(value, len(CODE_ALPHABET))
+        chars.append(CODE_ALPHABET[digit])
+    return "MAIL-" + "".join(chars)
+
+
 def touching(number: int) -> dict:
     """An offer this cart can get: on one of its SKUs or categories, storewide, or shipping."""
     shape = number % 5
