@@ -78,6 +78,11 @@ class Reports:
         high = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz) if end else None
         return low, high
 
+    def on_local_days(self, column: Any, start: date | None, end: date | None) -> list[Any]:
+        """Conditions keeping `column` (a stored UTC time) within the store's days start..end."""
+        low, high = self.local_day_bounds(start, end)
+        return ([column >= low] if low is not None else []) + ([column < high] if high is not None else [])
+
     # ---- codes --------------------------------------------------------------------------------
 
     def search_codes(self, query: str = "", *, campaign_id: str | None = None, status: str | None = None,
@@ -149,11 +154,7 @@ class Reports:
                 select(RedemptionItemRow.redemption_id).where(RedemptionItemRow.campaign_id == where.campaign_id)))
         if where.customer_id:
             conditions.append(RedemptionRow.customer_id == where.customer_id)
-        low, high = self.local_day_bounds(where.start, where.end)
-        if low is not None:
-            conditions.append(RedemptionRow.created_at >= low)
-        if high is not None:
-            conditions.append(RedemptionRow.created_at < high)
+        conditions += self.on_local_days(RedemptionRow.created_at, where.start, where.end)
         return conditions
 
     # ---- statistics -------------------------------------------------------------------------------
@@ -227,11 +228,7 @@ class Reports:
             conditions.append(AuditRow.object_type == where.object_type)
         if where.object_id:
             conditions.append(AuditRow.object_id == where.object_id)
-        low, high = self.local_day_bounds(where.start, where.end)
-        if low is not None:
-            conditions.append(AuditRow.at >= low)
-        if high is not None:
-            conditions.append(AuditRow.at < high)
+        conditions += self.on_local_days(AuditRow.at, where.start, where.end)
         statement = select(AuditRow).where(*conditions).order_by(AuditRow.id.desc()).limit(limit + 1)
         if before_id is not None:
             statement = statement.where(AuditRow.id < before_id)
