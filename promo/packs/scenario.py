@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -672,26 +672,26 @@ def _entry(pack: ScenarioPack, path: str) -> Iterator[None]:
         raise ScenarioError(pack.source, [FieldError(path, error.message)]) from None
 
 
-def _load_categories(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:
-    stored = {c.slug: c for c in engine.list_categories()}
-    for index, category in enumerate(pack.categories):
-        if stored.get(category.slug) == category:
-            report.count("unchanged", "categories")
+def _upsert_changed(pack: ScenarioPack, report: LoadReport, kind: str, entries: Sequence[Any],
+                    stored: Mapping[str, Any], key: Callable[[Any], str], upsert: Callable[[Any], Any]) -> None:
+    """Write each entry the store does not already hold as written, counting what changed."""
+    for index, entry in enumerate(entries):
+        if stored.get(key(entry)) == entry:
+            report.count("unchanged", kind)
             continue
-        with _entry(pack, f"categories[{index}]"):
-            engine.upsert_category(category)
-        report.count("updated" if category.slug in stored else "created", "categories")
+        with _entry(pack, f"{kind}[{index}]"):
+            upsert(entry)
+        report.count("updated" if key(entry) in stored else "created", kind)
+
+
+def _load_categories(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:
+    _upsert_changed(pack, report, "categories", pack.categories, {c.slug: c for c in engine.list_categories()},
+                    lambda category: category.slug, engine.upsert_category)
 
 
 def _load_products(engine: Engine, pack: ScenarioPack, report: LoadReport, actor: str, progress: LoadProgress | None) -> None:
-    stored = {p.sku: p for p in engine.list_products()}
-    for index, product in enumerate(pack.products):
-        if stored.get(product.sku) == product:
-            report.count("unchanged", "products")
-            continue
-        with _entry(pack, f"products[{index}]"):
-            engine.upsert_product(product)
-        report.count("updated" if product.sku in stored else "created", "products")
+    _upsert_changed(pack, report, "products", pack.products, {p.sku: p for p in engine.list_products()},
+                    lambda product: product.sku, engine.upsert_product)
 
 
 def _same_customer(a: Customer, b: Customer) -> bool:
