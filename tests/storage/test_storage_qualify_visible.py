@@ -3,11 +3,17 @@ qualify marks visible for this shopper on this page, plus their own codes, with 
 statuses, counters and order."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from promo.core.domain import Context
 from promo.core.errors import InvalidRequest, NotFound
 from promo.core.records import OfferSource
+from promo.engine import Engine
+from promo.storage import create_schema, make_session_factory
+from tests.support.dbkit import STORE_TIMEZONE, Clock, start_of_test
+from tests.support.promo_testing import KINDS, DatabaseUnavailable, isolated_database
 from tests.support.storagekit import CART_40, bulk, coupon, customer, promotion
 
 VIP = {"fact": "customer.segment", "is": "vip"}
@@ -37,11 +43,28 @@ def store_with_every_kind_of_visibility(engine) -> None:
     engine.redeem(customer("bo"), CART_40, [], order_ref="A-1")  # spends the "spent" budget
 
 
+@pytest.fixture(scope="module", params=KINDS)
+def visibility_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One store_with_every_kind_of_visibility per database for the module's read-only tests:
+    qualify writes nothing, so 38 tests need not build 38 identical stores."""
+    try:
+        with isolated_database(request.param, tmp_path_factory.mktemp("visibility")) as database:
+            sql_engine = database.make_engine()
+            create_schema(sql_engine)
+            engine = Engine(make_session_factory(sql_engine), timezone=STORE_TIMEZONE, currency="USD",
+                            clock=Clock(start_of_test()))
+            store_with_every_kind_of_visibility(engine)
+            yield engine
+            sql_engine.dispose()
+    except DatabaseUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+
+
 @pytest.mark.parametrize("who", [None, "ana", "vera"])
 @pytest.mark.parametrize("page,category", [("home", None), ("deals", None), ("wallet", None),
                                            ("category", "gear"), ("product", "beans"), ("cart", None)])
-def test_visible_only_is_the_visible_part_of_a_full_qualify(engine, who, page, category):
-    store_with_every_kind_of_visibility(engine)
+def test_visible_only_is_the_visible_part_of_a_full_qualify(visibility_store, who, page, category):
+    engine = visibility_store
     context = Context(now=engine.now(), page=page, category=category)
 
     full = engine.qualify(who, CART_40, context)
@@ -51,8 +74,8 @@ def test_visible_only_is_the_visible_part_of_a_full_qualify(engine, who, page, c
     assert len(listed) < len(full)  # something was left out on every page
 
 
-def test_what_each_shopper_sees_on_the_home_page(engine):
-    store_with_every_kind_of_visibility(engine)
+def test_what_each_shopper_sees_on_the_home_page(visibility_store):
+    engine = visibility_store
     context = Context(now=engine.now(), page="home")
 
     def shown(who):

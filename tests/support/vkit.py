@@ -15,18 +15,15 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, request
 
-from promo.packs.scenario import load_pack, read_pack
 from shop.api.framework.auth import create_api_key
-from shop.web.extensions import promo_engine
+from tests.support.webkit import seeded
 
 STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))   # Wednesday morning
-SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "arabica.yaml"
 RECORDER = "tests.voucherify.responses"
 
 if TYPE_CHECKING:
@@ -83,10 +80,7 @@ class Recorder:
 
 def dialect_app(make_app, **overrides: Any) -> Flask:
     """A store seeded with scenarios/arabica.yaml on a frozen clock, recording /v1 answers."""
-    app = make_app(**overrides)
-    engine = promo_engine(app)
-    engine.clock = lambda: STORE_NOW
-    load_pack(engine, read_pack(SCENARIO, today=STORE_NOW.date()))
+    app = seeded(make_app(**overrides), STORE_NOW)
     recorder = Recorder()
     app.extensions[RECORDER] = recorder
     app.after_request(recorder)
