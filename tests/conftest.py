@@ -40,6 +40,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"
 # Any URL not on this machine. A pattern, not a function: Playwright matches a pattern in its own
 # driver, while a function makes every request of the page (HTML, CSS, scripts, images) wait for
 # a round trip to this Python process. 10 % of the browser tests' CPU.
@@ -54,6 +55,10 @@ def isolated_config(instance_path: Path, **overrides: Any) -> dict[str, Any]:
         "INSTANCE_PATH": str(instance_path),
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'promoshop.db'}",
         "WTF_CSRF_ENABLED": False,
+        # Production hashes passwords with scrypt (about 70 ms of CPU per hash and per check);
+        # the tests only need *a* salted hash. tests/web/test_account.py checks the default.
+        "CUSTOMER_PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
+        "CONSOLE_PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
     }
     config.update(overrides)
     return config
