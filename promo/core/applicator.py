@@ -142,11 +142,13 @@ def _assess(entry: _Entry, state: _State) -> _Step:
 
 
 def _floors(facts: Facts, floor: MarginFloor) -> tuple[int | None, ...]:
-    """The lines' margin floors, worked out once per floor for every step (facts.by_lines)."""
+    """The lines' margin floors, worked out once per floor for every step (facts.by_lines);
+    () when no line has one, which promo.core.margin.guard passes over at once."""
     key = ("margin floors", floor)
     floors = facts.by_lines.get(key)
     if floors is None:
-        floors = facts.by_lines[key] = line_floors(facts.lines, floor)
+        floors = line_floors(facts.lines, floor)
+        floors = facts.by_lines[key] = () if all(f is None for f in floors) else floors
     return floors
 
 

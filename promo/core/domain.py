@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -52,6 +53,18 @@ class Cart:
     @property
     def items_count(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    @cached_property
+    def item_keys(self) -> frozenset[tuple[str, str]]:
+        """("sku", ...), ("category", ...) and ("collection", ...) of every line: the keys
+        promo.core.index looks campaigns up by, worked out once per cart (a cart is priced
+        against several indexes)."""
+        keys: set[tuple[str, str]] = set()
+        for line in self.lines:
+            keys.add(("sku", line.sku))
+            keys.update(("category", category) for category in line.categories)
+            keys.update(("collection", collection) for collection in line.collections)
+        return frozenset(keys)
 
 
 @dataclass(frozen=True)

@@ -187,14 +187,9 @@ def all_met(requirements: Iterable[Requirement], keys: frozenset[Key]) -> bool:
 
 def cart_keys(cart: Cart, customer: Customer | None) -> frozenset[Key]:
     """The keys this cart and customer have."""
-    keys: set[Key] = set()
-    for line in cart.lines:
-        keys.add(("sku", line.sku))
-        keys.update(("category", category) for category in line.categories)
-        keys.update(("collection", collection) for collection in line.collections)
-    if customer is not None:
-        keys.update(("segment", segment.casefold()) for segment in customer.segments)
-    return frozenset(keys)
+    if customer is None or not customer.segments:
+        return cart.item_keys
+    return cart.item_keys | {("segment", segment.casefold()) for segment in customer.segments}
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,9 @@ from promo.services.active import MARGIN_FLOOR_SETTING
 from promo.services.test_clock import SharedClock
 from promo.storage import audit, metadata, store_settings
 
-# Access and configuration a reset leaves alone: keys other systems hold, where events go, settings.
-KEPT_TABLES = frozenset({"api_keys", "webhook_endpoints", "store_settings"})
+# Access and configuration a reset leaves alone: keys other systems hold, where events go, settings;
+# and the campaigns' revision, which only grows (workers compare it with the one their cached set has).
+KEPT_TABLES = frozenset({"api_keys", "webhook_endpoints", "store_settings", "campaign_revisions"})
 # What the store was last reset to: {"scenario": path, "generation": n}. Workers compare the
 # generation with the one they saw last and forget their caches when it moved (shop/web/test_mode.py).
 RESET_SETTING = "last_reset"

@@ -1,17 +1,20 @@
 """The active promotions and coupons, parsed once and indexed, reused while the table is unchanged.
 
 Every cart change used to read every active campaign row (definition JSON included) and hand all
-of them to the applicator. Now each read asks one aggregate question first: how many active
-promotions and coupons are there, what do their versions sum to, and when did the latest one
-change? While the answer is the one the cached set was built from, the cached
-`promo.core.index.CampaignIndex` is used as it is. When it differs, ids and versions are read again
-and only the definitions whose version changed are fetched and parsed.
+of them to the applicator. Now each read asks one question first: what is the campaigns'
+revision (promo.storage.models.CampaignRevisionRow)? While it is the one the cached set was
+built from, the cached `promo.core.index.CampaignIndex` is used as it is. When it differs, ids
+and versions are read again and only the definitions whose version changed are fetched and
+parsed.
 
-Why the fingerprint catches every change: creating or resuming a campaign adds to the count,
-pausing or archiving takes from it, a new definition bumps its version, and every one of those
-writes sets updated_at to the clock. The Engine also forgets the cached set after its own
-campaign writes, so a frozen test clock cannot hide one. Counters (redemptions, budget used) are
-never cached: promo.services.offer_loader reads them live for the candidates.
+Why the revision catches every change: triggers on the campaigns table bump it, in the writing
+transaction, whenever a promotion or coupon row is inserted, deleted, or has its kind, status,
+version, definition or times written, whichever path writes it (the engine, the console, pack
+loading, a reset, an edit made in the database). Reading it is one primary-key lookup, so it
+costs the same with 10 campaigns or 10,000 (it used to be an index scan of the active rows).
+The Engine also forgets the cached set after its own campaign writes. Counters (redemptions,
+budget used) are never cached, and writing them does not move the revision:
+promo.services.offer_loader reads them live for the candidates.
 
 A definition that no longer parses (promo.core.errors.UnreadableDefinition) is left out of the set:
 the other campaigns still price carts, and the console reports the broken one.
@@ -23,14 +26,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from promo.core.campaign import Campaign, Kind
 from promo.core.errors import UnreadableDefinition
 from promo.core.index import CampaignIndex
 from promo.core.visibility import VisibilityIndex
-from promo.storage.models import CampaignRow
+from promo.storage.models import CampaignRevisionRow, CampaignRow
 from promo.storage.store_settings import StoreSettingRow
 
 MARGIN_FLOOR_SETTING = "margin_floor"   # the store's margin floor as written ("10%"), when set
@@ -72,13 +75,14 @@ def _active(statement: Any) -> Any:
 
 
 def _fingerprint() -> Any:
-    """What changes whenever the active set does (count, versions, last update), and the store's
-    margin floor setting, in one statement. Built once, on the tables' columns: every cart is
-    priced after it, and building and compiling an ORM statement cost more than running it."""
+    """The campaigns' revision and the store's margin floor setting, in one statement of two
+    primary-key lookups. Built once, on the tables' columns: every cart is priced after it, and
+    building and compiling an ORM statement cost more than running it."""
     settings = StoreSettingRow.__table__
+    revisions = CampaignRevisionRow.__table__
+    revision = select(revisions.c.revision).where(revisions.c.id == 1).scalar_subquery()
     floor = select(settings.c.value).where(settings.c.name == MARGIN_FLOOR_SETTING).scalar_subquery()
-    return _active(select(func.count(), func.coalesce(func.sum(_CAMPAIGNS.c.version), 0),
-                          func.max(_CAMPAIGNS.c.updated_at), floor))
+    return select(revision, floor)
 
 
 _FINGERPRINT = _fingerprint()
@@ -102,10 +106,11 @@ class ActiveCampaigns:
         self._set = None
 
     def current(self, session: Session) -> ActiveSet:
-        *counts, margin_floor = session.execute(_FINGERPRINT).one()
-        fingerprint = tuple(counts)
+        revision, margin_floor = session.execute(_FINGERPRINT).one()
+        fingerprint = (revision,)
         cached = self._set
-        if cached is None or cached.fingerprint != fingerprint:
+        # No revision row (a database edited by hand): nothing says the set is current.
+        if cached is None or cached.fingerprint != fingerprint or revision is None:
             with self._lock:
                 cached = self._load(session, fingerprint)
                 self._set = cached

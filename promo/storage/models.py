@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -100,6 +101,59 @@ class CampaignRow(Base):
         # change: promo.services.active); this covering index answers it without the table rows.
         Index("ix_campaigns_status_kind_version_updated_at", "status", "kind", "version", "updated_at"),
     )
+
+
+# The campaign kinds the active set holds (promo.services.active.INDEXED_KINDS), and the columns of a
+# campaign row that decide whether and how it is in that set: the triggers below watch these.
+ACTIVE_SET_KINDS = ("promotion", "coupon")
+ACTIVE_SET_COLUMNS = ("id", "kind", "status", "version", "definition", "created_at", "updated_at")
+
+
+class CampaignRevisionRow(Base):
+    """One row (id 1) whose revision the database bumps, in the writing transaction, whenever a
+    promotion or coupon row is inserted, deleted, or has one of ACTIVE_SET_COLUMNS written:
+    triggers on campaigns do it, so every path (the engine, the console, pack loading, a reset,
+    a bulk insert or an edit made in the database) moves it. Every engine call reads it to learn
+    whether its parsed active set is still current (promo.services.active): one primary-key
+    read, however many campaigns there are. Counter updates (orders) leave it alone."""
+
+    __tablename__ = "campaign_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+def campaign_revision_triggers(dialect: str) -> list[str]:
+    """The statements that make campaigns' writes bump campaign_revisions (SQLite or PostgreSQL).
+    The migration that adds the table writes the same ones."""
+    kinds = ", ".join(f"'{kind}'" for kind in ACTIVE_SET_KINDS)
+    columns = ", ".join(ACTIVE_SET_COLUMNS)
+    bump = "UPDATE campaign_revisions SET revision = revision + 1 WHERE id = 1"
+    when = {"insert": f"NEW.kind IN ({kinds})", "delete": f"OLD.kind IN ({kinds})",
+            "update": f"OLD.kind IN ({kinds}) OR NEW.kind IN ({kinds})"}
+    events = {"insert": "INSERT", "delete": "DELETE", "update": f"UPDATE OF {columns}"}
+    if dialect == "sqlite":
+        return [f"CREATE TRIGGER IF NOT EXISTS campaigns_revision_{name} AFTER {events[name]} ON campaigns "
+                f"FOR EACH ROW WHEN {when[name]} BEGIN {bump}; END" for name in events]
+    return [
+        "CREATE OR REPLACE FUNCTION bump_campaign_revision() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN {bump}; RETURN NULL; END $$",
+        *(f"CREATE TRIGGER campaigns_revision_{name} AFTER {events[name]} ON campaigns "
+          f"FOR EACH ROW WHEN ({when[name]}) EXECUTE FUNCTION bump_campaign_revision()" for name in events),
+        "CREATE TRIGGER campaigns_revision_truncate AFTER TRUNCATE ON campaigns "
+        "FOR EACH STATEMENT EXECUTE FUNCTION bump_campaign_revision()",
+    ]
+
+
+@event.listens_for(CampaignRow.__table__, "after_create")
+def _create_revision_triggers(target: Any, connection: Any, **_: Any) -> None:
+    for statement in campaign_revision_triggers(connection.dialect.name):
+        connection.exec_driver_sql(statement)
+
+
+@event.listens_for(CampaignRevisionRow.__table__, "after_create")
+def _seed_revision(target: Any, connection: Any, **_: Any) -> None:
+    connection.execute(target.insert().values(id=1, revision=0))
 
 
 class CodeRow(Base):

@@ -1,7 +1,7 @@
 """Campaign definitions are parsed once per worker (docs/performance.md, "Parsed once per worker").
 
 A worker's Engine parses the active promotions and coupons on its first call and reuses them
-while the active set's fingerprint is unchanged (promo/storage/active.py); when another worker
+while the campaigns' revision is unchanged (promo/services/active.py); when another worker
 changes a campaign, only that campaign is parsed again. The parser is spied on where the Engine
 calls it (promo.services.unit_of_work.parse_campaign, behind UnitOfWork.campaign, the parser ActiveCampaigns is
 given), on SQLite and PostgreSQL.
@@ -12,11 +12,13 @@ from collections import Counter
 
 import pytest
 from sqlalchemy import Engine as SqlEngine
+from sqlalchemy import select, update
 
 import promo.engine
 from promo.core.domain import Cart, CartLine, Customer
 from promo.engine import Engine
 from promo.storage import make_session_factory
+from promo.storage.models import CampaignRevisionRow, CampaignRow
 from tests.perf.test_query_counts import PRODUCTS, campaign
 from tests.support.dbkit import STORE_TIMEZONE, Clock
 
@@ -66,3 +68,35 @@ def test_a_worker_parses_each_campaign_once(engine: Engine, db_engine: SqlEngine
     worker.validate(shopper, cart(), ["CODE4"])
     worker.validate(shopper, cart(), ["CODE4"])
     assert dict(parsed) == {"promo-0": 1}
+
+
+def revision(db_engine: SqlEngine) -> int:
+    with db_engine.connect() as connection:
+        return connection.scalar(select(CampaignRevisionRow.revision).where(CampaignRevisionRow.id == 1))
+
+
+def test_the_revision_moves_with_every_campaign_write_and_not_with_orders(engine: Engine, db_engine: SqlEngine,
+                                                                          clock: Clock):
+    """The database bumps the campaigns' revision (triggers on campaigns), so a worker learns of a
+    change however it was written, and orders taking counters leave its cached set alone."""
+    for number in (1, 4):       # a budgeted promotion and a coupon (CODE4)
+        engine.create_campaign(campaign(number))
+    shopper = Customer(id="vip-1", segments=frozenset({"vip"}))
+    engine.upsert_customer(shopper)
+    worker = Engine(make_session_factory(db_engine), timezone=STORE_TIMEZONE, currency="USD", clock=clock)
+    assert worker.validate(shopper, cart(), ["CODE4"]).discount > 0
+
+    before = revision(db_engine)
+    assert engine.redeem(shopper, cart(), ["CODE4"], order_ref="A-1").discount > 0
+    assert revision(db_engine) == before, "an order's counters must not move the revision"
+
+    # Written behind every engine's back, as an edit in the database would be.
+    with db_engine.begin() as connection:
+        connection.execute(update(CampaignRow).where(CampaignRow.id == "promo-4").values(status="paused"))
+    assert revision(db_engine) == before + 1
+    assert "CODE4" not in {o.code for o in worker.validate(shopper, cart()).applied}
+    assert worker.validate(shopper, cart(), ["CODE4"]).codes["CODE4"].status.value != "applied"
+
+    engine.update_campaign("promo-1", {**campaign(1), "name": "Offer 1, renamed"})
+    assert revision(db_engine) == before + 2
+    assert {o.name for o in worker.validate(shopper, cart()).applied} == {"Offer 1, renamed"}
