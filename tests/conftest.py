@@ -43,6 +43,7 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"
 # Any URL not on this machine. Chromium cannot reach one (CHROMIUM_ARGS); the `page` fixture
 # notes the failed requests it matches. Not a route: intercepting makes Chromium pause every
 # request of the page (HTML, CSS, scripts, images) for a round trip to Playwright's driver,
@@ -58,6 +59,10 @@ def isolated_config(instance_path: Path, **overrides: Any) -> dict[str, Any]:
         "INSTANCE_PATH": str(instance_path),
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'promoshop.db'}",
         "WTF_CSRF_ENABLED": False,
+        # Production hashes passwords with scrypt (about 70 ms of CPU per hash and per check);
+        # the tests only need *a* salted hash. tests/web/test_account.py checks the default.
+        "CUSTOMER_PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
+        "CONSOLE_PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
     }
     config.update(overrides)
     return config
