@@ -208,9 +208,10 @@ class Redemptions:
             if result.status is Status.SET_ASIDE
         )
         result = convert.redemption_result(redemption, order, set_aside)
-        announce(self.work, session, "redemption.succeeded", result.to_dict(), customer_id=profile.id)
+        payload = result.to_dict()
+        announce(self.work, session, "redemption.succeeded", payload, customer_id=profile.id)
         if idempotency_key is not None:
-            idempotency.store(session, idempotency_key, result.to_dict())
+            idempotency.store(session, idempotency_key, payload)
         # Last, just before the commit: the counters' rows are the ones every order sharing an
         # offer waits for, so they are locked for the commit alone, not for the order's writes.
         # Everything before locks only this order's rows, its customer's and (referrals) its
@@ -264,16 +265,22 @@ class Redemptions:
         for offer, slot in taken:
             if offer.campaign_id not in on_row:
                 continue
-            if not counters.take_campaign(session, offer.campaign_id, slot.campaign.limits,
-                                          discount=offer.total_discount, order_value=order_value):
+            version = counters.take_campaign(session, offer.campaign_id, slot.campaign.limits,
+                                             discount=offer.total_discount, order_value=order_value)
+            if version is None:
                 raise _LostRace(self._campaign_block(session, slot, order_value), offer.campaign_id, offer.code)
             # The UPDATE checked the caps this order was priced with; a marketer may have
             # lowered them since. The row is ours now, so its definition is the one in force.
-            if self._limits_now(session, offer.campaign_id) != slot.campaign.limits:
+            if self._limits_now(session, offer.campaign_id, version) != slot.campaign.limits:
                 raise _LostRace(Reason.CAMPAIGN_LIMIT_REACHED, offer.campaign_id, offer.code)
 
-    def _limits_now(self, session: Session, campaign_id: str) -> Limits | None:
-        """The stored definition's limits (None when unreadable: pricing again leaves it out)."""
+    def _limits_now(self, session: Session, campaign_id: str, version: int) -> Limits | None:
+        """The stored definition's limits (None when unreadable: pricing again leaves it out).
+        Its version's parse is usually known already (pricing parsed it): then the row, which
+        this order holds locked until its commit, is not read again."""
+        known = self.work.parsed_campaign(campaign_id, version)
+        if known is not None:
+            return known.limits
         try:
             return self.work.campaign(self.work.campaign_row(session, campaign_id)).limits
         except UnreadableDefinition:

@@ -162,6 +162,14 @@ class UnitOfWork:
             raise unreadable(row.id, cached[1])
         return cached[1]
 
+    def parsed_campaign(self, campaign_id: str, version: int) -> Campaign | None:
+        """The definition already parsed for this version, if any (never parses, never reads)."""
+        with self._parsed_lock:
+            cached = self._parsed.get(campaign_id)
+        if cached is None or cached[0] != version or isinstance(cached[1], tuple):
+            return None
+        return cached[1]
+
     def stored_code(self, row: CampaignRow) -> str | None:
         """The public code of the stored definition. One that no longer parses still names its
         code, so replacing it with a valid definition disables the old code as usual."""

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from promo.core.campaign import Limits
 
-from .database import dialect_of, insert_ignoring_conflicts
+from .database import dialect_insert, dialect_of
 from .models import CampaignRow, CodeRow, CustomerUsageRow, RedemptionItemRow
 
 codes = cast(Table, CodeRow.__table__)
@@ -97,7 +97,10 @@ def take_code(session: Session, code_id: int, per_code: int | None) -> bool:
     return session.execute(statement).rowcount == 1
 
 
-def take_campaign(session: Session, campaign_id: str, limits: Limits, *, discount: int, order_value: int) -> bool:
+def take_campaign(session: Session, campaign_id: str, limits: Limits, *, discount: int, order_value: int) -> int | None:
+    """The row's definition version once its counters are taken; None when a cap (or the
+    campaign's status) refused them. The version tells the caller, without reading the row
+    again, whether the definition it priced with is still the one in force."""
     statement = (
         update(campaigns)
         .where(campaigns.c.id == campaign_id, campaigns.c.status == "active")
@@ -113,26 +116,28 @@ def take_campaign(session: Session, campaign_id: str, limits: Limits, *, discoun
         statement = statement.where(campaigns.c.budget_used + discount <= limits.budget)
     if limits.order_value_budget is not None:
         statement = statement.where(campaigns.c.order_value_used + order_value <= limits.order_value_budget)
-    return session.execute(statement).rowcount == 1
+    return session.execute(statement.returning(campaigns.c.version)).scalar_one_or_none()
 
 
 def take_customer_usage(
     session: Session, campaign_id: str, customer_id: str, keys: Iterable[str], caps: Mapping[str, int]
 ) -> bool:
-    keys = sorted(keys)
-    session.execute(
-        insert_ignoring_conflicts(usage, dialect_of(session)),
-        [{"campaign_id": campaign_id, "customer_id": customer_id, "period_key": key, "count": 0} for key in keys],
-    )
-    for key in keys:
-        statement = (
-            update(usage)
-            .where(usage.c.campaign_id == campaign_id, usage.c.customer_id == customer_id, usage.c.period_key == key)
-            .values(count=usage.c.count + 1)
-        )
-        if key in caps:
-            statement = statement.where(usage.c.count < caps[key])
-        if session.execute(statement).rowcount != 1:
+    """One statement per usage key: insert its row with 1, or add 1 to the row there, unless
+    its cap is reached (PostgreSQL locks the existing row and checks the cap on the committed
+    count, as the UPDATE did; a row another transaction is inserting is waited for)."""
+    dialect = dialect_of(session)
+    for key in sorted(keys):
+        cap = caps.get(key)
+        if cap is not None and cap < 1:
+            return False
+        statement = dialect_insert(usage, dialect).values(
+            campaign_id=campaign_id, customer_id=customer_id, period_key=key, count=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[usage.c.campaign_id, usage.c.customer_id, usage.c.period_key],
+            set_={"count": usage.c.count + 1},
+            where=(usage.c.count < cap) if cap is not None else None,
+        ).returning(usage.c.count)
+        if session.execute(statement).first() is None:
             return False
     return True
 

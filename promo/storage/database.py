@@ -94,6 +94,15 @@ def insert_ignoring_conflicts(table: Any, dialect_name: str, index_elements: Ite
     raise NotImplementedError(f"promo supports SQLite and PostgreSQL, not {dialect_name}")
 
 
+def dialect_insert(table: Any, dialect_name: str):
+    """The dialect's INSERT (SQLite and PostgreSQL), which has ``on_conflict_do_update``."""
+    if dialect_name == "postgresql":
+        return postgresql.insert(table)
+    if dialect_name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"promo supports SQLite and PostgreSQL, not {dialect_name}")
+
+
 def dialect_of(session: Session) -> str:
     return session.get_bind().dialect.name
 

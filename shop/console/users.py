@@ -12,21 +12,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from promo.services import audit_trail as audit
 from shop.console.models import ConsoleUserRow, Role
 from shop.web.extensions import promo_engine
+from shop.web.passwords import check_password, hash_password
 
 MIN_PASSWORD_LENGTH = 10
-# werkzeug's default (scrypt). Tests may set CONSOLE_PASSWORD_HASH_METHOD to a cheap pbkdf2.
-DEFAULT_HASH_METHOD = "scrypt"
+# werkzeug's scrypt unless CONSOLE_PASSWORD_HASH_METHOD names another (tests: a cheap pbkdf2).
+HASH_METHOD_KEY = "CONSOLE_PASSWORD_HASH_METHOD"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Checked against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 class UserError(ValueError):
@@ -66,8 +63,7 @@ def _session(*, write: bool) -> Iterator[Session]:
 
 
 def _hash(password: str) -> str:
-    return generate_password_hash(password, method=current_app.config.get("CONSOLE_PASSWORD_HASH_METHOD",
-                                                                           DEFAULT_HASH_METHOD))
+    return hash_password(password, HASH_METHOD_KEY)
 
 
 def _user(row: ConsoleUserRow) -> ConsoleUser:
@@ -155,10 +151,10 @@ def authenticate(email: str, password: str) -> ConsoleUser | None:
     email = normalise_email(email)
     with _session(write=True) as session:
         row = session.scalar(select(ConsoleUserRow).where(ConsoleUserRow.email == email))
-        if row is None:
-            check_password_hash(_DUMMY_HASH, password or "")
+        # An unknown email is checked against a dummy hash: it costs as long as a wrong password.
+        if not check_password(row.password_hash if row is not None else None, password or "", HASH_METHOD_KEY):
             return None
-        if not check_password_hash(row.password_hash, password or "") or not row.active:
+        if row is None or not row.active:
             return None
         row.last_login_at = datetime.now(UTC)
         return _user(row)

@@ -7,16 +7,15 @@ for known and new emails and finishes through a signed link (shop.storefront.reg
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from promo.core.domain import Customer
 from promo.core.errors import NotFound
 from shop.storefront.model.customer import current_customer, current_customer_id, set_current_customer
 from shop.storefront.registration import (
+    HASH_METHOD_KEY,
     bad_link_page,
     create_account,
     demo_mode,
@@ -31,6 +30,7 @@ from shop.storefront.registration import (
 )
 from shop.web.extensions import promo_engine
 from shop.web.navigation import safe_next
+from shop.web.passwords import check_password
 from shop.web.rate_limits import STOREFRONT, note_failed_sign_in, note_signed_in, registration_blocked, sign_in_blocked
 from shop.web.text import CONTROL_MESSAGE, has_control_characters, normalise
 
@@ -41,9 +41,6 @@ MAX_PASSWORD_LENGTH = 256
 MAX_NAME_LENGTH = 120
 MAX_EMAIL_LENGTH = 320
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Checked when no account matches, so a wrong email takes as long as a wrong password and the
-# response time does not reveal which emails have accounts.
-_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 @bp.before_app_request
@@ -116,10 +113,11 @@ def authenticate(email: str, password: str) -> Customer | None:
         customer, password_hash = promo_engine().find_customer_by_email(email.strip().lower())
     except NotFound:
         customer, password_hash = None, None
-    if customer is None or not password_hash:
-        check_password_hash(_DUMMY_HASH, password)
+    # With no account (or none with a password) the check runs against a dummy hash, so a wrong
+    # email takes as long as a wrong password (shop/web/passwords.py).
+    if not check_password(password_hash if customer is not None else None, password, HASH_METHOD_KEY):
         return None
-    return customer if check_password_hash(password_hash, password) else None
+    return customer
 
 
 # ---- routes ---------------------------------------------------------------------------------

@@ -21,11 +21,14 @@ from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from werkzeug.security import generate_password_hash
 
 from promo.core.domain import Customer
 from promo.core.errors import Conflict, NotFound
 from shop.web.extensions import promo_engine
+from shop.web.passwords import hash_password
+
+# Config key naming the customers' password hash method: werkzeug's scrypt unless set.
+HASH_METHOD_KEY = "CUSTOMER_PASSWORD_HASH_METHOD"
 
 REGISTRATION_EVENT = "customer.registration_requested"
 LINK_LIFETIME_SECONDS = 24 * 3600
@@ -87,7 +90,7 @@ def create_account(link: dict[str, Any], password: str) -> str | None:
                                actor=f"customer:{customer_id}")
     except Conflict:
         return None
-    engine.set_password_hash(customer_id, generate_password_hash(password), actor=f"customer:{customer_id}")
+    engine.set_password_hash(customer_id, hash_password(password, HASH_METHOD_KEY), actor=f"customer:{customer_id}")
     # Signup is an event distribution rules listen for (e.g. a welcome code in the new wallet).
     engine.track(customer_id, "signup")
     return customer_id

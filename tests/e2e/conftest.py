@@ -18,7 +18,6 @@ from flask import Flask
 
 from promo.packs.scenario import load_pack, read_pack
 from shop.web.extensions import promo_engine
-from tests.conftest import OFFSITE
 
 STORE_ZONE = ZoneInfo("America/New_York")
 STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=STORE_ZONE)   # Wednesday, before happy hour
@@ -85,7 +84,6 @@ def mobile_page(browser, request: pytest.FixtureRequest):
     """Like ``page`` but 375 px wide (an iPhone-sized screen); offline just the same."""
     context = browser.new_context(viewport=MOBILE, device_scale_factor=1, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
-    context.route(OFFSITE, lambda route: route.abort())
     page = context.new_page()
     yield page
     context.close()

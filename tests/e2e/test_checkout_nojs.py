@@ -2,8 +2,6 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import OFFSITE
-
 pytestmark = pytest.mark.e2e
 
 
@@ -11,7 +9,6 @@ pytestmark = pytest.mark.e2e
 def no_js_page(browser):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    context.route(OFFSITE, lambda route: route.abort())
     page = context.new_page()
     yield page
     context.close()

@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from shop.console.models import Role
-from tests.conftest import OFFSITE
 from tests.support.cartkit import add_to_cart, open_cart, total
 from tests.support.consolekit import EMAILS, FAST_HASH, PASSWORD, create_console_users
 
@@ -37,7 +36,6 @@ def console_store(make_app, seed_store, make_live_server) -> str:
 def phone(browser):
     context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
     context.set_default_timeout(10_000)
-    context.route(OFFSITE, lambda route: route.abort())
     yield context.new_page()
     context.close()
 

@@ -6,7 +6,11 @@ Needs `schemathesis` (test extra). SCHEMATHESIS_EXAMPLES cases per operation (CI
 half on PostgreSQL); the operations are dealt into SHARDS tests so parallel workers share them."""
 from __future__ import annotations
 
+import gzip
+import json
 import os
+import sys
+import tempfile
 
 import pytest
 
@@ -20,8 +24,31 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))
 SHARDS = 4
 
 
+def _store_the_utf8_codec_table() -> None:
+    """schemathesis draws its strings with Hypothesis's codec="utf-8", and Hypothesis works out
+    which characters UTF-8 encodes by trying all 1,114,112 code points, about 3 s of CPU, once per
+    process unless it finds the answer in its storage directory (.hypothesis/, absent from a fresh
+    clone). The answer is known: every code point but the surrogates, all of which round-trip.
+    Written in the file format of hypothesis.internal.charmap; if a later Hypothesis names or
+    reads the file differently it ignores this one and works the table out itself as before."""
+    try:
+        from hypothesis.internal.charmap import charmap_file
+    except ImportError:
+        return
+    path = charmap_file("codec-v2-utf-8")
+    if path.exists():
+        return
+    table = [[[0, 0xD7FF], [0xE000, sys.maxunicode]], []]      # encodable, not round-tripping
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent)
+    with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=1) as packed:
+        packed.write(json.dumps(table).encode())
+    os.replace(temporary, path)
+
+
 @pytest.fixture(scope="module", params=DATABASES)
 def api_under_test(request, make_app, tmp_path_factory):
+    _store_the_utf8_codec_table()
     with app_on(request.param, make_app, tmp_path_factory.mktemp("api-fuzz"), RATELIMIT_ENABLED=False) as app:
         keys = make_keys(app)
         api = ApiClient(app, keys)

@@ -34,62 +34,86 @@ COLLECTIONS = ("autumn", "gift")
 SEGMENTS = ("vip", "club")
 
 
+# The strategies are built once, here, not on every draw: building and validating them anew for
+# each of the thousands of draws took most of these tests' CPU. What they generate is the same.
+SOME_SKUS = st.sets(st.sampled_from(SKUS), max_size=2)
+ONE_SKU = st.sets(st.sampled_from(SKUS), max_size=1)
+A_CATEGORY = st.sets(st.sampled_from(CATEGORIES), max_size=1)
+A_COLLECTION = st.sets(st.sampled_from(COLLECTIONS), max_size=1)
+A_SEGMENT = st.sampled_from(SEGMENTS)
+SEGMENT_SET = st.sets(st.sampled_from(SEGMENTS), min_size=1)
+ORDERS_COUNT = st.integers(0, 6)
+SPENT = st.integers(0, 5000)
+BOOLEANS = st.booleans()
+PRIORITY = st.integers(0, 2)
+STACKING = st.sampled_from(list(Stacking))
+
+
 def selector(draw) -> ItemSelector:
     return ItemSelector(
-        skus=frozenset(draw(st.sets(st.sampled_from(SKUS), max_size=2))),
-        categories=frozenset(draw(st.sets(st.sampled_from(CATEGORIES), max_size=1))),
-        collections=frozenset(draw(st.sets(st.sampled_from(COLLECTIONS), max_size=1))),
-        exclude_skus=frozenset(draw(st.sets(st.sampled_from(SKUS), max_size=1))),
+        skus=frozenset(draw(SOME_SKUS)),
+        categories=frozenset(draw(A_CATEGORY)),
+        collections=frozenset(draw(A_COLLECTION)),
+        exclude_skus=frozenset(draw(ONE_SKU)),
     )
+
+
+# Each option is built only when chosen: drawing the selectors of all of them for every campaign
+# made generating a store take seconds, and Hypothesis's too_slow check fail.
+EFFECTS = st.sampled_from([
+    lambda draw, items: AmountOffOrder(500), lambda draw, items: PercentOffItems(Decimal(10), items),
+    lambda draw, items: AmountOffEachUnit(100, items), lambda draw, items: BundlePrice(2, 1500, items),
+    lambda draw, items: CheapestItems(Decimal(50), 1, items),
+    lambda draw, items: BuyXGetY(1, 1, items, selector(draw)),
+    lambda draw, items: Volume(2, 1, items), lambda draw, items: Tiers((Tier(1000, percent=Decimal(5)),), items),
+    lambda draw, items: ShippingDiscount(), lambda draw, items: FreeGift(CartLine("sticker", "Sticker", 100, 1)),
+])
+CONDITIONS = st.lists(st.sampled_from([
+    lambda draw: FactCondition("customer.segment", Op.EQ, draw(A_SEGMENT)),
+    lambda draw: FactCondition("customer.segment", Op.IN, frozenset(draw(SEGMENT_SET))),
+    lambda draw: LinesCondition(selector(draw), Match.ANY),
+    lambda draw: LinesCondition(selector(draw), Match.NONE),
+    lambda draw: FactCondition("cart.subtotal", Op.GTE, 1000, items=selector(draw)),
+    lambda draw: FactCondition("cart.quantity", Op.GT, 0, items=selector(draw)),
+    lambda draw: FactCondition("cart.subtotal", Op.GTE, 4000),
+    lambda draw: FactCondition("cart.items_count", Op.GTE, 5),
+    lambda draw: Any((FactCondition("customer.segment", Op.EQ, "vip"), FactCondition("cart.subtotal", Op.GTE, 3000))),
+    lambda draw: Not(FactCondition("customer.segment", Op.EQ, "club")),
+    # Customer gates: checked against the customer before the cart is looked at.
+    lambda draw: FactCondition("customer.orders_count", Op.GTE, draw(ORDERS_COUNT)),
+    lambda draw: FactCondition("customer.orders_count", Op.LT, draw(ORDERS_COUNT)),
+    lambda draw: FactCondition("customer.total_spent", Op.BETWEEN, (draw(SPENT), 6000)),
+    lambda draw: FactCondition("customer.total_spent", Op.GT, draw(SPENT)),
+    lambda draw: FactCondition("customer.new", Op.EQ, draw(BOOLEANS)),
+    lambda draw: FactCondition("customer.guest", Op.EQ, False),
+    lambda draw: FactCondition("customer.segment", Op.NE, draw(A_SEGMENT)),
+    lambda draw: Any((FactCondition("customer.orders_count", Op.GTE, 3), FactCondition("cart.subtotal", Op.GTE, 3000))),
+]), max_size=3)
 
 
 @st.composite
 def campaigns(draw, number: int) -> Campaign:
-    # Each option is built only when chosen: drawing the selectors of all of them for every
-    # campaign made generating a store take seconds, and Hypothesis's too_slow check fail.
     items = selector(draw)
-    effect = draw(st.sampled_from([
-        lambda: AmountOffOrder(500), lambda: PercentOffItems(Decimal(10), items),
-        lambda: AmountOffEachUnit(100, items), lambda: BundlePrice(2, 1500, items),
-        lambda: CheapestItems(Decimal(50), 1, items), lambda: BuyXGetY(1, 1, items, selector(draw)),
-        lambda: Volume(2, 1, items), lambda: Tiers((Tier(1000, percent=Decimal(5)),), items),
-        lambda: ShippingDiscount(), lambda: FreeGift(CartLine("sticker", "Sticker", 100, 1)),
-    ]))()
-    conditions = [make() for make in draw(st.lists(st.sampled_from([
-        lambda: FactCondition("customer.segment", Op.EQ, draw(st.sampled_from(SEGMENTS))),
-        lambda: FactCondition("customer.segment", Op.IN,
-                              frozenset(draw(st.sets(st.sampled_from(SEGMENTS), min_size=1)))),
-        lambda: LinesCondition(selector(draw), Match.ANY),
-        lambda: LinesCondition(selector(draw), Match.NONE),
-        lambda: FactCondition("cart.subtotal", Op.GTE, 1000, items=selector(draw)),
-        lambda: FactCondition("cart.quantity", Op.GT, 0, items=selector(draw)),
-        lambda: FactCondition("cart.subtotal", Op.GTE, 4000),
-        lambda: FactCondition("cart.items_count", Op.GTE, 5),
-        lambda: Any((FactCondition("customer.segment", Op.EQ, "vip"), FactCondition("cart.subtotal", Op.GTE, 3000))),
-        lambda: Not(FactCondition("customer.segment", Op.EQ, "club")),
-        # Customer gates: checked against the customer before the cart is looked at.
-        lambda: FactCondition("customer.orders_count", Op.GTE, draw(st.integers(0, 6))),
-        lambda: FactCondition("customer.orders_count", Op.LT, draw(st.integers(0, 6))),
-        lambda: FactCondition("customer.total_spent", Op.BETWEEN, (draw(st.integers(0, 5000)), 6000)),
-        lambda: FactCondition("customer.total_spent", Op.GT, draw(st.integers(0, 5000))),
-        lambda: FactCondition("customer.new", Op.EQ, draw(st.booleans())),
-        lambda: FactCondition("customer.guest", Op.EQ, False),
-        lambda: FactCondition("customer.segment", Op.NE, draw(st.sampled_from(SEGMENTS))),
-        lambda: Any((FactCondition("customer.orders_count", Op.GTE, 3), FactCondition("cart.subtotal", Op.GTE, 3000))),
-    ]), max_size=3))]
+    effect = draw(EFFECTS)(draw, items)
+    conditions = [make(draw) for make in draw(CONDITIONS)]
     eligibility = None if not conditions else conditions[0] if len(conditions) == 1 else All(tuple(conditions))
     return Campaign(id=f"c{number}", name=f"Campaign {number}", kind=Kind.PROMOTION, effect=effect,
-                    eligibility=eligibility, priority=draw(st.integers(0, 2)),
-                    stacking=draw(st.sampled_from(list(Stacking))))
+                    eligibility=eligibility, priority=draw(PRIORITY), stacking=draw(STACKING))
+
+
+CART_SKUS = st.lists(st.sampled_from(SKUS), unique=True, max_size=4)
+PRICE = st.integers(100, 5000)
+QUANTITY = st.integers(1, 4)
+LINE_CATEGORIES = st.sets(st.sampled_from(CATEGORIES), max_size=2)
+STORE_SIZE = st.integers(1, 12)
 
 
 @st.composite
 def carts(draw) -> Cart:
-    chosen = draw(st.lists(st.sampled_from(SKUS), unique=True, max_size=4))
+    chosen = draw(CART_SKUS)
     lines = tuple(
-        CartLine(sku, sku, draw(st.integers(100, 5000)), draw(st.integers(1, 4)),
-                 frozenset(draw(st.sets(st.sampled_from(CATEGORIES), max_size=2))),
-                 frozenset(draw(st.sets(st.sampled_from(COLLECTIONS), max_size=1))))
+        CartLine(sku, sku, draw(PRICE), draw(QUANTITY), frozenset(draw(LINE_CATEGORIES)),
+                 frozenset(draw(A_COLLECTION)))
         for sku in chosen
     )
     return Cart(lines, "USD", shipping=595)
@@ -97,7 +121,7 @@ def carts(draw) -> Cart:
 
 @st.composite
 def stores(draw) -> list[Campaign]:
-    size = draw(st.integers(1, 12))
+    size = draw(STORE_SIZE)
     return [draw(campaigns(number)) for number in range(size)]
 
 

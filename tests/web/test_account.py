@@ -4,17 +4,21 @@ from __future__ import annotations
 import pytest
 from werkzeug.security import generate_password_hash
 
+from app import create_app
 from promo.core.errors import NotFound
 from promo.delivery.events import list_events
-from shop.web.extensions import promo_engine
+from shop.console.models import ConsoleUserRow, Role
+from shop.console.users import create_user
+from shop.web.extensions import db, promo_engine
 from shop.web.navigation import safe_next
+from tests.support.consolekit import FAST_HASH
 from tests.support.webkit import visible_text
 
 
 @pytest.fixture
 def app(fresh_shop):
     app = fresh_shop(DEMO_MODE=False)
-    promo_engine(app).set_password_hash("vip", generate_password_hash("espresso-every-day"))
+    promo_engine(app).set_password_hash("vip", generate_password_hash("espresso-every-day", method=FAST_HASH))
     return app
 
 
@@ -67,6 +71,31 @@ def finishing_link(app, email: str) -> str:
     [event] = [e for e in list_events(promo_engine(app), pattern="customer.registration_requested").events
                if e.payload["email"] == email]
     return event.payload["link"].removeprefix("http://localhost")
+
+
+def test_without_a_configured_method_passwords_are_hashed_with_scrypt(tmp_path):
+    """The tests' apps hash with a cheap pbkdf2 (tests/conftest.py); a store configured as in
+    production, without the *_PASSWORD_HASH_METHOD keys, hashes customers' and console users'
+    passwords with werkzeug's scrypt, and signs them in with it."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "INSTANCE_PATH": str(tmp_path),
+                      "WTF_CSRF_ENABLED": False, "DEMO_MODE": False})
+    assert "CUSTOMER_PASSWORD_HASH_METHOD" not in app.config and "CONSOLE_PASSWORD_HASH_METHOD" not in app.config
+    client = app.test_client()
+    client.post("/register", data={"name": "Rosa Roaster", "email": "rosa@example.com"})
+    client.post(finishing_link(app, "rosa@example.com"), data={"password": "pour-over-please"})
+    _, password_hash = promo_engine(app).find_customer_by_email("rosa@example.com")
+    assert password_hash.startswith("scrypt:")
+    assert sign_in(app.test_client(), "rosa@example.com", "pour-over-please").status_code == 303
+    assert sign_in(app.test_client(), "rosa@example.com", "pour-over-PLEASE").status_code != 303
+
+    with app.app_context():
+        create_user("admin@example.com", "correct horse battery", Role.ADMIN, actor="test")
+        assert db.session.query(ConsoleUserRow).one().password_hash.startswith("scrypt:")
+    console = app.test_client()
+    assert console.post("/console/login", data={"email": "admin@example.com",
+                                                "password": "correct horse battery"}).status_code == 302
+    with app.app_context():
+        db.engine.dispose()
 
 
 def test_registering_stores_a_hash_and_signs_in(app):

@@ -166,7 +166,9 @@ def redeem(body: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
         "Location": url_for("api.get_redemption", redemption_id=result.id),
         "Idempotent-Replayed": "true" if result.replayed else "false",
     }
-    return redemption_json(result, _order_payments(result)), 201, headers
+    # Gift cards pay only when entered: an order without codes has no payments to read.
+    payments = _order_payments(result) if body["codes"] else []
+    return redemption_json(result, payments), 201, headers
 
 
 def _count_wrong_codes(reasons: Iterable[str | None]) -> None:

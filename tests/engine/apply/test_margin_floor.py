@@ -34,13 +34,21 @@ floors = st.one_of(
 )
 
 
+# Built once, not on every draw of a line (building and validating them again was much of the
+# properties' CPU); what they generate is the same.
+_PRICE = st.integers(min_value=0, max_value=5000)
+_COST = st.one_of(st.none(), st.integers(min_value=0, max_value=5000))
+_SKU = st.sampled_from(["s1", "s2", "s3", "s4", "s5"])
+_QUANTITY = st.integers(min_value=1, max_value=6)
+_CATEGORIES = st.frozensets(st.sampled_from(("coffee", "gear")), max_size=2)
+_STACKINGS = st.sampled_from(list(Stacking))
+
+
 @st.composite
 def costed_line(draw):
-    price = draw(st.integers(min_value=0, max_value=5000))
-    cost = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=5000)))
-    return CartLine(draw(st.sampled_from(["s1", "s2", "s3", "s4", "s5"])), "item", price,
-                    draw(st.integers(min_value=1, max_value=6)),
-                    draw(st.frozensets(st.sampled_from(("coffee", "gear")), max_size=2)), cost=cost)
+    price = draw(_PRICE)
+    cost = draw(_COST)
+    return CartLine(draw(_SKU), "item", price, draw(_QUANTITY), draw(_CATEGORIES), cost=cost)
 
 
 costed_lines = st.lists(costed_line(), min_size=1, max_size=7)
@@ -56,7 +64,7 @@ def _evaluate(campaigns, lines, floor=AT_COST):
 @given(effects=st.lists(any_effect, min_size=1, max_size=5), lines=costed_lines, floor=floors, data=st.data())
 def test_no_guarded_line_ends_below_its_floor_whatever_the_stacking_order(effects, lines, floor, data):
     priorities = data.draw(st.permutations(range(len(effects))))
-    stacking = data.draw(st.lists(st.sampled_from(list(Stacking)), min_size=len(effects), max_size=len(effects)))
+    stacking = data.draw(st.lists(_STACKINGS, min_size=len(effects), max_size=len(effects)))
     campaigns = [promo(f"o{i}", effect, priority=priority, stacking=how)
                  for i, (effect, priority, how) in enumerate(zip(effects, priorities, stacking, strict=True))]
     evaluation = _evaluate(campaigns, lines, floor)
