@@ -53,6 +53,7 @@ SECRET_KEY = "bench-secret-key-not-for-production-0123456789"
 UPDATE = ("/cart/update", "POST")
 BASELINE = ("/bench/cart/update-without-promotions", "POST")
 PAGES = ["/", "/cart", "/checkout", "/wallet", "/deals", "/shop", f"/products/{synthetic.sku(0)}"]
+START_TIMEOUT = 300    # seconds for gunicorn's first answer
 REQUEST_TIMEOUT = 120  # seconds, for wrk and gunicorn: the 2,000-product /shop page takes 12-30 s
 ORDER_CONTACT = {"name": "Bench Shopper", "email": "bench@example.com"}
 
@@ -132,16 +133,19 @@ def start_server(directory: Path, port: int, workers: int) -> subprocess.Popen:
          "--chdir", str(BENCH), "--log-level", "warning", "benchapp:create_bench_app()"],
         env=server_environment(directory),
     )
-    deadline = time.monotonic() + 90
+    # A worker's first page parses every campaign: with 10,000 on a loaded machine, minutes. The
+    # probe waits for its answer: one given up on stays queued for a sync worker, and probes
+    # every 5 s would pile up faster than a loaded worker serves them.
+    deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/", timeout=5).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=REQUEST_TIMEOUT).status_code == 200:
                 return server
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
     server.terminate()
-    raise SystemExit("gunicorn did not answer within 90 s")
+    raise SystemExit(f"gunicorn did not answer within {START_TIMEOUT} s")
 
 
 def headers(auth: tuple[str, str], method: str) -> dict[str, str]:
@@ -295,7 +299,7 @@ def main() -> int:
             for path, method in (UPDATE, BASELINE):  # every worker parses and indexes once
                 for _ in range(10 * args.workers):
                     response = httpx.request(method, base + path, headers=headers(sessions["guest"], method),
-                                             content=BODY)
+                                             content=BODY, timeout=REQUEST_TIMEOUT)
                     assert response.status_code == 200, (path, response.status_code, response.text[:300])
             runs: dict[str, list[Run]] = {"update": [], "baseline": []}
             for _ in range(2):  # alternate, so machine load falls on both alike
