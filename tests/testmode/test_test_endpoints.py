@@ -191,7 +191,9 @@ def test_a_reset_in_one_app_reaches_another_apps_cached_campaigns(make_app, tmp_
     config = {"TEST_MODE": True, "TEST_TOKEN": TOKEN, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.db'}",
               "DEMO_SCENARIO": str(pack)}
     first, second = make_app(**config), make_app(**config)
-    first.test_client().post("/_test/reset", json={"scenario": "scenarios/arabica.yaml"}, headers=AUTH)
+    # A morning before happy hour: from 3 pm the pack's happy hour takes its share first.
+    first.test_client().post("/_test/reset", json={"scenario": "scenarios/arabica.yaml", "now": "2026-12-01T09:00:00-05:00"},
+                             headers=AUTH)
     shopper = second.test_client()
     shopper.post("/cart/add", data={"sku": "BLD-HOUSE", "quantity": "1"})
     shopper.post("/cart/codes", data={"code": "HAPPY10"})
