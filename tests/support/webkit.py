@@ -74,14 +74,16 @@ def _sqlite_file(app: Flask) -> str | None:
 
 
 def _untouched(app: Flask, path: str) -> bool:
-    """True when every table but Alembic's is empty and no AUTOINCREMENT counter moved, i.e. the
-    file is still the migrated schema a new app starts on. The app's idle connections are closed
-    so a copy written into the file next is what they read when they connect again."""
+    """True when every table but Alembic's and the campaigns' revision (one row from the start)
+    is empty and no AUTOINCREMENT counter moved, i.e. the file is still the migrated schema a
+    new app starts on. The app's idle connections are closed so a copy written into the file
+    next is what they read when they connect again."""
     with app.app_context():
         db.engine.dispose()
     with sqlite3.connect(path) as check:
         tables = [name for (name,) in check.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'alembic_version'")]
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
+            "('alembic_version', 'campaign_revisions')")]
         untouched = bool(tables) and not any(
             check.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() for name in tables)
     check.close()
