@@ -87,15 +87,12 @@ def insert_ignoring_conflicts(table: Any, dialect_name: str, index_elements: Ite
     """INSERT ... ON CONFLICT DO NOTHING for the session's dialect (SQLite and PostgreSQL).
 
     `table`: a Table or a mapped class's ``__table__`` (typed as a plain FromClause)."""
-    if dialect_name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(index_elements or []) or None)
-    if dialect_name == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(index_elements or []) or None)
-    raise NotImplementedError(f"promo supports SQLite and PostgreSQL, not {dialect_name}")
+    return dialect_insert(table, dialect_name).on_conflict_do_nothing(index_elements=list(index_elements or []) or None)
 
 
 def dialect_insert(table: Any, dialect_name: str):
-    """The dialect's INSERT (SQLite and PostgreSQL), which has ``on_conflict_do_update``."""
+    """The dialect's INSERT (SQLite and PostgreSQL), which has ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update``."""
     if dialect_name == "postgresql":
         return postgresql.insert(table)
     if dialect_name == "sqlite":
