@@ -14,16 +14,13 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, request
 
 from shop.api.framework.auth import create_api_key
 from tests.support.webkit import seeded
 
-STORE_NOW = datetime(2026, 11, 25, 10, 30, tzinfo=ZoneInfo("America/New_York"))   # Wednesday morning
 RECORDER = "tests.voucherify.responses"
 
 if TYPE_CHECKING:
@@ -80,7 +77,7 @@ class Recorder:
 
 def dialect_app(make_app, **overrides: Any) -> Flask:
     """A store seeded with scenarios/arabica.yaml on a frozen clock, recording /v1 answers."""
-    app = seeded(make_app(**overrides), STORE_NOW)
+    app = seeded(make_app(**overrides))   # on webkit.STORE_NOW, a Wednesday morning
     recorder = Recorder()
     app.extensions[RECORDER] = recorder
     app.after_request(recorder)
