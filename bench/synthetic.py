@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
+from promo.core.campaign import DEFAULT_CHARSET  # noqa: E402
 from promo.core.codes import normalise_code  # noqa: E402
 from promo.core.domain import Cart, CartLine, Customer  # noqa: E402
 from promo.core.records import Product  # noqa: E402
@@ -49,12 +50,12 @@ def cart(lines: int = CART_LINES) -> Cart:
                       for n, p in enumerate(products()[:lines])), "USD", shipping=595)
 
 
-# Bulk codes as a generator would make them, from the code alphabet (no 0/O, 1/I/L, 5/S).
-CODE_ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"
+# Bulk codes as a generator would make them, from the generator's own alphabet.
+CODE_ALPHABET = DEFAULT_CHARSET
 
 
 def code_for(number: int) -> str:
-    """Distinct codes that look random: an odd multiplier is a bijection modulo 29^10."""
+    """Distinct codes that look random: a multiplier prime to 29 is a bijection modulo 29^10."""
     value = (number * 2_654_435_761 + 97) % len(CODE_ALPHABET) ** 10
     chars = []
     for _ in range(10):
