@@ -21,6 +21,7 @@ from shop.web.health import register_health
 from shop.web.htmx import init_htmx
 from shop.web.input_guard import register_input_guard
 from shop.web.logs import configure_logging
+from shop.web.passwords import PASSWORD_HASH_METHOD_KEYS, check_hash_method
 from shop.web.request_ids import init_request_ids
 from shop.web.secret_key import instance_secret_key
 from shop.web.security import init_security, is_production
@@ -119,6 +120,9 @@ def _validate(config: Mapping[str, Any]) -> None:
         parse_margin_floor(config["MARGIN_FLOOR"])
     except ValueError as error:
         raise ValueError(f"MARGIN_FLOOR: {error}") from None
+    for key in PASSWORD_HASH_METHOD_KEYS:
+        if config.get(key):
+            check_hash_method(key, config[key])
 
 
 def _settle_demo_mode(app: Flask) -> None:

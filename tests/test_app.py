@@ -192,6 +192,13 @@ def test_bad_settings_fail_at_start_with_a_clear_message(clean_env, tmp_path, va
         create_app({"INSTANCE_PATH": str(tmp_path)})
 
 
+@pytest.mark.parametrize("key", ["CUSTOMER_PASSWORD_HASH_METHOD", "CONSOLE_PASSWORD_HASH_METHOD"])
+@pytest.mark.parametrize("method", ["md5-please", "pbkdf2:sha256:many", "pbkdf2:no-such-digest:1000"])
+def test_an_unknown_password_hash_method_fails_at_start_not_at_the_first_sign_in(clean_env, tmp_path, key, method):
+    with pytest.raises(ValueError, match=f"{key} '{method}' is not a password hash method"):
+        create_app({"INSTANCE_PATH": str(tmp_path), key: method})
+
+
 def test_instance_path_from_environment(clean_env, tmp_path):
     clean_env.setenv("PROMOSHOP_INSTANCE_PATH", str(tmp_path / "elsewhere"))
 

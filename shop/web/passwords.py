@@ -18,12 +18,23 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 DEFAULT_HASH_METHOD = "scrypt"
+# Config keys naming another method: a deployment may tune scrypt's cost, tests make it cheap.
+PASSWORD_HASH_METHOD_KEYS = ("CUSTOMER_PASSWORD_HASH_METHOD", "CONSOLE_PASSWORD_HASH_METHOD")
 _dummies: dict[str, str] = {}
 _dummies_lock = threading.Lock()
 
 
 def hash_method(config_key: str) -> str:
     return current_app.config.get(config_key) or DEFAULT_HASH_METHOD
+
+
+def check_hash_method(config_key: str, method: str) -> None:
+    """Refuse at start-up a method werkzeug cannot hash with, instead of at the first sign-up."""
+    try:
+        generate_password_hash("start-up check", method=method)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{config_key} {method!r} is not a password hash method werkzeug knows "
+                         f"(e.g. 'scrypt' or 'pbkdf2:sha256:600000'): {error}") from None
 
 
 def hash_password(password: str, config_key: str) -> str:
