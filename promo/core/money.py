@@ -12,7 +12,16 @@ from fractions import Fraction
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import NumberPattern, get_currency_precision, parse_pattern
+from babel.numbers import (
+    NumberFormatError,
+    NumberPattern,
+    get_currency_precision,
+    get_currency_symbol,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+    parse_pattern,
+)
 
 
 class MoneyError(ValueError):
@@ -83,6 +92,9 @@ def to_minor(value: Decimal | int | str, currency: str) -> int:
         raise MoneyError(f"{value!r} is not a number") from None
     if not amount.is_finite():
         raise MoneyError(f"{value!r} is not a finite amount")
+    if amount.adjusted() >= MAX_TYPED_DIGITS:
+        # Decimal's 28-digit context would round the scaled amount instead of keeping it.
+        raise MoneyError(f"{value!r} is too large")
     scaled = amount.scaleb(minor_exponent(currency))
     if scaled != scaled.to_integral_value():
         raise MoneyError(
@@ -93,6 +105,55 @@ def to_minor(value: Decimal | int | str, currency: str) -> int:
 
 def to_major(amount_minor: int, currency: str) -> Decimal:
     return Decimal(amount_minor).scaleb(-minor_exponent(currency))
+
+
+# Beyond this many digits a typed amount is a mistake, and Decimal's 28-digit context would round it.
+MAX_TYPED_DIGITS = 15
+
+
+def parse_typed_amount(text: str, currency: str, locale: str = "en_US") -> int:
+    """An amount a person typed into a form ("49.99", "$1,250", "1,50" in a Polish store) as
+    minor units of `currency`, read by the store locale's separators. Babel refuses what the
+    locale cannot mean ("1,50" in en_US is neither 150 nor 1.50), so a mistyped price is an
+    error instead of a hundred times the amount. MoneyError says why."""
+    raw = text.strip()
+    for mark in (currency_symbol(currency, locale), currency, "$"):
+        if raw.startswith(mark) or raw.endswith(mark):
+            raw = raw.removeprefix(mark).removesuffix(mark).strip()
+            break
+    decimal_mark, group_mark = get_decimal_symbol(locale), get_group_symbol(locale)
+    if group_mark.isspace():
+        raw = raw.replace(" ", group_mark)   # typed with the space bar, printed with a no-break space
+    if not raw or any(not (ch.isascii() and ch.isdigit()) and ch not in (decimal_mark, group_mark) for ch in raw):
+        # Digits and the locale's two marks only: no sign, exponent, NaN or another script's digits.
+        raise MoneyError(f"{text.strip()!r} is not an amount like {format_decimal_example(locale)}")
+    if sum(ch.isdigit() for ch in raw) > MAX_TYPED_DIGITS:
+        raise MoneyError(f"{text.strip()!r} is too large")
+    try:
+        value = parse_decimal(raw, locale=locale, strict=True)
+    except NumberFormatError as error:
+        raise MoneyError(str(error)) from None
+    return to_minor(value, currency)
+
+
+def format_decimal_example(locale: str) -> str:
+    return f"1{get_group_symbol(locale)}250{get_decimal_symbol(locale)}50"
+
+
+@lru_cache(maxsize=64)
+def currency_symbol(currency: str, locale: str = "en_US") -> str:
+    """"$", "zł", "฿": what labels of amount fields show."""
+    return get_currency_symbol(currency, locale)
+
+
+def typed_amount(amount_minor: int, currency: str, locale: str = "en_US") -> str:
+    """Minor units as a form field shows them for editing: 1000 USD -> "10", 1050 -> "10.50",
+    1050 PLN in pl_PL -> "10,50", 500 JPY -> "500" (no symbol, no grouping: parse_typed_amount
+    reads it back)."""
+    major = to_major(amount_minor, currency)
+    if major == major.to_integral_value():
+        return str(int(major))
+    return f"{major:f}".replace(".", get_decimal_symbol(locale))
 
 
 @lru_cache(maxsize=64)

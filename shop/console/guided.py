@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from promo.core.money import MoneyError, to_minor
+from promo.core.money import MoneyError, parse_typed_amount, typed_amount
 
 KINDS = {
     "public_code": "Public code",
@@ -44,6 +44,8 @@ _FIELD_OF_PATH = (
 class GuidedForm:
     kind: str
     values: dict[str, str]
+    currency: str               # the store's: amounts are typed and stored in it
+    locale: str                 # the store's: how amounts are typed ("1,50" is 1.50 in pl_PL)
     errors: dict[str, list[str]] = field(default_factory=dict)
     general: list[str] = field(default_factory=list)
 
@@ -62,17 +64,18 @@ def slugify(name: str) -> str:
     return _SLUG.sub("-", name.lower()).strip("-")[:64]
 
 
-def empty_form(kind: str) -> GuidedForm:
+def empty_form(kind: str, *, currency: str, locale: str) -> GuidedForm:
     defaults = {"discount_type": "percent", "get_percent": "100", "buy_quantity": "1", "get_quantity": "1"}
     if kind == "bulk_codes":
         defaults["pattern"] = "PROMO-####-####"
         defaults["per_code"] = "1"
-    return GuidedForm(kind, defaults)
+    return GuidedForm(kind, defaults, currency, locale)
 
 
-def read_form(kind: str, form: Mapping[str, str]) -> tuple[GuidedForm, dict[str, Any] | None]:
+def read_form(kind: str, form: Mapping[str, str], *, currency: str,
+              locale: str) -> tuple[GuidedForm, dict[str, Any] | None]:
     """The form as typed and, when every field could be read, the definition it describes."""
-    guided = GuidedForm(kind, {k: v.strip() for k, v in form.items() if isinstance(v, str)})
+    guided = GuidedForm(kind, {k: v.strip() for k, v in form.items() if isinstance(v, str)}, currency, locale)
     if kind not in KINDS:
         guided.general.append(f"Choose a campaign type: {', '.join(KINDS.values())}.")
         return guided, None
@@ -185,16 +188,16 @@ def _whole(guided: GuidedForm, name: str) -> int | None:
 
 
 def _money(guided: GuidedForm, name: str, *, required: bool = False) -> int | None:
-    """Dollars as typed ("49.99", "$50") -> cents."""
-    raw = guided.value(name).replace(",", "").lstrip("$").strip()
+    """An amount as typed in the store's currency and locale ("49.99", "$50") -> minor units."""
+    raw = guided.value(name).strip()
     if not raw:
         if required:
             guided.add(name, "Required.")
         return None
     try:
-        return to_minor(raw, "USD")
+        return parse_typed_amount(raw, guided.currency, guided.locale)
     except MoneyError as error:
-        guided.add(name, f"Enter an amount like 25 or 25.50 ({error}).")
+        guided.add(name, f"Enter an amount like {typed_amount(2550, guided.currency, guided.locale)} ({error}).")
         return None
 
 
@@ -231,10 +234,10 @@ STACKING = {"common": "Combines with others", "exclusive": "Never combined", "al
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _dollars(cents: Any) -> str:
-    if not isinstance(cents, int) or isinstance(cents, bool):
+def _typed(amount: Any, currency: str, locale: str) -> str:
+    if not isinstance(amount, int) or isinstance(amount, bool):
         raise _NotGuided
-    return f"{cents // 100}" if cents % 100 == 0 else f"{cents // 100}.{cents % 100:02d}"
+    return typed_amount(amount, currency, locale)
 
 
 class _NotGuided(Exception):
@@ -247,7 +250,7 @@ def _exact(mapping: Any, allowed: set[str], required: set[str] = frozenset()) ->
     return mapping
 
 
-def form_from_definition(definition: Mapping[str, Any]) -> GuidedForm | None:
+def form_from_definition(definition: Mapping[str, Any], *, currency: str, locale: str) -> GuidedForm | None:
     """The guided form showing this definition, or None when it uses anything the form lacks
     (the raw editor then is the way to edit it), so saving the form never drops a rule."""
     try:
@@ -261,7 +264,7 @@ def form_from_definition(definition: Mapping[str, Any]) -> GuidedForm | None:
                 raise _NotGuided
             for row, tier in enumerate(tiers, start=1):
                 tier = _exact(tier, {"min_subtotal", "percent"}, {"min_subtotal", "percent"})
-                values[f"tier_min_{row}"] = _dollars(tier["min_subtotal"])
+                values[f"tier_min_{row}"] = _typed(tier["min_subtotal"], currency, locale)
                 values[f"tier_percent_{row}"] = str(tier["percent"])
         elif kind == "bxgy":
             _exact(effect, {"type", "buy", "get", "percent"}, {"buy", "get", "percent"})
@@ -274,7 +277,8 @@ def form_from_definition(definition: Mapping[str, Any]) -> GuidedForm | None:
         elif effect["type"] == "percent_off_order":
             values.update(discount_type="percent", discount_value=str(_exact(effect, {"type", "percent"})["percent"]))
         elif effect["type"] == "amount_off_order":
-            values.update(discount_type="amount", discount_value=_dollars(_exact(effect, {"type", "amount"})["amount"]))
+            amount = _exact(effect, {"type", "amount"})["amount"]
+            values.update(discount_type="amount", discount_value=_typed(amount, currency, locale))
         else:
             raise _NotGuided
         if kind == "public_code":
@@ -285,7 +289,7 @@ def form_from_definition(definition: Mapping[str, Any]) -> GuidedForm | None:
             rule = _exact(data["eligibility"], {"fact", "gte"}, {"fact", "gte"})
             if rule["fact"] != "cart.subtotal":
                 raise _NotGuided
-            values["min_subtotal"] = _dollars(rule["gte"])
+            values["min_subtotal"] = _typed(rule["gte"], currency, locale)
         if "priority" in data:
             if not isinstance(data["priority"], int) or isinstance(data["priority"], bool):
                 raise _NotGuided
@@ -307,10 +311,10 @@ def form_from_definition(definition: Mapping[str, Any]) -> GuidedForm | None:
             if name in limits:
                 values[name] = str(limits[name])
         if "budget" in limits:
-            values["budget"] = _dollars(limits["budget"])
+            values["budget"] = _typed(limits["budget"], currency, locale)
     except (_NotGuided, KeyError, TypeError):
         return None
-    return GuidedForm(kind, values)
+    return GuidedForm(kind, values, currency, locale)
 
 
 def _guided_kind(data: dict[str, Any], effect: dict[str, Any]) -> str:

@@ -256,10 +256,11 @@ def test_every_guided_kind_round_trips_through_the_edit_form(kind):
         "bxgy": {"name": "X", "buy_skus": "A, B", "buy_quantity": "2", "get_skus": "C", "get_quantity": "1",
                  "get_percent": "100"},
     }
-    _, definition = read_form(kind, forms[kind])
-    shown = form_from_definition(definition)
+    store = {"currency": "USD", "locale": "en_US"}
+    _, definition = read_form(kind, forms[kind], **store)
+    shown = form_from_definition(definition, **store)
     assert shown is not None and shown.kind == kind
-    _, again = read_form(kind, shown.values)
+    _, again = read_form(kind, shown.values, **store)
     assert again == definition
 
 

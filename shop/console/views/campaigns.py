@@ -11,6 +11,7 @@ from promo.banners import BannerError
 from promo.core.campaign import Campaign
 from promo.core.codes import example_code
 from promo.core.errors import Conflict, InvalidRequest, NotFound, PromoError
+from promo.core.money import currency_symbol
 from promo.core.records import CampaignInfo
 from shop.console import bp
 from shop.console.access import current_user, requires, safe_console_path
@@ -120,7 +121,7 @@ def campaign(campaign_id: str):
         chart=daily_bars(stats.per_day), gauge=budget_gauge(info.budget_used, row.budget_cap),
         code_counts=reports.count_codes(campaign_id), jobs=jobs_for(campaign_id),
         definition_yaml=dump(dict(info.definition), "yaml"),
-        guided=form_from_definition(info.definition) is not None,
+        guided=form_from_definition(info.definition, **_store_money()) is not None,
     )
 
 
@@ -245,8 +246,8 @@ def new_campaign():
     if kind not in KINDS:
         kind = "public_code"
     if request.method == "GET":
-        return _render_guided(empty_form(kind))
-    guided, definition = read_form(kind, request.form)
+        return _render_guided(empty_form(kind, **_store_money()))
+    guided, definition = read_form(kind, request.form, **_store_money())
     if definition is not None:
         try:
             created = promo_engine().create_campaign(definition, actor=current_user().actor)
@@ -263,14 +264,14 @@ def new_campaign():
 @requires(Role.MARKETER)
 def edit_guided(campaign_id: str):
     info = _campaign_or_404(campaign_id)
-    stored = form_from_definition(info.definition)
+    stored = form_from_definition(info.definition, **_store_money())
     if stored is None:
         flash("This campaign uses rules the form cannot show; edit its definition instead.", "info")
         return redirect(url_for("console.edit_campaign", campaign_id=campaign_id))
     if request.method == "GET":
         return _render_guided(stored, campaign_id=campaign_id)
     # The kind and id cannot change; they come from the stored campaign, not the form.
-    guided, definition = read_form(stored.kind, {**request.form, "id": campaign_id})
+    guided, definition = read_form(stored.kind, {**request.form, "id": campaign_id}, **_store_money())
     if definition is not None:
         try:
             saved = promo_engine().update_campaign(campaign_id, definition, actor=current_user().actor)
@@ -283,6 +284,13 @@ def edit_guided(campaign_id: str):
     return _render_guided(guided, campaign_id=campaign_id, status=422)
 
 
+def _store_money() -> dict[str, str]:
+    """What the guided form types amounts in: the store's currency, read by its locale."""
+    engine = promo_engine()
+    return {"currency": engine.currency, "locale": engine.locale}
+
+
 def _render_guided(guided: Any, *, campaign_id: str | None = None, status: int = 200):
-    return render_template("console/new_campaign.html", form=guided, kinds=KINDS, kind_help=KIND_HELP,
+    symbol = currency_symbol(guided.currency, guided.locale)
+    return render_template("console/new_campaign.html", form=guided, kinds=KINDS, kind_help=KIND_HELP, symbol=symbol,
                            tier_rows=range(1, TIER_ROWS + 1), campaign_id=campaign_id, stacking=STACKING), status

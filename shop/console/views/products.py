@@ -10,7 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from promo.core.errors import PromoError
 from promo.core.margin import floor_text
-from promo.core.money import MoneyError, to_minor
+from promo.core.money import MoneyError, parse_typed_amount, typed_amount
 from promo.format.readers import MARGIN_FLOOR_EXAMPLE, parse_margin_floor
 from shop.console import bp
 from shop.console.access import current_user, requires
@@ -38,12 +38,12 @@ def products():
 @requires(Role.MARKETER)
 def set_cost(sku: str):
     engine = promo_engine()
-    raw = request.form.get("cost", "").replace(",", "").lstrip("$").strip()
+    raw = request.form.get("cost", "").strip()
     try:
-        cost = to_minor(raw, engine.currency) if raw else None
+        cost = parse_typed_amount(raw, engine.currency, engine.locale) if raw else None
         product = engine.set_product_cost(sku, cost)
     except MoneyError as error:
-        flash(f"{sku}: enter a cost like 9.50, or leave it empty ({error}).", "error")
+        flash(f"{sku}: enter a cost like {typed_amount(950, engine.currency, engine.locale)}, or leave it empty ({error}).", "error")
     except PromoError as error:
         flash(error.message, "error")
     else:
