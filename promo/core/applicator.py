@@ -41,6 +41,7 @@ from promo.core.wording import unlock_phrase
 DEFAULT_MAX_OFFERS = 5
 NOT_DISCOUNT_KINDS = frozenset({Kind.GIFT_CARD, Kind.LOYALTY})
 _NO_UNKNOWN_CODES: Mapping[str, Reason] = MappingProxyType({})
+_MAX_OFFERS_MESSAGE = message_for(Reason.MAX_OFFERS_REACHED)
 
 
 @dataclass(frozen=True)
@@ -58,16 +59,19 @@ class Candidate:
 
 # ---- one offer, one step ----
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Entry:
-    """A candidate that passed the checks that do not depend on the cart's running totals."""
+    """A candidate that passed the checks that do not depend on the cart's running totals.
+    Made once per evaluation and read at every step, so what every step asks is kept here."""
 
     position: int               # in application order
     candidate: Candidate
+    campaign: Campaign = field(init=False)
+    counted: bool = field(init=False)   # counts towards max_offers (counts_towards_cap)
 
-    @property
-    def campaign(self) -> Campaign:
-        return self.candidate.campaign
+    def __post_init__(self) -> None:
+        self.campaign = self.candidate.campaign
+        self.counted = counts_towards_cap(self.campaign)
 
 
 @dataclass(frozen=True)
@@ -80,8 +84,8 @@ class _State:
     floor: MarginFloor = AT_COST  # the store's margin floor, for campaigns without their own
 
 
-@dataclass(frozen=True)
-class _Step:
+@dataclass(slots=True)
+class _Step:  # never changed once made (not frozen: one is made per candidate per combination)
     entry: _Entry
     status: Status
     reason: Reason
@@ -109,8 +113,12 @@ def _refusal(entry: _Entry, reason: Reason, message: str = "", hint: Hint | None
                  hint_effect or entry.campaign.effect, facts=facts)
 
 
-def _assess(entry: _Entry, state: _State) -> _Step:
+def _assess(entry: _Entry, state: _State, *, set_aside: bool = False) -> _Step:
     """Would this offer apply on the cart as it stands? Conditions, effect, budget.
+
+    With `set_aside` (the max-offers cap is reached and this offer counts towards it) an offer
+    that would apply is set aside: the verdict is the same, but nothing only an applied offer
+    reports (its capping note, its hint) is worked out.
 
     Texts (hint endings, "you save ...") are left to the final results: an offer is assessed
     in several combinations but reported once.
@@ -127,18 +135,23 @@ def _assess(entry: _Entry, state: _State) -> _Step:
         return _refusal(entry, Reason.NO_DISCOUNT)
     benefit = compute(effect, facts, state.shipping)
     floors = _floors(facts, campaign.margin_floor or state.floor)
-    guarded = guard(effect, benefit, facts, floors)
-    benefit = guarded.benefit
+    guarded = None
+    capped: tuple[int, ...] = ()     # () reads as "the floor took nothing off any line"
+    if floors:
+        guarded = guard(effect, benefit, facts, floors)
+        benefit, capped = guarded.benefit, guarded.capped
     if not benefit.gives_something:
-        reason = Reason.AT_LOWEST_PRICE if any(guarded.capped) else benefit.reason_if_zero
+        reason = Reason.AT_LOWEST_PRICE if any(capped) else benefit.reason_if_zero
         return _refusal(entry, reason or Reason.NO_DISCOUNT,
                         hint=benefit.hint, hint_effect=benefit.hint_effect, facts=facts)
     budget = entry.candidate.remaining_budget
     if budget is not None and benefit.total > budget:
         return _refusal(entry, Reason.BUDGET_EXHAUSTED)
+    if set_aside:
+        return _Step(entry, Status.SET_ASIDE, Reason.MAX_OFFERS_REACHED, _MAX_OFFERS_MESSAGE, benefit=benefit)
     return _Step(entry, Status.APPLIED, Reason.APPLIED, hint=benefit.hint,
                  hint_effect=benefit.hint_effect or campaign.effect, benefit=benefit, facts=facts,
-                 capped=guarded.capped, note=capping_note(effect, guarded, facts))
+                 capped=capped, note=capping_note(effect, guarded, facts) if guarded is not None else "")
 
 
 def _floors(facts: Facts, floor: MarginFloor) -> tuple[int | None, ...]:
@@ -165,15 +178,13 @@ def _advance(state: _State, benefit: Benefit, counted: bool) -> _State:
 
 
 def _step(entry: _Entry, state: _State, max_offers: int) -> tuple[_Step, _State]:
+    if entry.counted and state.applied >= max_offers:
+        # The cap is reached: the offer is set aside if it would apply, and the cart stays as it is.
+        return _assess(entry, state, set_aside=True), state
     step = _assess(entry, state)
     if step.status is not Status.APPLIED:
         return step, state
-    counted = counts_towards_cap(entry.campaign)
-    if counted and state.applied >= max_offers:
-        set_aside = _Step(entry, Status.SET_ASIDE, Reason.MAX_OFFERS_REACHED,
-                          message_for(Reason.MAX_OFFERS_REACHED), benefit=step.benefit)
-        return set_aside, state
-    return step, _advance(state, step.benefit, counted)
+    return step, _advance(state, step.benefit, entry.counted)
 
 
 @dataclass

@@ -10,6 +10,19 @@ from typing import Any
 
 from promo.core.domain import CartLine, Context, Customer, ItemSelector
 
+_LINE_KEYS = ("line keys",)   # Facts.by_lines: which lines have each SKU, category, collection
+
+
+def _lines_by_key(lines: tuple[CartLine, ...]) -> dict[tuple[str, str], list[int]]:
+    found: dict[tuple[str, str], list[int]] = {}
+    for index, line in enumerate(lines):
+        found.setdefault(("sku", line.sku), []).append(index)
+        for category in line.categories:
+            found.setdefault(("category", category), []).append(index)
+        for collection in line.collections:
+            found.setdefault(("collection", collection), []).append(index)
+    return found
+
 
 @dataclass(frozen=True)
 class LineFacts:
@@ -72,11 +85,29 @@ class Facts:
     def items_count(self) -> int:
         return sum(line.quantity for line in self.lines)
 
-    def matching(self, selector: ItemSelector) -> list[int]:
+    def matching(self, selector: ItemSelector) -> tuple[int, ...]:
+        """The indices of the lines `selector` matches, in line order. Shared by every step of
+        stacking (the lines never change): callers read it, never change it."""
         found = self.by_lines.get(selector)
         if found is None:
-            found = self.by_lines[selector] = tuple(i for i, line in enumerate(self.lines) if selector.matches(line))
-        return list(found)
+            found = self.by_lines[selector] = self._select(selector)
+        return found
+
+    def _select(self, selector: ItemSelector) -> tuple[int, ...]:
+        named = len(selector.skus) + len(selector.categories) + len(selector.collections)
+        if not named or named > len(self.lines):
+            return tuple(i for i, line in enumerate(self.lines) if selector.matches(line))
+        # A selection naming a few SKUs or categories: only the lines with one of them can match,
+        # found through the lines' keys rather than by asking every line of a long cart.
+        by_key = self.by_lines.get(_LINE_KEYS)
+        if by_key is None:
+            by_key = self.by_lines[_LINE_KEYS] = _lines_by_key(self.lines)
+        near: set[int] = set()
+        for kind, values in (("sku", selector.skus), ("category", selector.categories),
+                             ("collection", selector.collections)):
+            for value in values:
+                near.update(by_key.get((kind, value), ()))
+        return tuple(i for i in sorted(near) if selector.matches(self.lines[i]))
 
     def quantity_of(self, selector: ItemSelector) -> int:
         return sum(self.lines[i].quantity for i in self.matching(selector))

@@ -95,9 +95,9 @@ def guard(effect: c.Effect, benefit: Benefit, facts: Facts, floors: Sequence[int
     return Guarded(replace(benefit, line_discounts=tuple(given)), tuple(capped), moved)
 
 
-def _pool(effect: c.Effect, facts: Facts) -> list[int]:
+def _pool(effect: c.Effect, facts: Facts) -> Sequence[int]:
     items = getattr(effect, "items", None)
-    return list(range(len(facts.lines))) if items is None else facts.matching(items)
+    return range(len(facts.lines)) if items is None else facts.matching(items)
 
 
 def capping_note(effect: c.Effect, guarded: Guarded, facts: Facts) -> str:

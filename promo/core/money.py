@@ -65,22 +65,22 @@ def allocate(total: int, weights: Sequence[int]) -> list[int]:
     """
     if total < 0:
         raise MoneyError("cannot allocate a negative total")
-    if any(w < 0 for w in weights):
+    if not weights:
+        return []
+    if min(weights) < 0:
         raise MoneyError("cannot allocate over negative weights")
-    weight_sum = sum(weights)
-    if total == 0 or not weights:
+    if total == 0:
         return [0] * len(weights)
+    weight_sum = sum(weights)
     if weight_sum == 0:
         raise MoneyError("cannot allocate a positive total over zero weights")
-    shares = []
-    remainders = []
-    for index, weight in enumerate(weights):
-        share, remainder = divmod(total * weight, weight_sum)
-        shares.append(share)
-        remainders.append((-remainder, index))
+    shares = [total * weight // weight_sum for weight in weights]
     leftover = total - sum(shares)
-    for _, index in sorted(remainders)[:leftover]:
-        shares[index] += 1
+    if leftover:
+        remainders = [total * weight % weight_sum for weight in weights]
+        # Largest remainders first; sorted() is stable (reverse too), so ties keep line order.
+        for index in sorted(range(len(weights)), key=remainders.__getitem__, reverse=True)[:leftover]:
+            shares[index] += 1
     return shares
 
 

@@ -168,11 +168,15 @@ def split_over_lines(facts: Facts, amount: int, indices: Sequence[int], **extra)
     """An amount split over lines by their running totals, capped at their sum."""
     if not indices:
         return nothing(facts, Reason.NO_MATCHING_ITEMS)
-    weights = [facts.line_totals[i] for i in indices]
+    totals = facts.line_totals
+    weights = [totals[i] for i in indices]
     amount = min(amount, sum(weights))
     if amount == 0:
         return nothing(facts, Reason.NO_DISCOUNT, **extra)
-    return benefit_of(facts, dict(zip(indices, allocate(amount, weights), strict=True)), **extra)
+    discounts = [0] * len(totals)
+    for index, share in zip(indices, allocate(amount, weights), strict=True):
+        discounts[index] += share
+    return Benefit(tuple(discounts), reason_if_zero=None if any(discounts) else Reason.NO_DISCOUNT, **extra)
 
 
 def percent_of_units(facts: Facts, parts: Sequence[UnitGroup], percent: Fraction) -> Benefit:
