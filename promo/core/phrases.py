@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from babel import Locale
 from babel.lists import format_list
 
 from promo.core.domain import ItemSelector
@@ -18,7 +19,9 @@ from promo.core.formula import Amount, Formula, Percent
 from promo.core.money import format_money
 
 # Sentences are English, so their lists are joined the English way whatever the money locale.
-_WORDS_LOCALE = "en"
+# Parsed once: Babel parses a locale given by name on every list it joins, at many times the
+# cost of the join.
+_WORDS_LOCALE = Locale.parse("en")
 
 
 def money(amount: int, currency: str, locale: str) -> str:

@@ -17,11 +17,11 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from promo.core.applicator import Candidate
-from promo.core.campaign import AT_COST, Campaign, Kind, MarginFloor
+from promo.core.campaign import AT_COST, Campaign, Kind, Limits, MarginFloor
 from promo.core.codes import normalise_code
 from promo.core.domain import Cart, Customer
 from promo.core.errors import UnreadableDefinition
-from promo.core.limits import Usage, blocked_reason, customer_caps, remaining_budget, usage_keys
+from promo.core.limits import TOTAL_KEY, Usage, blocked_reason, customer_caps, remaining_budget, usage_keys
 from promo.core.reasons import Reason
 from promo.core.records import OfferSource
 from promo.services import giftcards, referrals
@@ -29,6 +29,7 @@ from promo.services.active import ActiveSet
 from promo.storage.models import CampaignRow, CodeRow, CustomerUsageRow
 
 ParseCampaign = Callable[[CampaignRow], Campaign]
+NO_LIMITS = Limits()
 PAYMENT_KINDS = (Kind.GIFT_CARD.value, Kind.LOYALTY.value)
 # Held codes that are no discount for their holder: balances, and an advocate's own referral code.
 NOT_WALLET_OFFER_KINDS = (*PAYMENT_KINDS, Kind.REFERRAL.value)
@@ -261,6 +262,8 @@ class OfferLoader:
         """`row` is a CampaignRow or a row of its counters (see _counters) with `campaign` given."""
         campaign = campaign or self.parse(row)
         limits = campaign.limits
+        if limits == NO_LIMITS:
+            return self._unlimited_slot(campaign, row, code_row, source)
         keys: tuple[str, ...] = ()
         caps: dict[str, int] = {}
         if self.customer_id is not None:
@@ -282,6 +285,17 @@ class OfferLoader:
         candidate = Candidate(campaign, code, blocked=blocked, remaining_budget=remaining_budget(limits, usage),
                               expires_at=code_row.expires_at if code_row is not None else None)
         return Slot(candidate, source, code_row.id if code_row is not None else None, keys, caps)
+
+    def _unlimited_slot(self, campaign: Campaign, row: CampaignRow | Any, code_row: CodeRow | None,
+                        source: OfferSource) -> Slot:
+        """_slot for a campaign without limits (most promotions): no counter can block it and it
+        has no budget, so only its status (and its code's) is read. A redemption still counts
+        the customer's `total` usage, as for every campaign."""
+        keys = (TOTAL_KEY,) if self.customer_id is not None else ()
+        candidate = Candidate(campaign, code_row.code if code_row is not None else None,
+                              blocked=self._status_block(row, code_row),
+                              expires_at=code_row.expires_at if code_row is not None else None)
+        return Slot(candidate, source, code_row.id if code_row is not None else None, keys, {})
 
     @staticmethod
     def _status_block(row: CampaignRow, code_row: CodeRow | None) -> Reason | None:
