@@ -30,6 +30,12 @@ from app import create_app
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
 
+# Debian's headless shell (package chromium-headless-shell), the same Chromium without the
+# browser's windows, tabs and UI: what Playwright itself runs for headless tests. A browser test
+# costs it half the CPU the whole browser takes (renderer, browser and GPU processes together).
+HEADLESS_SHELL_PATH = "/usr/lib/chromium/chromium-headless-shell"
+# The whole browser, for the tests marked `full_chromium`: they check what only a browser with
+# tabs does, such as fetching the page's icon for its tab.
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -269,19 +275,36 @@ def _artifact_path(name: str) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def _playwright():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    """Chromium's headless shell, one per test process."""
+    chromium = _playwright.chromium.launch(executable_path=HEADLESS_SHELL_PATH, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def full_browser(_playwright):
+    """The whole Chromium, started only in the test processes that run a `full_chromium` test."""
+    chromium = _playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture
 def page(browser, request: pytest.FixtureRequest):
     """A fresh browser context and page. Requests that leave this machine are blocked and fail
-    the test: the store must work offline (vendored htmx, no CDNs, no trackers)."""
+    the test: the store must work offline (vendored htmx, no CDNs, no trackers). A test marked
+    `full_chromium` gets its page from the whole browser instead of the headless shell."""
+    if request.node.get_closest_marker("full_chromium"):
+        browser = request.getfixturevalue("full_browser")
     context = browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(10_000)
     offsite: list[str] = []

@@ -129,6 +129,8 @@ def test_offer_restrictions_have_no_stray_marks(console_store, phone):
     assert "•" not in phone.get_by_role("list", name="Restrictions").first.inner_text()
 
 
+# The headless shell fetches no icon for a tab it does not have; the whole browser does.
+@pytest.mark.full_chromium
 def test_a_journey_through_store_and_console_logs_no_errors(console_store, page):
     errors: list[str] = []
     page.on("console", lambda message: errors.append(f"{page.url}: {message.text}") if message.type == "error" else None)

@@ -82,6 +82,8 @@ def test_copy_code_copies_and_says_so(page, store, switch_persona, remember_text
     page.goto(store + "/wallet")
     sorry = wallet_offer(page, "wallet-others", "sorry")
     code = sorry.get_attribute("data-code")
+    # Chrome lets the page a shopper is on write the clipboard; the headless shell asks first.
+    page.context.grant_permissions(["clipboard-write"], origin=store)
 
     sorry.get_by_role("button", name=f"Copy code {code}").click()
 
