@@ -339,6 +339,13 @@ def _result(step: _Step, facts: Facts, line_count: int, added_at: Mapping[int, i
     )
 
 
+def _line_sums(rows: list[tuple[int, ...]], count: int) -> list[int]:
+    """Per line, the sum of `rows` (one per applied offer, each at least `count` long)."""
+    if not rows:
+        return [0] * count
+    return [sum(column) for column in zip(*(row[:count] for row in rows), strict=True)]
+
+
 def _unknown_result(code: str, reason: Reason) -> OfferResult:
     return OfferResult("", code, Status.NOT_APPLICABLE, reason, message_for(reason), code=code)
 
@@ -386,20 +393,23 @@ def evaluate(
                     key=lambda s: s.entry.position)
 
     # Free gifts are appended after the cart's lines, in application order.
-    lines = [PricedLine(line, 0) for line in cart.lines]
+    cart_lines = len(cart.lines)
+    gifts: list[PricedLine] = []
     added_at: dict[int, int] = {}
     for step in applied:
         if step.benefit.added_lines:
-            added_at[step.entry.position] = len(lines)
+            added_at[step.entry.position] = cart_lines + len(gifts)
             for line in step.benefit.added_lines:
-                lines.append(PricedLine(line, line.subtotal, added_by=step.entry.campaign.id))
+                gifts.append(PricedLine(line, line.subtotal, added_by=step.entry.campaign.id))
 
-    applied_results = [_result(s, facts, len(lines), added_at, order) for order, s in enumerate(applied, 1)]
-    results = applied_results + [_result(s, facts, len(lines), added_at, None) for s in others]
-    for index in range(len(cart.lines)):
-        discount = sum(r.line_discounts[index] for r in applied_results)
-        capped = sum(r.line_capped[index] for r in applied_results)
-        lines[index] = PricedLine(cart.lines[index], discount, capped=capped)
+    line_count = cart_lines + len(gifts)
+    applied_results = [_result(s, facts, line_count, added_at, order) for order, s in enumerate(applied, 1)]
+    results = applied_results + [_result(s, facts, line_count, added_at, None) for s in others]
+    # Each cart line's discount and capped amount: the applied offers' shares of it, summed.
+    discounts = _line_sums([r.line_discounts for r in applied_results], cart_lines)
+    capped = _line_sums([r.line_capped for r in applied_results], cart_lines)
+    lines = [PricedLine(line, discount, capped=cut)
+             for line, discount, cut in zip(cart.lines, discounts, capped, strict=True)] + gifts
 
     codes: dict[str, OfferResult] = {}
     for result in results:
