@@ -28,7 +28,7 @@ from types import MappingProxyType
 from promo.core.campaign import AT_COST, Campaign, Effect, Kind, MarginFloor, Stacking
 from promo.core.codes import normalise_code  # the one normal form, as storage keeps codes (NFKC, strip, upper)
 from promo.core.domain import Cart, Context, Customer
-from promo.core.effects import Benefit, compute, counts_towards_offer_cap
+from promo.core.effects import Benefit, compute, counts_towards_offer_cap, effect_type
 from promo.core.facts import Facts
 from promo.core.margin import capping_note, guard, line_floors
 from promo.core.money import format_money
@@ -92,7 +92,7 @@ class _Step:  # never changed once made (not frozen: one is made per candidate p
     message: str = ""                # "" for applied offers: worded once the run is chosen
     hint: Hint | None = None         # as the condition or effect gave it
     hint_effect: Effect | None = None  # what the hint unlocks
-    benefit: Benefit | None = None   # set when the offer applied, or would have (set aside)
+    benefit: Benefit | None = None   # set when the offer applied (a set-aside step may have it too)
     facts: Facts | None = None       # the cart as this offer saw it
     capped: tuple[int, ...] = ()     # per line: what the margin floor took off this offer
     note: str = ""                   # where a headline amount was reduced: "$3 on Panama Geisha"
@@ -133,8 +133,10 @@ def _assess(entry: _Entry, state: _State, *, set_aside: bool = False) -> _Step:
     effect = campaign.effect
     if effect is None:  # _precheck refuses these first
         return _refusal(entry, Reason.NO_DISCOUNT)
-    benefit = compute(effect, facts, state.shipping)
     floors = _floors(facts, campaign.margin_floor or state.floor)
+    if set_aside and not floors and _gives_within_budget(entry, effect, state):
+        return _Step(entry, Status.SET_ASIDE, Reason.MAX_OFFERS_REACHED, _MAX_OFFERS_MESSAGE)
+    benefit = compute(effect, facts, state.shipping)
     guarded = None
     capped: tuple[int, ...] = ()     # () reads as "the floor took nothing off any line"
     if floors:
@@ -152,6 +154,18 @@ def _assess(entry: _Entry, state: _State, *, set_aside: bool = False) -> _Step:
     return _Step(entry, Status.APPLIED, Reason.APPLIED, hint=benefit.hint,
                  hint_effect=benefit.hint_effect or campaign.effect, benefit=benefit, facts=facts,
                  capped=capped, note=capping_note(effect, guarded, facts) if guarded is not None else "")
+
+
+def _gives_within_budget(entry: _Entry, effect: Effect, state: _State) -> bool:
+    """Would the effect give something its budget allows, by its type's `total` (no line has a
+    margin floor, so that total is what it would give)? False also when the type has no
+    `total`, or it gives nothing: the full assessment then says why."""
+    total = effect_type(effect).total
+    if total is None:
+        return False
+    given = total(effect, state.facts, state.shipping)
+    budget = entry.candidate.remaining_budget
+    return given > 0 and (budget is None or given <= budget)
 
 
 def _floors(facts: Facts, floor: MarginFloor) -> tuple[int | None, ...]:
@@ -276,7 +290,7 @@ def _resolve(entries: Sequence[_Entry], start: _State, max_offers: int) -> list[
             if step.entry.position in in_kept:
                 continue
             in_kept.add(step.entry.position)
-            if step.benefit is not None:  # it would apply in its own combination
+            if step.status is not Status.NOT_APPLICABLE:  # it would apply in its own combination
                 step = _Step(step.entry, Status.SET_ASIDE, Reason.EXCLUSIVE_CONFLICT, message,
                              benefit=step.benefit)
             steps.append(step)

@@ -179,6 +179,12 @@ def split_over_lines(facts: Facts, amount: int, indices: Sequence[int], **extra)
     return Benefit(tuple(discounts), reason_if_zero=None if any(discounts) else Reason.NO_DISCOUNT, **extra)
 
 
+def split_total(facts: Facts, amount: int, indices: Sequence[int]) -> int:
+    """What split_over_lines(facts, amount, indices) gives in all, without splitting it: the
+    amount, capped at the lines' running totals (allocate's shares sum to it exactly)."""
+    return min(amount, sum(facts.line_totals[i] for i in indices))
+
+
 def percent_of_units(facts: Facts, parts: Sequence[UnitGroup], percent: Fraction) -> Benefit:
     """`percent` of the chosen units' running prices: rounded once, split by their prices."""
     weights = [part.price * part.count for part in parts]

@@ -149,7 +149,11 @@ class EffectType:
       (`item.price`, `item.cost`, `item.margin`, `item.quantity`);
     - `headline(effect)`: the one discount it states (a Headline), or None when none does;
     - `on_order`: what it gives is a discount on the order as a whole, not on its items (a
-      dialect reports it as the order's discount).
+      dialect reports it as the order's discount);
+    - `total(effect, facts, shipping)`: what `apply` gives in all (its Benefit's `total`),
+      worked out without splitting it over the lines, for a type that can; None otherwise. The
+      applicator asks it for offers it sets aside past the max-offers cap, where only that
+      total is read.
     """
 
     name: str
@@ -170,6 +174,7 @@ class EffectType:
     headline: Callable[[Any], Headline | None] = no_headline
     on_order: bool = False
     schema_extra: Schema = field(default_factory=dict)
+    total: Callable[[Any, Facts, int], int] | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:

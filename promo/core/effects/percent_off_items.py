@@ -15,6 +15,7 @@ from promo.core.effects.base import (
     read_cap,
     resolve_percent,
     split_over_lines,
+    split_total,
     up_to,
 )
 from promo.core.effects.effect_type import ITEMS, PERCENT_OFF, POOLED, BannerText, Effect, EffectType, Headline
@@ -39,11 +40,21 @@ def parse(fields: dict[str, Any], path: str, p: Problems) -> PercentOffItems | N
     return None if percent is None or items is None else PercentOffItems(percent, items, cap)
 
 
-def apply(effect: PercentOffItems, facts: Facts, shipping: int) -> Benefit:
+def _amount(effect: PercentOffItems, facts: Facts) -> tuple[int, tuple[int, ...]]:
+    """The discount and the lines it is split over."""
     indices = facts.matching(effect.items)
     matching_total = sum(facts.line_totals[i] for i in indices)
-    amount = capped_percent(matching_total, resolve_percent(effect.percent, facts), effect.cap)
+    return capped_percent(matching_total, resolve_percent(effect.percent, facts), effect.cap), indices
+
+
+def apply(effect: PercentOffItems, facts: Facts, shipping: int) -> Benefit:
+    amount, indices = _amount(effect, facts)
     return split_over_lines(facts, amount, indices)
+
+
+def total(effect: PercentOffItems, facts: Facts, shipping: int) -> int:
+    amount, indices = _amount(effect, facts)
+    return split_total(facts, amount, indices)
 
 
 def label(effect: PercentOffItems, currency: str, locale: str, facts: Facts | None) -> str:
@@ -73,5 +84,5 @@ TYPE = EffectType(
     required=("percent",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number, selectors=item_selectors, lowers_item_prices=True,
     margin_guard=POOLED,
-    headline=headline,
+    headline=headline, total=total,
 )

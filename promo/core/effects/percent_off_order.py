@@ -13,6 +13,7 @@ from promo.core.effects.base import (
     read_cap,
     resolve_percent,
     split_over_lines,
+    split_total,
     up_to,
 )
 from promo.core.effects.effect_type import ORDER, PERCENT_OFF, POOLED, BannerText, Effect, EffectType, Headline
@@ -35,9 +36,16 @@ def parse(fields: dict[str, Any], path: str, p: Problems) -> PercentOffOrder | N
     return None if percent is None else PercentOffOrder(percent, cap)
 
 
+def _amount(effect: PercentOffOrder, facts: Facts) -> int:
+    return capped_percent(facts.subtotal, resolve_percent(effect.percent, facts), effect.cap)
+
+
 def apply(effect: PercentOffOrder, facts: Facts, shipping: int) -> Benefit:
-    amount = capped_percent(facts.subtotal, resolve_percent(effect.percent, facts), effect.cap)
-    return split_over_lines(facts, amount, range(len(facts.lines)))
+    return split_over_lines(facts, _amount(effect, facts), range(len(facts.lines)))
+
+
+def total(effect: PercentOffOrder, facts: Facts, shipping: int) -> int:
+    return split_total(facts, _amount(effect, facts), range(len(facts.lines)))
 
 
 def label(effect: PercentOffOrder, currency: str, locale: str, facts: Facts | None) -> str:
@@ -65,5 +73,5 @@ TYPE = EffectType(
     required=("percent",), parse=parse, apply=apply, label=label, unlock=unlock, banner_words=banner_words,
     banner_number=banner_number,
     margin_guard=POOLED,
-    headline=headline, on_order=True,
+    headline=headline, on_order=True, total=total,
 )

@@ -4,17 +4,21 @@
 - no line goes below zero, shipping neither;
 - the discount never exceeds the items subtotal;
 - shuffling the cart's lines changes nothing but the documented tie-break: an offer's total
-  is the same, and an order-level split moves at most the leftover cent of each line.
+  is the same, and an order-level split moves at most the leftover cent of each line;
+- an offer set aside past the max-offers cap gets the verdict its whole benefit gives, however
+  the applicator tells it.
 """
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from promo.core import applicator
 from promo.core.applicator import Candidate, counts_towards_cap, evaluate
-from promo.core.campaign import ItemSelector, Stacking
+from promo.core.campaign import AT_COST, MARGIN_FLOOR_OFF, ItemSelector, MarginFloor, Stacking
 from promo.core.domain import Cart, CartLine
-from promo.core.effects import compute
+from promo.core.effects import EFFECT_TYPES, compute, effect_type
 from promo.core.effects.amount_off_each_line import AmountOffEachLine
 from promo.core.effects.amount_off_each_unit import AmountOffEachUnit
 from promo.core.effects.amount_off_order import AmountOffOrder
@@ -29,6 +33,8 @@ from promo.core.effects.shipping import ShippingDiscount
 from promo.core.effects.tiers import Tier, Tiers
 from promo.core.effects.unit_price import UnitPrice
 from promo.core.effects.volume import Volume
+from promo.core.reasons import Reason
+from promo.core.results import Status
 from tests.support.applykit import CONTEXT, GUEST, benefit, facts_of, promo
 
 SETTINGS = settings(max_examples=150, deadline=None)
@@ -177,3 +183,61 @@ def test_shuffling_lines_keeps_a_stack_of_order_offers(amount_offers, lines, dat
     before = {o.campaign_id: o.total_discount for o in _evaluate(campaigns, lines).offers}
     after = {o.campaign_id: o.total_discount for o in _evaluate(campaigns, shuffled).offers}
     assert before == after
+
+
+# ---- offers set aside past the max-offers cap ----
+# An effect type with a `total` lets the applicator tell that an offer past the cap would apply
+# without splitting its benefit; the verdicts must be the ones the whole benefit gives.
+
+TOTALLED = {
+    PercentOffOrder: st.builds(PercentOffOrder, percents, caps),
+    PercentOffItems: st.builds(PercentOffItems, percents, selectors, caps),
+}
+
+
+def test_every_type_that_totals_is_checked_here():
+    assert {kind.effect for kind in EFFECT_TYPES if kind.total is not None} == set(TOTALLED)
+
+
+@SETTINGS
+@given(effect=st.one_of(*TOTALLED.values()), lines=cart_lines, data=st.data(), shipping=st.integers(0, 2000))
+def test_a_types_total_is_what_its_benefit_gives(effect, lines, data, shipping):
+    facts = facts_of(*lines, totals=data.draw(running_totals(lines)))
+    assert effect_type(effect).total(effect, facts, shipping) == compute(effect, facts, shipping).total
+
+
+costed_lines = st.lists(
+    st.builds(CartLine, sku=st.sampled_from(["s1", "s2", "s3"]), name=st.just("item"),
+              unit_price=st.integers(min_value=0, max_value=5000), quantity=st.integers(min_value=1, max_value=4),
+              categories=st.frozensets(st.sampled_from(CATEGORIES), max_size=2),
+              cost=st.one_of(st.none(), st.integers(min_value=0, max_value=5000))),
+    min_size=1, max_size=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(effects_=st.lists(st.one_of(effects, *TOTALLED.values()), min_size=2, max_size=8), lines=costed_lines,
+       budgets=st.lists(st.one_of(st.none(), st.integers(0, 600)), min_size=8, max_size=8),
+       exclusive=st.sets(st.integers(0, 7), max_size=2), max_offers=st.integers(1, 3),
+       floor=st.sampled_from([MARGIN_FLOOR_OFF, AT_COST, MarginFloor(percent=Decimal(10))]))
+def test_offers_past_the_cap_get_the_verdicts_of_their_whole_benefits(
+        effects_, lines, budgets, exclusive, max_offers, floor):
+    candidates = [Candidate(promo(f"o{i}", effect, stacking=Stacking.EXCLUSIVE if i in exclusive else Stacking.COMMON),
+                            remaining_budget=budgets[i])
+                  for i, effect in enumerate(effects_)]
+    cart = Cart(tuple(lines), shipping=800)
+    totalled = evaluate(candidates, cart, GUEST, CONTEXT, max_offers=max_offers, margin_floor=floor)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(applicator, "_gives_within_budget", lambda *_: False)   # every verdict from compute
+        whole = evaluate(candidates, cart, GUEST, CONTEXT, max_offers=max_offers, margin_floor=floor)
+    assert totalled == whole
+
+
+def test_an_offer_past_the_cap_on_a_line_at_its_floor_is_refused_not_set_aside():
+    lines = (CartLine("s1", "Beans", 2000, 1), CartLine("s2", "Kettle", 1000, 1, cost=1000))
+    on_beans = promo("beans", PercentOffItems(Decimal(10), ItemSelector(skus=frozenset({"s1"}))))
+    on_kettle = promo("kettle", PercentOffItems(Decimal(10), ItemSelector(skus=frozenset({"s2"}))))
+    evaluation = evaluate([Candidate(on_beans), Candidate(on_kettle)], Cart(lines), GUEST, CONTEXT,
+                          max_offers=1, margin_floor=AT_COST)
+    assert [(o.campaign_id, o.status, o.reason) for o in evaluation.offers] == [
+        ("beans", Status.APPLIED, Reason.APPLIED), ("kettle", Status.NOT_APPLICABLE, Reason.AT_LOWEST_PRICE)]
