@@ -271,3 +271,27 @@ def test_a_signed_in_shoppers_cart_changes_reach_the_engine_for_abandoned_cart_r
         ("vip", "cart_updated", [("MERCH-MUG", 3)]),
         ("vip", "cart_updated", []),          # bought: nothing left to abandon
     ]
+
+
+def test_offers_the_cap_sets_aside_are_named_under_one_reason(fresh_shop):
+    """Past the max-offers cap every set-aside offer has the same reason and way forward: the
+    cart says them once and names every offer, instead of repeating them for each."""
+    app = fresh_shop()
+    engine = promo_engine(app)
+    extra = [f"small-{n}" for n in range(1, engine.max_offers + 3)]
+    for n, campaign_id in enumerate(extra, start=1):
+        engine.create_campaign({"id": campaign_id, "name": f"Little thanks {n}", "kind": "promotion",
+                                "effect": {"type": "percent_off_order", "percent": 1}})
+    client = app.test_client()
+    client.post("/cart/add", data={"sku": "MERCH-MUG", "quantity": "1"})
+
+    html = client.get("/cart").get_data(as_text=True)
+
+    groups = re.findall(r'data-testid="set-aside-group" data-reason="(\w+)"', html)
+    assert groups.count("max_offers_reached") == 1
+    capped = re.search(r'data-reason="max_offers_reached">(.*?)</li>\s*</ul>\s*</section>', html, re.S).group(1)
+    named = re.findall(r'data-testid="set-aside-offer" data-campaign="([\w-]+)"', capped)
+    # Seven 1% offers and the store's own: at least two are past the cap of five, each named once.
+    assert len(named) >= 2 and len(set(named)) == len(named)
+    assert set(named) & set(extra)
+    assert html.count("An order takes at most") == 1

@@ -76,6 +76,26 @@ def set_aside(evaluation: Evaluation, max_offers: int) -> tuple[SetAside, ...]:
     return tuple(notes)
 
 
+@dataclass(frozen=True)
+class SetAsideGroup:
+    """Offers set aside for the same reason, with the same way forward: the cart says it once
+    and names them all, rather than repeating "An order takes at most 5 offers" 28 times."""
+
+    reason: str
+    message: str
+    way_forward: str
+    offers: tuple[SetAside, ...]
+
+
+def grouped(notes: tuple[SetAside, ...]) -> tuple[SetAsideGroup, ...]:
+    """The notes by what they say, in the order each wording first appears."""
+    groups: dict[tuple[str, str, str], list[SetAside]] = {}
+    for note in notes:
+        groups.setdefault((note.reason, note.message, note.way_forward), []).append(note)
+    return tuple(SetAsideGroup(reason, message, way, tuple(offers))
+                 for (reason, message, way), offers in groups.items())
+
+
 class CartState(StrEnum):
     IN_CART = "in_cart"          # the cart applied it: its amount is the cart's
     SET_ASIDE = "set_aside"      # the cart holds it but the stacking rules or a limit left it out

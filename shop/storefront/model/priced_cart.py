@@ -20,7 +20,7 @@ from promo.core.records import CartQuote, OfferSource, Product
 from promo.core.results import Evaluation, Hint, Status
 from promo.engine import Engine
 from shop.storefront.model import cart_state
-from shop.storefront.model.cart_notes import SetAside, set_aside, way_forward
+from shop.storefront.model.cart_notes import SetAside, SetAsideGroup, grouped, set_aside, way_forward
 from shop.storefront.model.cart_state import SessionCart
 from shop.storefront.model.gift_cards import GiftCardSummary, cart_gift_cards
 from shop.web.extensions import promo_engine
@@ -145,6 +145,10 @@ class PricedCart:
     @property
     def savings(self) -> int:
         return self.discount + self.shipping_discount
+
+    @property
+    def set_aside_groups(self) -> tuple[SetAsideGroup, ...]:
+        return grouped(self.set_aside)
 
     @property
     def rejected_codes(self) -> tuple[CodeView, ...]:
