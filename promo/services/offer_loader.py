@@ -21,7 +21,7 @@ from promo.core.campaign import AT_COST, Campaign, Kind, Limits, MarginFloor
 from promo.core.codes import normalise_code
 from promo.core.domain import Cart, Customer
 from promo.core.errors import UnreadableDefinition
-from promo.core.limits import TOTAL_KEY, Usage, blocked_reason, customer_caps, remaining_budget, usage_keys
+from promo.core.limits import Usage, blocked_reason, customer_caps, remaining_budget, usage_keys
 from promo.core.reasons import Reason
 from promo.core.records import OfferSource
 from promo.services import giftcards, referrals
@@ -262,40 +262,30 @@ class OfferLoader:
         """`row` is a CampaignRow or a row of its counters (see _counters) with `campaign` given."""
         campaign = campaign or self.parse(row)
         limits = campaign.limits
-        if limits == NO_LIMITS:
-            return self._unlimited_slot(campaign, row, code_row, source)
-        keys: tuple[str, ...] = ()
-        caps: dict[str, int] = {}
-        if self.customer_id is not None:
-            keys = usage_keys(limits, self.local_now)
-            caps = customer_caps(limits, self.local_now)
-        usage = Usage(
-            campaign_redemptions=row.redemptions_count,
-            budget_used=row.budget_used,
-            order_value_used=row.order_value_used,
-            code_redemptions=code_row.redeemed_count if code_row is not None else None,
-            customer=self._customer_usage(row.id, keys) if caps else {},
-        )
         blocked = self._status_block(row, code_row)
-        if blocked is None:
-            blocked = blocked_reason(
-                limits, usage, customer_id=self.customer_id, local_now=self.local_now, order_value=self.order_value
+        keys = usage_keys(limits, self.local_now) if self.customer_id is not None else ()
+        caps: dict[str, int] = {}
+        budget = None
+        # Most promotions have no limits: no counter can block them and they have no budget, so
+        # the usage snapshot and the limit checks (which would say so) are skipped.
+        if limits != NO_LIMITS:
+            if self.customer_id is not None:
+                caps = customer_caps(limits, self.local_now)
+            usage = Usage(
+                campaign_redemptions=row.redemptions_count,
+                budget_used=row.budget_used,
+                order_value_used=row.order_value_used,
+                code_redemptions=code_row.redeemed_count if code_row is not None else None,
+                customer=self._customer_usage(row.id, keys) if caps else {},
             )
-        code = code_row.code if code_row is not None else None
-        candidate = Candidate(campaign, code, blocked=blocked, remaining_budget=remaining_budget(limits, usage),
-                              expires_at=code_row.expires_at if code_row is not None else None)
+            if blocked is None:
+                blocked = blocked_reason(
+                    limits, usage, customer_id=self.customer_id, local_now=self.local_now, order_value=self.order_value
+                )
+            budget = remaining_budget(limits, usage)
+        candidate = Candidate(campaign, code_row.code if code_row is not None else None, blocked=blocked,
+                              remaining_budget=budget, expires_at=code_row.expires_at if code_row is not None else None)
         return Slot(candidate, source, code_row.id if code_row is not None else None, keys, caps)
-
-    def _unlimited_slot(self, campaign: Campaign, row: CampaignRow | Any, code_row: CodeRow | None,
-                        source: OfferSource) -> Slot:
-        """_slot for a campaign without limits (most promotions): no counter can block it and it
-        has no budget, so only its status (and its code's) is read. A redemption still counts
-        the customer's `total` usage, as for every campaign."""
-        keys = (TOTAL_KEY,) if self.customer_id is not None else ()
-        candidate = Candidate(campaign, code_row.code if code_row is not None else None,
-                              blocked=self._status_block(row, code_row),
-                              expires_at=code_row.expires_at if code_row is not None else None)
-        return Slot(candidate, source, code_row.id if code_row is not None else None, keys, {})
 
     @staticmethod
     def _status_block(row: CampaignRow, code_row: CodeRow | None) -> Reason | None:
