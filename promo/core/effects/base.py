@@ -4,7 +4,7 @@ promo.core.effects.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -155,10 +155,11 @@ def nothing(facts: Facts, reason: Reason, hint: Hint | None = None,
                    hint_effect=hint_effect)
 
 
-def benefit_of(facts: Facts, shares: dict[int, int], *, hint: Hint | None = None,
-             hint_effect: Effect | None = None) -> Benefit:
+def benefit_of(facts: Facts, shares: Mapping[int, int] | Iterable[tuple[int, int]], *, hint: Hint | None = None,
+               hint_effect: Effect | None = None) -> Benefit:
+    """The benefit giving each (line index, amount) share; a line may get several."""
     discounts = [0] * len(facts.lines)
-    for index, amount in shares.items():
+    for index, amount in shares.items() if isinstance(shares, Mapping) else shares:
         discounts[index] += amount
     reason = None if any(discounts) else Reason.NO_DISCOUNT
     return Benefit(tuple(discounts), reason_if_zero=reason, hint=hint, hint_effect=hint_effect)
@@ -168,15 +169,11 @@ def split_over_lines(facts: Facts, amount: int, indices: Sequence[int], **extra)
     """An amount split over lines by their running totals, capped at their sum."""
     if not indices:
         return nothing(facts, Reason.NO_MATCHING_ITEMS)
-    totals = facts.line_totals
-    weights = [totals[i] for i in indices]
-    amount = min(amount, sum(weights))
+    amount = split_total(facts, amount, indices)
     if amount == 0:
         return nothing(facts, Reason.NO_DISCOUNT, **extra)
-    discounts = [0] * len(totals)
-    for index, share in zip(indices, allocate(amount, weights), strict=True):
-        discounts[index] += share
-    return Benefit(tuple(discounts), reason_if_zero=None if any(discounts) else Reason.NO_DISCOUNT, **extra)
+    weights = [facts.line_totals[i] for i in indices]
+    return benefit_of(facts, zip(indices, allocate(amount, weights), strict=True), **extra)
 
 
 def split_total(facts: Facts, amount: int, indices: Sequence[int]) -> int:
