@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
@@ -65,6 +65,10 @@ class ActiveSet:
     # The store's margin floor setting as stored ("10%", 200, "off"), None when never set. Read
     # in the same statement as the fingerprint, so pricing a cart costs no query for it.
     margin_floor: Any = None
+    # What promo.services.offer_loader makes of a promotion without limits, by (campaign id, for
+    # a signed-in customer): nothing about it can change while this set is current (its status
+    # moves the revision; it has no counters), so it is made once per set, not per cart.
+    unlimited_slots: dict[tuple[str, bool], Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 _CAMPAIGNS = CampaignRow.__table__

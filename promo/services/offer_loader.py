@@ -5,12 +5,19 @@ held by someone else, a limit or budget used up) becomes `Candidate.blocked`, an
 left becomes `Candidate.remaining_budget`. Counters are read live on every call, in one query
 for all the candidates (`touching_promotions`, `touching_public_codes`), and customer usage in
 one query too, so the number of queries does not grow with the number of campaigns.
+
+Promotions without limits have no counters to read, and the active set they come from is the
+one of the revision this transaction read, which every status change moves: their slots are
+made once per active set (`ActiveSet.unlimited_slots`), not per cart. A pause committed after
+that read prices the cart as the moment before it did; an order re-reads the status of every
+uncounted campaign it applies before committing (promo.services.redemptions).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, select
@@ -37,6 +44,8 @@ NOT_WALLET_OFFER_KINDS = (*PAYMENT_KINDS, Kind.REFERRAL.value)
 _CAMPAIGNS = CampaignRow.__table__
 # Live status and counters of some campaigns: read on every cart change, so built once, on the
 # table's columns (building and compiling the statement cost more than running it).
+# A promotion row as far as a slot without limits reads it: active, its counters unread.
+_ACTIVE = SimpleNamespace(status="active")
 _COUNTERS = (select(_CAMPAIGNS.c.id, _CAMPAIGNS.c.status, _CAMPAIGNS.c.redemptions_count, _CAMPAIGNS.c.budget_used,
                     _CAMPAIGNS.c.order_value_used)
              .where(_CAMPAIGNS.c.id.in_(bindparam("ids", expanding=True))))
@@ -116,17 +125,19 @@ class OfferLoader:
         """The active promotions that could apply to this cart for this customer (with `hints`:
         or say what to add; promo.core.index), in campaign order, with their counters read now."""
         index = active.promotion_hints if hints else active.promotions
-        return self.promotion_slots(index.candidates(cart, customer))
+        return self.promotion_slots(active, index.candidates(cart, customer))
 
     def chosen_promotions(self, active: ActiveSet, campaign_ids: frozenset[str]) -> list[Slot]:
         """The active promotions among `campaign_ids`, in campaign order, whatever the cart holds
         (a client named them, so each gets its own verdict), with their counters read now."""
-        return self.promotion_slots([c for c in active.promotions.campaigns if c.id in campaign_ids])
+        return self.promotion_slots(active, [c for c in active.promotions.campaigns if c.id in campaign_ids])
 
-    def promotion_slots(self, campaigns: list[Campaign]) -> list[Slot]:
-        """These active promotions, in this order, with their counters read now (or earlier in
-        this loader's transaction)."""
+    def promotion_slots(self, active: ActiveSet, campaigns: list[Campaign]) -> list[Slot]:
+        """These promotions of `active`, in this order, with their counters read now (or earlier
+        in this loader's transaction); those without limits as made for `active`."""
         unread = [c for c in campaigns if c.id not in self._promotions]
+        if unread:
+            unread = self._unlimited(active, unread)
         if unread:
             counters = self._counters([c.id for c in unread])
             self._prefetch_usage([(c.id, c) for c in unread])
@@ -134,6 +145,22 @@ class OfferLoader:
                 row = counters.get(c.id)
                 self._promotions[c.id] = None if row is None else self._slot(row, None, OfferSource.PROMOTION, c)
         return [slot for c in campaigns if (slot := self._promotions[c.id]) is not None]
+
+    def _unlimited(self, active: ActiveSet, campaigns: list[Campaign]) -> list[Campaign]:
+        """Takes the slots of the promotions without limits from `active`'s memo (making the
+        missing ones); returns the others, whose counters must be read."""
+        signed_in = self.customer_id is not None
+        memo = active.unlimited_slots
+        limited = []
+        for campaign in campaigns:
+            if campaign.limits != NO_LIMITS:
+                limited.append(campaign)
+                continue
+            slot = memo.get((campaign.id, signed_in))
+            if slot is None:
+                slot = memo[(campaign.id, signed_in)] = self._slot(_ACTIVE, None, OfferSource.PROMOTION, campaign)
+            self._promotions[campaign.id] = slot
+        return limited
 
     def touching_public_codes(self, active: ActiveSet, cart: Cart, customer: Customer) -> list[Slot]:
         """public_codes() narrowed to the listed coupons that could apply to this cart or say

@@ -59,7 +59,7 @@ class Pricing:
                 slots = (loader.touching_promotions(active, cart, profile, hints=True)
                          + loader.touching_public_codes(active, cart, profile) + loader.wallet())
             elif visible_only:
-                slots = (loader.promotion_slots(active.listed_promotions.shown(profile, context))
+                slots = (loader.promotion_slots(active, active.listed_promotions.shown(profile, context))
                          + loader.public_code_slots(active.listed_coupons.shown(profile, context)) + loader.wallet())
             else:
                 slots = loader.promotions() + loader.public_codes() + loader.wallet()
