@@ -19,6 +19,7 @@ checkouts cannot pass a limit, not even by one cent. Rollback: see promo.service
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -247,6 +248,10 @@ class Engine:
 
     def get_product(self, sku: str) -> Product:
         return self.catalogue.get_product(sku)
+
+    def reading(self) -> AbstractContextManager[None]:
+        """Every read inside shares one read-only transaction; nothing inside may write."""
+        return self.work.reading()
 
     def products_by_sku(self, skus: Iterable[str]) -> dict[str, Product]:
         """The products among `skus` (unknown SKUs left out), read in one query."""

@@ -10,6 +10,7 @@ instead of reaching into the Engine; the Engine builds one and hands it to each 
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -71,6 +72,8 @@ class UnitOfWork:
         self.clock = clock
         self._parsed: dict[str, tuple[int, Campaign | tuple[FieldError, ...]]] = {}
         self._parsed_lock = threading.Lock()
+        # The session reading() holds open in this thread (or task), per unit of work.
+        self._reading: contextvars.ContextVar[Session | None] = contextvars.ContextVar("promo_reading", default=None)
         # Active promotions and coupons, parsed and indexed (promo.core.index) while the table is unchanged.
         self.active = ActiveCampaigns(self.campaign)
         # Where webhooks may go (promo.delivery.webhook_targets): public addresses, plus hosts
@@ -115,14 +118,37 @@ class UnitOfWork:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read-only transaction: the one `reading()` holds open, else a new one."""
+        shared = self._reading.get()
+        if shared is not None:
+            yield shared
+            return
         # Closing the session ends the transaction without expiring what was read.
         with self.sessions() as session:
             session.connection(execution_options=READ_ONLY)
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Every read inside shares one read-only transaction: a page that reads its products
+        and prices its cart begins and ends one, not one per call (each costs about as much as
+        a small query). Nothing inside may write: on SQLite a write could wait for this very
+        transaction. Nested, it is the outer one."""
+        if self._reading.get() is not None:
+            yield
+            return
+        with self.read() as session:
+            token = self._reading.set(session)
+            try:
+                yield
+            finally:
+                self._reading.reset(token)
+
     def write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one write transaction, again when the database reports a transient
         conflict (a deadlock, a serialization failure, or a unique key inserted meanwhile)."""
+        if self._reading.get() is not None:
+            raise RuntimeError("a write inside UnitOfWork.reading(): it is for reads only")
         for attempt in range(MAX_WRITE_ATTEMPTS):
             try:
                 with self.sessions() as session, session.begin():

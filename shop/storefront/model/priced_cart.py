@@ -208,8 +208,17 @@ def price_cart(
     confirms never changes behind their back.
 
     With nudges or `with_offers` (the wallet) the one evaluation also tells every offer touching
-    the cart or in the customer's wallet against it (``PricedCart.quote``)."""
+    the cart or in the customer's wallet against it (``PricedCart.quote``).
+
+    Its reads (the products, the pricing, the gift cards) share one read transaction."""
     engine = engine or promo_engine()
+    with engine.reading():
+        return _price_cart(state, customer, engine, page=page, max_nudges=max_nudges, with_gift_cards=with_gift_cards,
+                           drop_gone_codes=drop_gone_codes, with_offers=with_offers)
+
+
+def _price_cart(state: SessionCart, customer: Customer | None, engine: Engine, *, page: str, max_nudges: int,
+                with_gift_cards: bool, drop_gone_codes: bool, with_offers: bool) -> PricedCart:
     products = catalogue(state.items, engine)
     cart, dropped = cart_state.build_cart(state, products, currency=engine.currency, shipping=shipping_fee())
     if dropped:
