@@ -23,6 +23,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from types import MappingProxyType
 
 from promo.core.campaign import AT_COST, Campaign, Effect, Kind, MarginFloor, Stacking
@@ -332,8 +333,10 @@ def _result(step: _Step, facts: Facts, line_count: int, added_at: Mapping[int, i
     if step.hint is not None and step.hint_effect is not None:
         hint = _finish_hint(step.hint, step.hint_effect, step.facts or facts)
     if step.status is not Status.APPLIED:
-        return OfferResult(campaign.id, campaign.name, step.status, step.reason, step.message,
-                           code=code, hint=hint if step.status is Status.NOT_APPLICABLE else None)
+        hint = hint if step.status is Status.NOT_APPLICABLE else None
+        if hint is None:
+            return _unapplied_result(campaign.id, campaign.name, step.status, step.reason, step.message, code)
+        return OfferResult(campaign.id, campaign.name, step.status, step.reason, step.message, code=code, hint=hint)
     benefit = step.benefit
     line_discounts = [0] * line_count
     line_discounts[:len(benefit.line_discounts)] = benefit.line_discounts
@@ -351,6 +354,14 @@ def _result(step: _Step, facts: Facts, line_count: int, added_at: Mapping[int, i
         added_lines=benefit.added_lines, order=order,
         line_capped=tuple(line_capped), capping_note=step.note,
     )
+
+
+@lru_cache(maxsize=8192)
+def _unapplied_result(campaign_id: str, name: str, status: Status, reason: Reason, message: str,
+                      code: str | None) -> OfferResult:
+    """A result without a hint is the same on every cart that gets it: a long cart's offers set
+    aside past the max-offers cap (dozens, on every change) are made once."""
+    return OfferResult(campaign_id, name, status, reason, message, code=code)
 
 
 def _line_sums(rows: list[tuple[int, ...]], count: int) -> list[int]:

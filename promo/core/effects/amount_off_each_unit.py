@@ -14,6 +14,7 @@ from promo.core.effects.base import (
     item_selectors,
     nothing,
     resolve_line_amount,
+    spread_units,
     unit_groups,
 )
 from promo.core.effects.effect_type import AMOUNT_OFF, EACH_UNIT, PER_UNIT, BannerText, Effect, EffectType, Headline
@@ -49,6 +50,16 @@ def apply(effect: AmountOffEachUnit, facts: Facts, shipping: int) -> Benefit:
     return benefit_of(facts, shares)
 
 
+def total(effect: AmountOffEachUnit, facts: Facts, shipping: int) -> int:
+    """What apply gives in all: each matching unit's amount, never more than the unit's price."""
+    given = 0
+    for index in facts.matching(effect.items):
+        amount = resolve_line_amount(effect.amount, facts, index)
+        for price, count in spread_units(facts.line_totals[index], facts.lines[index].quantity):
+            given += count * min(amount, price)
+    return given
+
+
 def label(effect: AmountOffEachUnit, currency: str, locale: str, facts: Facts | None) -> str:
     return each_label(effect.amount, effect.items, "item", currency, locale, facts)
 
@@ -76,4 +87,5 @@ TYPE = EffectType(
     margin_guard=PER_UNIT,
     per_line_formulas=True,
     headline=headline,
+    total=total,
 )

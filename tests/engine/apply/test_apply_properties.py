@@ -192,6 +192,7 @@ def test_shuffling_lines_keeps_a_stack_of_order_offers(amount_offers, lines, dat
 TOTALLED = {
     PercentOffOrder: st.builds(PercentOffOrder, percents, caps),
     PercentOffItems: st.builds(PercentOffItems, percents, selectors, caps),
+    AmountOffEachUnit: st.builds(AmountOffEachUnit, amounts, selectors),
 }
 
 
