@@ -281,21 +281,21 @@ def _codes_gone(engine: Engine, evaluation: Evaluation) -> tuple[str, ...]:
 
 def _lines(evaluation: Evaluation, products: Mapping[str, Product]) -> tuple[LineView, ...]:
     names = {offer.campaign_id: offer.name for offer in evaluation.offers}
-    applied = evaluation.applied
+    # Each line's shares of the applied offers, in application order: one pass over each offer's
+    # shares rather than every offer asked about every line.
+    shares: list[list[LineDiscount]] = [[] for _ in evaluation.lines]
+    for offer in evaluation.applied:
+        capped = offer.line_capped
+        for index, amount in enumerate(offer.line_discounts[:len(shares)]):
+            if amount > 0 and offer.campaign_id != evaluation.lines[index].added_by:
+                shares[index].append(LineDiscount(offer.name, amount, index < len(capped) and capped[index] > 0))
     views = []
     for index, priced in enumerate(evaluation.lines):
         line = priced.line
-        shares = tuple(
-            LineDiscount(offer.name, offer.line_discounts[index],
-                         index < len(offer.line_capped) and offer.line_capped[index] > 0)
-            for offer in applied
-            if index < len(offer.line_discounts) and offer.line_discounts[index] > 0
-            and offer.campaign_id != priced.added_by
-        )
         views.append(LineView(
             sku=line.sku, name=line.name, image_url=_image_url(products.get(line.sku), line.sku),
             unit_price=line.unit_price, quantity=line.quantity, subtotal=priced.subtotal,
-            discount=priced.discount, total=priced.total, discounts=shares,
+            discount=priced.discount, total=priced.total, discounts=tuple(shares[index]),
             gift_of=names.get(priced.added_by, priced.added_by) if priced.added_by else None,
         ))
     return tuple(views)
