@@ -44,11 +44,11 @@ NOT_WALLET_OFFER_KINDS = (*PAYMENT_KINDS, Kind.REFERRAL.value)
 _CAMPAIGNS = CampaignRow.__table__
 # Live status and counters of some campaigns: read on every cart change, so built once, on the
 # table's columns (building and compiling the statement cost more than running it).
-# A promotion row as far as a slot without limits reads it: active, its counters unread.
-_ACTIVE = SimpleNamespace(status="active")
 _COUNTERS = (select(_CAMPAIGNS.c.id, _CAMPAIGNS.c.status, _CAMPAIGNS.c.redemptions_count, _CAMPAIGNS.c.budget_used,
                     _CAMPAIGNS.c.order_value_used)
              .where(_CAMPAIGNS.c.id.in_(bindparam("ids", expanding=True))))
+# A promotion's row as far as the slot of one without limits reads it: active, no counters.
+_ACTIVE = SimpleNamespace(status="active")
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class OfferLoader:
         in this loader's transaction); those without limits as made for `active`."""
         unread = [c for c in campaigns if c.id not in self._promotions]
         if unread:
-            unread = self._unlimited(active, unread)
+            unread = self._share_unlimited(active, unread)
         if unread:
             counters = self._counters([c.id for c in unread])
             self._prefetch_usage([(c.id, c) for c in unread])
@@ -146,7 +146,7 @@ class OfferLoader:
                 self._promotions[c.id] = None if row is None else self._slot(row, None, OfferSource.PROMOTION, c)
         return [slot for c in campaigns if (slot := self._promotions[c.id]) is not None]
 
-    def _unlimited(self, active: ActiveSet, campaigns: list[Campaign]) -> list[Campaign]:
+    def _share_unlimited(self, active: ActiveSet, campaigns: list[Campaign]) -> list[Campaign]:
         """Takes the slots of the promotions without limits from `active`'s memo (making the
         missing ones); returns the others, whose counters must be read."""
         signed_in = self.customer_id is not None
