@@ -213,57 +213,51 @@ def price_cart(
     Its reads (the products, the pricing, the gift cards) share one read transaction."""
     engine = engine or promo_engine()
     with engine.reading():
-        return _price_cart(state, customer, engine, page=page, max_nudges=max_nudges, with_gift_cards=with_gift_cards,
-                           drop_gone_codes=drop_gone_codes, with_offers=with_offers)
+        products = catalogue(state.items, engine)
+        cart, dropped = cart_state.build_cart(state, products, currency=engine.currency, shipping=shipping_fee())
+        if dropped:
+            # Stop carrying SKUs the shop no longer sells; the page says they were removed.
+            state = replace(state, items={s: q for s, q in state.items.items() if s not in dropped})
+            save_session_cart(state)
+        context = engine.context(page=page)
+        with_offers = with_offers or (bool(max_nudges) and bool(cart.lines))
 
+        def quote_for(codes: tuple[str, ...]) -> CartQuote:
+            return engine.price(customer, cart, codes, context, declined_codes=state.declined, with_offers=with_offers)
 
-def _price_cart(state: SessionCart, customer: Customer | None, engine: Engine, *, page: str, max_nudges: int,
-                with_gift_cards: bool, drop_gone_codes: bool, with_offers: bool) -> PricedCart:
-    products = catalogue(state.items, engine)
-    cart, dropped = cart_state.build_cart(state, products, currency=engine.currency, shipping=shipping_fee())
-    if dropped:
-        # Stop carrying SKUs the shop no longer sells; the page says they were removed.
-        state = replace(state, items={s: q for s, q in state.items.items() if s not in dropped})
-        save_session_cart(state)
-    context = engine.context(page=page)
-    with_offers = with_offers or (bool(max_nudges) and bool(cart.lines))
-
-    def quote_for(codes: tuple[str, ...]) -> CartQuote:
-        return engine.price(customer, cart, codes, context, declined_codes=state.declined, with_offers=with_offers)
-
-    quote = quote_for(state.codes)
-    dropped_codes = _codes_gone(engine, quote.evaluation) if drop_gone_codes else ()
-    if dropped_codes:
-        # Only a reset deletes codes; one that matches nothing now would be refused if typed.
-        state = replace(state, codes=tuple(c for c in state.codes if c not in dropped_codes))
-        save_session_cart(state)
         quote = quote_for(state.codes)
-    evaluation = quote.evaluation
-    # Nudges are about this cart: offers on items it lacks are left to the deals page.
-    nudges = _nudges(quote)[:max_nudges] if max_nudges and cart.lines else ()
-    return PricedCart(
-        state=state,
-        customer=customer,
-        currency=evaluation.currency,
-        # Free gifts may be SKUs the cart did not hold: their pictures come from the catalogue too.
-        lines=_lines(evaluation, catalogue([priced.line.sku for priced in evaluation.lines], engine)),
-        offers=_applied(evaluation),
-        codes=_codes(evaluation, engine.max_offers),
-        nudges=nudges,
-        set_aside=set_aside(evaluation, engine.max_offers),
-        dropped=dropped,
-        dropped_codes=dropped_codes,
-        subtotal=evaluation.subtotal,
-        discount=evaluation.discount,
-        shipping=evaluation.shipping,
-        shipping_discount=evaluation.shipping_discount,
-        total=evaluation.total,
-        gift_cards=(cart_gift_cards(engine, state.codes, evaluation.total, customer.id if customer else None,
-                                    evaluation.currency) if with_gift_cards else GiftCardSummary()),
-        cart=cart,
-        evaluation=evaluation,
-        quote=quote,
-    )
+        dropped_codes = _codes_gone(engine, quote.evaluation) if drop_gone_codes else ()
+        if dropped_codes:
+            # Only a reset deletes codes; one that matches nothing now would be refused if typed.
+            state = replace(state, codes=tuple(c for c in state.codes if c not in dropped_codes))
+            save_session_cart(state)
+            quote = quote_for(state.codes)
+        evaluation = quote.evaluation
+        # Nudges are about this cart: offers on items it lacks are left to the deals page.
+        nudges = _nudges(quote)[:max_nudges] if max_nudges and cart.lines else ()
+        return PricedCart(
+            state=state,
+            customer=customer,
+            currency=evaluation.currency,
+            # Free gifts may be SKUs the cart did not hold: their pictures come from the catalogue too.
+            lines=_lines(evaluation, catalogue([priced.line.sku for priced in evaluation.lines], engine)),
+            offers=_applied(evaluation),
+            codes=_codes(evaluation, engine.max_offers),
+            nudges=nudges,
+            set_aside=set_aside(evaluation, engine.max_offers),
+            dropped=dropped,
+            dropped_codes=dropped_codes,
+            subtotal=evaluation.subtotal,
+            discount=evaluation.discount,
+            shipping=evaluation.shipping,
+            shipping_discount=evaluation.shipping_discount,
+            total=evaluation.total,
+            gift_cards=(cart_gift_cards(engine, state.codes, evaluation.total, customer.id if customer else None,
+                                        evaluation.currency) if with_gift_cards else GiftCardSummary()),
+            cart=cart,
+            evaluation=evaluation,
+            quote=quote,
+        )
 
 
 def _codes_gone(engine: Engine, evaluation: Evaluation) -> tuple[str, ...]:
